@@ -1,0 +1,130 @@
+/**
+ * Bearer-token verification into a typed Caller, and minting of development tokens.
+ * Issuer, audience and algorithm are pinned: RS256 only, so `alg: none` and
+ * HS256-signed-with-the-public-key (algorithm confusion) are refused by construction.
+ */
+import jwt from "jsonwebtoken";
+import type { AuthConfig } from "../config";
+import { type Caller, isRole, type Role } from "./claims";
+import { ensureDevKeyPair } from "./keys";
+
+export const TOKEN_ALGORITHM = "RS256" as const;
+
+/** A request that may not proceed: answered with HTTP 401 and this message. */
+export class AuthenticationError extends Error {
+  readonly status = 401;
+  constructor(message: string) {
+    super(message);
+    this.name = "AuthenticationError";
+  }
+}
+
+export interface TokenVerifier {
+  verify(authorizationHeader: string | undefined): Caller;
+}
+
+const COUNTRY_CODE = /^[A-Z]{2}$/;
+
+function describeJwtError(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return "the token has expired";
+  if (error instanceof jwt.NotBeforeError) return "the token is not valid yet";
+  if (error instanceof jwt.JsonWebTokenError) {
+    if (error.message.startsWith("jwt issuer invalid")) return "the token was issued by an issuer this hub does not trust";
+    if (error.message.startsWith("jwt audience invalid")) return "the token is meant for another audience";
+    if (error.message === "invalid algorithm") return "the token is signed with an algorithm this hub does not accept";
+    if (error.message === "invalid signature") return "the token's signature does not verify";
+    if (error.message === "jwt signature is required") return "the token is not signed";
+    return "the token is malformed";
+  }
+  return "the token could not be verified";
+}
+
+/** Turns verified claims into a Caller, insisting on what each role needs. */
+export function callerFromClaims(payload: jwt.JwtPayload): Caller {
+  const { sub, org, role, country, shelter } = payload as Record<string, unknown>;
+  if (typeof sub !== "string" || sub === "") throw new AuthenticationError("Invalid token: the `sub` claim is missing");
+  if (typeof org !== "string" || org === "") throw new AuthenticationError("Invalid token: the `org` claim is missing");
+  if (!isRole(role)) throw new AuthenticationError("Invalid token: the `role` claim is missing or not a known role");
+  const caller: Caller = { sub, org, role };
+  if (role === "embassy") {
+    if (typeof country !== "string" || !COUNTRY_CODE.test(country)) {
+      throw new AuthenticationError("Invalid token: an embassy token needs a `country` claim (ISO 3166-1 alpha-2)");
+    }
+    caller.country = country;
+  }
+  if (role === "shelter") {
+    if (typeof shelter !== "string" || shelter === "") {
+      throw new AuthenticationError("Invalid token: a shelter token needs a `shelter` claim");
+    }
+    caller.shelter = shelter;
+  }
+  return caller;
+}
+
+export function createTokenVerifier(auth: AuthConfig, publicKey: string): TokenVerifier {
+  return {
+    verify(authorizationHeader) {
+      if (!authorizationHeader) throw new AuthenticationError("Authentication required: send `Authorization: Bearer <token>`");
+      const match = /^Bearer\s+(\S+)$/i.exec(authorizationHeader.trim());
+      if (!match) throw new AuthenticationError("Invalid Authorization header: expected `Bearer <token>`");
+      let payload: string | jwt.JwtPayload;
+      try {
+        payload = jwt.verify(match[1], publicKey, {
+          algorithms: [TOKEN_ALGORITHM],
+          issuer: auth.issuer,
+          audience: auth.audience,
+          clockTolerance: 5,
+        });
+      } catch (error) {
+        throw new AuthenticationError(`Invalid token: ${describeJwtError(error)}`);
+      }
+      if (typeof payload === "string") throw new AuthenticationError("Invalid token: the token is malformed");
+      if (payload.exp === undefined) throw new AuthenticationError("Invalid token: the token has no expiry (`exp`)");
+      return callerFromClaims(payload);
+    },
+  };
+}
+
+export interface DevTokenRequest {
+  role: Role;
+  org?: string;
+  sub?: string;
+  country?: string;
+  shelter?: string;
+  /** Lifetime, e.g. "12h" or seconds. */
+  ttl?: string | number;
+}
+
+/** Default organisation for a persona, so `--role embassy --country PH` is enough. */
+export function defaultOrg(request: DevTokenRequest): string {
+  switch (request.role) {
+    case "government":
+      return "gov-mdt";
+    case "ngo":
+      return "ngo-lighthouse";
+    case "shelter":
+      return request.shelter ?? "shelter-maesot-1";
+    case "embassy":
+      return `embassy-${request.country ?? "XX"}`;
+    case "repatriation":
+      return "repatriation-agency";
+    case "auditor":
+      return "oversight-board";
+  }
+}
+
+/** Signs a development token with the hub's development key. Never used in production. */
+export function signDevToken(auth: AuthConfig, request: DevTokenRequest): string {
+  const { privateKey } = ensureDevKeyPair(auth.devKeyDir);
+  const org = request.org ?? defaultOrg(request);
+  const claims: Record<string, string> = { org, role: request.role };
+  if (request.country) claims.country = request.country;
+  if (request.shelter) claims.shelter = request.shelter;
+  return jwt.sign(claims, privateKey, {
+    algorithm: TOKEN_ALGORITHM,
+    issuer: auth.issuer,
+    audience: auth.audience,
+    subject: request.sub ?? `${org}-user`,
+    expiresIn: (request.ttl ?? "12h") as jwt.SignOptions["expiresIn"],
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * Configuration from environment variables, validated once at start.
+ * Every problem is reported with the variable's name and what is wrong, all at once,
+ * so an operator fixes a deployment in one pass instead of one crash at a time.
+ */
+import path from "node:path";
+
+export const SUBGRAPH_NAMES = ["victims", "shelters", "embassies", "repatriation"] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  victims: 4001,
+  shelters: 4002,
+  embassies: 4003,
+  repatriation: 4004,
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects problems while reading variables, then throws them together. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === "" ? fallback : value;
+  }
+
+  port(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      this.problems.push(`${name} must be a TCP port number (0-65535), got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  positiveInt(name: string, fallback: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) {
+      this.problems.push(`${name} must be a positive whole number, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must be a ${protocols.join(" or ")} URL, got protocol "${parsed.protocol}"`);
+      }
+    } catch {
+      // Never echo the value: a database URL may hold a password.
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  }
+
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+export type Environment = "development" | "test" | "production";
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** PEM of the RS256 public key that verifies tokens (production), or undefined in development. */
+  publicKeyFile?: string;
+  /** Development only: where the generated signing key pair is kept. */
+  devKeyDir: string;
+}
+
+export interface CommonConfig {
+  environment: Environment;
+  dataDir: string;
+  logLevel: string;
+  auth: AuthConfig;
+}
+
+export interface SubgraphConfig extends CommonConfig {
+  name: SubgraphName;
+  host: string;
+  port: number;
+  /** PostgreSQL server URL, or undefined to start the embedded PGlite database. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  seedDemoData: "if-empty" | "never";
+  /** Where the victims subgraph answers access questions for the other subgraphs. */
+  victimsUrl: string;
+}
+
+export interface GatewayConfig extends CommonConfig {
+  host: string;
+  port: number;
+  subgraphUrls: Record<SubgraphName, string>;
+  supergraphFile: string;
+}
+
+function readCommon(reader: EnvReader): CommonConfig {
+  const environment = reader.oneOf<Environment>("NODE_ENV", ["development", "test", "production"], "development");
+  const dataDir = path.resolve(reader.string("HUB_DATA_DIR", ".data")!);
+  const auth: AuthConfig = {
+    issuer: reader.string("JWT_ISSUER", "survivor-hub-dev")!,
+    audience: reader.string("JWT_AUDIENCE", "survivor-hub")!,
+    publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
+    devKeyDir: path.join(dataDir, "keys"),
+  };
+  if (environment === "production") {
+    for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE"]) {
+      if (reader.string(name) === undefined) {
+        reader.problems.push(`${name} is required when NODE_ENV=production (no development keys in production)`);
+      }
+    }
+  }
+  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth };
+}
+
+export function subgraphUrlVariable(name: SubgraphName): string {
+  return `${name.toUpperCase()}_URL`;
+}
+
+export function databaseUrlVariable(name: SubgraphName): string {
+  return `${name.toUpperCase()}_DATABASE_URL`;
+}
+
+export function subgraphPortVariable(name: SubgraphName): string {
+  return `${name.toUpperCase()}_PORT`;
+}
+
+function readSubgraphUrls(reader: EnvReader): Record<SubgraphName, string> {
+  const urls = {} as Record<SubgraphName, string>;
+  for (const name of SUBGRAPH_NAMES) {
+    const port = reader.port(subgraphPortVariable(name), DEFAULT_SUBGRAPH_PORTS[name]);
+    urls[name] = reader.url(subgraphUrlVariable(name), ["http:", "https:"]) ?? `http://127.0.0.1:${port}/graphql`;
+  }
+  return urls;
+}
+
+export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
+  const reader = new EnvReader(env);
+  const common = readCommon(reader);
+  const databaseUrl = reader.url(databaseUrlVariable(name), ["postgres:", "postgresql:"]);
+  const config: SubgraphConfig = {
+    ...common,
+    name,
+    // Subgraphs are not a way around the gateway: loopback only unless told otherwise.
+    host: reader.string("SUBGRAPH_HOST", "127.0.0.1")!,
+    port: reader.port(subgraphPortVariable(name), DEFAULT_SUBGRAPH_PORTS[name]),
+    databaseUrl,
+    databasePoolSize: reader.positiveInt("DATABASE_POOL_SIZE", 10),
+    // The demo data set is loaded into an empty embedded database; a real server only on request.
+    seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),
+    victimsUrl: readSubgraphUrls(reader).victims,
+  };
+  reader.done();
+  return config;
+}
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const reader = new EnvReader(env);
+  const common = readCommon(reader);
+  const config: GatewayConfig = {
+    ...common,
+    host: reader.string("GATEWAY_HOST", "0.0.0.0")!,
+    port: reader.port("GATEWAY_PORT", 4000),
+    subgraphUrls: readSubgraphUrls(reader),
+    supergraphFile: path.resolve(reader.string("SUPERGRAPH_FILE", "supergraph.graphql")!),
+  };
+  reader.done();
+  return config;
+}

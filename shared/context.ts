@@ -1,0 +1,26 @@
+/** What every resolver of every subgraph receives. */
+import type { DataSource } from "typeorm";
+import type { Caller } from "./auth/claims";
+import type { Logger } from "./logger";
+
+export interface SubgraphContext {
+  caller: Caller;
+  requestId: string;
+  /** The caller's own `Authorization` header, forwarded when this subgraph asks another. */
+  authorization: string;
+  db: DataSource;
+  log: Logger;
+  /** Per-request memo for DataLoaders, so each batch lives exactly one request. */
+  loaders: Map<string, unknown>;
+  config: { victimsUrl: string };
+}
+
+/** One DataLoader (or anything) per request and key: batching without sharing between callers. */
+export function perRequest<T>(context: SubgraphContext, key: string, create: () => T): T {
+  let value = context.loaders.get(key) as T | undefined;
+  if (value === undefined) {
+    value = create();
+    context.loaders.set(key, value);
+  }
+  return value;
+}

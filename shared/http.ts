@@ -1,0 +1,64 @@
+/**
+ * HTTP plumbing shared by the gateway and the subgraphs: request ids, JSON errors for
+ * requests refused before GraphQL runs, health and readiness routes.
+ */
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { NextFunction, Request, Response, Express } from "express";
+import { requestScope } from "./request-scope";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Takes a well-formed `x-request-id` from upstream (the gateway) or makes one. */
+export function requestIdOf(request: Request): string {
+  const given = request.header("x-request-id");
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Runs the rest of the request inside a scope that counts its SQL statements. */
+export function withRequestScope(request: Request, response: Response, next: NextFunction): void {
+  const requestId = requestIdOf(request);
+  response.locals.requestId = requestId;
+  response.setHeader("x-request-id", requestId);
+  requestScope.run({ requestId, sqlStatements: 0 }, next);
+}
+
+export function sendGraphQLError(response: Response, status: number, code: string, message: string): void {
+  const requestId = response.locals.requestId as string | undefined;
+  response.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
+}
+
+/** `/health`: the process is alive. `/ready`: it can serve (dependencies reachable). */
+export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>): void {
+  app.get("/health", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+  app.get("/ready", async (_request, response) => {
+    let ready = false;
+    try {
+      ready = await isReady();
+    } catch {
+      ready = false;
+    }
+    response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable" });
+  });
+}
+
+export function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+export function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("server is not listening on a TCP port");
+  return address.port;
+}

@@ -1,0 +1,52 @@
+/**
+ * The shape of the access policy. Each subgraph declares the policy of its own types
+ * in its `policy.ts`, next to its schema; this module gives the vocabulary and the
+ * checks. Layer 1 (which roles may ever see a field) is data here and travels into
+ * the SDL as `@visibleTo`, so the gateway can filter without importing subgraph code.
+ * Layer 2 (which records) is SQL inside each subgraph; the policy names it in words.
+ */
+import { ROLES, type Role } from "../auth/claims";
+
+/** A field open to a set of roles, optionally narrowed further for some of them. */
+export interface FieldRule {
+  roles: readonly Role[];
+  /** Extra record-level condition, in words, enforced by the resolver (e.g. "ngo: case owner only"). */
+  condition?: string;
+}
+
+export interface TypePolicy {
+  /** Which records of this type a caller sees, in words (the SQL lives in the subgraph). */
+  records: string;
+  fields: Record<string, FieldRule>;
+}
+
+/** Policy of one subgraph: every object type it defines or extends, every field. */
+export type SubgraphPolicy = Record<string, TypePolicy>;
+
+export const ALL_ROLES: readonly Role[] = ROLES;
+/** Every role that works with case data: all but the auditor. */
+export const CASE_ROLES: readonly Role[] = ["government", "ngo", "shelter", "embassy", "repatriation"];
+
+export function allow(roles: readonly Role[], condition?: string): FieldRule {
+  return condition ? { roles, condition } : { roles };
+}
+
+/** Same rule for several fields: `fields(["a", "b"], allow(CASE_ROLES))`. */
+export function sameRule(names: readonly string[], rule: FieldRule): Record<string, FieldRule> {
+  return Object.fromEntries(names.map((name) => [name, rule]));
+}
+
+export function fieldRule(policy: SubgraphPolicy, typeName: string, fieldName: string): FieldRule | undefined {
+  return policy[typeName]?.fields[fieldName];
+}
+
+/** Closed by default: a field with no rule is visible to nobody. */
+export function mayRead(policy: SubgraphPolicy, typeName: string, fieldName: string, role: Role): boolean {
+  return fieldRule(policy, typeName, fieldName)?.roles.includes(role) ?? false;
+}
+
+export function describeRoles(roles: readonly Role[]): string {
+  if (roles.length === 0) return "nobody";
+  if (ROLES.every((role) => roles.includes(role))) return "every authenticated partner";
+  return ROLES.filter((role) => roles.includes(role)).join(", ");
+}

@@ -1,0 +1,196 @@
+/**
+ * One bootstrap for all four subgraphs. A subgraph folder exports a `SubgraphModule`
+ * (its entities, migrations, resolvers, policy, demo data) and an entry file that calls
+ * `runSubgraph`; everything else — config, database, auth, errors, health, logging —
+ * is here, identical for all.
+ */
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Express } from "express";
+import type { Server } from "node:http";
+import type { DataSource } from "typeorm";
+import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
+import { loadVerificationKey } from "./auth/keys";
+import { AuthenticationError, createTokenVerifier, type TokenVerifier } from "./auth/tokens";
+import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
+import type { SubgraphContext } from "./context";
+import { openDatabase, type Database } from "./database";
+import { ErrorCode, formatClientError } from "./errors";
+import { buildFederatedSchema, type FederatedSchema } from "./federation";
+import { addHealthRoutes, boundPort, closeServer, listen, sendGraphQLError, withRequestScope } from "./http";
+import { createLogger, type Logger } from "./logger";
+import { policyMiddleware } from "./policy/middleware";
+import type { SubgraphPolicy } from "./policy/types";
+import { requestScope } from "./request-scope";
+
+// type-graphql and TypeORM take classes of any constructor shape.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassList = Function[];
+
+export interface DemoData {
+  /** True when the subgraph's database holds none of its records yet. */
+  isEmpty(db: DataSource): Promise<boolean>;
+  /** Loads the demo release into an empty database, in one transaction. */
+  load(db: DataSource): Promise<void>;
+}
+
+export interface SubgraphModule {
+  name: SubgraphName;
+  entities: ClassList;
+  migrations: ClassList;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: NonEmptyArray<Function>;
+  orphanedTypes?: ClassList;
+  referenceResolvers?: GraphQLResolverMap<unknown>;
+  policy: SubgraphPolicy;
+  demoData: DemoData;
+  /** Extra HTTP routes (e.g. the victims subgraph's access endpoint), mounted before /graphql. */
+  extendApp?(app: Express, deps: { db: DataSource; verifier: TokenVerifier; log: Logger }): void;
+}
+
+export function buildSubgraphSchema(module: SubgraphModule, extraMiddlewares: MiddlewareFn<SubgraphContext>[] = []): Promise<FederatedSchema> {
+  return buildFederatedSchema({
+    resolvers: module.resolvers,
+    orphanedTypes: module.orphanedTypes,
+    policy: module.policy,
+    referenceResolvers: module.referenceResolvers,
+    globalMiddlewares: [policyMiddleware(module.policy), ...extraMiddlewares],
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** Development aid: how many SQL statements this request ran, for tests and the benchmark. */
+function statementCountPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const scope = requestScope.getStore();
+          if (scope) response.http.headers.set("x-sql-statements", String(scope.sqlStatements));
+        },
+      };
+    },
+  };
+}
+
+export interface RunningSubgraph {
+  port: number;
+  url: string;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph(module: SubgraphModule, config: SubgraphConfig = loadSubgraphConfig(module.name)): Promise<RunningSubgraph> {
+  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+  const { schema, unpoliced } = await buildSubgraphSchema(module);
+  if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
+
+  const database = await openDatabase({
+    name: module.name,
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger: log,
+  });
+  const db = database.dataSource;
+  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
+    await module.demoData.load(db);
+    log.info("demo data loaded");
+  }
+
+  const production = config.environment === "production";
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
+    // No usage reporting to Apollo's cloud: case data never leaves the hub.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(production ? [] : [statementCountPlugin()])],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(withRequestScope);
+  addHealthRoutes(app, async () => {
+    await db.query("SELECT 1");
+    return true;
+  });
+  module.extendApp?.(app, { db, verifier, log });
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    (request, response, next) => {
+      try {
+        response.locals.caller = verifier.verify(request.header("authorization"));
+        next();
+      } catch (error) {
+        if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
+        next(error);
+      }
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({
+        caller: res.locals.caller,
+        requestId: res.locals.requestId,
+        authorization: req.header("authorization") ?? "",
+        db,
+        log,
+        loaders: new Map(),
+        config: { victimsUrl: config.victimsUrl },
+      }),
+    }),
+  );
+  // Malformed JSON and oversized bodies: a clean 400/413, never a stack trace.
+  app.use((error: { status?: number; type?: string }, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
+    sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
+  });
+
+  const server: Server = await listen(app, config.port, config.host);
+  const port = boundPort(server);
+  log.info({ port, host: config.host }, "subgraph ready");
+  return {
+    port,
+    url: `http://${config.host}:${port}/graphql`,
+    database,
+    async stop() {
+      await closeServer(server);
+      await apollo.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Entry point of a subgraph process: start, and stop cleanly on SIGTERM/SIGINT. */
+export function runSubgraph(module: SubgraphModule): void {
+  let config: SubgraphConfig;
+  try {
+    config = loadSubgraphConfig(module.name);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  startSubgraph(module, config).then(
+    (running) => {
+      const shutdown = () => {
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+    },
+    (error: Error) => {
+      console.error(`subgraph ${module.name} failed to start: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

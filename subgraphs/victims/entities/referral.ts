@@ -1,0 +1,44 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { ReferralStatus } from "./enums";
+import type { Victim } from "./victim";
+
+/** An explicit, revocable grant of one case to one partner organisation. */
+@ObjectType({ description: "A grant of one case to one partner organisation, for a stated purpose." })
+@Entity({ name: "referral" })
+export class Referral {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "victim_id", type: "uuid" })
+  victimId!: string;
+
+  @ManyToOne("Victim", "referrals", { onDelete: "CASCADE" })
+  @JoinColumn({ name: "victim_id" })
+  victim?: Victim;
+
+  @Field({ description: "The organisation the case is referred to." })
+  @Column({ name: "to_org", type: "text" })
+  toOrg!: string;
+
+  @Field()
+  @Column({ type: "text" })
+  purpose!: string;
+
+  @Field(() => ReferralStatus)
+  @Column({ type: "text" })
+  status!: ReferralStatus;
+
+  @Field()
+  @Column({ name: "created_by_org", type: "text" })
+  createdByOrg!: string;
+
+  @Field()
+  @Column({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ name: "decided_at", type: "timestamptz", nullable: true })
+  decidedAt!: Date | null;
+}

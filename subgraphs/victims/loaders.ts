@@ -1,0 +1,50 @@
+/**
+ * Per-request batch loaders of the victims subgraph: one SQL statement per batch,
+ * record rules inside the statement. Used by `victim`, `_entities` and list children.
+ */
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import { perRequest, type SubgraphContext } from "../../shared/context";
+import { Consent } from "./entities/consent";
+import { Referral } from "./entities/referral";
+import { Victim } from "./entities/victim";
+import { whereVisible } from "./record-rules";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
+/** Visible victims by id; an invisible or unknown id both load as null. */
+export function visibleVictimLoader(context: SubgraphContext): DataLoader<string, Victim | null> {
+  return perRequest(context, "victims.visibleVictim", () =>
+    new DataLoader<string, Victim | null>(async (ids) => {
+      const wellFormed = ids.filter(isUuid);
+      const rows =
+        wellFormed.length === 0
+          ? []
+          : await whereVisible(context.db.getRepository(Victim).createQueryBuilder("v").where("v.id IN (:...ids)", { ids: wellFormed }), context.caller).getMany();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  );
+}
+
+function childrenLoader<T extends { victimId: string }>(context: SubgraphContext, entity: new () => T, key: string, order: keyof T) {
+  return perRequest(context, key, () =>
+    new DataLoader<string, T[]>(async (victimIds) => {
+      const rows = await context.db.getRepository(entity).find({
+        where: { victimId: In([...victimIds]) } as never,
+        order: { [order]: "ASC" } as never,
+      });
+      const grouped = new Map<string, T[]>();
+      for (const row of rows) grouped.set(row.victimId, [...(grouped.get(row.victimId) ?? []), row]);
+      return victimIds.map((id) => grouped.get(id) ?? []);
+    }),
+  );
+}
+
+/** Children are only ever asked for victims already loaded through the record rule. */
+export const consentsLoader = (context: SubgraphContext) => childrenLoader(context, Consent, "victims.consents", "kind");
+export const referralsLoader = (context: SubgraphContext) => childrenLoader(context, Referral, "victims.referrals", "createdAt");

@@ -1,0 +1,47 @@
+/**
+ * Access policy of the victims subgraph — the DESIGN.md table, field by field.
+ * Change visibility here and nowhere else; `npm run docs:access` regenerates the
+ * matrix, `npm run compose` the SDL that carries it to the gateway.
+ */
+import { connectionPolicy } from "../../shared/pagination";
+import { allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { VICTIM_RECORD_RULES } from "./record-rules";
+
+const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
+const recordsInWords = Object.entries(VICTIM_RECORD_RULES)
+  .map(([role, rule]) => `${role}: ${rule}`)
+  .join("; ");
+
+export const victimsPolicy: SubgraphPolicy = {
+  Query: {
+    records: "Entry points; each applies the Victim record rule.",
+    fields: {
+      victim: allow(EVERY_RECORD_ROLE),
+      victims: allow(EVERY_RECORD_ROLE),
+      nationals: allow(["government", "embassy"]),
+    },
+  },
+  Victim: {
+    records: recordsInWords,
+    fields: {
+      ...sameRule(["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"], allow(EVERY_RECORD_ROLE)),
+      ...sameRule(["legalName", "dateOfBirth", "identityDocumentNumber"], allow(["government", "ngo", "embassy", "repatriation"])),
+      ...sameRule(["nrmStatus", "identifiedAt"], allow(["government", "ngo", "repatriation"])),
+      ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
+      ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),
+      requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
+      testimony: allow(["government", "ngo"], "ngo: case owner only"),
+      familyContact: allow(["government", "ngo", "embassy"]),
+      ...sameRule(["consents", "referrals"], allow(["government", "ngo"])),
+    },
+  },
+  Consent: {
+    records: "Consents of a visible victim, to those who may read Victim.consents.",
+    fields: sameRule(["id", "kind", "granted", "recordedByOrg", "recordedBy", "recordedAt"], allow(["government", "ngo"])),
+  },
+  Referral: {
+    records: "Referrals of a visible victim, to those who may read Victim.referrals.",
+    fields: sameRule(["id", "toOrg", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"], allow(["government", "ngo"])),
+  },
+  ...connectionPolicy("Victim", EVERY_RECORD_ROLE),
+};

@@ -1,0 +1,53 @@
+/**
+ * Which victims a caller may see, as SQL conditions (layer 2 of the access policy).
+ * Every query that reads victims — lists, single reads, `_entities`, the access
+ * endpoint other subgraphs ask — goes through `whereVisible`, so pagination and counts
+ * stay right and no row the caller may not see ever leaves the database.
+ */
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { Caller } from "../../shared/auth/claims";
+import { ConsentKind, ReferralStatus } from "./entities/enums";
+
+const ACTIVE_REFERRAL = `EXISTS (SELECT 1 FROM referral r WHERE r.victim_id = {v}.id AND r.to_org = :callerOrg AND r.status IN ('${ReferralStatus.PENDING}', '${ReferralStatus.ACCEPTED}'))`;
+const consentGiven = (kind: ConsentKind) =>
+  `EXISTS (SELECT 1 FROM consent c WHERE c.victim_id = {v}.id AND c.kind = '${kind}' AND c.granted)`;
+
+/** The record rule in words, for the policy document and `me`. */
+export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
+  government: "every case",
+  ngo: "cases its organisation owns, and cases referred to it (referral pending or accepted)",
+  shelter: "cases referred to its shelter (referral pending or accepted)",
+  embassy: "victims of its country's nationality who consented to consular contact",
+  repatriation: "cases referred to it, and victims who consented to repatriation",
+  auditor: "none",
+};
+
+/** SQL condition (with named parameters) selecting the victims `caller` may see. */
+export function visibilityCondition(caller: Caller, alias: string): { sql: string; params: Record<string, unknown> } {
+  const fill = (sql: string) => sql.replaceAll("{v}", alias);
+  const params = { callerOrg: caller.org, callerCountry: caller.country ?? null };
+  switch (caller.role) {
+    case "government":
+      return { sql: "TRUE", params };
+    case "ngo":
+      return { sql: fill(`({v}.owner_org = :callerOrg OR ${ACTIVE_REFERRAL})`), params };
+    case "shelter":
+      return { sql: fill(ACTIVE_REFERRAL), params };
+    case "embassy":
+      return { sql: fill(`({v}.nationality = :callerCountry AND ${consentGiven(ConsentKind.CONSULAR_CONTACT)})`), params };
+    case "repatriation":
+      return { sql: fill(`(${ACTIVE_REFERRAL} OR ${consentGiven(ConsentKind.REPATRIATION)})`), params };
+    case "auditor":
+      return { sql: "FALSE", params };
+  }
+}
+
+export function whereVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, caller: Caller, alias = query.alias): SelectQueryBuilder<T> {
+  const { sql, params } = visibilityCondition(caller, alias);
+  return query.andWhere(sql, params);
+}
+
+/** The case owner, or government, may act as owner (e.g. read testimony, record consent). */
+export function actsAsOwner(caller: Caller, ownerOrg: string): boolean {
+  return caller.role === "government" || (caller.role === "ngo" && caller.org === ownerOrg);
+}

@@ -1,0 +1,93 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import type { SubgraphContext } from "../../../shared/context";
+import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import { connectionType, paginate } from "../../../shared/pagination";
+import { Consent } from "../entities/consent";
+import { NrmStatus } from "../entities/enums";
+import { Referral } from "../entities/referral";
+import { Victim } from "../entities/victim";
+import { consentsLoader, referralsLoader, visibleVictimLoader } from "../loaders";
+import { actsAsOwner, whereVisible } from "../record-rules";
+
+export const { ConnectionType: VictimConnection } = connectionType(Victim, "Victim");
+
+@InputType({ description: "Narrows a list of victims; all given conditions must hold." })
+export class VictimFilter {
+  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 nationality." })
+  nationality?: string | null;
+
+  @Field(() => NrmStatus, { nullable: true })
+  nrmStatus?: NrmStatus | null;
+}
+
+const COUNTRY = /^[A-Z]{2}$/;
+
+@Resolver(() => Victim)
+export class VictimResolver {
+  @Query(() => Victim, { nullable: true, description: "One case by id. A case you may not see answers exactly like one that does not exist." })
+  async victim(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Victim> {
+    const victim = await visibleVictimLoader(context).load(id);
+    if (!victim) throw notFound("Victim");
+    return victim;
+  }
+
+  @Query(() => VictimConnection, { nullable: true, description: "The cases you may see, ordered by case number." })
+  victims(
+    @Ctx() context: SubgraphContext,
+    @Arg("filter", () => VictimFilter, { nullable: true }) filter?: VictimFilter | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), context.caller);
+    if (filter?.nationality) query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
+    if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
+    return paginate(query, { first, after, keyColumn: "v.case_number", keyOf: (victim) => victim.caseNumber });
+  }
+
+  @Query(() => VictimConnection, {
+    nullable: true,
+    description: "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
+  })
+  nationals(
+    @Ctx() context: SubgraphContext,
+    @Arg("country", () => String, { nullable: true }) country?: string | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const { caller } = context;
+    const wanted = caller.role === "embassy" ? caller.country : country?.toUpperCase();
+    if (!wanted || !COUNTRY.test(wanted)) throw hubError(ErrorCode.BAD_USER_INPUT, "`country` must be an ISO 3166-1 alpha-2 code");
+    if (caller.role === "embassy" && country && country.toUpperCase() !== caller.country) {
+      throw hubError(ErrorCode.FORBIDDEN, "An embassy may only list the nationals of its own country");
+    }
+    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), caller).andWhere("v.nationality = :wanted", { wanted });
+    return paginate(query, { first, after, keyColumn: "v.case_number", keyOf: (victim) => victim.caseNumber });
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  testimony(@Root() victim: Victim, @Ctx() context: SubgraphContext): string | null {
+    // Within an NGO, only the owning organisation reads the testimony (policy condition).
+    if (!actsAsOwner(context.caller, victim.ownerOrg)) throw hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, "Unauthorized field or type: Victim.testimony");
+    return victim.testimony;
+  }
+
+  @FieldResolver(() => [Consent], { nullable: true })
+  consents(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<Consent[]> {
+    return consentsLoader(context).load(victim.id);
+  }
+
+  @FieldResolver(() => [Referral], { nullable: true })
+  referrals(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<Referral[]> {
+    return referralsLoader(context).load(victim.id);
+  }
+}
+
+/** `_entities` for Victim: batched, through the same record rule; trusts nothing but the id. */
+export const victimReferenceResolvers = {
+  Victim: {
+    __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<Victim | null> | null {
+      if (typeof reference.id !== "string") return null;
+      return visibleVictimLoader(context).load(reference.id);
+    },
+  },
+};
