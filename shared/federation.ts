@@ -41,7 +41,7 @@ directive @${VISIBLE_TO_DIRECTIVE}(roles: [String!]!, condition: String) on FIEL
 `;
 
 /** Types the federation machinery adds or that carry no data of their own. */
-const UNPOLICED_TYPES = new Set(["_Service", "_Entity", "PageInfo"]);
+const UNPOLICED_TYPES = new Set(["_Service", "_Entity"]);
 
 function visibleToDirective(roles: readonly string[], condition?: string): ConstDirectiveNode {
   const args: ConstDirectiveNode["arguments"] = [

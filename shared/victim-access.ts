@@ -56,3 +56,13 @@ export function victimAccessLoader(context: SubgraphContext): DataLoader<string,
     }, { maxBatchSize: 1000 }),
   );
 }
+
+/**
+ * `_entities` resolver for a subgraph that extends Victim: only the id is taken from the
+ * representation; whether the caller may see anything is asked per field, above.
+ */
+export const victimStubReference = {
+  __resolveReference(reference: { id?: unknown }): { id: string } | null {
+    return typeof reference.id === "string" ? { id: reference.id } : null;
+  },
+};

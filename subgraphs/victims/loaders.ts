@@ -3,7 +3,7 @@
  * record rules inside the statement. Used by `victim`, `_entities` and list children.
  */
 import DataLoader from "dataloader";
-import { In } from "typeorm";
+import { groupedLoader } from "../../shared/batch-loaders";
 import { perRequest, type SubgraphContext } from "../../shared/context";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
@@ -31,20 +31,6 @@ export function visibleVictimLoader(context: SubgraphContext): DataLoader<string
   );
 }
 
-function childrenLoader<T extends { victimId: string }>(context: SubgraphContext, entity: new () => T, key: string, order: keyof T) {
-  return perRequest(context, key, () =>
-    new DataLoader<string, T[]>(async (victimIds) => {
-      const rows = await context.db.getRepository(entity).find({
-        where: { victimId: In([...victimIds]) } as never,
-        order: { [order]: "ASC" } as never,
-      });
-      const grouped = new Map<string, T[]>();
-      for (const row of rows) grouped.set(row.victimId, [...(grouped.get(row.victimId) ?? []), row]);
-      return victimIds.map((id) => grouped.get(id) ?? []);
-    }),
-  );
-}
-
 /** Children are only ever asked for victims already loaded through the record rule. */
-export const consentsLoader = (context: SubgraphContext) => childrenLoader(context, Consent, "victims.consents", "kind");
-export const referralsLoader = (context: SubgraphContext) => childrenLoader(context, Referral, "victims.referrals", "createdAt");
+export const consentsLoader = (context: SubgraphContext) => groupedLoader(context, Consent, "victimId", { kind: "ASC" });
+export const referralsLoader = (context: SubgraphContext) => groupedLoader(context, Referral, "victimId", { createdAt: "ASC" });

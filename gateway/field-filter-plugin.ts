@@ -1,0 +1,63 @@
+/**
+ * Apollo Server plugin that applies the field filter before parsing and planning and
+ * restores the response's shape afterwards. The filtered text replaces the query, so
+ * Apollo's document and query-plan caches key on what each role may ask: one role's
+ * plan is never served to another.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import { LRUCache } from "lru-cache";
+import { ErrorCode } from "../shared/errors";
+import type { GatewayContext } from "./context";
+import { applyNulls, filterOperation, type FilteredOperation, visibilityFromSupergraph, type VisibilityMap } from "./field-filter";
+
+export function fieldFilterPlugin(options: { cacheSize: number }): ApolloServerPlugin<GatewayContext> {
+  let schema: GraphQLSchema | undefined;
+  let visibility: VisibilityMap = new Map();
+  // Filtering parses and validates; cache the result per role and query text.
+  const cache = new LRUCache<string, FilteredOperation>({ max: options.cacheSize });
+
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          schema = apiSchema;
+          visibility = coreSupergraphSdl ? visibilityFromSupergraph(coreSupergraphSdl) : new Map();
+          cache.clear();
+        },
+      };
+    },
+
+    async requestDidStart({ request, contextValue }) {
+      const query = request.query;
+      if (!schema || typeof query !== "string") return;
+      const role = contextValue.caller.role;
+      const key = `${role}\u0000${request.operationName ?? ""}\u0000${query}`;
+      let filtered = cache.get(key);
+      if (!filtered) {
+        filtered = filterOperation(schema, visibility, role, query, request.operationName);
+        cache.set(key, filtered);
+      }
+      if (filtered.removed.length === 0) return;
+      contextValue.filtered = filtered;
+      request.query = filtered.query;
+      if (filtered.placeholder) request.operationName = undefined;
+
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          const active = contextValue.filtered!;
+          if (active.placeholder) result.data = {};
+          if (result.data) applyNulls(result.data, active.nullPaths);
+          const denied = active.removed.map((removed) => ({
+            message: `Unauthorized field or type: ${removed.coordinate}`,
+            path: removed.path,
+            extensions: { code: ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, requestId: contextValue.requestId },
+          }));
+          result.errors = [...(result.errors ?? []), ...denied];
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The hub's gateway: @apollo/gateway over the committed supergraph, behind one HTTP
+ * server that verifies the caller's token before anything runs, filters fields the
+ * caller's role may never see, and forwards the token to the subgraphs (which enforce
+ * the record rules themselves).
+ */
+import fs from "node:fs";
+import type { Server } from "node:http";
+import { ApolloGateway } from "@apollo/gateway";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { loadVerificationKey } from "../shared/auth/keys";
+import { AuthenticationError, createTokenVerifier } from "../shared/auth/tokens";
+import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
+import { ErrorCode, formatClientError } from "../shared/errors";
+import { addHealthRoutes, boundPort, closeServer, listen, sendGraphQLError, withRequestScope } from "../shared/http";
+import { createLogger } from "../shared/logger";
+import { requestScope } from "../shared/request-scope";
+import type { GatewayContext } from "./context";
+import { fieldFilterPlugin } from "./field-filter-plugin";
+import { createSubgraphFetcher, SubgraphSource } from "./subgraph-source";
+
+/** Development aid: SQL statements per subgraph for this request, for tests and the benchmark. */
+function statementReportPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single") return;
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.sqlStatements };
+        },
+      };
+    },
+  };
+}
+
+export interface RunningGateway {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig = loadGatewayConfig()): Promise<RunningGateway> {
+  const log = createLogger("gateway", config.logLevel);
+  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+  const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
+  const fetcher = createSubgraphFetcher(Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000));
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
+  });
+
+  const production = config.environment === "production";
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    // Automatic persisted queries would bypass the field filter's rewrite of the query text.
+    persistedQueries: false,
+    formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
+    plugins: [
+      fieldFilterPlugin({ cacheSize: 2000 }),
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      ...(production ? [] : [statementReportPlugin()]),
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(withRequestScope);
+  addHealthRoutes(app, async () => true);
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    (request, response, next) => {
+      // The landing page (a GET without a query) needs no token; every operation does.
+      if (request.method === "GET" && !request.query.query) return next();
+      try {
+        response.locals.caller = verifier.verify(request.header("authorization"));
+        next();
+      } catch (error) {
+        if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
+        next(error);
+      }
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({
+        caller: res.locals.caller,
+        requestId: res.locals.requestId,
+        authorization: req.header("authorization") ?? "",
+        sqlStatements: {},
+      }),
+    }),
+  );
+  app.use((error: { status?: number }, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
+    sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
+  });
+
+  const server: Server = await listen(app, config.port, config.host);
+  const port = boundPort(server);
+  log.info({ port }, "gateway ready");
+  return {
+    port,
+    url: `http://localhost:${port}/graphql`,
+    async stop() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { TravelDocumentKind, TravelDocumentStatus } from "./enums";
+
+@ObjectType({ description: "A travel document an embassy issued to a confirmed national." })
+@Entity({ name: "travel_document" })
+export class TravelDocument {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "victim_id", type: "uuid" })
+  victimId!: string;
+
+  @Field({ description: "Country whose embassy issued it." })
+  @Column({ name: "issuing_country", type: "char", length: 2 })
+  issuingCountry!: string;
+
+  @Field(() => TravelDocumentKind)
+  @Column({ type: "text" })
+  kind!: TravelDocumentKind;
+
+  @Field(() => String, { nullable: true, description: "The document number: a key to the person's identity." })
+  @Column({ type: "text" })
+  number!: string;
+
+  @Field({ description: "YYYY-MM-DD" })
+  @Column({ name: "issued_on", type: "date" })
+  issuedOn!: string;
+
+  @Field({ description: "YYYY-MM-DD" })
+  @Column({ name: "expires_on", type: "date" })
+  expiresOn!: string;
+
+  @Field(() => TravelDocumentStatus)
+  @Column({ type: "text" })
+  status!: TravelDocumentStatus;
+}

@@ -1,0 +1,41 @@
+/**
+ * Access policy of the embassies subgraph. Embassies are listed for everyone; a
+ * victim's verification and documents follow the victim's visibility (decided by the
+ * victims subgraph), and a travel-document number only reaches the issuing embassy,
+ * government and the repatriation agency.
+ */
+import { connectionPolicy } from "../../shared/pagination";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+
+const CONSULAR_CASE_ROLES = ["government", "ngo", "embassy", "repatriation"] as const;
+
+export const embassiesPolicy: SubgraphPolicy = {
+  Query: {
+    records: "Entry points.",
+    fields: { embassies: allow(ALL_ROLES) },
+  },
+  Embassy: {
+    records: "Every embassy is listed for every authenticated partner.",
+    fields: sameRule(["id", "country", "name", "city"], allow(ALL_ROLES)),
+  },
+  NationalityVerification: {
+    records: "Verifications of victims the caller may see; an embassy only those addressed to its country.",
+    fields: sameRule(["id", "country", "status", "requestedAt", "decidedAt", "reason"], allow(CONSULAR_CASE_ROLES)),
+  },
+  TravelDocument: {
+    records: "Documents of victims the caller may see; an embassy only those its country issued.",
+    fields: {
+      ...sameRule(["id", "issuingCountry", "kind", "issuedOn", "expiresOn", "status"], allow(CONSULAR_CASE_ROLES)),
+      number: allow(["government", "embassy", "repatriation"], "embassy: issuing embassy only"),
+    },
+  },
+  Victim: {
+    records: "Victims the caller may see, as decided by the victims subgraph.",
+    fields: {
+      // The key field carries the same rule in every subgraph that declares Victim.
+      id: allow(CASE_ROLES),
+      ...sameRule(["nationalityVerification", "travelDocuments"], allow(CONSULAR_CASE_ROLES)),
+    },
+  },
+  ...connectionPolicy("Embassy", ALL_ROLES),
+};

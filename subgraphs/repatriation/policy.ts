@@ -1,0 +1,38 @@
+/** Access policy of the repatriation subgraph. */
+import { connectionPolicy } from "../../shared/pagination";
+import { allow, CASE_ROLES as EVERY_CASE_ROLE, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { CASE_RECORD_RULES } from "./record-rules";
+
+const CASE_ROLES = ["government", "ngo", "embassy", "repatriation"] as const;
+
+export const repatriationPolicy: SubgraphPolicy = {
+  Query: {
+    records: "Entry points; each applies the RepatriationCase record rule.",
+    fields: { repatriationCases: allow(CASE_ROLES) },
+  },
+  RepatriationCase: {
+    records: Object.entries(CASE_RECORD_RULES)
+      .map(([role, rule]) => `${role}: ${rule}`)
+      .join("; "),
+    fields: {
+      ...sameRule(
+        ["id", "status", "destinationCountry", "receivingOrganisation", "escortRequired", "requestedAt", "updatedAt", "journeyLegs", "victim"],
+        allow(CASE_ROLES),
+      ),
+      escortNeeds: allow(["government", "ngo", "repatriation"]),
+    },
+  },
+  JourneyLeg: {
+    records: "Legs of a visible case.",
+    fields: sameRule(["id", "sequence", "fromPlace", "toPlace", "carrier", "departsAt", "arrivesAt"], allow(CASE_ROLES)),
+  },
+  Victim: {
+    records: "Victims the caller may see (the victims subgraph decides), and only a case the caller may see.",
+    fields: {
+      // The key field carries the same rule in every subgraph that declares Victim.
+      id: allow(EVERY_CASE_ROLE),
+      repatriation: allow(CASE_ROLES),
+    },
+  },
+  ...connectionPolicy("RepatriationCase", CASE_ROLES),
+};

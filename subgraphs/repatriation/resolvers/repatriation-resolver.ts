@@ -1,0 +1,78 @@
+import DataLoader from "dataloader";
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import { groupedLoader } from "../../../shared/batch-loaders";
+import { perRequest, type SubgraphContext } from "../../../shared/context";
+import { connectionType, paginate } from "../../../shared/pagination";
+import { victimAccessLoader, victimStubReference } from "../../../shared/victim-access";
+import { JourneyLeg } from "../entities/journey-leg";
+import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
+import { Victim } from "../entities/victim";
+import { whereCaseVisible } from "../record-rules";
+
+export const { ConnectionType: RepatriationCaseConnection } = connectionType(RepatriationCase, "RepatriationCase");
+
+@InputType()
+export class RepatriationCaseFilter {
+  @Field(() => RepatriationStatus, { nullable: true })
+  status?: RepatriationStatus | null;
+
+  @Field(() => String, { nullable: true })
+  destinationCountry?: string | null;
+}
+
+/** Latest visible case per victim: one statement per batch, record rule inside. */
+function latestCaseLoader(context: SubgraphContext) {
+  return perRequest(context, "repatriation.latestCase", () =>
+    new DataLoader<string, RepatriationCase | null>(async (victimIds) => {
+      const query = context.db
+        .getRepository(RepatriationCase)
+        .createQueryBuilder("c")
+        .distinctOn(["c.victim_id"])
+        .where("c.victim_id IN (:...victimIds)", { victimIds: [...victimIds] })
+        .orderBy("c.victim_id")
+        .addOrderBy("c.requested_at", "DESC");
+      const rows = await whereCaseVisible(query, context.caller).getMany();
+      const byVictim = new Map(rows.map((row) => [row.victimId, row]));
+      return victimIds.map((id) => byVictim.get(id) ?? null);
+    }),
+  );
+}
+
+@Resolver(() => RepatriationCase)
+export class RepatriationCaseResolver {
+  @Query(() => RepatriationCaseConnection, { nullable: true, description: "Repatriation cases you may see, ordered by id." })
+  repatriationCases(
+    @Ctx() context: SubgraphContext,
+    @Arg("filter", () => RepatriationCaseFilter, { nullable: true }) filter?: RepatriationCaseFilter | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const query = whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), context.caller);
+    if (filter?.status) query.andWhere("c.status = :status", { status: filter.status });
+    if (filter?.destinationCountry) query.andWhere("c.destination_country = :destination", { destination: filter.destinationCountry.toUpperCase() });
+    return paginate(query, { first, after, keyColumn: "c.id", keyOf: (repatriationCase) => repatriationCase.id });
+  }
+
+  @FieldResolver(() => [JourneyLeg])
+  journeyLegs(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<JourneyLeg[]> {
+    return groupedLoader(context, JourneyLeg, "caseId", { sequence: "ASC" }).load(repatriationCase.id);
+  }
+
+  @FieldResolver(() => Victim, { description: "The person travelling (resolved by the victims subgraph, under its record rules)." })
+  victim(@Root() repatriationCase: RepatriationCase): Victim {
+    return { id: repatriationCase.victimId };
+  }
+}
+
+@Resolver(() => Victim)
+export class VictimRepatriationResolver {
+  @FieldResolver(() => RepatriationCase, { nullable: true })
+  async repatriation(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<RepatriationCase | null> {
+    if (!(await victimAccessLoader(context).load(victim.id))) return null;
+    return latestCaseLoader(context).load(victim.id);
+  }
+}
+
+export const repatriationReferenceResolvers = {
+  Victim: victimStubReference,
+};

@@ -1,0 +1,34 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Shelter } from "./shelter";
+
+/** Which victim sleeps where, from when to when. At most one open placement per person. */
+@ObjectType({ description: "A stay of one survivor in one shelter." })
+@Entity({ name: "placement" })
+export class Placement {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "victim_id", type: "uuid" })
+  victimId!: string;
+
+  @Column({ name: "shelter_id", type: "text" })
+  shelterId!: string;
+
+  @Field(() => Shelter)
+  @ManyToOne(() => Shelter, { eager: false })
+  @JoinColumn({ name: "shelter_id" })
+  shelter!: Shelter;
+
+  @Field()
+  @Column({ name: "placed_at", type: "timestamptz" })
+  placedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: "When the stay ended; null while the person is there." })
+  @Column({ name: "ended_at", type: "timestamptz", nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: "placed_by_org", type: "text" })
+  placedByOrg!: string;
+}

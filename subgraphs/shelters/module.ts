@@ -1,0 +1,21 @@
+/** The shelters subgraph: shelters, beds and placements; extends Victim with currentPlacement. */
+import { Victim } from "./entities/victim";
+import type { SubgraphModule } from "../../shared/subgraph-server";
+import { Placement } from "./entities/placement";
+import { Shelter } from "./entities/shelter";
+import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
+import { sheltersPolicy } from "./policy";
+import { PlacementResolver, ShelterResolver, shelterReferenceResolvers, VictimPlacementResolver } from "./resolvers/shelter-resolver";
+import { sheltersDemoData } from "./seed";
+
+export const sheltersSubgraph: SubgraphModule = {
+  name: "shelters",
+  entities: [Shelter, Placement],
+  migrations: [CreateShelters1767225600000],
+  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver],
+  // Victim is only reached through `_entities` here; list it so it is always in the schema.
+  orphanedTypes: [Victim],
+  referenceResolvers: shelterReferenceResolvers,
+  policy: sheltersPolicy,
+  demoData: sheltersDemoData,
+};

@@ -1,0 +1,34 @@
+/**
+ * Access policy of the shelters subgraph. Bed counts and services are public to every
+ * authenticated partner; who stays where is for that shelter, the case's owner and
+ * partners the case is visible to, and government.
+ */
+import { connectionPolicy } from "../../shared/pagination";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+
+export const sheltersPolicy: SubgraphPolicy = {
+  Query: {
+    records: "Entry points.",
+    fields: { shelters: allow(ALL_ROLES), shelter: allow(ALL_ROLES) },
+  },
+  Shelter: {
+    records: "Every shelter is listed for every authenticated partner.",
+    fields: {
+      ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
+      residents: allow(["government", "ngo", "shelter"], "shelter: its own shelter only; ngo: residents whose case it owns"),
+    },
+  },
+  Placement: {
+    records:
+      "Placements of victims the caller may see (the victims subgraph decides); shelter staff only those in their own shelter.",
+    fields: sameRule(["id", "shelter", "placedAt", "endedAt", "victim"], allow(CASE_ROLES)),
+  },
+  Victim: {
+    records: "Victims the caller may see, as decided by the victims subgraph.",
+    fields: {
+      id: allow(CASE_ROLES),
+      currentPlacement: allow(CASE_ROLES, "shelter: only when the placement is in its own shelter"),
+    },
+  },
+  ...connectionPolicy("Shelter", ALL_ROLES),
+};

@@ -1,0 +1,104 @@
+import DataLoader from "dataloader";
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { In, IsNull } from "typeorm";
+import { perRequest, type SubgraphContext } from "../../../shared/context";
+import { notFound } from "../../../shared/errors";
+import { connectionType, paginate } from "../../../shared/pagination";
+import { victimAccessLoader, victimStubReference } from "../../../shared/victim-access";
+import { Placement } from "../entities/placement";
+import { Shelter } from "../entities/shelter";
+import { Victim } from "../entities/victim";
+
+export const { ConnectionType: ShelterConnection } = connectionType(Shelter, "Shelter");
+
+/** Open placements by victim id, with their shelter, in one statement per batch. */
+function openPlacementLoader(context: SubgraphContext) {
+  return perRequest(context, "shelters.openPlacement", () =>
+    new DataLoader<string, Placement | null>(async (victimIds) => {
+      const rows = await context.db.getRepository(Placement).find({
+        where: { victimId: In([...victimIds]), endedAt: IsNull() },
+        relations: { shelter: true },
+      });
+      const byVictim = new Map(rows.map((row) => [row.victimId, row]));
+      return victimIds.map((id) => byVictim.get(id) ?? null);
+    }),
+  );
+}
+
+@Resolver(() => Shelter)
+export class ShelterResolver {
+  @Query(() => ShelterConnection, { nullable: true, description: "Shelters with free beds, services and languages, ordered by id." })
+  shelters(
+    @Ctx() context: SubgraphContext,
+    @Arg("region", () => String, { nullable: true }) region?: string | null,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const query = context.db.getRepository(Shelter).createQueryBuilder("s");
+    if (region) query.andWhere("s.region = :region", { region });
+    return paginate(query, { first, after, keyColumn: "s.id", keyOf: (shelter) => shelter.id });
+  }
+
+  @Query(() => Shelter, { nullable: true })
+  async shelter(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Shelter> {
+    const shelter = await context.db.getRepository(Shelter).findOneBy({ id });
+    if (!shelter) throw notFound("Shelter");
+    return shelter;
+  }
+
+  @FieldResolver(() => [Placement], { nullable: true, description: "Who stays here now." })
+  async residents(@Root() shelter: Shelter, @Ctx() context: SubgraphContext): Promise<Placement[]> {
+    const { caller } = context;
+    if (caller.role === "shelter" && caller.shelter !== shelter.id) return [];
+    const open = await context.db.getRepository(Placement).find({
+      where: { shelterId: shelter.id, endedAt: IsNull() },
+      relations: { shelter: true },
+      order: { placedAt: "ASC" },
+    });
+    if (caller.role !== "ngo") return open;
+    // An NGO sees only the residents whose case it owns.
+    const access = await victimAccessLoader(context).loadMany(open.map((placement) => placement.victimId));
+    return open.filter((_, index) => {
+      const entry = access[index];
+      return entry !== null && !(entry instanceof Error) && entry.actsAsOwner;
+    });
+  }
+}
+
+@Resolver(() => Placement)
+export class PlacementResolver {
+  @FieldResolver(() => Victim, { description: "The person placed (resolved by the victims subgraph, under its record rules)." })
+  victim(@Root() placement: Placement): Victim {
+    return { id: placement.victimId };
+  }
+}
+
+@Resolver(() => Victim)
+export class VictimPlacementResolver {
+  @FieldResolver(() => Placement, { nullable: true })
+  async currentPlacement(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<Placement | null> {
+    // Ask the owner of Victim whether this caller may see the person at all.
+    const access = await victimAccessLoader(context).load(victim.id);
+    if (!access) return null;
+    const placement = await openPlacementLoader(context).load(victim.id);
+    if (!placement) return null;
+    if (context.caller.role === "shelter" && placement.shelterId !== context.caller.shelter) return null;
+    return placement;
+  }
+}
+
+export const shelterReferenceResolvers = {
+  Victim: victimStubReference,
+  Shelter: {
+    __resolveReference(reference: { id?: unknown }, context: SubgraphContext) {
+      if (typeof reference.id !== "string") return null;
+      return perRequest(context, "shelters.byId", () =>
+        new DataLoader<string, Shelter | null>(async (ids) => {
+          const rows = await context.db.getRepository(Shelter).findBy({ id: In([...ids]) });
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+      ).load(reference.id);
+    },
+  },
+};

@@ -1,0 +1,26 @@
+/** Demo data of the shelters subgraph: six shelters near the border and who stays where. */
+import type { DataSource } from "typeorm";
+import { DEMO_SHELTERS, generateRelease } from "../../shared/demo/release";
+import type { DemoData } from "../../shared/subgraph-server";
+import { Placement } from "./entities/placement";
+import { Shelter } from "./entities/shelter";
+
+export const sheltersDemoData: DemoData = {
+  async isEmpty(db: DataSource) {
+    return (await db.getRepository(Shelter).count()) === 0;
+  },
+
+  async load(db: DataSource) {
+    const people = generateRelease();
+    await db.transaction(async (manager) => {
+      await manager.query("TRUNCATE placement, shelter");
+      await manager.insert(Shelter, DEMO_SHELTERS.map((shelter) => ({ ...shelter })));
+      await manager.insert(
+        Placement,
+        people
+          .filter((person) => person.shelterId)
+          .map((person) => ({ victimId: person.id, shelterId: person.shelterId!, placedAt: person.placedAt!, placedByOrg: person.ownerOrg })),
+      );
+    });
+  },
+};
