@@ -34,7 +34,7 @@ export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>): 
     response.json({ status: "ok" });
   });
   app.get("/ready", async (_request, response) => {
-    let ready = false;
+    let ready: boolean;
     try {
       ready = await isReady();
     } catch {

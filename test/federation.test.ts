@@ -1,0 +1,63 @@
+/** The cross-subgraph read every embassy portal makes, and its cost in SQL statements. */
+import { asPersona, PERSONAS } from "./support/hub";
+
+const NATIONALS_DASHBOARD = /* GraphQL */ `
+  query Dashboard($first: Int) {
+    nationals(first: $first) {
+      totalCount
+      edges {
+        node {
+          id caseNumber nationality legalName
+          currentPlacement { shelter { id name freeBeds } placedAt }
+          nationalityVerification { status decidedAt }
+          travelDocuments { kind number expiresOn }
+          repatriation { status destinationCountry journeyLegs { sequence toPlace } }
+        }
+      }
+    }
+  }
+`;
+
+interface DashboardData {
+  nationals: {
+    totalCount: number;
+    edges: Array<{
+      node: {
+        nationality: string;
+        currentPlacement: { shelter: { id: string; freeBeds: number } } | null;
+        nationalityVerification: { status: string } | null;
+        travelDocuments: Array<{ number: string | null }>;
+        repatriation: { status: string; destinationCountry: string } | null;
+      };
+    }>;
+  };
+}
+
+describe("an embassy lists its nationals with placement, documents and repatriation (all four subgraphs)", () => {
+  it("answers from every subgraph, only with the embassy's own consenting nationals", async () => {
+    const response = await asPersona<DashboardData>(PERSONAS.embassyPH, NATIONALS_DASHBOARD, { first: 100 });
+    expect(response.status).toBe(200);
+    expect(response.errors).toBeUndefined();
+    const nodes = response.data!.nationals.edges.map((edge) => edge.node);
+    expect(nodes.length).toBe(response.data!.nationals.totalCount);
+    expect(nodes.length).toBeGreaterThan(10);
+    expect(nodes.every((node) => node.nationality === "PH")).toBe(true);
+    expect(nodes.some((node) => node.currentPlacement?.shelter.id)).toBe(true);
+    expect(nodes.some((node) => node.nationalityVerification?.status === "CONFIRMED")).toBe(true);
+    expect(nodes.some((node) => node.travelDocuments.length > 0 && node.travelDocuments[0].number)).toBe(true);
+    expect(nodes.filter((node) => node.repatriation).every((node) => node.repatriation!.destinationCountry === "PH")).toBe(true);
+  });
+
+  it("loads entities in batches: the number of SQL statements does not grow with the page", async () => {
+    const small = await asPersona<DashboardData>(PERSONAS.government, NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'), { first: 3 });
+    const large = await asPersona<DashboardData>(PERSONAS.government, NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'), { first: 40 });
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    expect(large.data!.nationals.edges.length).toBeGreaterThan(30);
+    const statements = large.extensions!.sqlStatements as Record<string, number>;
+    // victims: page + count; shelters: placements with shelters; embassies: verifications + documents;
+    // repatriation: cases + journey legs. One statement per entity type per fetch.
+    expect(statements).toEqual({ victims: 2, shelters: 1, embassies: 2, repatriation: 2 });
+    expect(small.extensions!.sqlStatements).toEqual(statements);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Builds the hub, gives each subgraph a database and starts the real processes.
+ * Databases: four embedded PGlite servers (in this process, outside Jest's VM, where
+ * PGlite can run), or — when TEST_DATABASE_URL names a PostgreSQL server — four
+ * throwaway databases created there for this run and dropped afterwards.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { ensureDevKeyPair } from "../../shared/auth/keys";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../shared/database";
+import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../shared/config";
+import { ROOT, spawnHubProcess, waitReady, type HubProcess } from "./processes";
+import { TEST_PORTS, type TestHubState } from "./state";
+
+interface SetupHandles {
+  processes: HubProcess[];
+  embedded: EmbeddedPostgres[];
+  serverDatabases: { adminUrl: string; names: string[] };
+  tmpDir: string;
+}
+
+export function databaseUrlOn(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export default async function globalSetup(): Promise<void> {
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-test-"));
+  const handles: SetupHandles = { processes: [], embedded: [], serverDatabases: { adminUrl: "", names: [] }, tmpDir };
+  (globalThis as { __hubHandles?: SetupHandles }).__hubHandles = handles;
+
+  const databaseUrls: Record<string, string> = {};
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    const prefix = `hub_test_${Date.now()}_${process.pid}`;
+    for (const name of SUBGRAPH_NAMES) {
+      const database = `${prefix}_${name}`;
+      await admin.query(`CREATE DATABASE ${database}`);
+      handles.serverDatabases.names.push(database);
+      databaseUrls[name] = databaseUrlOn(serverUrl, database);
+    }
+    handles.serverDatabases.adminUrl = serverUrl;
+    await admin.end();
+  } else {
+    for (const name of SUBGRAPH_NAMES) {
+      const embedded = await startEmbeddedPostgres(path.join(tmpDir, "db", name), { maxConnections: 40 });
+      handles.embedded.push(embedded);
+      databaseUrls[name] = embedded.url;
+    }
+  }
+
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    HUB_DATA_DIR: path.join(tmpDir, "hub"),
+    LOG_LEVEL: "warn",
+    SEED_DEMO_DATA: "if-empty",
+    GATEWAY_PORT: String(TEST_PORTS.gateway),
+    GATEWAY_HOST: "127.0.0.1",
+  };
+  for (const name of SUBGRAPH_NAMES) {
+    env[subgraphPortVariable(name)] = String(TEST_PORTS[name]);
+    env[subgraphUrlVariable(name)] = `http://127.0.0.1:${TEST_PORTS[name]}/graphql`;
+    env[databaseUrlVariable(name)] = databaseUrls[name];
+  }
+  // Make the signing key before the processes race for it.
+  ensureDevKeyPair(path.join(env.HUB_DATA_DIR, "keys"));
+
+  const subgraphs = SUBGRAPH_NAMES.map((name) => spawnHubProcess(name, `subgraphs/${name}/index.js`, env));
+  handles.processes.push(...subgraphs);
+  await Promise.all(subgraphs.map((hub, index) => waitReady(`http://127.0.0.1:${TEST_PORTS[SUBGRAPH_NAMES[index]]}/ready`, hub)));
+  const gateway = spawnHubProcess("gateway", "gateway/index.js", env);
+  handles.processes.push(gateway);
+  await waitReady(`http://127.0.0.1:${TEST_PORTS.gateway}/ready`, gateway);
+
+  const state: TestHubState = { env, databaseUrls, tmpDir, usingServer: Boolean(serverUrl) };
+  const statePath = path.join(tmpDir, "state.json");
+  fs.writeFileSync(statePath, JSON.stringify(state));
+  process.env.HUB_TEST_STATE = statePath;
+}

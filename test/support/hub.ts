@@ -1,0 +1,69 @@
+/** Talking to the running hub from a test: tokens, GraphQL over HTTP, demo facts. */
+import path from "node:path";
+import { signDevToken, type DevTokenRequest } from "../../shared/auth/tokens";
+import type { AuthConfig, SubgraphName } from "../../shared/config";
+import { hubState, TEST_PORTS } from "./state";
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
+  headers: Headers;
+}
+
+export function testAuthConfig(): AuthConfig {
+  const { env } = hubState();
+  return { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(env.HUB_DATA_DIR, "keys") };
+}
+
+export function tokenFor(request: DevTokenRequest): string {
+  return signDevToken(testAuthConfig(), request);
+}
+
+export const PERSONAS = {
+  government: { role: "government", org: "gov-mdt" },
+  ngo: { role: "ngo", org: "ngo-lighthouse" },
+  otherNgo: { role: "ngo", org: "ngo-harbour" },
+  shelter: { role: "shelter", org: "shelter-maesot-1", shelter: "shelter-maesot-1" },
+  embassyPH: { role: "embassy", org: "embassy-PH", country: "PH" },
+  embassyKE: { role: "embassy", org: "embassy-KE", country: "KE" },
+  repatriation: { role: "repatriation", org: "repatriation-agency" },
+  auditor: { role: "auditor", org: "oversight-board" },
+} as const satisfies Record<string, DevTokenRequest>;
+
+export function gatewayUrl(): string {
+  return `http://127.0.0.1:${TEST_PORTS.gateway}/graphql`;
+}
+
+export function subgraphUrl(name: SubgraphName): string {
+  return `http://127.0.0.1:${TEST_PORTS[name]}/graphql`;
+}
+
+export async function postGraphQL<T = Record<string, unknown>>(
+  url: string,
+  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  authorization?: string,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
+  return { ...json, status: response.status, headers: response.headers };
+}
+
+/** A query through the gateway as a persona. */
+export function asPersona<T = Record<string, unknown>>(persona: DevTokenRequest, query: string, variables?: Record<string, unknown>) {
+  return postGraphQL<T>(gatewayUrl(), { query, variables }, `Bearer ${tokenFor(persona)}`);
+}
+
+/** The same, straight at one subgraph (bypassing the gateway). */
+export function asPersonaAt<T = Record<string, unknown>>(subgraph: SubgraphName, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>) {
+  return postGraphQL<T>(subgraphUrl(subgraph), { query, variables }, `Bearer ${tokenFor(persona)}`);
+}
+
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.errors ?? []).map((error) => String(error.extensions?.code));
+}
