@@ -1,0 +1,11 @@
+/** `npm run docs:access`: writes docs/access-matrix.md from the policy. */
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { renderAccessMatrix } from "../shared/policy/access-matrix";
+import { SUBGRAPH_MODULES } from "../subgraphs/registry";
+
+const target = path.resolve(__dirname, "..", "..", "docs", "access-matrix.md");
+fs.mkdirSync(path.dirname(target), { recursive: true });
+fs.writeFileSync(target, renderAccessMatrix(SUBGRAPH_MODULES.map((module) => ({ subgraph: module.name, policy: module.policy }))));
+console.log(`wrote ${path.relative(process.cwd(), target)}`);

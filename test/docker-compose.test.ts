@@ -1,0 +1,84 @@
+/** No Docker engine runs here, so the compose file is checked by reading it. */
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+
+interface Service {
+  build?: string;
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  expose?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  secrets?: string[];
+}
+
+const ROOT = path.join(__dirname, "..");
+const compose = parse(fs.readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, Service>;
+  secrets: Record<string, { file: string }>;
+};
+const services = compose.services;
+
+describe("docker-compose.yml", () => {
+  it("runs one PostgreSQL, the four subgraphs and the gateway", () => {
+    expect(Object.keys(services).sort()).toEqual(["embassies", "gateway", "postgres", "repatriation", "shelters", "victims"]);
+  });
+
+  it("builds every hub service from the one Dockerfile, with the entry of that service", () => {
+    expect(fs.existsSync(path.join(ROOT, "Dockerfile"))).toBe(true);
+    for (const name of SUBGRAPH_NAMES) {
+      expect(services[name].build).toBe(".");
+      const entry = services[name].command!.at(-1)!;
+      expect(entry).toBe(`dist/subgraphs/${name}/index.js`);
+      expect(fs.existsSync(path.join(ROOT, entry.replace(/^dist\//, "").replace(/\.js$/, ".ts")))).toBe(true);
+    }
+    expect(services.gateway.command!.at(-1)).toBe("dist/gateway/index.js");
+  });
+
+  it("gives each subgraph its own database and login role, with the variable names the code reads", () => {
+    const init = fs.readFileSync(path.join(ROOT, "docker", "postgres-init.sh"), "utf8");
+    expect(init).toMatch(/for name in victims shelters embassies repatriation/);
+    expect(init).toMatch(/CREATE DATABASE \$\{name\} OWNER \$\{name\}_app/);
+    for (const name of SUBGRAPH_NAMES) {
+      const env = services[name].environment!;
+      const url = new URL(env[databaseUrlVariable(name)]);
+      expect(url.hostname).toBe("postgres");
+      expect(url.username).toBe(`${name}_app`);
+      expect(url.pathname).toBe(`/${name}`);
+      expect(env[subgraphPortVariable(name)]).toBe(String(DEFAULT_SUBGRAPH_PORTS[name]));
+      expect(env.NODE_ENV).toBe("production");
+      expect(env.JWT_PUBLIC_KEY_FILE).toBe("/run/secrets/jwt_public_key");
+      expect(services[name].secrets).toContain("jwt_public_key");
+    }
+  });
+
+  it("points the gateway and the subgraphs at each other by service name and port", () => {
+    for (const service of [...SUBGRAPH_NAMES, "gateway"]) {
+      const env = services[service].environment!;
+      for (const name of SUBGRAPH_NAMES) {
+        expect(env[subgraphUrlVariable(name)]).toBe(`http://${name}:${DEFAULT_SUBGRAPH_PORTS[name]}/graphql`);
+      }
+    }
+  });
+
+  it("publishes only the gateway's port", () => {
+    const publishing = Object.entries(services).filter(([, service]) => service.ports?.length);
+    expect(publishing.map(([name]) => name)).toEqual(["gateway"]);
+    expect(services.gateway.ports![0]).toMatch(/:4000$/);
+  });
+
+  it("starts services only when what they need is healthy, checked on /ready", () => {
+    for (const name of SUBGRAPH_NAMES) {
+      expect(services[name].depends_on!.postgres.condition).toBe("service_healthy");
+      expect(services[name].healthcheck!.test.join(" ")).toContain(`127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name]}/ready`);
+      if (name !== "victims") expect(services[name].depends_on!.victims.condition).toBe("service_healthy");
+    }
+    for (const name of SUBGRAPH_NAMES) expect(services.gateway.depends_on![name].condition).toBe("service_healthy");
+    expect(services.gateway.healthcheck!.test.join(" ")).toContain("127.0.0.1:4000/ready");
+    expect(services.postgres.healthcheck!.test.join(" ")).toContain("pg_isready");
+  });
+});
