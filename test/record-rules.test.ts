@@ -3,7 +3,7 @@
  * (including `_entities` with hand-written representations), and the absence of an
  * existence oracle: a hidden record answers exactly like one that does not exist.
  */
-import { asPersona, asPersonaAt, PERSONAS } from "./support/hub";
+import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "./support/hub";
 
 interface CaseFacts {
   id: string;
@@ -13,6 +13,8 @@ interface CaseFacts {
 }
 
 let cases: CaseFacts[] = [];
+
+type VictimIdPage = { victims: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } };
 
 async function allCasesAsGovernment(): Promise<CaseFacts[]> {
   const all: CaseFacts[] = [];
@@ -33,7 +35,7 @@ async function visibleIds(persona: (typeof PERSONAS)[keyof typeof PERSONAS]): Pr
   const ids = new Set<string>();
   let after: string | null = null;
   for (;;) {
-    const response = await asPersona<{ victims: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } }>(
+    const response: GraphQLResponse<VictimIdPage> = await asPersona<VictimIdPage>(
       persona,
       `query ($after: String) { victims(first: 100, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
       { after },
