@@ -13,10 +13,10 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { loadVerificationKey } from "../shared/auth/keys";
-import { AuthenticationError, createTokenVerifier } from "../shared/auth/tokens";
+import { createTokenVerifier } from "../shared/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
-import { ErrorCode, formatClientError } from "../shared/errors";
-import { addHealthRoutes, boundPort, closeServer, listen, sendGraphQLError, withRequestScope } from "../shared/http";
+import { formatClientError } from "../shared/errors";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "../shared/http";
 import { createLogger } from "../shared/logger";
 import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
@@ -76,17 +76,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    (request, response, next) => {
-      // The landing page (a GET without a query) needs no token; every operation does.
-      if (request.method === "GET" && !request.query.query) return next();
-      try {
-        response.locals.caller = verifier.verify(request.header("authorization"));
-        next();
-      } catch (error) {
-        if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
-        next(error);
-      }
-    },
+    authenticate(verifier, { allowLandingPage: true }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         caller: res.locals.caller,
@@ -96,11 +86,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
       }),
     }),
   );
-  app.use((error: { status?: number }, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
-    sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
-  });
+  app.use(sendRequestError);
 
   const server: Server = await listen(app, config.port, config.host);
   const port = boundPort(server);

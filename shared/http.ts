@@ -4,7 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { NextFunction, Request, Response, Express } from "express";
+import type { NextFunction, Request, RequestHandler, Response, Express } from "express";
+import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
+import { ErrorCode } from "./errors";
 import { requestScope } from "./request-scope";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -61,4 +63,26 @@ export function boundPort(server: Server): number {
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("server is not listening on a TCP port");
   return address.port;
+}
+
+/** Verifies the bearer token before GraphQL runs: the caller in `res.locals`, or HTTP 401. */
+export function authenticate(verifier: TokenVerifier, options: { allowLandingPage?: boolean } = {}): RequestHandler {
+  return (request, response, next) => {
+    // The gateway's landing page (a GET without a query) needs no token; every operation does.
+    if (options.allowLandingPage && request.method === "GET" && !request.query.query) return next();
+    try {
+      response.locals.caller = verifier.verify(request.header("authorization"));
+      next();
+    } catch (error) {
+      if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
+      next(error);
+    }
+  };
+}
+
+/** Malformed JSON and oversized bodies: a clean 400/413, never a stack trace. */
+export function sendRequestError(error: { status?: number }, _request: Request, response: Response, _next: NextFunction): void {
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
+  sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
 }

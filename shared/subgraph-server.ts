@@ -13,13 +13,13 @@ import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
 import { loadVerificationKey } from "./auth/keys";
-import { AuthenticationError, createTokenVerifier, type TokenVerifier } from "./auth/tokens";
+import { createTokenVerifier, type TokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
 import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
-import { ErrorCode, formatClientError } from "./errors";
+import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
-import { addHealthRoutes, boundPort, closeServer, listen, sendGraphQLError, withRequestScope } from "./http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "./http";
 import { createLogger, type Logger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
@@ -125,15 +125,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    (request, response, next) => {
-      try {
-        response.locals.caller = verifier.verify(request.header("authorization"));
-        next();
-      } catch (error) {
-        if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
-        next(error);
-      }
-    },
+    authenticate(verifier),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         caller: res.locals.caller,
@@ -146,12 +138,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
       }),
     }),
   );
-  // Malformed JSON and oversized bodies: a clean 400/413, never a stack trace.
-  app.use((error: { status?: number; type?: string }, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
-    sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
-  });
+  app.use(sendRequestError);
 
   const server: Server = await listen(app, config.port, config.host);
   const port = boundPort(server);
