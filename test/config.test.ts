@@ -1,0 +1,72 @@
+/**
+ * Configuration is validated at start: every problem names its variable and says what
+ * is wrong, all problems at once, never echoing a value that may hold a secret; a
+ * production process refuses to start without its token-verification settings.
+ */
+import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../shared/config";
+import { spawnHubProcess } from "./support/processes";
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration from the environment", () => {
+  it("has working defaults for development", () => {
+    const config = loadSubgraphConfig("victims", {});
+    expect(config).toMatchObject({ environment: "development", host: "127.0.0.1", port: 4001, databaseUrl: undefined, seedDemoData: "if-empty" });
+    expect(loadGatewayConfig({}).port).toBe(4000);
+  });
+
+  it("reports every bad variable by name, together", () => {
+    const problems = problemsOf(() =>
+      loadSubgraphConfig("shelters", {
+        SHELTERS_PORT: "70000",
+        DATABASE_POOL_SIZE: "0",
+        NODE_ENV: "staging",
+        SEED_DEMO_DATA: "always",
+        VICTIMS_URL: "ftp://victims",
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SHELTERS_PORT must be a TCP port/),
+        expect.stringMatching(/^DATABASE_POOL_SIZE must be a positive whole number/),
+        expect.stringMatching(/^NODE_ENV must be one of development, test, production/),
+        expect.stringMatching(/^SEED_DEMO_DATA must be one of if-empty, never/),
+        expect.stringMatching(/^VICTIMS_URL must be a http: or https: URL/),
+      ]),
+    );
+  });
+
+  it("never echoes a database URL, which may carry a password", () => {
+    const problems = problemsOf(() => loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }));
+    expect(problems).toEqual(["VICTIMS_DATABASE_URL is not a valid URL"]);
+    const wrongProtocol = problemsOf(() => loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }));
+    expect(wrongProtocol.join()).not.toContain("s3cret");
+  });
+
+  it("requires the public key, issuer and audience in production", () => {
+    const problems = problemsOf(() => loadGatewayConfig({ NODE_ENV: "production" }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/),
+      expect.stringMatching(/^JWT_ISSUER is required/),
+      expect.stringMatching(/^JWT_AUDIENCE is required/),
+    ]);
+  });
+
+  it.each([
+    ["a subgraph", "subgraphs/embassies/index.js"],
+    ["the gateway", "gateway/index.js"],
+  ])("%s process refuses to start on bad configuration, saying why", async (_label, entry) => {
+    const hub = spawnHubProcess(entry, entry, { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "", JWT_ISSUER: "", JWT_AUDIENCE: "" });
+    const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
+    expect(code).toBe(2);
+    expect(hub.output.join("")).toMatch(/JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The embedded database of a subgraph, end to end in a real process: with no
+ * `<SUBGRAPH>_DATABASE_URL`, the subgraph creates a PGlite cluster under
+ * `HUB_DATA_DIR/<subgraph>/`, runs its migrations from empty, loads the demo data once,
+ * and after a restart finds the same data (no migration re-run, no reseed).
+ * Runs on PGlite in both CI passes: it is the default a developer gets.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { signDevToken } from "../shared/auth/tokens";
+import { databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+import { spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
+import { PERSONAS, postGraphQL } from "./support/hub";
+import { hubState } from "./support/state";
+
+const PORT = 14110;
+const URL = `http://127.0.0.1:${PORT}/graphql`;
+
+describe("embedded PostgreSQL of a subgraph", () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-embedded-"));
+  const env: Record<string, string> = {
+    ...hubState().env,
+    HUB_DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+    [databaseUrlVariable("victims")]: "",
+    [subgraphPortVariable("victims")]: String(PORT),
+    [subgraphUrlVariable("victims")]: URL,
+  };
+  let running: HubProcess | undefined;
+
+  async function start(): Promise<HubProcess> {
+    running = spawnHubProcess("victims", "subgraphs/victims/index.js", env);
+    await waitReady(`http://127.0.0.1:${PORT}/ready`, running);
+    return running;
+  }
+
+  async function victimsAsGovernment(query: string) {
+    const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, PERSONAS.government);
+    return postGraphQL<{ victims: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } }>(URL, { query }, `Bearer ${token}`);
+  }
+
+  const LIST = "{ victims(first: 3) { totalCount edges { node { id caseNumber } } } }";
+
+  afterAll(async () => {
+    if (running) await stopHubProcess(running);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("creates the cluster, migrates from empty and seeds once; a restart keeps the data and runs nothing again", async () => {
+    const first = await start();
+    const firstLog = first.output.join("");
+    expect(fs.existsSync(path.join(dataDir, "victims", "PG_VERSION"))).toBe(true);
+    expect(firstLog).toMatch(/Migration \w+ has been +executed successfully/);
+    expect(firstLog).toContain("demo data loaded");
+    const before = await victimsAsGovernment(LIST);
+    expect(before.errors).toBeUndefined();
+    expect(before.data?.victims.totalCount).toBe(260);
+
+    expect(await stopHubProcess(first)).toBe(0);
+
+    const second = await start();
+    const secondLog = second.output.join("");
+    expect(secondLog).not.toMatch(/has been +executed successfully/);
+    expect(secondLog).toMatch(/No migrations are pending/);
+    expect(secondLog).not.toContain("demo data loaded");
+    const after = await victimsAsGovernment(LIST);
+    expect(after.data).toEqual(before.data);
+  });
+});
