@@ -3,9 +3,9 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { renderAccessMatrix } from "../shared/policy/access-matrix";
-import { SUBGRAPH_MODULES } from "../subgraphs/registry";
+import { HUB_POLICIES } from "../subgraphs/policies";
 
 const target = path.resolve(__dirname, "..", "..", "docs", "access-matrix.md");
 fs.mkdirSync(path.dirname(target), { recursive: true });
-fs.writeFileSync(target, renderAccessMatrix(SUBGRAPH_MODULES.map((module) => ({ subgraph: module.name, policy: module.policy }))));
+fs.writeFileSync(target, renderAccessMatrix(HUB_POLICIES));
 console.log(`wrote ${path.relative(process.cwd(), target)}`);

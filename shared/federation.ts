@@ -22,7 +22,7 @@ import {
   visit,
 } from "graphql";
 import { buildSchema, type BuildSchemaOptions, createResolversMap } from "type-graphql";
-import { describeRoles, type SubgraphPolicy } from "./policy/types";
+import { conditionsInWords, describeRoles, type SubgraphPolicy } from "./policy/types";
 
 export const ACCESS_SPEC_URL = "https://survivor-hub.org/access/v1.0";
 export const VISIBLE_TO_DIRECTIVE = "visibleTo";
@@ -84,11 +84,12 @@ export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolic
         unpoliced.push(`${currentType}.${node.name.value}`);
         return undefined;
       }
-      const line = `Visible to: ${describeRoles(rule.roles)}${rule.condition ? ` (${rule.condition})` : ""}.`;
+      const condition = conditionsInWords(rule);
+      const line = `Visible to: ${describeRoles(rule.roles)}${condition ? ` (${condition})` : ""}.`;
       return {
         ...node,
         description: withVisibilityLine(node.description, line),
-        directives: [...(node.directives ?? []), visibleToDirective(rule.roles, rule.condition)],
+        directives: [...(node.directives ?? []), visibleToDirective(rule.roles, condition)],
       };
     },
   });

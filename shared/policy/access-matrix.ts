@@ -3,7 +3,7 @@
  * with the record rule of each type), for people who decide policy, not code.
  */
 import { ROLES } from "../auth/claims";
-import type { SubgraphPolicy } from "./types";
+import { conditionsInWords, recordsInWords, type SubgraphPolicy } from "./types";
 
 export function renderAccessMatrix(policies: ReadonlyArray<{ subgraph: string; policy: SubgraphPolicy }>): string {
   const lines: string[] = [
@@ -19,11 +19,11 @@ export function renderAccessMatrix(policies: ReadonlyArray<{ subgraph: string; p
   for (const { subgraph, policy } of policies) {
     lines.push(`## ${subgraph} subgraph`, "");
     for (const [typeName, typePolicy] of Object.entries(policy)) {
-      lines.push(`### ${typeName}`, "", `**Records:** ${typePolicy.records}`, "");
+      lines.push(`### ${typeName}`, "", `**Records:** ${recordsInWords(typePolicy)}`, "");
       lines.push(`| field | ${ROLES.join(" | ")} | condition |`, `|---|${ROLES.map(() => ":-:").join("|")}|---|`);
       for (const [fieldName, rule] of Object.entries(typePolicy.fields)) {
-        const cells = ROLES.map((role) => (rule.roles.includes(role) ? (rule.condition?.startsWith(`${role}:`) ? "✔\\*" : "✔") : " "));
-        lines.push(`| ${fieldName} | ${cells.join(" | ")} | ${rule.condition ?? ""} |`);
+        const cells = ROLES.map((role) => (rule.roles.includes(role) ? (rule.conditions?.[role] ? "✔\\*" : "✔") : " "));
+        lines.push(`| ${fieldName} | ${cells.join(" | ")} | ${conditionsInWords(rule) ?? ""} |`);
       }
       lines.push("");
     }

@@ -7,16 +7,21 @@
  */
 import { ROLES, type Role } from "../auth/claims";
 
+/** A condition per role, in words; the resolver enforces it (e.g. `{ ngo: "case owner only" }`). */
+export type RoleConditions = Partial<Record<Role, string>>;
+
 /** A field open to a set of roles, optionally narrowed further for some of them. */
 export interface FieldRule {
   roles: readonly Role[];
-  /** Extra record-level condition, in words, enforced by the resolver (e.g. "ngo: case owner only"). */
-  condition?: string;
+  conditions?: RoleConditions;
 }
 
+/** Which records of a type each role sees, in words (the SQL lives in the subgraph). */
+export type RecordRules = Record<Role, string>;
+
 export interface TypePolicy {
-  /** Which records of this type a caller sees, in words (the SQL lives in the subgraph). */
-  records: string;
+  /** One sentence for every role, or one per role. */
+  records: string | RecordRules;
   fields: Record<string, FieldRule>;
 }
 
@@ -27,8 +32,24 @@ export const ALL_ROLES: readonly Role[] = ROLES;
 /** Every role that works with case data: all but the auditor. */
 export const CASE_ROLES: readonly Role[] = ["government", "ngo", "shelter", "embassy", "repatriation"];
 
-export function allow(roles: readonly Role[], condition?: string): FieldRule {
-  return condition ? { roles, condition } : { roles };
+export function allow(roles: readonly Role[], conditions?: RoleConditions): FieldRule {
+  return conditions ? { roles, conditions } : { roles };
+}
+
+/** "ngo: case owner only; shelter: …", in the order of ROLES; undefined when unconditional. */
+export function conditionsInWords(rule: FieldRule): string | undefined {
+  const parts = ROLES.filter((role) => rule.conditions?.[role]).map((role) => `${role}: ${rule.conditions![role]}`);
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+export function recordsInWords(typePolicy: TypePolicy): string {
+  const { records } = typePolicy;
+  return typeof records === "string" ? records : ROLES.map((role) => `${role}: ${records[role]}`).join("; ");
+}
+
+/** The record rule of a type as it applies to one role. */
+export function recordRuleFor(typePolicy: TypePolicy, role: Role): string {
+  return typeof typePolicy.records === "string" ? typePolicy.records : typePolicy.records[role];
 }
 
 /** Same rule for several fields: `fields(["a", "b"], allow(CASE_ROLES))`. */

@@ -26,7 +26,7 @@ export const embassiesPolicy: SubgraphPolicy = {
     records: "Documents of victims the caller may see; an embassy only those its country issued.",
     fields: {
       ...sameRule(["id", "issuingCountry", "kind", "issuedOn", "expiresOn", "status"], allow(CONSULAR_CASE_ROLES)),
-      number: allow(["government", "embassy", "repatriation"], "embassy: issuing embassy only"),
+      number: allow(["government", "embassy", "repatriation"], { embassy: "issuing embassy only" }),
     },
   },
   Victim: {

@@ -11,9 +11,7 @@ export const repatriationPolicy: SubgraphPolicy = {
     fields: { repatriationCases: allow(CASE_ROLES) },
   },
   RepatriationCase: {
-    records: Object.entries(CASE_RECORD_RULES)
-      .map(([role, rule]) => `${role}: ${rule}`)
-      .join("; "),
+    records: CASE_RECORD_RULES,
     fields: {
       ...sameRule(
         ["id", "status", "destinationCountry", "receivingOrganisation", "escortRequired", "requestedAt", "updatedAt", "journeyLegs", "victim"],

@@ -15,7 +15,7 @@ export const sheltersPolicy: SubgraphPolicy = {
     records: "Every shelter is listed for every authenticated partner.",
     fields: {
       ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
-      residents: allow(["government", "ngo", "shelter"], "shelter: its own shelter only; ngo: residents whose case it owns"),
+      residents: allow(["government", "ngo", "shelter"], { ngo: "residents whose case it owns", shelter: "its own shelter only" }),
     },
   },
   Placement: {
@@ -27,7 +27,7 @@ export const sheltersPolicy: SubgraphPolicy = {
     records: "Victims the caller may see, as decided by the victims subgraph.",
     fields: {
       id: allow(CASE_ROLES),
-      currentPlacement: allow(CASE_ROLES, "shelter: only when the placement is in its own shelter"),
+      currentPlacement: allow(CASE_ROLES, { shelter: "only when the placement is in its own shelter" }),
     },
   },
   ...connectionPolicy("Shelter", ALL_ROLES),

@@ -6,6 +6,7 @@ import { Victim } from "./entities/victim";
 import { mountVictimAccessRoute } from "./access-route";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
 import { victimsPolicy } from "./policy";
+import { MeResolver } from "./resolvers/me-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
 
@@ -13,7 +14,7 @@ export const victimsSubgraph: SubgraphModule = {
   name: "victims",
   entities: [Victim, Consent, Referral],
   migrations: [CreateVictims1767225600000],
-  resolvers: [VictimResolver],
+  resolvers: [VictimResolver, MeResolver],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,

@@ -4,13 +4,10 @@
  * matrix, `npm run compose` the SDL that carries it to the gateway.
  */
 import { connectionPolicy } from "../../shared/pagination";
-import { allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
-const recordsInWords = Object.entries(VICTIM_RECORD_RULES)
-  .map(([role, rule]) => `${role}: ${rule}`)
-  .join("; ");
 
 export const victimsPolicy: SubgraphPolicy = {
   Query: {
@@ -19,10 +16,23 @@ export const victimsPolicy: SubgraphPolicy = {
       victim: allow(EVERY_RECORD_ROLE),
       victims: allow(EVERY_RECORD_ROLE),
       nationals: allow(["government", "embassy"]),
+      me: allow(ALL_ROLES),
     },
   },
+  Me: {
+    records: "The caller only.",
+    fields: sameRule(["sub", "org", "role", "country", "shelter", "access"], allow(ALL_ROLES)),
+  },
+  TypeAccess: {
+    records: "The caller's own access.",
+    fields: sameRule(["type", "subgraphs", "records", "fields"], allow(ALL_ROLES)),
+  },
+  FieldAccess: {
+    records: "The caller's own access.",
+    fields: sameRule(["name", "condition"], allow(ALL_ROLES)),
+  },
   Victim: {
-    records: recordsInWords,
+    records: VICTIM_RECORD_RULES,
     fields: {
       ...sameRule(["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"], allow(EVERY_RECORD_ROLE)),
       ...sameRule(["legalName", "dateOfBirth", "identityDocumentNumber"], allow(["government", "ngo", "embassy", "repatriation"])),
@@ -30,7 +40,7 @@ export const victimsPolicy: SubgraphPolicy = {
       ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
       ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),
       requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
-      testimony: allow(["government", "ngo"], "ngo: case owner only"),
+      testimony: allow(["government", "ngo"], { ngo: "case owner only" }),
       familyContact: allow(["government", "ngo", "embassy"]),
       ...sameRule(["consents", "referrals"], allow(["government", "ngo"])),
     },

@@ -58,7 +58,11 @@ export class RepatriationCaseResolver {
     return groupedLoader(context, JourneyLeg, "caseId", { sequence: "ASC" }).load(repatriationCase.id);
   }
 
-  @FieldResolver(() => Victim, { description: "The person travelling (resolved by the victims subgraph, under its record rules)." })
+  @FieldResolver(() => Victim, {
+    nullable: true,
+    // Nullable: one hidden person must not wipe out a whole list by null propagation.
+    description: "The person travelling; null when the victims subgraph's record rules hide them from you.",
+  })
   victim(@Root() repatriationCase: RepatriationCase): Victim {
     return { id: repatriationCase.victimId };
   }

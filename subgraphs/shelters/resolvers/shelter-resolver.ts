@@ -67,7 +67,11 @@ export class ShelterResolver {
 
 @Resolver(() => Placement)
 export class PlacementResolver {
-  @FieldResolver(() => Victim, { description: "The person placed (resolved by the victims subgraph, under its record rules)." })
+  @FieldResolver(() => Victim, {
+    nullable: true,
+    // Nullable: one hidden person must not wipe out a whole list by null propagation.
+    description: "The person placed; null when the victims subgraph's record rules hide them from you.",
+  })
   victim(@Root() placement: Placement): Victim {
     return { id: placement.victimId };
   }
