@@ -13,7 +13,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   CONFLICT: "CONFLICT",
   CAPACITY_EXCEEDED: "CAPACITY_EXCEEDED",
-  INVALID_STATE_TRANSITION: "INVALID_STATE_TRANSITION",
+  INVALID_TRANSITION: "INVALID_TRANSITION",
+  CONSENT_REQUIRED: "CONSENT_REQUIRED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
   GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
@@ -50,7 +51,7 @@ const INTERNAL_MESSAGE = "Internal error; quote the request id to the hub's oper
 export function formatClientError(formatted: GraphQLFormattedError, requestId?: string): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : undefined;
   const safeExtensions: Record<string, unknown> = {};
-  for (const key of ["code", "serviceName", "currentVersion", "rowErrors", "duplicates"]) {
+  for (const key of ["code", "serviceName", "currentVersion", "currentState", "allowedTransitions", "rowErrors"]) {
     if (formatted.extensions?.[key] !== undefined) safeExtensions[key] = formatted.extensions[key];
   }
   if (requestId) safeExtensions.requestId = requestId;

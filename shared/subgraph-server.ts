@@ -24,6 +24,7 @@ import { createLogger, type Logger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
+import { validateArgument } from "./validation";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -57,7 +58,7 @@ export function buildSubgraphSchema(module: SubgraphModule, extraMiddlewares: Mi
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
     globalMiddlewares: [policyMiddleware(module.policy), ...extraMiddlewares],
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
   });
 }
 

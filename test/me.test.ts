@@ -45,7 +45,7 @@ describe("me", () => {
   it("tells shelter staff their shelter", async () => {
     const answer = (await asPersona<MeAnswer>(PERSONAS.shelter, ME)).data!;
     expect(answer.me).toMatchObject({ role: "shelter", shelter: "shelter-maesot-1" });
-    expect(typeAccess(answer, "Victim")!.records).toBe("cases referred to its shelter (referral pending or accepted)");
+    expect(typeAccess(answer, "Victim")!.records).toBe("cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter");
   });
 
   it("tells the auditor it sees no victim data at all", async () => {

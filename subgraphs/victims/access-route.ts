@@ -12,7 +12,7 @@ import { sendGraphQLError } from "../../shared/http";
 import type { Logger } from "../../shared/logger";
 import { VICTIM_ACCESS_PATH, type VictimAccessAnswer } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
-import { isUuid } from "./loaders";
+import { isUuid } from "../../shared/ids";
 import { actsAsOwner, whereVisible } from "./record-rules";
 
 const MAX_IDS = 1000;

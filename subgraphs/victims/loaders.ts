@@ -4,17 +4,13 @@
  */
 import DataLoader from "dataloader";
 import { groupedLoader } from "../../shared/batch-loaders";
+import { isUuid } from "../../shared/ids";
 import { perRequest, type SubgraphContext } from "../../shared/context";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 import { whereVisible } from "./record-rules";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
-}
 
 /** Visible victims by id; an invisible or unknown id both load as null. */
 export function visibleVictimLoader(context: SubgraphContext): DataLoader<string, Victim | null> {

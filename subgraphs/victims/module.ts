@@ -6,15 +6,19 @@ import { Victim } from "./entities/victim";
 import { mountVictimAccessRoute } from "./access-route";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
 import { victimsPolicy } from "./policy";
+import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
+import { CaseUpdateResolver } from "./resolvers/case-update-resolver";
 import { MeResolver } from "./resolvers/me-resolver";
+import { ReferralResolver } from "./resolvers/referral-resolver";
+import { RegistrationResolver } from "./resolvers/registration-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
 
 export const victimsSubgraph: SubgraphModule = {
   name: "victims",
   entities: [Victim, Consent, Referral],
-  migrations: [CreateVictims1767225600000],
-  resolvers: [VictimResolver, MeResolver],
+  migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000],
+  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,

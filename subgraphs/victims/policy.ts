@@ -17,6 +17,16 @@ export const victimsPolicy: SubgraphPolicy = {
       victims: allow(EVERY_RECORD_ROLE),
       nationals: allow(["government", "embassy"]),
       me: allow(ALL_ROLES),
+      referralsToMe: allow(["ngo", "shelter", "repatriation"]),
+    },
+  },
+  Mutation: {
+    records: "Writes obey the Victim record rule: a case you may not see is NOT_FOUND.",
+    fields: {
+      ...sameRule(["registerVictim", "registerVictims"], allow(["government", "ngo"])),
+      ...sameRule(["updateVictim", "recordConsent", "referCase", "revokeReferral"], allow(["government", "ngo"], { ngo: "case owner only" })),
+      identifyVictim: allow(["government"]),
+      respondToReferral: allow(["ngo", "shelter", "repatriation"], { ngo: "referrals addressed to it", shelter: "referrals addressed to it", repatriation: "referrals addressed to it" }),
     },
   },
   Me: {
@@ -42,7 +52,9 @@ export const victimsPolicy: SubgraphPolicy = {
       requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
       testimony: allow(["government", "ngo"], { ngo: "case owner only" }),
       familyContact: allow(["government", "ngo", "embassy"]),
-      ...sameRule(["consents", "referrals"], allow(["government", "ngo"])),
+      ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
+      // Duplicate flags point at cases the registering partner may not see: government reviews them.
+      ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
     },
   },
   Consent: {
@@ -50,8 +62,18 @@ export const victimsPolicy: SubgraphPolicy = {
     fields: sameRule(["id", "kind", "granted", "recordedByOrg", "recordedBy", "recordedAt"], allow(["government", "ngo"])),
   },
   Referral: {
-    records: "Referrals of a visible victim, to those who may read Victim.referrals.",
-    fields: sameRule(["id", "toOrg", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"], allow(["government", "ngo"])),
+    records: {
+      government: "referrals of every case",
+      ngo: "referrals of the cases it sees, and those addressed to it",
+      shelter: "referrals addressed to it",
+      repatriation: "referrals addressed to it",
+      embassy: "none",
+      auditor: "none",
+    },
+    fields: {
+      ...sameRule(["id", "toOrg", "toRole", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"], allow(["government", "ngo", "shelter", "repatriation"])),
+      victim: allow(["government", "ngo", "shelter", "repatriation"]),
+    },
   },
   ...connectionPolicy("Victim", EVERY_RECORD_ROLE),
 };

@@ -4,11 +4,15 @@
  * endpoint other subgraphs ask — goes through `whereVisible`, so pagination and counts
  * stay right and no row the caller may not see ever leaves the database.
  */
-import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Caller } from "../../shared/auth/claims";
+import { ErrorCode, hubError, notFound } from "../../shared/errors";
+import { isUuid } from "../../shared/ids";
 import { ConsentKind, ReferralStatus } from "./entities/enums";
+import { Victim } from "./entities/victim";
 
-const ACTIVE_REFERRAL = `EXISTS (SELECT 1 FROM referral r WHERE r.victim_id = {v}.id AND r.to_org = :callerOrg AND r.status IN ('${ReferralStatus.PENDING}', '${ReferralStatus.ACCEPTED}'))`;
+// A referral opens the case to the named organisation acting in the named role only.
+const ACTIVE_REFERRAL = `EXISTS (SELECT 1 FROM referral r WHERE r.victim_id = {v}.id AND r.to_org = :callerOrg AND r.to_role = :callerRole AND r.status IN ('${ReferralStatus.PENDING}', '${ReferralStatus.ACCEPTED}'))`;
 const consentGiven = (kind: ConsentKind) =>
   `EXISTS (SELECT 1 FROM consent c WHERE c.victim_id = {v}.id AND c.kind = '${kind}' AND c.granted)`;
 
@@ -16,7 +20,7 @@ const consentGiven = (kind: ConsentKind) =>
 export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
   government: "every case",
   ngo: "cases its organisation owns, and cases referred to it (referral pending or accepted)",
-  shelter: "cases referred to its shelter (referral pending or accepted)",
+  shelter: "cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter",
   embassy: "victims of its country's nationality who consented to consular contact",
   repatriation: "cases referred to it, and victims who consented to repatriation",
   auditor: "none",
@@ -25,14 +29,14 @@ export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
 /** SQL condition (with named parameters) selecting the victims `caller` may see. */
 export function visibilityCondition(caller: Caller, alias: string): { sql: string; params: Record<string, unknown> } {
   const fill = (sql: string) => sql.replaceAll("{v}", alias);
-  const params = { callerOrg: caller.org, callerCountry: caller.country ?? null };
+  const params = { callerOrg: caller.org, callerRole: caller.role, callerCountry: caller.country ?? null };
   switch (caller.role) {
     case "government":
       return { sql: "TRUE", params };
     case "ngo":
       return { sql: fill(`({v}.owner_org = :callerOrg OR ${ACTIVE_REFERRAL})`), params };
     case "shelter":
-      return { sql: fill(ACTIVE_REFERRAL), params };
+      return { sql: fill(`(${ACTIVE_REFERRAL} AND ${consentGiven(ConsentKind.SHELTER_SHARING)})`), params };
     case "embassy":
       return { sql: fill(`({v}.nationality = :callerCountry AND ${consentGiven(ConsentKind.CONSULAR_CONTACT)})`), params };
     case "repatriation":
@@ -50,4 +54,20 @@ export function whereVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<
 /** The case owner, or government, may act as owner (e.g. read testimony, record consent). */
 export function actsAsOwner(caller: Caller, ownerOrg: string): boolean {
   return caller.role === "government" || (caller.role === "ngo" && caller.org === ownerOrg);
+}
+
+/**
+ * Locks a case for a write, under the same record rule as every read: a case the caller
+ * may not see is NOT_FOUND (no existence oracle); one it sees but does not own, when
+ * the write needs the owner, is FORBIDDEN. The row lock orders concurrent writes.
+ */
+export async function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible" = "owner"): Promise<Victim> {
+  const victim = isUuid(id)
+    ? await whereVisible(manager.getRepository(Victim).createQueryBuilder("v").where("v.id = :id", { id }), caller).setLock("pessimistic_write").getOne()
+    : null;
+  if (!victim) throw notFound("Victim");
+  if (need === "owner" && !actsAsOwner(caller, victim.ownerOrg)) {
+    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may change this case");
+  }
+  return victim;
 }

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { generateRelease, REPATRIATION_AGENCY } from "../../shared/demo/release";
 import type { DemoData } from "../../shared/subgraph-server";
 import { Consent } from "./entities/consent";
-import { AgeBracket, ConsentKind, Gender, NrmStatus, ReferralStatus } from "./entities/enums";
+import { AgeBracket, ConsentKind, Gender, NrmStatus, ReferralRole, ReferralStatus } from "./entities/enums";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 
@@ -32,6 +32,7 @@ export const victimsDemoData: DemoData = {
           identityDocumentNumber: person.identityDocumentNumber,
           nrmStatus: person.nrmStatus as NrmStatus,
           identifiedAt: person.identifiedAt,
+          nrmDecidedBy: person.nrmStatus === NrmStatus.SCREENING ? null : "Tak provincial MDT (demo)",
           rescueLocation: person.rescueLocation,
           rescuedAt: person.rescuedAt,
           medicalNeeds: person.medicalNeeds,
@@ -51,9 +52,10 @@ export const victimsDemoData: DemoData = {
           { victimId: person.id, kind: ConsentKind.SHELTER_SHARING, granted: person.consents.shelterSharing, ...recordedBy(person) },
         ]),
       );
-      const referral = (person: (typeof people)[number], toOrg: string, purpose: string, at: Date) => ({
+      const referral = (person: (typeof people)[number], toOrg: string, toRole: ReferralRole, purpose: string, at: Date) => ({
         victimId: person.id,
         toOrg,
+        toRole,
         purpose,
         status: ReferralStatus.ACCEPTED,
         createdByOrg: person.ownerOrg,
@@ -61,9 +63,11 @@ export const victimsDemoData: DemoData = {
         decidedAt: at,
       });
       await manager.insert(Referral, [
-        ...people.filter((p) => p.shelterId).map((p) => referral(p, p.shelterId!, "shelter placement", p.placedAt!)),
-        ...people.filter((p) => p.repatriation).map((p) => referral(p, REPATRIATION_AGENCY, "repatriation", p.repatriation!.requestedAt)),
+        ...people.filter((p) => p.shelterId).map((p) => referral(p, p.shelterId!, ReferralRole.SHELTER, "shelter placement", p.placedAt!)),
+        ...people.filter((p) => p.repatriation).map((p) => referral(p, REPATRIATION_AGENCY, ReferralRole.REPATRIATION, "repatriation", p.repatriation!.requestedAt)),
       ]);
+      // Registrations after the demo release continue the case-number series.
+      await manager.query(`SELECT setval('victim_case_number_seq', $1)`, [people.length]);
     });
   },
 };

@@ -36,8 +36,23 @@ export enum ReferralStatus {
   REVOKED = "REVOKED",
 }
 
+/** The partner roles a case can be referred to. */
+export enum ReferralRole {
+  NGO = "ngo",
+  SHELTER = "shelter",
+  REPATRIATION = "repatriation",
+}
+
+/** The NRM decision government records; SCREENING is where every case starts. */
+export enum NrmDecision {
+  IDENTIFIED = "IDENTIFIED",
+  NOT_IDENTIFIED = "NOT_IDENTIFIED",
+}
+
 registerEnumType(NrmStatus, { name: "NrmStatus", description: "Formal identification under the national referral mechanism." });
 registerEnumType(Gender, { name: "Gender" });
 registerEnumType(AgeBracket, { name: "AgeBracket" });
 registerEnumType(ConsentKind, { name: "ConsentKind" });
 registerEnumType(ReferralStatus, { name: "ReferralStatus" });
+registerEnumType(ReferralRole, { name: "ReferralRole" });
+registerEnumType(NrmDecision, { name: "NrmDecision" });

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
-import { ReferralStatus } from "./enums";
+import { ReferralRole, ReferralStatus } from "./enums";
 import type { Victim } from "./victim";
 
 /** An explicit, revocable grant of one case to one partner organisation. */
@@ -21,6 +21,10 @@ export class Referral {
   @Field({ description: "The organisation the case is referred to." })
   @Column({ name: "to_org", type: "text" })
   toOrg!: string;
+
+  @Field(() => ReferralRole, { description: "The kind of partner the case is referred to; only that role of that organisation gains access." })
+  @Column({ name: "to_role", type: "text" })
+  toRole!: ReferralRole;
 
   @Field()
   @Column({ type: "text" })

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
 import { AgeBracket, Gender, NrmStatus } from "./enums";
 import { Consent } from "./consent";
@@ -97,7 +97,20 @@ export class Victim {
   @OneToMany(() => Referral, (referral) => referral.victim)
   referrals?: Referral[];
 
+  @Field(() => String, { nullable: true, description: "The team that made the NRM decision." })
+  @Column({ name: "nrm_decided_by", type: "text", nullable: true })
+  nrmDecidedBy!: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Existing cases with the same identity document, or the same legal name, date of birth and nationality, found at registration; for government review.",
+  })
+  @Column({ name: "possible_duplicate_of", type: "uuid", array: true, default: () => "'{}'" })
+  possibleDuplicateOf!: string[];
+
   /** Optimistic concurrency: an update must name the version it read. */
+  // Nullable like every field some case role may not see: a refusal must stay local, not null the whole list.
+  @Field(() => Int, { nullable: true, description: "Send it back with updateVictim; a stale version is refused with CONFLICT." })
   @VersionColumn()
   version!: number;
 

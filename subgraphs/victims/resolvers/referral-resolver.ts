@@ -1,0 +1,116 @@
+/**
+ * Referrals: the case owner (or government) grants one partner access to one case for
+ * a purpose; the partner accepts or declines; the owner can revoke at any time, and the
+ * partner's access ends on its next request (record rules read referrals live).
+ * Status: PENDING → ACCEPTED | DECLINED; PENDING or ACCEPTED → REVOKED.
+ */
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { EntityManager } from "typeorm";
+import type { SubgraphContext } from "../../../shared/context";
+import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import { isUuid } from "../../../shared/ids";
+import { Consent } from "../entities/consent";
+import { ReferralStatus } from "../entities/enums";
+import { Referral } from "../entities/referral";
+import { Victim } from "../entities/victim";
+import { ReferralInput } from "../inputs/case-inputs";
+import { visibleVictimLoader } from "../loaders";
+import { lockCaseForWrite } from "../record-rules";
+import { CONSENT_FOR_REFERRAL } from "./case-update-resolver";
+
+const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
+  [ReferralStatus.PENDING]: [ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.REVOKED],
+  [ReferralStatus.ACCEPTED]: [ReferralStatus.REVOKED],
+  [ReferralStatus.DECLINED]: [],
+  [ReferralStatus.REVOKED]: [],
+};
+
+function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
+  if (!NEXT[from].includes(to)) {
+    const allowed = NEXT[from];
+    throw hubError(ErrorCode.INVALID_TRANSITION, `A ${from} referral cannot become ${to}; ${allowed.length ? `it can become ${allowed.join(" or ")}` : "it is final"}`, {
+      currentState: from,
+      allowedTransitions: allowed,
+    });
+  }
+}
+
+/** The referral, locked, if the caller can see its case; otherwise NOT_FOUND. */
+async function lockReferral(manager: EntityManager, context: SubgraphContext, id: string, need: "owner" | "visible"): Promise<Referral> {
+  const referral = isUuid(id) ? await manager.getRepository(Referral).findOne({ where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+  if (!referral) throw notFound("Referral");
+  try {
+    await lockCaseForWrite(manager, context.caller, referral.victimId, need);
+  } catch (error) {
+    // An invisible case hides its referrals too.
+    if ((error as { extensions?: { code?: string } }).extensions?.code === ErrorCode.NOT_FOUND) throw notFound("Referral");
+    throw error;
+  }
+  return referral;
+}
+
+async function setStatus(manager: EntityManager, referral: Referral, status: ReferralStatus): Promise<Referral> {
+  assertTransition(referral.status, status);
+  await manager.createQueryBuilder().update(Referral).set({ status, decidedAt: () => "now()" }).where("id = :id", { id: referral.id }).execute();
+  return manager.getRepository(Referral).findOneByOrFail({ id: referral.id });
+}
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Query(() => [Referral], { description: "Referrals addressed to your organisation (pending first), so you can accept or decline them." })
+  referralsToMe(@Ctx() context: SubgraphContext, @Arg("status", () => ReferralStatus, { nullable: true }) status?: ReferralStatus | null): Promise<Referral[]> {
+    const query = context.db
+      .getRepository(Referral)
+      .createQueryBuilder("r")
+      .where("r.to_org = :org AND r.to_role = :role", { org: context.caller.org, role: context.caller.role })
+      .orderBy("r.status = 'PENDING'", "DESC")
+      .addOrderBy("r.created_at", "DESC")
+      .limit(500);
+    if (status) query.andWhere("r.status = :status", { status });
+    return query.getMany();
+  }
+
+  @FieldResolver(() => Victim, { nullable: true, description: "The case referred; null once you may no longer see it." })
+  victim(@Root() referral: Referral, @Ctx() context: SubgraphContext): Promise<Victim | null> {
+    return visibleVictimLoader(context).load(referral.victimId);
+  }
+
+  @Mutation(() => Referral, {
+    description: "Refers a case to a partner (case owner or government). To a shelter it needs the survivor's shelter-sharing consent, to the repatriation agency repatriation consent (else CONSENT_REQUIRED).",
+  })
+  referCase(@Arg("victimId", () => ID) victimId: string, @Arg("referral", () => ReferralInput) input: ReferralInput, @Ctx() context: SubgraphContext): Promise<Referral> {
+    return context.db.transaction(async (manager) => {
+      await lockCaseForWrite(manager, context.caller, victimId);
+      const needed = CONSENT_FOR_REFERRAL[input.toRole];
+      if (needed && !(await manager.getRepository(Consent).existsBy({ victimId, kind: needed, granted: true }))) {
+        throw hubError(ErrorCode.CONSENT_REQUIRED, `Referring to a ${input.toRole} needs the survivor's ${needed} consent; record it first`);
+      }
+      const open = await manager
+        .getRepository(Referral)
+        .createQueryBuilder("r")
+        .where("r.victim_id = :victimId AND r.to_org = :toOrg AND r.to_role = :toRole AND r.status IN (:...open)", { victimId, ...input, open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED] })
+        .getExists();
+      if (open) throw hubError(ErrorCode.CONFLICT, `The case is already referred to ${input.toOrg}`);
+      const created = await manager.save(
+        manager.create(Referral, { victimId, toOrg: input.toOrg, toRole: input.toRole, purpose: input.purpose, status: ReferralStatus.PENDING, createdByOrg: context.caller.org, createdAt: new Date(), decidedAt: null }),
+      );
+      return created;
+    });
+  }
+
+  @Mutation(() => Referral, { description: "Withdraws a referral (case owner or government); the partner's access ends on its next request." })
+  revokeReferral(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Referral> {
+    return context.db.transaction(async (manager) => setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED));
+  }
+
+  @Mutation(() => Referral, { description: "Accepts or declines a referral addressed to your organisation." })
+  respondToReferral(@Arg("id", () => ID) id: string, @Arg("accept") accept: boolean, @Ctx() context: SubgraphContext): Promise<Referral> {
+    return context.db.transaction(async (manager) => {
+      const referral = await lockReferral(manager, context, id, "visible");
+      if (referral.toOrg !== context.caller.org || referral.toRole !== context.caller.role) {
+        throw hubError(ErrorCode.FORBIDDEN, "Only the organisation a referral is addressed to may accept or decline it");
+      }
+      return setStatus(manager, referral, accept ? ReferralStatus.ACCEPTED : ReferralStatus.DECLINED);
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Registering people: one at a time, or a screening day's batch of up to 1,000 in one
+ * transaction (all or nothing; class-validator has already named every bad row).
+ * A registration that matches an existing case — same identity document, or same legal
+ * name, date of birth and nationality — is registered and flagged for government
+ * review (`possibleDuplicateOf`), never silently merged; the registering partner is
+ * not told, so registration cannot be used to probe for cases it may not see.
+ */
+import { randomUUID } from "node:crypto";
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { In, type EntityManager } from "typeorm";
+import type { SubgraphContext } from "../../../shared/context";
+import { ErrorCode, hubError } from "../../../shared/errors";
+import { NrmStatus } from "../entities/enums";
+import { Victim } from "../entities/victim";
+import { RegisterVictimInput } from "../inputs/victim-inputs";
+
+export const MAX_BATCH = 1000;
+
+interface DuplicateKey {
+  id: string;
+  identityDocumentNumber: string | null;
+  identity: string | null;
+}
+
+const identityOf = (row: { legalName?: string | null; dateOfBirth?: string | null; nationality: string }) =>
+  row.legalName && row.dateOfBirth ? `${row.legalName.trim().toLowerCase()}|${row.dateOfBirth}|${row.nationality}` : null;
+
+/** Existing cases matching any row, in one statement. */
+async function existingMatches(manager: EntityManager, inputs: RegisterVictimInput[]): Promise<DuplicateKey[]> {
+  const documents = inputs.flatMap((input) => (input.identityDocumentNumber ? [input.identityDocumentNumber] : []));
+  const named = inputs.filter((input) => identityOf(input));
+  if (documents.length === 0 && named.length === 0) return [];
+  const rows: Array<{ id: string; identity_document_number: string | null; legal_name: string | null; date_of_birth: string | null; nationality: string }> = await manager.query(
+    `SELECT id, identity_document_number, legal_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, nationality FROM victim
+      WHERE identity_document_number = ANY($1::text[])
+         OR (lower(legal_name), date_of_birth, nationality) IN (SELECT * FROM unnest($2::text[], $3::date[], $4::char(2)[]))`,
+    [documents, named.map((input) => input.legalName!.trim().toLowerCase()), named.map((input) => input.dateOfBirth), named.map((input) => input.nationality)],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    identityDocumentNumber: row.identity_document_number,
+    identity: identityOf({ legalName: row.legal_name, dateOfBirth: row.date_of_birth, nationality: row.nationality }),
+  }));
+}
+
+export async function registerCases(context: SubgraphContext, inputs: RegisterVictimInput[]): Promise<Victim[]> {
+  if (inputs.length === 0 || inputs.length > MAX_BATCH) {
+    throw hubError(ErrorCode.BAD_USER_INPUT, `A batch holds between 1 and ${MAX_BATCH} people`);
+  }
+  const ids = await context.db.transaction(async (manager) => {
+    const known: DuplicateKey[] = await existingMatches(manager, inputs);
+    const serials: Array<{ n: string }> = await manager.query(`SELECT nextval('victim_case_number_seq') AS n FROM generate_series(1, $1)`, [inputs.length]);
+    const year = new Date().getUTCFullYear();
+    const rows = inputs.map((input, index) => {
+      const id = randomUUID();
+      const identity = identityOf(input);
+      const duplicates = known
+        .filter((other) => (input.identityDocumentNumber && other.identityDocumentNumber === input.identityDocumentNumber) || (identity && other.identity === identity))
+        .map((other) => other.id);
+      // Earlier rows of the same batch count too: the same person listed twice is flagged.
+      known.push({ id, identityDocumentNumber: input.identityDocumentNumber ?? null, identity });
+      return {
+        id,
+        caseNumber: `MS-${year}-${serials[index].n.padStart(4, "0")}`,
+        nationality: input.nationality,
+        gender: input.gender,
+        ageBracket: input.ageBracket,
+        preferredName: input.preferredName ?? null,
+        languages: input.languages ?? [],
+        legalName: input.legalName?.trim() ?? null,
+        dateOfBirth: input.dateOfBirth ?? null,
+        identityDocumentNumber: input.identityDocumentNumber ?? null,
+        nrmStatus: NrmStatus.SCREENING,
+        rescueLocation: input.rescueLocation ?? null,
+        rescuedAt: input.rescuedAt ? new Date(input.rescuedAt) : null,
+        medicalNeeds: input.medicalNeeds ?? null,
+        psychosocialNeeds: input.psychosocialNeeds ?? null,
+        requiresMedicalEscort: input.requiresMedicalEscort ?? false,
+        testimony: input.testimony ?? null,
+        familyContact: input.familyContact ?? null,
+        ownerOrg: context.caller.org,
+        possibleDuplicateOf: [...new Set(duplicates)],
+      };
+    });
+    await manager.insert(Victim, rows);
+    return rows.map((row) => row.id);
+  });
+  const saved = await context.db.getRepository(Victim).findBy({ id: In(ids) });
+  const byId = new Map(saved.map((victim) => [victim.id, victim]));
+  return ids.map((id) => byId.get(id)!);
+}
+
+@Resolver(() => Victim)
+export class RegistrationResolver {
+  @Mutation(() => Victim, { description: "Registers one person; your organisation becomes the case owner. Starts in NRM screening." })
+  async registerVictim(@Arg("victim", () => RegisterVictimInput) victim: RegisterVictimInput, @Ctx() context: SubgraphContext): Promise<Victim> {
+    const [saved] = await registerCases(context, [victim]);
+    return saved;
+  }
+
+  @Mutation(() => [Victim], {
+    description: `Registers a screening day's people (up to ${MAX_BATCH}) in one transaction: all or nothing. A bad row rejects the batch with the index and reason of every bad row (extensions.rowErrors).`,
+  })
+  registerVictims(@Arg("victims", () => [RegisterVictimInput]) victims: RegisterVictimInput[], @Ctx() context: SubgraphContext): Promise<Victim[]> {
+    return registerCases(context, victims);
+  }
+}
