@@ -35,10 +35,12 @@ describe("embedded PostgreSQL of a subgraph", () => {
     return running;
   }
 
-  async function victimsAsGovernment(query: string) {
+  function asGovernment<T>(query: string, variables?: Record<string, unknown>) {
     const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, PERSONAS.government);
-    return postGraphQL<{ victims: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } }>(URL, { query }, `Bearer ${token}`);
+    return postGraphQL<T>(URL, { query, variables }, `Bearer ${token}`);
   }
+  type List = { victims: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } };
+  const victimsAsGovernment = (query: string) => asGovernment<List>(query);
 
   const LIST = "{ victims(first: 3) { totalCount edges { node { id caseNumber } } } }";
 
@@ -47,15 +49,19 @@ describe("embedded PostgreSQL of a subgraph", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("creates the cluster, migrates from empty and seeds once; a restart keeps the data and runs nothing again", async () => {
+  it("creates the cluster, migrates from empty and seeds once; a restart keeps the data (seeded and written) and runs nothing again", async () => {
     const first = await start();
     const firstLog = first.output.join("");
     expect(fs.existsSync(path.join(dataDir, "victims", "PG_VERSION"))).toBe(true);
     expect(firstLog).toMatch(/Migration \w+ has been +executed successfully/);
     expect(firstLog).toContain("demo data loaded");
+    const registered = await asGovernment<{ registerVictim: { id: string; caseNumber: string } }>(
+      'mutation { registerVictim(victim: { nationality: "KE", gender: MALE, ageBracket: AGE_26_35, preferredName: "Written before the restart" }) { id caseNumber } }',
+    );
+    expect(registered.errors).toBeUndefined();
     const before = await victimsAsGovernment(LIST);
     expect(before.errors).toBeUndefined();
-    expect(before.data?.victims.totalCount).toBe(260);
+    expect(before.data?.victims.totalCount).toBe(261);
 
     expect(await stopHubProcess(first)).toBe(0);
 
@@ -66,5 +72,7 @@ describe("embedded PostgreSQL of a subgraph", () => {
     expect(secondLog).not.toContain("demo data loaded");
     const after = await victimsAsGovernment(LIST);
     expect(after.data).toEqual(before.data);
+    const written = await asGovernment<{ victim: { caseNumber: string; preferredName: string } }>("query ($id: ID!) { victim(id: $id) { caseNumber preferredName } }", { id: registered.data!.registerVictim.id });
+    expect(written.data?.victim).toEqual({ caseNumber: registered.data!.registerVictim.caseNumber, preferredName: "Written before the restart" });
   });
 });

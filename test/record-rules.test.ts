@@ -51,7 +51,8 @@ async function visibleIds(persona: (typeof PERSONAS)[keyof typeof PERSONAS]): Pr
 
 beforeAll(async () => {
   cases = await allCasesAsGovernment();
-  expect(cases.length).toBe(260);
+  // The demo release, plus whatever the workflow tests register meanwhile (under partners of their own).
+  expect(cases.length).toBeGreaterThanOrEqual(260);
 });
 
 describe("record rules", () => {

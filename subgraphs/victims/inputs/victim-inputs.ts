@@ -10,6 +10,8 @@ const dateMessage = { message: "$property must be a date, YYYY-MM-DD" };
 const LONG_TEXT = 20_000;
 
 /** Fields a case worker may set at registration and change later (inherited by both inputs). */
+// type-graphql inherits input fields only from a registered input type.
+@InputType("CaseDetailsInput", { description: "Case details shared by registration and update." })
 class CaseDetails {
   @Field(() => String, { nullable: true })
   @Length(1, 200)
