@@ -21,6 +21,8 @@ export interface EmbeddedPostgres {
 }
 
 const TEMPLATE_DIR_NAME = ".pglite-template";
+/** Connections a subgraph opens to an embedded database (see openDatabase). */
+export const EMBEDDED_POOL_SIZE = 1;
 
 function holdsCluster(dataDir: string): boolean {
   return fs.existsSync(path.join(dataDir, "PG_VERSION"));
@@ -149,8 +151,14 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = options.url;
+  let poolSize = options.poolSize;
   if (!url) {
-    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), { maxConnections: options.poolSize + 8 });
+    // PGlite is one session, and pglite-socket interleaves extended-protocol messages of
+    // different connections outside a transaction (electric-sql/pglite#1046): concurrent
+    // queries then bind to each other's statements. One connection is also all the
+    // throughput a single session has, so the pool holds exactly one.
+    poolSize = EMBEDDED_POOL_SIZE;
+    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), { maxConnections: 4 });
     url = embedded.url;
     options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
@@ -166,7 +174,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     installExtensions: false,
     logger: new StatementCountingLogger(options.logger),
     maxQueryExecutionTime: 1000,
-    poolSize: options.poolSize,
+    poolSize,
     extra: { connectionTimeoutMillis: 5000, application_name: `survivor-hub-${options.name}` },
   });
   await dataSource.initialize();

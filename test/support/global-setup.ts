@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { ensureDevKeyPair } from "../../shared/auth/keys";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../shared/database";
+import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from "../../shared/database";
 import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../shared/config";
 import { ROOT, spawnHubProcess, waitReady, type HubProcess } from "./processes";
 import { TEST_PORTS, type TestHubState } from "./state";
@@ -51,7 +51,7 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   } else {
     for (const name of SUBGRAPH_NAMES) {
-      const embedded = await startEmbeddedPostgres(path.join(tmpDir, "db", name), { maxConnections: 40 });
+      const embedded = await startEmbeddedPostgres(path.join(tmpDir, "db", name), { maxConnections: 4 });
       handles.embedded.push(embedded);
       databaseUrls[name] = embedded.url;
     }
@@ -64,6 +64,8 @@ export default async function globalSetup(): Promise<void> {
     SEED_DEMO_DATA: "if-empty",
     GATEWAY_PORT: String(TEST_PORTS.gateway),
     GATEWAY_HOST: "127.0.0.1",
+    // The embedded servers are PGlite: one connection per subgraph (see shared/database.ts).
+    ...(serverUrl ? {} : { DATABASE_POOL_SIZE: String(EMBEDDED_POOL_SIZE) }),
   };
   for (const name of SUBGRAPH_NAMES) {
     env[subgraphPortVariable(name)] = String(TEST_PORTS[name]);
