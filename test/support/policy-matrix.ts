@@ -123,10 +123,7 @@ export function checkResponse(
     if (error.extensions?.code !== ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE) findings.push({ coordinate: (error.path ?? []).join("."), problem: `unexpected error ${String(error.extensions?.code)}: ${error.message}` });
   }
 
-  const record = (coordinate: string, outcome: Outcome) => {
-    const known = checked.get(coordinate);
-    if (!known || STRENGTH[outcome] > STRENGTH[known]) checked.set(coordinate, outcome);
-  };
+  const record = (coordinate: string, outcome: Outcome) => recordOutcome(checked, coordinate, outcome);
 
   const visit = (selection: Selection, parents: unknown[], parentPath: string[]): void => {
     const coordinate = `${selection.parentType}.${selection.field}`;
@@ -160,10 +157,13 @@ export function checkResponse(
   return { findings, checked };
 }
 
-/** Adds one query's results to the running tally (a value seen once counts as seen). */
+/** Keeps the strongest outcome seen for a field (a value seen once counts as seen). */
+function recordOutcome(checked: MatrixResult["checked"], coordinate: string, outcome: Outcome): void {
+  const known = checked.get(coordinate);
+  if (!known || STRENGTH[outcome] > STRENGTH[known]) checked.set(coordinate, outcome);
+}
+
+/** Adds one query's results to the running tally. */
 export function mergeChecked(into: MatrixResult["checked"], from: MatrixResult["checked"]): void {
-  for (const [coordinate, outcome] of from) {
-    const known = into.get(coordinate);
-    if (!known || STRENGTH[outcome] > STRENGTH[known]) into.set(coordinate, outcome);
-  }
+  for (const [coordinate, outcome] of from) recordOutcome(into, coordinate, outcome);
 }
