@@ -112,8 +112,10 @@ export interface SubgraphConfig extends CommonConfig {
   databaseUrl?: string;
   databasePoolSize: number;
   seedDemoData: "if-empty" | "never";
-  /** Where the victims subgraph answers access questions for the other subgraphs. */
-  victimsUrl: string;
+  /** Where the other subgraphs answer service-to-service questions (their /graphql URLs). */
+  peerUrls: Record<SubgraphName, string>;
+  /** File holding the secret the subgraphs share for service-to-service calls (production). */
+  serviceSecretFile?: string;
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -177,8 +179,12 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     databasePoolSize: reader.positiveInt("DATABASE_POOL_SIZE", 10),
     // The demo data set is loaded into an empty embedded database; a real server only on request.
     seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),
-    victimsUrl: readSubgraphUrls(reader).victims,
+    peerUrls: readSubgraphUrls(reader),
+    serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
   };
+  if (common.environment === "production" && config.serviceSecretFile === undefined) {
+    reader.problems.push("HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production (the secret subgraphs share for service-to-service calls)");
+  }
   reader.done();
   return config;
 }

@@ -1,6 +1,8 @@
 /** What every resolver of every subgraph receives. */
 import type { DataSource } from "typeorm";
 import type { Caller } from "./auth/claims";
+import type { ServiceCredentials } from "./auth/service-credentials";
+import type { SubgraphName } from "./config";
 import type { Logger } from "./logger";
 
 export interface SubgraphContext {
@@ -12,7 +14,10 @@ export interface SubgraphContext {
   log: Logger;
   /** Per-request memo for DataLoaders, so each batch lives exactly one request. */
   loaders: Map<string, unknown>;
-  config: { victimsUrl: string };
+  /** The other subgraphs' /graphql URLs, for service-to-service questions. */
+  peers: Record<SubgraphName, string>;
+  /** This subgraph's credential for those questions. */
+  services: ServiceCredentials;
 }
 
 /** One DataLoader (or anything) per request and key: batching without sharing between callers. */

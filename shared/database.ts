@@ -188,3 +188,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
   };
 }
+
+/** True when a write failed on a unique constraint or index (optionally: that one). */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
+  return driverError?.code === "23505" && (constraint === undefined || driverError.constraint === constraint);
+}

@@ -12,15 +12,17 @@ import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
+import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
 import { loadVerificationKey } from "./auth/keys";
-import { createTokenVerifier, type TokenVerifier } from "./auth/tokens";
+import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
 import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
 import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "./http";
-import { createLogger, type Logger } from "./logger";
+import type { InternalRouteDeps } from "./internal-api";
+import { createLogger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
@@ -47,8 +49,8 @@ export interface SubgraphModule {
   referenceResolvers?: GraphQLResolverMap<unknown>;
   policy: SubgraphPolicy;
   demoData: DemoData;
-  /** Extra HTTP routes (e.g. the victims subgraph's access endpoint), mounted before /graphql. */
-  extendApp?(app: Express, deps: { db: DataSource; verifier: TokenVerifier; log: Logger }): void;
+  /** Service-to-service routes this subgraph answers (see internal-api.ts), mounted before /graphql. */
+  extendApp?(app: Express, deps: InternalRouteDeps): void;
 }
 
 export function buildSubgraphSchema(module: SubgraphModule, extraMiddlewares: MiddlewareFn<SubgraphContext>[] = []): Promise<FederatedSchema> {
@@ -86,6 +88,7 @@ export interface RunningSubgraph {
 export async function startSubgraph(module: SubgraphModule, config: SubgraphConfig = loadSubgraphConfig(module.name)): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+  const services = createServiceCredentials(module.name, loadServiceSecret({ serviceSecretFile: config.serviceSecretFile, devKeyDir: config.auth.devKeyDir }));
   const { schema, unpoliced } = await buildSubgraphSchema(module);
   if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
 
@@ -122,7 +125,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     await db.query("SELECT 1");
     return true;
   });
-  module.extendApp?.(app, { db, verifier, log });
+  module.extendApp?.(app, { db, verifier, services, log });
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -135,7 +138,8 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
         db,
         log,
         loaders: new Map(),
-        config: { victimsUrl: config.victimsUrl },
+        peers: config.peerUrls,
+        services,
       }),
     }),
   );

@@ -4,7 +4,7 @@
  * answers BAD_USER_INPUT naming every bad field (and, for a list argument such as a
  * screening-day batch, every bad row's index) — never "Argument Validation Error".
  */
-import { validate, type ValidationError } from "class-validator";
+import { IsISO8601, Matches, validate, type ValidationError } from "class-validator";
 import type { ValidatorFn } from "type-graphql";
 import { ErrorCode, hubError } from "./errors";
 
@@ -45,3 +45,11 @@ export const validateArgument: ValidatorFn = async (argValue) => {
   const more = rows.length > 5 ? ` (and ${rows.length - 5} more)` : "";
   throw hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${summary}${more}`, { rowErrors: rows });
 };
+
+/** The hub's shared input rules, so every subgraph says the same thing about the same kind of value. */
+export const IsCountryCode = () => Matches(/^[A-Z]{2}$/, { message: "$property must be an ISO 3166-1 alpha-2 country code in capitals, e.g. PH" });
+export const IsLanguageCodes = () => Matches(/^[a-z]{2}$/, { each: true, message: "$property must be ISO 639-1 codes, e.g. tl" });
+export const IsDay = () => IsISO8601({ strict: true }, { message: "$property must be a date, YYYY-MM-DD" });
+export const IsDateTime = () => IsISO8601({ strict: true }, { message: "$property must be an ISO 8601 date-time" });
+/** Organisation ids as they appear in tokens, e.g. shelter-maesot-1. */
+export const IsOrganisationId = () => Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: "$property must be an organisation id: lower-case letters, digits and dashes" });

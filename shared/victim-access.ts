@@ -1,57 +1,43 @@
 /**
- * Asking the victims subgraph which victims the caller may see. The shelters, embassies
- * and repatriation subgraphs extend `Victim`; before they answer anything about one,
- * they ask its owner, with the caller's own token, in one batched call per request.
- * Nothing is cached across requests: a withdrawn consent or revoked referral counts at once.
+ * Asking the victims subgraph about victims. The shelters, embassies and repatriation
+ * subgraphs extend `Victim`; before they answer or change anything about one, they ask
+ * its owner (see internal-api.ts) which of the ids the caller may see, and the facts
+ * their own rules need — ownership, nationality, consents, escort needs — in one
+ * batched question per request. Those facts never come from the client's request.
  */
 import DataLoader from "dataloader";
-import { Agent, fetch } from "undici";
 import { perRequest, type SubgraphContext } from "./context";
-import { ErrorCode, hubError } from "./errors";
+import { askPeer } from "./internal-api";
 
 export const VICTIM_ACCESS_PATH = "/internal/victim-access";
+
+/** Consents the other subgraphs' rules depend on (mirrors the victims subgraph's ConsentKind). */
+export type ConsentName = "CONSULAR_CONTACT" | "REPATRIATION" | "SHELTER_SHARING";
 
 export interface VictimAccess {
   id: string;
   /** The caller's organisation owns the case (or the caller is government). */
   actsAsOwner: boolean;
+  /** The organisation that owns the case. */
+  ownerOrg: string;
   nationality: string;
+  /** Consents currently granted. */
+  consents: ConsentName[];
+  requiresMedicalEscort: boolean;
+  /** The NRM decision: SCREENING, IDENTIFIED or NOT_IDENTIFIED. */
+  nrmStatus: string;
 }
 
 export interface VictimAccessAnswer {
   visible: VictimAccess[];
 }
 
-// Keep-alive connections to the victims subgraph: this call happens on every extension fetch.
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
-
-function accessUrl(victimsGraphqlUrl: string): string {
-  return new URL(VICTIM_ACCESS_PATH, victimsGraphqlUrl).toString();
-}
-
-async function askVictimsSubgraph(context: SubgraphContext, ids: readonly string[]): Promise<Map<string, VictimAccess>> {
-  let response: Awaited<ReturnType<typeof fetch>>;
-  try {
-    response = await fetch(accessUrl(context.config.victimsUrl), {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: context.authorization, "x-request-id": context.requestId },
-      body: JSON.stringify({ ids }),
-      dispatcher: agent,
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    throw hubError(ErrorCode.SERVICE_UNAVAILABLE, "The victims service is unavailable; access cannot be checked");
-  }
-  if (!response.ok) throw hubError(ErrorCode.SERVICE_UNAVAILABLE, "The victims service could not check access");
-  const answer = (await response.json()) as VictimAccessAnswer;
-  return new Map(answer.visible.map((entry) => [entry.id, entry]));
-}
-
-/** Per-request loader: `load(id)` is the caller's access to that victim, or null (not visible). */
+/** Per-request loader: `load(id)` is what the caller may know of that victim, or null (not visible). */
 export function victimAccessLoader(context: SubgraphContext): DataLoader<string, VictimAccess | null> {
   return perRequest(context, "victimAccess", () =>
     new DataLoader<string, VictimAccess | null>(async (ids) => {
-      const visible = await askVictimsSubgraph(context, ids);
+      const answer = await askPeer<VictimAccessAnswer>(context, "victims", VICTIM_ACCESS_PATH, ids);
+      const visible = new Map(answer.visible.map((entry) => [entry.id, entry]));
       return ids.map((id) => visible.get(id) ?? null);
     }, { maxBatchSize: 1000 }),
   );

@@ -2,8 +2,9 @@
 import jwt from "jsonwebtoken";
 import { generateKeyPairSync } from "node:crypto";
 import { ensureDevKeyPair } from "../shared/auth/keys";
+import { createServiceCredentials, loadServiceSecret } from "../shared/auth/service-credentials";
 import { SUBGRAPH_NAMES } from "../shared/config";
-import { asPersona, gatewayUrl, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig } from "./support/hub";
+import { asPersona, gatewayUrl, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const QUERY = "{ shelters(first: 1) { totalCount } }";
 
@@ -69,12 +70,28 @@ describe("authentication", () => {
     }
   });
 
-  it("refuses the victims subgraph's access endpoint without a valid token", async () => {
-    const response = await fetch(subgraphUrl("victims").replace("/graphql", "/internal/victim-access"), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ids: [] }),
+  describe("service-to-service routes", () => {
+    const accessUrl = () => subgraphUrl("victims").replace("/graphql", "/internal/victim-access");
+    const serviceCredential = () => createServiceCredentials("test", loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir })).current();
+    const ask = (headers: Record<string, string>) =>
+      fetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ ids: [] }) });
+
+    it("refuse a client, even one with a valid token: only a hub subgraph may ask", async () => {
+      const response = await ask({ authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ errors: [{ message: "This route answers hub subgraphs only", extensions: expect.objectContaining({ code: "FORBIDDEN" }) }] });
+      const forged = await ask({ authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`, "x-hub-service": tokenFor(PERSONAS.government) });
+      expect(forged.status).toBe(403);
     });
-    expect(response.status).toBe(401);
+
+    it("refuse a subgraph asking without the caller's valid token", async () => {
+      expect((await ask({ "x-hub-service": serviceCredential() })).status).toBe(401);
+    });
+
+    it("answer a subgraph asking for a caller", async () => {
+      const response = await ask({ "x-hub-service": serviceCredential(), authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ visible: [] });
+    });
   });
 });

@@ -60,6 +60,13 @@ describe("configuration from the environment", () => {
     ]);
   });
 
+  it("requires the shared service secret of a production subgraph, but not of the gateway", () => {
+    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub" };
+    expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/)]);
+    expect(loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" }).serviceSecretFile).toBe("/run/secrets/hub_service_secret");
+    expect(loadGatewayConfig(production).environment).toBe("production");
+  });
+
   it.each([
     ["a subgraph", "subgraphs/embassies/index.js"],
     ["the gateway", "gateway/index.js"],

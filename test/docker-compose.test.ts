@@ -65,6 +65,16 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("gives the subgraphs, and only them, the secret of service-to-service calls", () => {
+    for (const name of SUBGRAPH_NAMES) {
+      expect(services[name].environment!.HUB_SERVICE_SECRET_FILE).toBe("/run/secrets/hub_service_secret");
+      expect(services[name].secrets).toContain("hub_service_secret");
+    }
+    expect(services.gateway.environment!.HUB_SERVICE_SECRET_FILE).toBeUndefined();
+    expect(services.gateway.secrets).not.toContain("hub_service_secret");
+    expect(compose.secrets.hub_service_secret.file).toMatch(/dev-service-secret\}$/);
+  });
+
   it("publishes only the gateway's port", () => {
     const publishing = Object.entries(services).filter(([, service]) => service.ports?.length);
     expect(publishing.map(([name]) => name)).toEqual(["gateway"]);

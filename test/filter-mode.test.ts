@@ -69,7 +69,9 @@ describe("filter mode at the gateway", () => {
 
   it("a denied root field is null with one error; the other roots are answered", async () => {
     const response = await asPersona<{ victims: unknown; shelters: { totalCount: number } }>(PERSONAS.auditor, "{ victims(first: 3) { totalCount edges { node { legalName } } } shelters(first: 1) { totalCount } }");
-    expect(response.data).toEqual({ victims: null, shelters: { totalCount: 6 } });
+    // The workflow tests may open shelters meanwhile: at least the six of the demo data.
+    expect(response.data).toEqual({ victims: null, shelters: { totalCount: expect.any(Number) } });
+    expect(response.data!.shelters.totalCount).toBeGreaterThanOrEqual(6);
     expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([[["victims"], "UNAUTHORIZED_FIELD_OR_TYPE"]]);
   });
 
@@ -78,7 +80,7 @@ describe("filter mode at the gateway", () => {
       shelter,
       "{ shelters(first: 1) { totalCount } repatriationCases(first: 5) { totalCount } }",
     );
-    expect(response.data).toEqual({ shelters: { totalCount: 6 }, repatriationCases: null });
+    expect(response.data).toEqual({ shelters: { totalCount: expect.any(Number) }, repatriationCases: null });
     expect(Object.keys(response.extensions!.sqlStatements as object)).toEqual(["shelters"]);
   });
 

@@ -7,6 +7,7 @@
  */
 import type { Role } from "../shared/auth/claims";
 import type { DevTokenRequest } from "../shared/auth/tokens";
+import { consent, CONSENT, person, refer, REGISTER, REGISTER_MANY, register, seesCase } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS, type GraphQLResponse } from "./support/hub";
 
 const ngo = { role: "ngo", org: "ngo-workflow" } as const;
@@ -14,26 +15,6 @@ const otherNgo = { role: "ngo", org: "ngo-workflow-other" } as const;
 const shelter = { role: "shelter", org: "shelter-umphang-1", shelter: "shelter-umphang-1" } as const;
 const embassyUG = { role: "embassy", org: "embassy-UG", country: "UG" } as const;
 const government = PERSONAS.government;
-
-const REGISTER = `mutation ($victim: RegisterVictimInput!) { registerVictim(victim: $victim) { id caseNumber nationality nrmStatus version } }`;
-type Registered = { id: string; caseNumber: string; nationality: string; nrmStatus: string; version: number };
-
-function person(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { nationality: "UG", gender: "FEMALE", ageBracket: "AGE_18_25", preferredName: "Test Person (fictional)", legalName: `Fictional Person ${Math.random()}`, ...overrides };
-}
-
-async function register(persona: DevTokenRequest, overrides: Record<string, unknown> = {}): Promise<Registered> {
-  const response = await asPersona<{ registerVictim: Registered }>(persona, REGISTER, { victim: person(overrides) });
-  expect(response.errors).toBeUndefined();
-  return response.data!.registerVictim;
-}
-
-async function seesCase(persona: DevTokenRequest, id: string): Promise<boolean> {
-  const response = await asPersona<{ victim: { id: string } | null }>(persona, "query ($id: ID!) { victim(id: $id) { id } }", { id });
-  if (response.data?.victim) return true;
-  expect(errorCodes(response)).toEqual(["NOT_FOUND"]);
-  return false;
-}
 
 const rowErrors = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.rowErrors as Array<{ index?: number; field: string; reason: string }>;
 
@@ -94,7 +75,6 @@ async function countOwnedBy(persona: DevTokenRequest): Promise<number> {
 
 describe("registerVictims (screening day)", () => {
   const screeningNgo = { role: "ngo", org: "ngo-screening-day" } as const;
-  const REGISTER_MANY = `mutation ($victims: [RegisterVictimInput!]!) { registerVictims(victims: $victims) { id caseNumber } }`;
   const batch = (size: number) => Array.from({ length: size }, (_, index) => person({ legalName: `Fictional Screened ${index}`, identityDocumentNumber: `SCR-${Date.now()}-${index}` }));
 
   it("registers 1,000 people in one call", async () => {
@@ -171,18 +151,6 @@ describe("identifyVictim", () => {
     expect(errorCodes(response)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });
-
-const CONSENT = `mutation ($victimId: ID!, $consent: ConsentInput!) { recordConsent(victimId: $victimId, consent: $consent) { kind granted recordedByOrg } }`;
-const REFER = `mutation ($victimId: ID!, $referral: ReferralInput!) { referCase(victimId: $victimId, referral: $referral) { id status toOrg toRole } }`;
-
-async function consent(persona: DevTokenRequest, victimId: string, kind: string, granted: boolean) {
-  const response = await asPersona(persona, CONSENT, { victimId, consent: { kind, granted } });
-  expect(response.errors).toBeUndefined();
-}
-
-async function refer(persona: DevTokenRequest, victimId: string, referral: { toOrg: string; toRole: string; purpose: string }) {
-  return asPersona<{ referCase: { id: string; status: string } }>(persona, REFER, { victimId, referral });
-}
 
 describe("consent", () => {
   it("an embassy sees its national once consular contact is recorded, and no longer on the next request after withdrawal", async () => {

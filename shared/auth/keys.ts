@@ -3,7 +3,7 @@
  * In development it makes an RS256 key pair on first use and keeps it under the data
  * directory, so demo tokens survive restarts and every process verifies the same way.
  */
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { AuthConfig } from "../config";
@@ -15,34 +15,45 @@ export interface KeyPair {
 
 const PRIVATE_FILE = "dev-signing-key.pem";
 const PUBLIC_FILE = "dev-signing-key.pub.pem";
+const SERVICE_SECRET_FILE = "dev-service-secret";
 
-/** Returns the development key pair, creating it once (safe when processes race). */
-export function ensureDevKeyPair(keyDir: string): KeyPair {
-  const privatePath = path.join(keyDir, PRIVATE_FILE);
-  if (!fs.existsSync(privatePath)) {
-    fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
-    // Write under a temporary name, then link: of racing processes exactly one wins.
-    const staging = path.join(keyDir, `.${PRIVATE_FILE}.${process.pid}`);
-    fs.writeFileSync(staging, privateKey, { mode: 0o600 });
+/** Writes `make()` to `filePath` unless it exists; of racing processes exactly one wins. */
+function writeOnce(filePath: string, make: () => string): string {
+  if (!fs.existsSync(filePath)) {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+    // Write under a temporary name, then link: linking fails if another process won.
+    const staging = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}`);
+    fs.writeFileSync(staging, make(), { mode: 0o600 });
     try {
-      fs.linkSync(staging, privatePath);
+      fs.linkSync(staging, filePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     } finally {
       fs.rmSync(staging, { force: true });
     }
   }
-  const privateKey = fs.readFileSync(privatePath, "utf8");
+  return fs.readFileSync(filePath, "utf8");
+}
+
+/** Returns the development key pair, creating it once (safe when processes race). */
+export function ensureDevKeyPair(keyDir: string): KeyPair {
+  const privateKey = writeOnce(path.join(keyDir, PRIVATE_FILE), () =>
+    generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    }).privateKey,
+  );
   // The public half is derived, never stored separately, so it always matches.
   const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
   const publicPath = path.join(keyDir, PUBLIC_FILE);
   if (!fs.existsSync(publicPath)) fs.writeFileSync(publicPath, publicKey, { mode: 0o644 });
   return { privateKey, publicKey };
+}
+
+/** Development only: the secret the subgraphs share for service-to-service calls. */
+export function ensureDevServiceSecret(keyDir: string): string {
+  return writeOnce(path.join(keyDir, SERVICE_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
 }
 
 /** The public key that verifies callers' tokens. */

@@ -4,15 +4,18 @@ import type { SubgraphModule } from "../../shared/subgraph-server";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
+import { PlacementWorkflows1767916800000 } from "./migrations/1767916800000-placement-workflows";
 import { sheltersPolicy } from "./policy";
 import { PlacementResolver, ShelterResolver, shelterReferenceResolvers, VictimPlacementResolver } from "./resolvers/shelter-resolver";
+import { PlacementWorkflowResolver } from "./resolvers/placement-workflow-resolver";
+import { ShelterManagementResolver } from "./resolvers/shelter-management-resolver";
 import { sheltersDemoData } from "./seed";
 
 export const sheltersSubgraph: SubgraphModule = {
   name: "shelters",
   entities: [Shelter, Placement],
-  migrations: [CreateShelters1767225600000],
-  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver],
+  migrations: [CreateShelters1767225600000, PlacementWorkflows1767916800000],
+  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver, PlacementWorkflowResolver, ShelterManagementResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
   referenceResolvers: shelterReferenceResolvers,

@@ -4,12 +4,21 @@
  * partners the case is visible to, and government.
  */
 import { connectionPolicy } from "../../shared/pagination";
+import { PLACEMENT_RULE } from "./placement-rules";
 import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
 
 export const sheltersPolicy: SubgraphPolicy = {
   Query: {
     records: "Entry points.",
     fields: { shelters: allow(ALL_ROLES), shelter: allow(ALL_ROLES) },
+  },
+  Mutation: {
+    records: "Placements obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); shelter staff act for their own shelter.",
+    fields: {
+      ...sameRule(["placeVictim", "transferVictim", "dischargeVictim"], allow(["government", "ngo", "shelter"], { ngo: PLACEMENT_RULE.ngo, shelter: PLACEMENT_RULE.shelter })),
+      openShelter: allow(["government"]),
+      updateShelter: allow(["government", "shelter"], { shelter: "its own shelter only" }),
+    },
   },
   Shelter: {
     records: "Every shelter is listed for every authenticated partner.",
@@ -21,7 +30,7 @@ export const sheltersPolicy: SubgraphPolicy = {
   Placement: {
     records:
       "Placements of victims the caller may see (the victims subgraph decides); shelter staff only those in their own shelter.",
-    fields: sameRule(["id", "shelter", "placedAt", "endedAt", "victim"], allow(CASE_ROLES)),
+    fields: sameRule(["id", "shelter", "placedAt", "endedAt", "endReason", "victim"], allow(CASE_ROLES)),
   },
   Victim: {
     records: "Victims the caller may see, as decided by the victims subgraph.",

@@ -1,51 +1,47 @@
 /**
  * `POST /internal/victim-access`: the other subgraphs ask here, with the caller's own
- * token, which of some victim ids that caller may see. The victims subgraph owns that
- * decision (consents, referrals, ownership, nationality live here), so the others never
- * have to trust an access fact from a caller. It answers nothing `victims` would not.
+ * token and their service credential, which of some victim ids that caller may see,
+ * and the facts their rules need about those. The victims subgraph owns that decision
+ * (consents, referrals, ownership, nationality live here), so the others never trust
+ * an access fact a client could supply.
  */
-import express, { type Express } from "express";
-import type { DataSource } from "typeorm";
-import { AuthenticationError, type TokenVerifier } from "../../shared/auth/tokens";
-import { ErrorCode } from "../../shared/errors";
-import { sendGraphQLError } from "../../shared/http";
-import type { Logger } from "../../shared/logger";
-import { VICTIM_ACCESS_PATH, type VictimAccessAnswer } from "../../shared/victim-access";
+import type { Express } from "express";
+import { mountInternalRoute, type InternalRouteDeps } from "../../shared/internal-api";
+import { VICTIM_ACCESS_PATH, type ConsentName, type VictimAccessAnswer } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
-import { isUuid } from "../../shared/ids";
 import { actsAsOwner, whereVisible } from "./record-rules";
 
-const MAX_IDS = 1000;
+interface FactsRow {
+  id: string;
+  owner_org: string;
+  nationality: string;
+  requires_medical_escort: boolean;
+  nrm_status: string;
+  consents: ConsentName[];
+}
 
-export function mountVictimAccessRoute(app: Express, deps: { db: DataSource; verifier: TokenVerifier; log: Logger }): void {
-  app.post(VICTIM_ACCESS_PATH, express.json({ limit: "256kb" }), async (request, response) => {
-    let caller;
-    try {
-      caller = deps.verifier.verify(request.header("authorization"));
-    } catch (error) {
-      if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
-      throw error;
-    }
-    const ids: unknown = request.body?.ids;
-    if (!Array.isArray(ids) || ids.length > MAX_IDS) {
-      return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, `ids must be an array of at most ${MAX_IDS} ids`);
-    }
-    const wanted = [...new Set(ids.filter(isUuid))];
-    try {
-      const rows =
-        wanted.length === 0
-          ? []
-          : await whereVisible(
-              deps.db.getRepository(Victim).createQueryBuilder("v").select(["v.id", "v.ownerOrg", "v.nationality"]).where("v.id IN (:...wanted)", { wanted }),
-              caller,
-            ).getMany();
-      const answer: VictimAccessAnswer = {
-        visible: rows.map((row) => ({ id: row.id, actsAsOwner: actsAsOwner(caller, row.ownerOrg), nationality: row.nationality })),
-      };
-      response.json(answer);
-    } catch (error) {
-      deps.log.error({ err: (error as Error).message }, "victim access check failed");
-      sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "Access check unavailable");
-    }
+export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
+  mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, async (caller, ids, db): Promise<VictimAccessAnswer> => {
+    if (ids.length === 0) return { visible: [] };
+    const rows = await whereVisible(
+      db
+        .getRepository(Victim)
+        .createQueryBuilder("v")
+        .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort", "v.nrm_status AS nrm_status"])
+        .addSelect("ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted ORDER BY c.kind)", "consents")
+        .where("v.id IN (:...ids)", { ids }),
+      caller,
+    ).getRawMany<FactsRow>();
+    return {
+      visible: rows.map((row) => ({
+        id: row.id,
+        actsAsOwner: actsAsOwner(caller, row.owner_org),
+        ownerOrg: row.owner_org,
+        nationality: row.nationality,
+        consents: row.consents,
+        requiresMedicalEscort: row.requires_medical_escort,
+        nrmStatus: row.nrm_status,
+      })),
+    };
   });
 }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { PlacementEndReason } from "./enums";
 import { Shelter } from "./shelter";
 
 /** Which victim sleeps where, from when to when. At most one open placement per person. */
@@ -29,6 +30,13 @@ export class Placement {
   @Column({ name: "ended_at", type: "timestamptz", nullable: true })
   endedAt!: Date | null;
 
+  @Field(() => PlacementEndReason, { nullable: true, description: "Why the stay ended; null while the person is there." })
+  @Column({ name: "end_reason", type: "text", nullable: true })
+  endReason!: PlacementEndReason | null;
+
   @Column({ name: "placed_by_org", type: "text" })
   placedByOrg!: string;
+
+  @Column({ name: "ended_by_org", type: "text", nullable: true })
+  endedByOrg!: string | null;
 }

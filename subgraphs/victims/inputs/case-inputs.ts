@@ -1,5 +1,6 @@
 /** Inputs of the NRM decision, consent and referral mutations. */
-import { IsISO8601, Length, Matches } from "class-validator";
+import { Length } from "class-validator";
+import { IsDay, IsOrganisationId } from "../../../shared/validation";
 import { Field, InputType } from "type-graphql";
 import { ConsentKind, NrmDecision, ReferralRole } from "../entities/enums";
 
@@ -9,7 +10,7 @@ export class NrmDecisionInput {
   decision!: NrmDecision;
 
   @Field({ description: "YYYY-MM-DD" })
-  @IsISO8601({ strict: true }, { message: "$property must be a date, YYYY-MM-DD" })
+  @IsDay()
   decidedOn!: string;
 
   @Field({ description: "The multidisciplinary team that decided." })
@@ -29,7 +30,7 @@ export class ConsentInput {
 @InputType({ description: "Grants one partner organisation access to one case, for a stated purpose." })
 export class ReferralInput {
   @Field({ description: "The receiving organisation's id, as in its tokens (e.g. shelter-maesot-1)." })
-  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: "$property must be an organisation id: lower-case letters, digits and dashes" })
+  @IsOrganisationId()
   toOrg!: string;
 
   @Field(() => ReferralRole, { description: "What kind of partner it is; only that role of that organisation gains access." })

@@ -1,12 +1,9 @@
 /** What a caller sends to register or update a case; validated before any resolver runs. */
-import { ArrayMaxSize, IsISO8601, Length, Matches, MaxLength } from "class-validator";
+import { ArrayMaxSize, Length, MaxLength } from "class-validator";
+import { IsCountryCode, IsDateTime, IsDay, IsLanguageCodes } from "../../../shared/validation";
 import { Field, InputType } from "type-graphql";
 import { AgeBracket, Gender } from "../entities/enums";
 
-export const COUNTRY_CODE = /^[A-Z]{2}$/;
-const LANGUAGE_CODE = /^[a-z]{2}$/;
-const countryMessage = { message: "$property must be an ISO 3166-1 alpha-2 country code in capitals, e.g. PH" };
-const dateMessage = { message: "$property must be a date, YYYY-MM-DD" };
 const LONG_TEXT = 20_000;
 
 /** Fields a case worker may set at registration and change later (inherited by both inputs). */
@@ -19,7 +16,7 @@ class CaseDetails {
 
   @Field(() => [String], { nullable: true, description: "ISO 639-1 codes." })
   @ArrayMaxSize(20)
-  @Matches(LANGUAGE_CODE, { each: true, message: "languages must be ISO 639-1 codes, e.g. tl" })
+  @IsLanguageCodes()
   languages?: string[] | null;
 
   @Field(() => String, { nullable: true })
@@ -27,7 +24,7 @@ class CaseDetails {
   legalName?: string | null;
 
   @Field(() => String, { nullable: true, description: "YYYY-MM-DD" })
-  @IsISO8601({ strict: true }, dateMessage)
+  @IsDay()
   dateOfBirth?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -39,7 +36,7 @@ class CaseDetails {
   rescueLocation?: string | null;
 
   @Field(() => String, { nullable: true, description: "ISO 8601 date-time." })
-  @IsISO8601({ strict: true }, { message: "$property must be an ISO 8601 date-time" })
+  @IsDateTime()
   rescuedAt?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -65,7 +62,7 @@ class CaseDetails {
 @InputType({ description: "A person to register. The registering organisation becomes the case owner." })
 export class RegisterVictimInput extends CaseDetails {
   @Field({ description: "ISO 3166-1 alpha-2 (claimed until the embassy verifies it)." })
-  @Matches(COUNTRY_CODE, countryMessage)
+  @IsCountryCode()
   nationality!: string;
 
   @Field(() => Gender)
@@ -78,7 +75,7 @@ export class RegisterVictimInput extends CaseDetails {
 @InputType({ description: "Changes to a case; fields left out stay as they are." })
 export class UpdateVictimInput extends CaseDetails {
   @Field(() => String, { nullable: true })
-  @Matches(COUNTRY_CODE, countryMessage)
+  @IsCountryCode()
   nationality?: string | null;
 
   @Field(() => Gender, { nullable: true })
