@@ -5,18 +5,22 @@ import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
 import { TravelDocument } from "./entities/travel-document";
 import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-embassies";
+import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
 import { embassiesPolicy } from "./policy";
 import { EmbassyResolver, embassyReferenceResolvers, TravelDocumentResolver, VictimConsularResolver } from "./resolvers/embassy-resolver";
+import { ConsularWorkflowResolver } from "./resolvers/consular-workflow-resolver";
 import { embassiesDemoData } from "./seed";
+import { mountTravelReadinessRoute } from "./travel-readiness-route";
 
 export const embassiesSubgraph: SubgraphModule = {
   name: "embassies",
   entities: [Embassy, NationalityVerification, TravelDocument],
-  migrations: [CreateEmbassies1767225600000],
-  resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver],
+  migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000],
+  resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
   referenceResolvers: embassyReferenceResolvers,
   policy: embassiesPolicy,
   demoData: embassiesDemoData,
+  extendApp: mountTravelReadinessRoute,
 };

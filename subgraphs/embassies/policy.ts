@@ -14,6 +14,14 @@ export const embassiesPolicy: SubgraphPolicy = {
     records: "Entry points.",
     fields: { embassies: allow(ALL_ROLES) },
   },
+  Mutation: {
+    records: "Writes obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); an embassy acts for its own country only.",
+    fields: {
+      requestNationalityVerification: allow(["government", "ngo"], { ngo: "case owner only" }),
+      decideNationalityVerification: allow(["embassy"], { embassy: "requests addressed to its country" }),
+      ...sameRule(["issueTravelDocument", "revokeTravelDocument"], allow(["embassy"], { embassy: "its own country's confirmed nationals and documents" })),
+    },
+  },
   Embassy: {
     records: "Every embassy is listed for every authenticated partner.",
     fields: sameRule(["id", "country", "name", "city"], allow(ALL_ROLES)),

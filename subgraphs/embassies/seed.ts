@@ -31,6 +31,7 @@ export const embassiesDemoData: DemoData = {
             requestedAt: person.verification!.requestedAt,
             requestedByOrg: person.ownerOrg,
             decidedAt: person.verification!.decidedAt,
+            decidedByOrg: person.verification!.decidedAt ? `embassy-${person.nationality}` : null,
             reason: person.verification!.status === "REJECTED" ? "No record of this person in the civil registry" : null,
           })),
       );
@@ -46,6 +47,7 @@ export const embassiesDemoData: DemoData = {
             issuedOn: person.travelDocument!.issuedOn,
             expiresOn: person.travelDocument!.expiresOn,
             status: TravelDocumentStatus.VALID,
+            issuedByOrg: `embassy-${person.nationality}`,
           })),
       );
     });

@@ -19,3 +19,10 @@ export enum TravelDocumentStatus {
 registerEnumType(VerificationStatus, { name: "VerificationStatus" });
 registerEnumType(TravelDocumentKind, { name: "TravelDocumentKind" });
 registerEnumType(TravelDocumentStatus, { name: "TravelDocumentStatus" });
+
+/** What an embassy may decide on a verification request. */
+export enum VerificationDecision {
+  CONFIRMED = "CONFIRMED",
+  REJECTED = "REJECTED",
+}
+registerEnumType(VerificationDecision, { name: "VerificationDecision" });

@@ -31,6 +31,9 @@ export class NationalityVerification {
   @Column({ name: "decided_at", type: "timestamptz", nullable: true })
   decidedAt!: Date | null;
 
+  @Column({ name: "decided_by_org", type: "text", nullable: true })
+  decidedByOrg!: string | null;
+
   @Field(() => String, { nullable: true, description: "Why the embassy rejected, if it did." })
   @Column({ type: "text", nullable: true })
   reason!: string | null;

@@ -35,4 +35,13 @@ export class TravelDocument {
   @Field(() => TravelDocumentStatus)
   @Column({ type: "text" })
   status!: TravelDocumentStatus;
+
+  @Column({ name: "issued_by_org", type: "text", nullable: true })
+  issuedByOrg!: string | null;
+
+  @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ name: "revoked_by_org", type: "text", nullable: true })
+  revokedByOrg!: string | null;
 }

@@ -1,0 +1,164 @@
+/**
+ * Nationality verification and travel documents. The case owner (or government) asks
+ * the embassy of the survivor's claimed nationality to verify it — only with the
+ * survivor's consent to consular contact; that embassy alone confirms or rejects, and
+ * only for a confirmed national does it issue a travel document. Who owns the case,
+ * the nationality and the consents come from the victims subgraph, never from the client.
+ */
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import type { EntityManager } from "typeorm";
+import type { SubgraphContext } from "../../../shared/context";
+import { isUniqueViolation } from "../../../shared/database";
+import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import { isUuid } from "../../../shared/ids";
+import { victimAccessLoader, type VictimAccess } from "../../../shared/victim-access";
+import { Embassy } from "../entities/embassy";
+import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
+import { NationalityVerification } from "../entities/nationality-verification";
+import { TravelDocument } from "../entities/travel-document";
+import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consular-inputs";
+
+/** The victim as the caller may see it, or NOT_FOUND. */
+async function visibleVictim(context: SubgraphContext, victimId: string): Promise<VictimAccess> {
+  const access = await victimAccessLoader(context).load(victimId);
+  if (!access) throw notFound("Victim");
+  return access;
+}
+
+/** A record of the caller's own country, locked for the change; any other is NOT_FOUND. */
+async function lockOwnCountryRecord<T extends NationalityVerification | TravelDocument>(
+  manager: EntityManager,
+  context: SubgraphContext,
+  entity: new () => T,
+  id: string,
+  countryOf: (record: T) => string,
+): Promise<T> {
+  const record = isUuid(id) ? await manager.getRepository(entity).findOne({ where: { id } as never, lock: { mode: "pessimistic_write" } }) : null;
+  if (!record || countryOf(record) !== context.caller.country) throw notFound(entity.name);
+  return record;
+}
+
+function badInput(field: string, reason: string) {
+  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
+}
+
+@Resolver()
+export class ConsularWorkflowResolver {
+  @Mutation(() => NationalityVerification, {
+    description: "Asks the embassy of the survivor's stated nationality to verify it (case owner, government). Needs consular-contact consent (else CONSENT_REQUIRED); one open request per person and country (else CONFLICT).",
+  })
+  async requestNationalityVerification(@Arg("victimId", () => ID) victimId: string, @Ctx() context: SubgraphContext): Promise<NationalityVerification> {
+    const victim = await visibleVictim(context, victimId);
+    if (!victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may ask for verification");
+    if (!victim.consents.includes("CONSULAR_CONTACT")) {
+      throw hubError(ErrorCode.CONSENT_REQUIRED, "Asking an embassy needs the survivor's CONSULAR_CONTACT consent; record it first");
+    }
+    return context.db.transaction(async (manager) => {
+      if (!(await manager.getRepository(Embassy).existsBy({ country: victim.nationality }))) {
+        throw hubError(ErrorCode.NOT_FOUND, `No embassy of ${victim.nationality} takes part in the hub`);
+      }
+      if (await manager.getRepository(NationalityVerification).existsBy({ victimId, country: victim.nationality, status: VerificationStatus.CONFIRMED })) {
+        throw hubError(ErrorCode.CONFLICT, "The embassy has already confirmed this person's nationality");
+      }
+      try {
+        const { identifiers } = await manager.insert(NationalityVerification, {
+          victimId,
+          country: victim.nationality,
+          status: VerificationStatus.REQUESTED,
+          requestedAt: new Date(),
+          requestedByOrg: context.caller.org,
+          decidedAt: null,
+          decidedByOrg: null,
+          reason: null,
+        });
+        return manager.getRepository(NationalityVerification).findOneByOrFail({ id: identifiers[0].id as string });
+      } catch (error) {
+        if (isUniqueViolation(error, "nationality_verification_one_open")) throw hubError(ErrorCode.CONFLICT, "A verification request for this person is already open");
+        throw error;
+      }
+    });
+  }
+
+  @Mutation(() => NationalityVerification, {
+    description: "Confirms or rejects a verification request addressed to your country (embassy). A rejection needs a reason. A decided request cannot change (INVALID_TRANSITION).",
+  })
+  async decideNationalityVerification(
+    @Arg("id", () => ID) id: string,
+    @Arg("decision", () => VerificationDecisionInput) input: VerificationDecisionInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<NationalityVerification> {
+    if (input.decision === VerificationDecision.REJECTED && !input.reason) throw badInput("reason", "is required when rejecting");
+    const found = isUuid(id) ? await context.db.getRepository(NationalityVerification).findOneBy({ id }) : null;
+    if (!found || found.country !== context.caller.country) throw notFound("NationalityVerification");
+    // The embassy must still be allowed to see the person (consular consent may be withdrawn).
+    await visibleVictim(context, found.victimId);
+    return context.db.transaction(async (manager) => {
+      const verification = await lockOwnCountryRecord(manager, context, NationalityVerification, id, (record) => record.country);
+      if (verification.status !== VerificationStatus.REQUESTED) {
+        throw hubError(ErrorCode.INVALID_TRANSITION, `The request was already decided (${verification.status}); ask for a new verification instead`, {
+          currentState: verification.status,
+          allowedTransitions: [],
+        });
+      }
+      await manager.update(NationalityVerification, { id }, {
+        status: input.decision === VerificationDecision.CONFIRMED ? VerificationStatus.CONFIRMED : VerificationStatus.REJECTED,
+        decidedAt: new Date(),
+        decidedByOrg: context.caller.org,
+        reason: input.decision === VerificationDecision.REJECTED ? input.reason : null,
+      });
+      return manager.getRepository(NationalityVerification).findOneByOrFail({ id });
+    });
+  }
+
+  @Mutation(() => TravelDocument, {
+    description: "Issues a travel document (embassy) to a person your country has confirmed as its national (else CONFLICT). Numbers are unique per country.",
+  })
+  async issueTravelDocument(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("document", () => TravelDocumentInput) input: TravelDocumentInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<TravelDocument> {
+    if (input.expiresOn <= input.issuedOn) throw badInput("expiresOn", "must be after issuedOn");
+    await visibleVictim(context, victimId);
+    const country = context.caller.country!;
+    return context.db.transaction(async (manager) => {
+      const latest = await manager.getRepository(NationalityVerification).findOne({ where: { victimId, country }, order: { requestedAt: "DESC" } });
+      if (latest?.status !== VerificationStatus.CONFIRMED) {
+        throw hubError(ErrorCode.CONFLICT, "Your embassy has not confirmed this person as a national; confirm the nationality first");
+      }
+      try {
+        const { identifiers } = await manager.insert(TravelDocument, {
+          victimId,
+          issuingCountry: country,
+          kind: input.kind,
+          number: input.number,
+          issuedOn: input.issuedOn,
+          expiresOn: input.expiresOn,
+          status: TravelDocumentStatus.VALID,
+          issuedByOrg: context.caller.org,
+          revokedAt: null,
+          revokedByOrg: null,
+        });
+        return manager.getRepository(TravelDocument).findOneByOrFail({ id: identifiers[0].id as string });
+      } catch (error) {
+        if (isUniqueViolation(error, "travel_document_number_unique")) throw hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number");
+        throw error;
+      }
+    });
+  }
+
+  @Mutation(() => TravelDocument, { description: "Revokes a travel document your country issued (embassy), e.g. lost or issued in error. A revoked document stays revoked." })
+  async revokeTravelDocument(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<TravelDocument> {
+    const found = isUuid(id) ? await context.db.getRepository(TravelDocument).findOneBy({ id }) : null;
+    if (!found || found.issuingCountry !== context.caller.country) throw notFound("TravelDocument");
+    await visibleVictim(context, found.victimId);
+    return context.db.transaction(async (manager) => {
+      const document = await lockOwnCountryRecord(manager, context, TravelDocument, id, (record) => record.issuingCountry);
+      if (document.status === TravelDocumentStatus.REVOKED) {
+        throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", { currentState: document.status, allowedTransitions: [] });
+      }
+      await manager.update(TravelDocument, { id }, { status: TravelDocumentStatus.REVOKED, revokedAt: new Date(), revokedByOrg: context.caller.org });
+      return manager.getRepository(TravelDocument).findOneByOrFail({ id });
+    });
+  }
+}
