@@ -44,6 +44,15 @@ export function victimAccessLoader(context: SubgraphContext): DataLoader<string,
 }
 
 /**
+ * A reference to a victim from this subgraph's own records (a placement, a journey):
+ * null unless the caller may see that person. Even the bare id is withheld, since the
+ * gateway answers `victim { id }` without asking the victims subgraph at all.
+ */
+export async function visibleVictimStub(context: SubgraphContext, victimId: string): Promise<{ id: string } | null> {
+  return (await victimAccessLoader(context).load(victimId)) ? { id: victimId } : null;
+}
+
+/**
  * `_entities` resolver for a subgraph that extends Victim: only the id is taken from the
  * representation; whether the caller may see anything is asked per field, above.
  */

@@ -5,7 +5,7 @@
  * NGO and Nigerian and Malaysian cases, which no other test reads.
  */
 import type { DevTokenRequest } from "../shared/auth/tokens";
-import { consent, register } from "./support/cases";
+import { confirmNationality, consent, DECIDE_VERIFICATION, ISSUE_DOCUMENT, register, REQUEST_VERIFICATION, travelDocumentInput } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "./support/hub";
 
 const ngo = { role: "ngo", org: "ngo-consular" } as const;
@@ -14,22 +14,15 @@ const embassyNG = { role: "embassy", org: "embassy-NG", country: "NG" } as const
 const embassyMY = { role: "embassy", org: "embassy-MY", country: "MY" } as const;
 const government = PERSONAS.government;
 
-const REQUEST = `mutation ($victimId: ID!) { requestNationalityVerification(victimId: $victimId) { id country status decidedAt reason } }`;
-const DECIDE = `mutation ($id: ID!, $decision: VerificationDecisionInput!) { decideNationalityVerification(id: $id, decision: $decision) { id status decidedAt reason } }`;
-const ISSUE = `mutation ($victimId: ID!, $document: TravelDocumentInput!) { issueTravelDocument(victimId: $victimId, document: $document) { id issuingCountry kind number issuedOn expiresOn status } }`;
+const REQUEST = REQUEST_VERIFICATION;
+const DECIDE = DECIDE_VERIFICATION;
+const ISSUE = ISSUE_DOCUMENT;
 const REVOKE = `mutation ($id: ID!) { revokeTravelDocument(id: $id) { id status } }`;
 
 type Verification = { id: string; country: string; status: string; decidedAt: string | null; reason: string | null };
 type Document = { id: string; issuingCountry: string; kind: string; number: string; status: string };
 
-let serial = 0;
-const documentInput = (overrides: Record<string, unknown> = {}) => ({
-  kind: "EMERGENCY_TRAVEL_CERTIFICATE",
-  number: `NG-ETC-${process.pid}-${Date.now() % 1_000_000}-${(serial += 1)}`,
-  issuedOn: "2026-11-20",
-  expiresOn: "2027-02-20",
-  ...overrides,
-});
+const documentInput = (overrides: Record<string, unknown> = {}) => travelDocumentInput("NG", overrides);
 
 /** A Nigerian case of `ngo` with consular-contact consent. */
 async function consentingNational(): Promise<string> {
@@ -44,9 +37,7 @@ async function requestVerification(persona: DevTokenRequest, victimId: string) {
 
 async function confirmedNational(): Promise<string> {
   const victimId = await consentingNational();
-  const request = await requestVerification(ngo, victimId);
-  const decided = await asPersona(embassyNG, DECIDE, { id: request.data!.requestNationalityVerification.id, decision: { decision: "CONFIRMED" } });
-  expect(decided.errors).toBeUndefined();
+  await confirmNationality(ngo, embassyNG, victimId);
   return victimId;
 }
 

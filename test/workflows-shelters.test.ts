@@ -94,6 +94,20 @@ describe("placeVictim", () => {
     expect((await place(staffOf(mine), victim.id, mine)).data!.placeVictim.shelter.id).toBe(mine);
   });
 
+  it("shows staff who stays, but not even the id of a person whose case is not referred to them", async () => {
+    const shelterId = await openShelter(4);
+    const [referred, unreferred] = await registerMany(ngo, 2);
+    await consent(ngo, referred, "SHELTER_SHARING", true);
+    await refer(ngo, referred, { toOrg: shelterId, toRole: "SHELTER", purpose: "a bed tonight" });
+    await place(ngo, referred, shelterId);
+    await place(ngo, unreferred, shelterId);
+    const query = "query ($id: ID!) { shelter(id: $id) { residents { victim { id } } } }";
+    const asStaff = await asPersona<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>(staffOf(shelterId), query, { id: shelterId });
+    expect(asStaff.data!.shelter.residents.map((resident) => resident.victim?.id ?? null).sort()).toEqual([referred, null].sort());
+    const straight = await asPersonaAt<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>("shelters", staffOf(shelterId), query, { id: shelterId });
+    expect(straight.data!.shelter.residents.filter((resident) => resident.victim === null)).toHaveLength(1);
+  });
+
   it("is NOT_FOUND for a partner that cannot see the case, FORBIDDEN for one that sees but does not own it", async () => {
     const shelterId = await openShelter(4);
     const victim = await register(ngo);

@@ -3,16 +3,19 @@ import { Victim } from "./entities/victim";
 import type { SubgraphModule } from "../../shared/subgraph-server";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
+import { RepatriationTransition } from "./entities/repatriation-transition";
 import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-create-repatriation";
+import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
 import { repatriationPolicy } from "./policy";
 import { RepatriationCaseResolver, repatriationReferenceResolvers, VictimRepatriationResolver } from "./resolvers/repatriation-resolver";
+import { RepatriationWorkflowResolver } from "./resolvers/repatriation-workflow-resolver";
 import { repatriationDemoData } from "./seed";
 
 export const repatriationSubgraph: SubgraphModule = {
   name: "repatriation",
-  entities: [RepatriationCase, JourneyLeg],
-  migrations: [CreateRepatriation1767225600000],
-  resolvers: [RepatriationCaseResolver, VictimRepatriationResolver],
+  entities: [RepatriationCase, JourneyLeg, RepatriationTransition],
+  migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000],
+  resolvers: [RepatriationCaseResolver, VictimRepatriationResolver, RepatriationWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
   referenceResolvers: repatriationReferenceResolvers,

@@ -2,6 +2,7 @@
 import { connectionPolicy } from "../../shared/pagination";
 import { allow, CASE_ROLES as EVERY_CASE_ROLE, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
 import { CASE_RECORD_RULES } from "./record-rules";
+import { transitionsInWords } from "./state-machine";
 
 const CASE_ROLES = ["government", "ngo", "embassy", "repatriation"] as const;
 
@@ -10,11 +11,24 @@ export const repatriationPolicy: SubgraphPolicy = {
     records: "Entry points; each applies the RepatriationCase record rule.",
     fields: { repatriationCases: allow(CASE_ROLES) },
   },
+  Mutation: {
+    records: `Writes obey the RepatriationCase record rule (a case you may not see is NOT_FOUND). Steps: ${transitionsInWords()}.`,
+    fields: {
+      requestRepatriation: allow(["government", "ngo", "repatriation"], { ngo: "case owner only" }),
+      changeRepatriationStatus: allow(CASE_ROLES, {
+        ngo: "as case owner (cancel) or receiving organisation (confirm arrival)",
+        embassy: "destination country only (confirm arrival)",
+        government: "the steps the state machine gives government",
+        repatriation: "the steps the state machine gives the agency",
+      }),
+      addJourneyLeg: allow(["repatriation"], { repatriation: "until departure" }),
+    },
+  },
   RepatriationCase: {
     records: CASE_RECORD_RULES,
     fields: {
       ...sameRule(
-        ["id", "status", "destinationCountry", "receivingOrganisation", "escortRequired", "requestedAt", "updatedAt", "journeyLegs", "victim"],
+        ["id", "status", "destinationCountry", "receivingOrganisation", "receivingOrgId", "escortRequired", "requestedAt", "updatedAt", "journeyLegs", "history", "victim"],
         allow(CASE_ROLES),
       ),
       escortNeeds: allow(["government", "ngo", "repatriation"]),
@@ -22,7 +36,11 @@ export const repatriationPolicy: SubgraphPolicy = {
   },
   JourneyLeg: {
     records: "Legs of a visible case.",
-    fields: sameRule(["id", "sequence", "fromPlace", "toPlace", "carrier", "departsAt", "arrivesAt"], allow(CASE_ROLES)),
+    fields: sameRule(["id", "sequence", "mode", "fromPlace", "toPlace", "carrier", "departsAt", "arrivesAt"], allow(CASE_ROLES)),
+  },
+  RepatriationTransition: {
+    records: "Steps of a visible case.",
+    fields: sameRule(["id", "fromStatus", "toStatus", "byOrg", "byRole", "at"], allow(CASE_ROLES)),
   },
   Victim: {
     records: "Victims the caller may see (the victims subgraph decides), and only a case the caller may see.",

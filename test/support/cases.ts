@@ -43,3 +43,33 @@ export async function seesCase(persona: DevTokenRequest, id: string): Promise<bo
   expect(errorCodes(response)).toEqual(["NOT_FOUND"]);
   return false;
 }
+
+export const REQUEST_VERIFICATION = `mutation ($victimId: ID!) { requestNationalityVerification(victimId: $victimId) { id country status decidedAt reason } }`;
+export const DECIDE_VERIFICATION = `mutation ($id: ID!, $decision: VerificationDecisionInput!) { decideNationalityVerification(id: $id, decision: $decision) { id status decidedAt reason } }`;
+export const ISSUE_DOCUMENT = `mutation ($victimId: ID!, $document: TravelDocumentInput!) { issueTravelDocument(victimId: $victimId, document: $document) { id issuingCountry kind number issuedOn expiresOn status } }`;
+
+let documentSerial = 0;
+/** A travel document input with a number no other test run uses. */
+export function travelDocumentInput(country: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: "EMERGENCY_TRAVEL_CERTIFICATE",
+    number: `${country}-ETC-${process.pid}-${Date.now() % 1_000_000}-${(documentSerial += 1)}`,
+    issuedOn: "2026-11-20",
+    expiresOn: "2099-02-20",
+    ...overrides,
+  };
+}
+
+/** The case owner asks, the embassy confirms: the person is a confirmed national (consular consent needed first). */
+export async function confirmNationality(owner: DevTokenRequest, embassy: DevTokenRequest, victimId: string): Promise<void> {
+  const request = await asPersona<{ requestNationalityVerification: { id: string } }>(owner, REQUEST_VERIFICATION, { victimId });
+  expect(request.errors).toBeUndefined();
+  const decided = await asPersona(embassy, DECIDE_VERIFICATION, { id: request.data!.requestNationalityVerification.id, decision: { decision: "CONFIRMED" } });
+  expect(decided.errors).toBeUndefined();
+}
+
+export async function issueTravelDocument(embassy: DevTokenRequest, victimId: string): Promise<string> {
+  const issued = await asPersona<{ issueTravelDocument: { id: string } }>(embassy, ISSUE_DOCUMENT, { victimId, document: travelDocumentInput(embassy.country!) });
+  expect(issued.errors).toBeUndefined();
+  return issued.data!.issueTravelDocument.id;
+}

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { TravelMode } from "./enums";
 import type { RepatriationCase } from "./repatriation-case";
 
 @ObjectType({ description: "One leg of a journey home." })
@@ -19,6 +20,10 @@ export class JourneyLeg {
   @Field(() => Int, { description: "Order of the leg, from 1." })
   @Column({ type: "integer" })
   sequence!: number;
+
+  @Field(() => TravelMode)
+  @Column({ type: "text" })
+  mode!: TravelMode;
 
   @Field()
   @Column({ name: "from_place", type: "text" })

@@ -40,7 +40,11 @@ export class RepatriationCase {
   @Column({ name: "receiving_organisation", type: "text", nullable: true })
   receivingOrganisation!: string | null;
 
-  @Field({ description: "Whether the person travels with an escort." })
+  @Field(() => String, { nullable: true, description: "The receiving organisation's hub id, if it takes part: it may see the case and confirm arrival." })
+  @Column({ name: "receiving_org_id", type: "text", nullable: true })
+  receivingOrgId!: string | null;
+
+  @Field({ description: "Whether the person travels with an escort (always when the victims subgraph records a medical escort need)." })
   @Column({ name: "escort_required", type: "boolean", default: false })
   escortRequired!: boolean;
 

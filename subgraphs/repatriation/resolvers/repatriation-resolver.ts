@@ -3,7 +3,7 @@ import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root }
 import { groupedLoader } from "../../../shared/batch-loaders";
 import { perRequest, type SubgraphContext } from "../../../shared/context";
 import { connectionType, paginate } from "../../../shared/pagination";
-import { victimAccessLoader, victimStubReference } from "../../../shared/victim-access";
+import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../shared/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
@@ -63,8 +63,8 @@ export class RepatriationCaseResolver {
     // Nullable: one hidden person must not wipe out a whole list by null propagation.
     description: "The person travelling; null when the victims subgraph's record rules hide them from you.",
   })
-  victim(@Root() repatriationCase: RepatriationCase): Victim {
-    return { id: repatriationCase.victimId };
+  victim(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<Victim | null> {
+    return visibleVictimStub(context, repatriationCase.victimId);
   }
 }
 

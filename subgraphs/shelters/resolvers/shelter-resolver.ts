@@ -4,7 +4,7 @@ import { In, IsNull } from "typeorm";
 import { perRequest, type SubgraphContext } from "../../../shared/context";
 import { notFound } from "../../../shared/errors";
 import { connectionType, paginate } from "../../../shared/pagination";
-import { victimAccessLoader, victimStubReference } from "../../../shared/victim-access";
+import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../shared/victim-access";
 import { Placement } from "../entities/placement";
 import { Shelter } from "../entities/shelter";
 import { Victim } from "../entities/victim";
@@ -72,8 +72,8 @@ export class PlacementResolver {
     // Nullable: one hidden person must not wipe out a whole list by null propagation.
     description: "The person placed; null when the victims subgraph's record rules hide them from you.",
   })
-  victim(@Root() placement: Placement): Victim {
-    return { id: placement.victimId };
+  victim(@Root() placement: Placement, @Ctx() context: SubgraphContext): Promise<Victim | null> {
+    return visibleVictimStub(context, placement.victimId);
   }
 }
 

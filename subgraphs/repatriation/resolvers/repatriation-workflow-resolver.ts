@@ -1,0 +1,143 @@
+/**
+ * Journeys home: opening a case, moving it through the state machine, planning legs,
+ * and the history of every step. Each change locks the case row and re-checks the
+ * state under the lock, so two partners making the same step at once get one success
+ * and one INVALID_TRANSITION. Facts owned elsewhere — consent, nationality, case owner,
+ * medical escort (victims), a valid travel document (embassies) — are asked of their
+ * owners for this caller, never read from the request.
+ */
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import type { EntityManager } from "typeorm";
+import { groupedLoader } from "../../../shared/batch-loaders";
+import type { SubgraphContext } from "../../../shared/context";
+import { isUniqueViolation } from "../../../shared/database";
+import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import { isUuid } from "../../../shared/ids";
+import { validTravelDocuments } from "../../../shared/travel-readiness";
+import { victimAccessLoader } from "../../../shared/victim-access";
+import { JourneyLeg } from "../entities/journey-leg";
+import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
+import { RepatriationTransition } from "../entities/repatriation-transition";
+import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
+import { whereCaseVisible } from "../record-rules";
+import { actorsOf, assertTransition, PLANNING_STATES } from "../state-machine";
+
+/** Steps that move the person on: they need the survivor's repatriation consent to stand. */
+const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED];
+
+/** The case if the caller may see it (record rule in SQL), optionally locked; otherwise NOT_FOUND. */
+async function visibleCase(manager: EntityManager, context: SubgraphContext, id: string, lock: boolean): Promise<RepatriationCase> {
+  if (!isUuid(id)) throw notFound("RepatriationCase");
+  const query = whereCaseVisible(manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }), context.caller);
+  if (lock) query.setLock("pessimistic_write");
+  const found = await query.getOne();
+  if (!found) throw notFound("RepatriationCase");
+  return found;
+}
+
+async function recordStep(manager: EntityManager, context: SubgraphContext, caseId: string, fromStatus: S | null, toStatus: S): Promise<void> {
+  const { caller } = context;
+  await manager.insert(RepatriationTransition, { caseId, fromStatus, toStatus, byOrg: caller.org, byRole: caller.role, bySub: caller.sub, at: new Date() });
+}
+
+async function assertRepatriationConsent(context: SubgraphContext, victimId: string): Promise<void> {
+  const victim = await victimAccessLoader(context).load(victimId);
+  if (!victim?.consents.includes("REPATRIATION")) {
+    throw hubError(ErrorCode.CONSENT_REQUIRED, "The survivor's REPATRIATION consent is not (or no longer) recorded; the journey cannot move on");
+  }
+}
+
+function badInput(field: string, reason: string) {
+  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
+}
+
+@Resolver(() => RepatriationCase)
+export class RepatriationWorkflowResolver {
+  @FieldResolver(() => [RepatriationTransition], { description: "Every step of the case, oldest first: which state, who, when." })
+  history(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<RepatriationTransition[]> {
+    return groupedLoader(context, RepatriationTransition, "caseId", { at: "ASC" }).load(repatriationCase.id);
+  }
+
+  @Mutation(() => RepatriationCase, {
+    description: "Opens a journey home (case owner, government, repatriation agency). Needs the survivor's REPATRIATION consent (else CONSENT_REQUIRED); one open case per person (else CONFLICT). The destination is the person's nationality.",
+  })
+  async requestRepatriation(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("request", () => RepatriationRequestInput) input: RepatriationRequestInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<RepatriationCase> {
+    const victim = await victimAccessLoader(context).load(victimId);
+    if (!victim) throw notFound("Victim");
+    if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
+    if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
+    return context.db.transaction(async (manager) => {
+      let id: string;
+      try {
+        const { identifiers } = await manager.insert(RepatriationCase, {
+          victimId,
+          status: S.REQUESTED,
+          destinationCountry: victim.nationality,
+          caseOwnerOrg: victim.ownerOrg,
+          receivingOrganisation: input.receivingOrganisation,
+          receivingOrgId: input.receivingOrgId ?? null,
+          escortRequired: victim.requiresMedicalEscort || Boolean(input.escortNeeds),
+          escortNeeds: input.escortNeeds ?? (victim.requiresMedicalEscort ? "Medical escort" : null),
+        });
+        id = identifiers[0].id as string;
+      } catch (error) {
+        if (isUniqueViolation(error, "repatriation_case_one_open_per_victim")) throw hubError(ErrorCode.CONFLICT, "The person already has an open repatriation case");
+        throw error;
+      }
+      await recordStep(manager, context, id, null, S.REQUESTED);
+      return manager.getRepository(RepatriationCase).findOneByOrFail({ id });
+    });
+  }
+
+  @Mutation(() => RepatriationCase, {
+    description:
+      "Moves a case to its next state. INVALID_TRANSITION (with currentState and allowedTransitions) when that state cannot follow; FORBIDDEN when you may not make that step; CONSENT_REQUIRED when repatriation consent was withdrawn; CONFLICT when READY lacks a valid travel document of the destination country or TRAVEL_BOOKED lacks a journey leg.",
+  })
+  async changeRepatriationStatus(@Arg("id", () => ID) id: string, @Arg("to", () => S) to: S, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
+    // Check the step before asking other subgraphs anything; check again under the lock.
+    const seen = await visibleCase(context.db.manager, context, id, false);
+    assertTransition(seen.status, to, actorsOf(context.caller, seen));
+    if (NEEDS_CONSENT.includes(to)) await assertRepatriationConsent(context, seen.victimId);
+    if (to === S.READY) {
+      const documents = await validTravelDocuments(context, seen.victimId);
+      if (!documents.some((document) => document.issuingCountry === seen.destinationCountry)) {
+        throw hubError(ErrorCode.CONFLICT, `The person holds no valid travel document of ${seen.destinationCountry}; the embassy must issue one first`);
+      }
+    }
+    return context.db.transaction(async (manager) => {
+      const locked = await visibleCase(manager, context, id, true);
+      assertTransition(locked.status, to, actorsOf(context.caller, locked));
+      if (to === S.TRAVEL_BOOKED && !(await manager.getRepository(JourneyLeg).existsBy({ caseId: id }))) {
+        throw hubError(ErrorCode.CONFLICT, "Plan at least one journey leg before booking travel");
+      }
+      await manager.update(RepatriationCase, { id }, { status: to });
+      await recordStep(manager, context, id, locked.status, to);
+      return manager.getRepository(RepatriationCase).findOneByOrFail({ id });
+    });
+  }
+
+  @Mutation(() => RepatriationCase, { description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT)." })
+  addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
+    if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw badInput("arrivesAt", "must be after departsAt");
+    return context.db.transaction(async (manager) => {
+      const locked = await visibleCase(manager, context, caseId, true);
+      if (!PLANNING_STATES.includes(locked.status)) throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
+      const [{ last }]: Array<{ last: number }> = await manager.query("SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1", [caseId]);
+      await manager.insert(JourneyLeg, {
+        caseId,
+        sequence: last + 1,
+        mode: input.mode,
+        fromPlace: input.fromPlace,
+        toPlace: input.toPlace,
+        carrier: input.carrier ?? null,
+        departsAt: new Date(input.departsAt),
+        arrivesAt: input.arrivesAt ? new Date(input.arrivesAt) : null,
+      });
+      return manager.getRepository(RepatriationCase).findOneByOrFail({ id: caseId });
+    });
+  }
+}
