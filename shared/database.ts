@@ -11,7 +11,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import lockfile from "proper-lockfile";
-import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from "typeorm";
+import { DataSource, type EntityManager, type EntityTarget, type Logger as TypeOrmLogger, type MixedList, type EntitySchema, type ObjectLiteral } from "typeorm";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { Logger } from "./logger";
 import { countSqlStatement } from "./request-scope";
 
@@ -193,4 +194,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError;
   return driverError?.code === "23505" && (constraint === undefined || driverError.constraint === constraint);
+}
+
+/**
+ * Inserts one row and returns its generated id. A clash on the unique constraint or
+ * index `constraint` (any, when omitted) becomes `refusal()` — the database, not a
+ * read-then-write race, decides whether the row may exist.
+ */
+export async function insertUnlessClash<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  values: QueryDeepPartialEntity<T>,
+  constraint: string | undefined,
+  refusal: () => Error,
+): Promise<string> {
+  try {
+    const { identifiers } = await manager.insert(entity, values);
+    return identifiers[0].id as string;
+  } catch (error) {
+    if (isUniqueViolation(error, constraint)) throw refusal();
+    throw error;
+  }
 }

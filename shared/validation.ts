@@ -5,6 +5,7 @@
  * screening-day batch, every bad row's index) — never "Argument Validation Error".
  */
 import { IsISO8601, Matches, validate, type ValidationError } from "class-validator";
+import type { GraphQLError } from "graphql";
 import type { ValidatorFn } from "type-graphql";
 import { ErrorCode, hubError } from "./errors";
 
@@ -53,3 +54,8 @@ export const IsDay = () => IsISO8601({ strict: true }, { message: "$property mus
 export const IsDateTime = () => IsISO8601({ strict: true }, { message: "$property must be an ISO 8601 date-time" });
 /** Organisation ids as they appear in tokens, e.g. shelter-maesot-1. */
 export const IsOrganisationId = () => Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: "$property must be an organisation id: lower-case letters, digits and dashes" });
+
+/** BAD_USER_INPUT for a rule between fields that class-validator cannot state (e.g. an end after a start). */
+export function invalidField(field: string, reason: string): GraphQLError {
+  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
+}

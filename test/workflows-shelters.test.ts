@@ -145,6 +145,8 @@ describe("transferVictim and dischargeVictim", () => {
     expect(moved.data!.transferVictim.shelter).toEqual({ id: to, freeBeds: 2 });
     expect(await freeBeds(from)).toBe(3);
     expect(await currentShelter(victim.id)).toBe(to);
+    const nowhere = await asPersona(ngo, TRANSFER, { victimId: victim.id, to });
+    expect(nowhere.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "toShelterId", reason: expect.any(String) }] });
   });
 
   it("refuses a transfer into a full shelter and changes nothing", async () => {

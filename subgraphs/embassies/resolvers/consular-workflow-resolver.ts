@@ -8,9 +8,10 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
-import { isUniqueViolation } from "../../../shared/database";
+import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { isUuid } from "../../../shared/ids";
+import { invalidField } from "../../../shared/validation";
 import { victimAccessLoader, type VictimAccess } from "../../../shared/victim-access";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
@@ -38,10 +39,6 @@ async function lockOwnCountryRecord<T extends NationalityVerification | TravelDo
   return record;
 }
 
-function badInput(field: string, reason: string) {
-  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
-}
-
 @Resolver()
 export class ConsularWorkflowResolver {
   @Mutation(() => NationalityVerification, {
@@ -60,22 +57,14 @@ export class ConsularWorkflowResolver {
       if (await manager.getRepository(NationalityVerification).existsBy({ victimId, country: victim.nationality, status: VerificationStatus.CONFIRMED })) {
         throw hubError(ErrorCode.CONFLICT, "The embassy has already confirmed this person's nationality");
       }
-      try {
-        const { identifiers } = await manager.insert(NationalityVerification, {
-          victimId,
-          country: victim.nationality,
-          status: VerificationStatus.REQUESTED,
-          requestedAt: new Date(),
-          requestedByOrg: context.caller.org,
-          decidedAt: null,
-          decidedByOrg: null,
-          reason: null,
-        });
-        return manager.getRepository(NationalityVerification).findOneByOrFail({ id: identifiers[0].id as string });
-      } catch (error) {
-        if (isUniqueViolation(error, "nationality_verification_one_open")) throw hubError(ErrorCode.CONFLICT, "A verification request for this person is already open");
-        throw error;
-      }
+      const id = await insertUnlessClash(
+        manager,
+        NationalityVerification,
+        { victimId, country: victim.nationality, status: VerificationStatus.REQUESTED, requestedAt: new Date(), requestedByOrg: context.caller.org, decidedAt: null, decidedByOrg: null, reason: null },
+        "nationality_verification_one_open",
+        () => hubError(ErrorCode.CONFLICT, "A verification request for this person is already open"),
+      );
+      return manager.getRepository(NationalityVerification).findOneByOrFail({ id });
     });
   }
 
@@ -87,7 +76,7 @@ export class ConsularWorkflowResolver {
     @Arg("decision", () => VerificationDecisionInput) input: VerificationDecisionInput,
     @Ctx() context: SubgraphContext,
   ): Promise<NationalityVerification> {
-    if (input.decision === VerificationDecision.REJECTED && !input.reason) throw badInput("reason", "is required when rejecting");
+    if (input.decision === VerificationDecision.REJECTED && !input.reason) throw invalidField("reason", "is required when rejecting");
     const found = isUuid(id) ? await context.db.getRepository(NationalityVerification).findOneBy({ id }) : null;
     if (!found || found.country !== context.caller.country) throw notFound("NationalityVerification");
     // The embassy must still be allowed to see the person (consular consent may be withdrawn).
@@ -118,7 +107,7 @@ export class ConsularWorkflowResolver {
     @Arg("document", () => TravelDocumentInput) input: TravelDocumentInput,
     @Ctx() context: SubgraphContext,
   ): Promise<TravelDocument> {
-    if (input.expiresOn <= input.issuedOn) throw badInput("expiresOn", "must be after issuedOn");
+    if (input.expiresOn <= input.issuedOn) throw invalidField("expiresOn", "must be after issuedOn");
     await visibleVictim(context, victimId);
     const country = context.caller.country!;
     return context.db.transaction(async (manager) => {
@@ -126,24 +115,14 @@ export class ConsularWorkflowResolver {
       if (latest?.status !== VerificationStatus.CONFIRMED) {
         throw hubError(ErrorCode.CONFLICT, "Your embassy has not confirmed this person as a national; confirm the nationality first");
       }
-      try {
-        const { identifiers } = await manager.insert(TravelDocument, {
-          victimId,
-          issuingCountry: country,
-          kind: input.kind,
-          number: input.number,
-          issuedOn: input.issuedOn,
-          expiresOn: input.expiresOn,
-          status: TravelDocumentStatus.VALID,
-          issuedByOrg: context.caller.org,
-          revokedAt: null,
-          revokedByOrg: null,
-        });
-        return manager.getRepository(TravelDocument).findOneByOrFail({ id: identifiers[0].id as string });
-      } catch (error) {
-        if (isUniqueViolation(error, "travel_document_number_unique")) throw hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number");
-        throw error;
-      }
+      const id = await insertUnlessClash(
+        manager,
+        TravelDocument,
+        { victimId, issuingCountry: country, kind: input.kind, number: input.number, issuedOn: input.issuedOn, expiresOn: input.expiresOn, status: TravelDocumentStatus.VALID, issuedByOrg: context.caller.org, revokedAt: null, revokedByOrg: null },
+        "travel_document_number_unique",
+        () => hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number"),
+      );
+      return manager.getRepository(TravelDocument).findOneByOrFail({ id });
     });
   }
 

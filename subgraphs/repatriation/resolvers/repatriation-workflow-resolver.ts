@@ -10,10 +10,11 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-grap
 import type { EntityManager } from "typeorm";
 import { groupedLoader } from "../../../shared/batch-loaders";
 import type { SubgraphContext } from "../../../shared/context";
-import { isUniqueViolation } from "../../../shared/database";
+import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { isUuid } from "../../../shared/ids";
 import { validTravelDocuments } from "../../../shared/travel-readiness";
+import { invalidField } from "../../../shared/validation";
 import { victimAccessLoader } from "../../../shared/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
@@ -47,10 +48,6 @@ async function assertRepatriationConsent(context: SubgraphContext, victimId: str
   }
 }
 
-function badInput(field: string, reason: string) {
-  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
-}
-
 @Resolver(() => RepatriationCase)
 export class RepatriationWorkflowResolver {
   @FieldResolver(() => [RepatriationTransition], { description: "Every step of the case, oldest first: which state, who, when." })
@@ -71,9 +68,10 @@ export class RepatriationWorkflowResolver {
     if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
     if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
     return context.db.transaction(async (manager) => {
-      let id: string;
-      try {
-        const { identifiers } = await manager.insert(RepatriationCase, {
+      const id = await insertUnlessClash(
+        manager,
+        RepatriationCase,
+        {
           victimId,
           status: S.REQUESTED,
           destinationCountry: victim.nationality,
@@ -82,12 +80,10 @@ export class RepatriationWorkflowResolver {
           receivingOrgId: input.receivingOrgId ?? null,
           escortRequired: victim.requiresMedicalEscort || Boolean(input.escortNeeds),
           escortNeeds: input.escortNeeds ?? (victim.requiresMedicalEscort ? "Medical escort" : null),
-        });
-        id = identifiers[0].id as string;
-      } catch (error) {
-        if (isUniqueViolation(error, "repatriation_case_one_open_per_victim")) throw hubError(ErrorCode.CONFLICT, "The person already has an open repatriation case");
-        throw error;
-      }
+        },
+        "repatriation_case_one_open_per_victim",
+        () => hubError(ErrorCode.CONFLICT, "The person already has an open repatriation case"),
+      );
       await recordStep(manager, context, id, null, S.REQUESTED);
       return manager.getRepository(RepatriationCase).findOneByOrFail({ id });
     });
@@ -122,7 +118,7 @@ export class RepatriationWorkflowResolver {
 
   @Mutation(() => RepatriationCase, { description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT)." })
   addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
-    if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw badInput("arrivesAt", "must be after departsAt");
+    if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw invalidField("arrivesAt", "must be after departsAt");
     return context.db.transaction(async (manager) => {
       const locked = await visibleCase(manager, context, caseId, true);
       if (!PLANNING_STATES.includes(locked.status)) throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);

@@ -7,7 +7,8 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
-import { isUniqueViolation } from "../../../shared/database";
+import { insertUnlessClash } from "../../../shared/database";
+import { invalidField } from "../../../shared/validation";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { assertFreeBed, lockShelters } from "../beds";
 import { DischargeReason, PlacementEndReason } from "../entities/enums";
@@ -19,13 +20,9 @@ async function openPlacement(manager: EntityManager, victimId: string): Promise<
 }
 
 async function insertPlacement(manager: EntityManager, victimId: string, shelterId: string, placedByOrg: string): Promise<Placement> {
-  try {
-    const { identifiers } = await manager.insert(Placement, { victimId, shelterId, placedAt: new Date(), placedByOrg, endedAt: null, endReason: null, endedByOrg: null });
-    return manager.getRepository(Placement).findOneOrFail({ where: { id: identifiers[0].id as string }, relations: { shelter: true } });
-  } catch (error) {
-    if (isUniqueViolation(error, "placement_one_open_per_victim")) throw alreadyPlaced();
-    throw error;
-  }
+  const values = { victimId, shelterId, placedAt: new Date(), placedByOrg, endedAt: null, endReason: null, endedByOrg: null };
+  const id = await insertUnlessClash(manager, Placement, values, "placement_one_open_per_victim", alreadyPlaced);
+  return manager.getRepository(Placement).findOneOrFail({ where: { id }, relations: { shelter: true } });
 }
 
 async function endPlacement(manager: EntityManager, placement: Placement, reason: PlacementEndReason, byOrg: string): Promise<void> {
@@ -69,7 +66,7 @@ export class PlacementWorkflowResolver {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
       assertShelterStaffOf(context, current.shelterId, "transfer people");
-      if (current.shelterId === toShelterId) throw hubError(ErrorCode.BAD_USER_INPUT, "The person already stays in that shelter", { rowErrors: [{ field: "toShelterId", reason: "is the current shelter" }] });
+      if (current.shelterId === toShelterId) throw invalidField("toShelterId", "is the shelter the person stays in now");
       const capacities = await lockShelters(manager, [current.shelterId, toShelterId]);
       const capacity = capacities.get(toShelterId);
       if (capacity === undefined) throw notFound("Shelter");

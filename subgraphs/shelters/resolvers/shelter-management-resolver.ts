@@ -1,7 +1,7 @@
 /** Opening a shelter (government) and changing its beds, services and languages (its staff, government). */
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../shared/context";
-import { isUniqueViolation } from "../../../shared/database";
+import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { lockShelters, occupiedBeds } from "../beds";
 import { Shelter } from "../entities/shelter";
@@ -12,12 +12,8 @@ import { assertShelterStaffOf } from "../placement-rules";
 export class ShelterManagementResolver {
   @Mutation(() => Shelter, { description: "Adds a shelter to the hub (government). Its id is the organisation id its staff's tokens carry." })
   async openShelter(@Arg("shelter", () => OpenShelterInput) input: OpenShelterInput, @Ctx() context: SubgraphContext): Promise<Shelter> {
-    try {
-      await context.db.getRepository(Shelter).insert({ ...input, services: input.services ?? [], languages: input.languages ?? [] });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`);
-      throw error;
-    }
+    const values = { ...input, services: input.services ?? [], languages: input.languages ?? [] };
+    await insertUnlessClash(context.db.manager, Shelter, values, undefined, () => hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`));
     return context.db.getRepository(Shelter).findOneByOrFail({ id: input.id });
   }
 
