@@ -64,7 +64,7 @@ export function assertTransition(from: S, to: S, actors: Set<Actor>): void {
     const allowed = nextStates(from);
     throw hubError(
       ErrorCode.INVALID_TRANSITION,
-      `A ${from} case cannot become ${to}; ${allowed.length > 0 ? `it can become ${allowed.join(" or ")}` : "it is final"}`,
+      `The case is ${from} and cannot become ${to}; ${allowed.length > 0 ? `it can become ${allowed.join(" or ")}` : "that state is final"}`,
       { currentState: from, allowedTransitions: allowed },
     );
   }

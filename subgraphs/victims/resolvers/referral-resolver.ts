@@ -28,7 +28,7 @@ const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
 function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
   if (!NEXT[from].includes(to)) {
     const allowed = NEXT[from];
-    throw hubError(ErrorCode.INVALID_TRANSITION, `A ${from} referral cannot become ${to}; ${allowed.length ? `it can become ${allowed.join(" or ")}` : "it is final"}`, {
+    throw hubError(ErrorCode.INVALID_TRANSITION, `The referral is ${from} and cannot become ${to}; ${allowed.length ? `it can become ${allowed.join(" or ")}` : "that state is final"}`, {
       currentState: from,
       allowedTransitions: allowed,
     });
