@@ -233,8 +233,9 @@ describe("preconditions and history", () => {
     expect(backwards.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "arrivesAt", reason: "arrivesAt must be after departsAt" }] });
     const badDate = await asPersona(agency, ADD_LEG, { caseId: opened.id, leg: { ...LEG, departsAt: "tomorrow" } });
     expect(badDate.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "departsAt", reason: expect.stringMatching(/ISO 8601/) }] });
-    for (const persona of [owner, PERSONAS.government, embassyBR]) {
+    for (const persona of [owner, PERSONAS.government, embassyBR, PERSONAS.shelter, PERSONAS.auditor]) {
       expect(errorCodes(await asPersona(persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(errorCodes(await asPersonaAt("repatriation", persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
     }
   });
 

@@ -182,6 +182,20 @@ describe("transferVictim and dischargeVictim", () => {
     expect(errorCodes(await asPersona(ngo, DISCHARGE, { victimId: victim.id, reason: "TRANSFERRED" }))).toEqual(["BAD_USER_INPUT"]);
   });
 
+  it.each(["embassyPH", "repatriation", "auditor"] as const)("transfer and discharge are refused to %s, at the gateway and at the subgraph", async (name) => {
+    const [from, to] = [await openShelter(2), await openShelter(2)];
+    const victim = await register(ngo);
+    await place(ngo, victim.id, from);
+    for (const [query, variables] of [
+      [TRANSFER, { victimId: victim.id, to }],
+      [DISCHARGE, { victimId: victim.id, reason: "OTHER" }],
+    ] as const) {
+      expect(errorCodes(await asPersona(PERSONAS[name], query, variables))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(errorCodes(await asPersonaAt("shelters", PERSONAS[name], query, variables))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    }
+    expect(await currentShelter(victim.id)).toBe(from);
+  });
+
   it("is NOT_FOUND for a partner that cannot see the case", async () => {
     const shelterId = await openShelter(2);
     const victim = await register(ngo);
