@@ -1,5 +1,6 @@
 /** What every resolver of every subgraph receives. */
 import type { DataSource } from "typeorm";
+import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
 import type { ServiceCredentials } from "./auth/service-credentials";
 import type { SubgraphName } from "./config";
@@ -18,6 +19,8 @@ export interface SubgraphContext {
   peers: Record<SubgraphName, string>;
   /** This subgraph's credential for those questions. */
   services: ServiceCredentials;
+  /** What this request reads and writes, for the audit trail. */
+  audit: RequestAudit;
 }
 
 /** One DataLoader (or anything) per request and key: batching without sharing between callers. */

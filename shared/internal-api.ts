@@ -29,12 +29,23 @@ export interface InternalRouteDeps {
   log: Logger;
 }
 
-/** Answers `POST path` with `{ ids }` for a verified caller asked by a verified subgraph. */
-export function mountInternalRoute<Answer>(
+/** A request body a route cannot use: answered with HTTP 400 and this message. */
+export class InvalidQuestion extends Error {}
+
+/** The usual question: `{ ids: [...] }`, victim ids (anything else is ignored). */
+export function victimIdsQuestion(body: unknown): string[] {
+  const ids: unknown = (body as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION) throw new InvalidQuestion(`ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
+  return [...new Set(ids.filter(isUuid))];
+}
+
+/** Answers `POST path` for a verified caller asked by a verified subgraph. */
+export function mountInternalRoute<Question, Answer>(
   app: Express,
   deps: InternalRouteDeps,
   path: string,
-  answer: (caller: Caller, ids: string[], db: DataSource) => Promise<Answer>,
+  parse: (body: unknown) => Question,
+  answer: (caller: Caller, question: Question, db: DataSource) => Promise<Answer>,
 ): void {
   app.post(path, express.json({ limit: "256kb" }), async (request, response) => {
     let caller: Caller;
@@ -46,13 +57,17 @@ export function mountInternalRoute<Answer>(
       if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
       throw error;
     }
-    const ids: unknown = request.body?.ids;
-    if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION) {
-      return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, `ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
+    let question: Question;
+    try {
+      question = parse(request.body);
+    } catch (error) {
+      if (error instanceof InvalidQuestion) return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
+      throw error;
     }
     try {
-      response.json(await answer(caller, [...new Set(ids.filter(isUuid))], deps.db));
+      response.json(await answer(caller, question, deps.db));
     } catch (error) {
+      if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
       deps.log.error({ err: (error as Error).message, route: path }, "internal question failed");
       sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The answer is unavailable");
     }
@@ -62,8 +77,8 @@ export function mountInternalRoute<Answer>(
 // Keep-alive connections between subgraphs: these questions come with many fetches.
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 
-/** Asks subgraph `peer` the question at `path` about `ids`, as the current caller. */
-export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphName, path: string, ids: readonly string[]): Promise<Answer> {
+/** Asks subgraph `peer` the question at `path` (`{ ids }` by default), as the current caller. */
+export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphName, path: string, question: unknown): Promise<Answer> {
   let response: Awaited<ReturnType<typeof fetch>>;
   try {
     response = await fetch(new URL(path, context.peers[peer]).toString(), {
@@ -74,7 +89,7 @@ export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphNa
         [SERVICE_CREDENTIAL_HEADER]: context.services.current(),
         "x-request-id": context.requestId,
       },
-      body: JSON.stringify({ ids }),
+      body: JSON.stringify(question),
       dispatcher: agent,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

@@ -12,6 +12,10 @@ import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
+import { RequestAudit } from "./audit/audit-log";
+import { auditMiddleware } from "./audit/middleware";
+import { auditPlugin } from "./audit/plugin";
+import { mountAuditRoutes } from "./audit/trail";
 import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
 import { loadVerificationKey } from "./auth/keys";
 import { createTokenVerifier } from "./auth/tokens";
@@ -59,7 +63,8 @@ export function buildSubgraphSchema(module: SubgraphModule, extraMiddlewares: Mi
     orphanedTypes: module.orphanedTypes,
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
-    globalMiddlewares: [policyMiddleware(module.policy), ...extraMiddlewares],
+    // Audit outside policy: what the policy refuses is recorded too.
+    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), ...extraMiddlewares],
     validateFn: validateArgument,
   });
 }
@@ -114,7 +119,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     introspection: !production,
     formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
     // No usage reporting to Apollo's cloud: case data never leaves the hub.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(production ? [] : [statementCountPlugin()])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), auditPlugin(db, log), ...(production ? [] : [statementCountPlugin()])],
   });
   await apollo.start();
 
@@ -125,19 +130,21 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     await db.query("SELECT 1");
     return true;
   });
+  mountAuditRoutes(app, { db, verifier, services, log }, module.name);
   module.extendApp?.(app, { db, verifier, services, log });
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
     authenticate(verifier),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({
+      context: async ({ req, res }): Promise<SubgraphContext> => ({
         caller: res.locals.caller,
         requestId: res.locals.requestId,
         authorization: req.header("authorization") ?? "",
         db,
         log,
         loaders: new Map(),
+        audit: new RequestAudit(res.locals.caller, res.locals.requestId),
         peers: config.peerUrls,
         services,
       }),

@@ -24,6 +24,6 @@ export interface TravelReadinessAnswer {
 
 /** Valid, unexpired documents of one victim, as the embassies subgraph records them now. */
 export async function validTravelDocuments(context: SubgraphContext, victimId: string): Promise<ValidTravelDocument[]> {
-  const answer = await askPeer<TravelReadinessAnswer>(context, "embassies", TRAVEL_READINESS_PATH, [victimId]);
+  const answer = await askPeer<TravelReadinessAnswer>(context, "embassies", TRAVEL_READINESS_PATH, { ids: [victimId] });
   return answer.valid.filter((document) => document.victimId === victimId);
 }

@@ -1,5 +1,6 @@
 /** The embassies subgraph: embassies, nationality verification, travel documents. */
 import { Victim } from "./entities/victim";
+import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
 import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
@@ -15,7 +16,7 @@ import { mountTravelReadinessRoute } from "./travel-readiness-route";
 export const embassiesSubgraph: SubgraphModule = {
   name: "embassies",
   entities: [Embassy, NationalityVerification, TravelDocument],
-  migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000],
+  migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000, AuditTrail1768003200000],
   resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],

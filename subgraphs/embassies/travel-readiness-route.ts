@@ -5,13 +5,13 @@
  * subgraph's record rules, and the answer carries no document number.
  */
 import type { Express } from "express";
-import { mountInternalRoute, type InternalRouteDeps } from "../../shared/internal-api";
+import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
 import { TRAVEL_READINESS_PATH, type TravelReadinessAnswer } from "../../shared/travel-readiness";
 import { TravelDocumentStatus } from "./entities/enums";
 import { TravelDocument } from "./entities/travel-document";
 
 export function mountTravelReadinessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, TRAVEL_READINESS_PATH, async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
+  mountInternalRoute(app, deps, TRAVEL_READINESS_PATH, victimIdsQuestion, async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
     if (ids.length === 0) return { valid: [] };
     const rows = await db
       .getRepository(TravelDocument)

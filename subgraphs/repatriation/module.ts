@@ -1,5 +1,6 @@
 /** The repatriation subgraph: journeys home and their state machine; extends Victim with repatriation. */
 import { Victim } from "./entities/victim";
+import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
@@ -14,7 +15,7 @@ import { repatriationDemoData } from "./seed";
 export const repatriationSubgraph: SubgraphModule = {
   name: "repatriation",
   entities: [RepatriationCase, JourneyLeg, RepatriationTransition],
-  migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000],
+  migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000, AuditTrail1768003200000],
   resolvers: [RepatriationCaseResolver, VictimRepatriationResolver, RepatriationWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],

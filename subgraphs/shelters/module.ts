@@ -1,5 +1,6 @@
 /** The shelters subgraph: shelters, beds and placements; extends Victim with currentPlacement. */
 import { Victim } from "./entities/victim";
+import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
@@ -14,7 +15,7 @@ import { sheltersDemoData } from "./seed";
 export const sheltersSubgraph: SubgraphModule = {
   name: "shelters",
   entities: [Shelter, Placement],
-  migrations: [CreateShelters1767225600000, PlacementWorkflows1767916800000],
+  migrations: [CreateShelters1767225600000, PlacementWorkflows1767916800000, AuditTrail1768003200000],
   resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver, PlacementWorkflowResolver, ShelterManagementResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],

@@ -6,7 +6,7 @@
  * an access fact a client could supply.
  */
 import type { Express } from "express";
-import { mountInternalRoute, type InternalRouteDeps } from "../../shared/internal-api";
+import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
 import { VICTIM_ACCESS_PATH, type ConsentName, type VictimAccessAnswer } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, whereVisible } from "./record-rules";
@@ -21,7 +21,7 @@ interface FactsRow {
 }
 
 export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, async (caller, ids, db): Promise<VictimAccessAnswer> => {
+  mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, victimIdsQuestion, async (caller, ids, db): Promise<VictimAccessAnswer> => {
     if (ids.length === 0) return { visible: [] };
     const rows = await whereVisible(
       db

@@ -1,4 +1,5 @@
 /** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it. */
+import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
@@ -7,6 +8,7 @@ import { mountVictimAccessRoute } from "./access-route";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
 import { victimsPolicy } from "./policy";
 import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
+import { AuditResolver } from "./resolvers/audit-resolver";
 import { CaseUpdateResolver } from "./resolvers/case-update-resolver";
 import { MeResolver } from "./resolvers/me-resolver";
 import { ReferralResolver } from "./resolvers/referral-resolver";
@@ -17,8 +19,8 @@ import { victimsDemoData } from "./seed";
 export const victimsSubgraph: SubgraphModule = {
   name: "victims",
   entities: [Victim, Consent, Referral],
-  migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000],
-  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver],
+  migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000, AuditTrail1768003200000],
+  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver, AuditResolver],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,

@@ -8,6 +8,8 @@ import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
+const AUDIT_READERS = ["auditor", "government", "ngo"] as const;
+const NO_ENTRIES = { government: "none", ngo: "none", shelter: "none", embassy: "none", repatriation: "none", auditor: "none" };
 
 export const victimsPolicy: SubgraphPolicy = {
   Query: {
@@ -18,7 +20,23 @@ export const victimsPolicy: SubgraphPolicy = {
       nationals: allow(["government", "embassy"]),
       me: allow(ALL_ROLES),
       referralsToMe: allow(["ngo", "shelter", "repatriation"]),
+      auditTrail: allow(AUDIT_READERS, { ngo: "the trail of a case it owns (filter.victimId)" }),
+      verifyAuditChain: allow(["auditor", "government"]),
     },
+  },
+  AuditEntry: {
+    records: { ...NO_ENTRIES, auditor: "every entry", government: "every entry", ngo: "entries about a case it owns" },
+    fields: {
+      ...sameRule(["subgraph", "seq", "at", "actorOrg", "actorRole", "kind", "action", "operation", "requestId", "outcome", "victimIds", "fields", "hash"], allow(AUDIT_READERS)),
+      // Who at another organisation looked is that organisation's staff matter: org and role suffice for a case owner.
+      actorSub: allow(["auditor", "government"]),
+    },
+  },
+  AuditEntryConnection: { records: "A page of the audit trail.", fields: sameRule(["edges", "pageInfo"], allow(AUDIT_READERS)) },
+  AuditEntryEdge: { records: "One entry and its cursor.", fields: sameRule(["cursor", "node"], allow(AUDIT_READERS)) },
+  AuditChainReport: {
+    records: "One report per subgraph.",
+    fields: sameRule(["subgraph", "entries", "intact", "firstBrokenSeq", "problem"], allow(["auditor", "government"])),
   },
   Mutation: {
     records: "Writes obey the Victim record rule: a case you may not see is NOT_FOUND.",

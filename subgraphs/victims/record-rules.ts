@@ -57,17 +57,22 @@ export function actsAsOwner(caller: Caller, ownerOrg: string): boolean {
 }
 
 /**
- * Locks a case for a write, under the same record rule as every read: a case the caller
- * may not see is NOT_FOUND (no existence oracle); one it sees but does not own, when
- * the write needs the owner, is FORBIDDEN. The row lock orders concurrent writes.
+ * A case as the caller may act on it, under the same record rule as every read: a case
+ * the caller may not see is NOT_FOUND (no existence oracle); one it sees but does not
+ * own, when the action needs the owner, is FORBIDDEN.
  */
-export async function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible" = "owner"): Promise<Victim> {
-  const victim = isUuid(id)
-    ? await whereVisible(manager.getRepository(Victim).createQueryBuilder("v").where("v.id = :id", { id }), caller).setLock("pessimistic_write").getOne()
-    : null;
+export async function caseFor(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible", lock: boolean): Promise<Victim> {
+  const query = whereVisible(manager.getRepository(Victim).createQueryBuilder("v").where("v.id = :id", { id }), caller);
+  if (lock) query.setLock("pessimistic_write");
+  const victim = isUuid(id) ? await query.getOne() : null;
   if (!victim) throw notFound("Victim");
   if (need === "owner" && !actsAsOwner(caller, victim.ownerOrg)) {
-    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may change this case");
+    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
   }
   return victim;
+}
+
+/** `caseFor` with the row locked for a write in the caller's transaction: concurrent writes queue. */
+export function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible" = "owner"): Promise<Victim> {
+  return caseFor(manager, caller, id, need, true);
 }

@@ -5,6 +5,7 @@
  * only for a confirmed national does it issue a travel document. Who owns the case,
  * the nationality and the consents come from the victims subgraph, never from the client.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
@@ -50,7 +51,7 @@ export class ConsularWorkflowResolver {
     if (!victim.consents.includes("CONSULAR_CONTACT")) {
       throw hubError(ErrorCode.CONSENT_REQUIRED, "Asking an embassy needs the survivor's CONSULAR_CONTACT consent; record it first");
     }
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       if (!(await manager.getRepository(Embassy).existsBy({ country: victim.nationality }))) {
         throw hubError(ErrorCode.NOT_FOUND, `No embassy of ${victim.nationality} takes part in the hub`);
       }
@@ -81,7 +82,7 @@ export class ConsularWorkflowResolver {
     if (!found || found.country !== context.caller.country) throw notFound("NationalityVerification");
     // The embassy must still be allowed to see the person (consular consent may be withdrawn).
     await visibleVictim(context, found.victimId);
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const verification = await lockOwnCountryRecord(manager, context, NationalityVerification, id, (record) => record.country);
       if (verification.status !== VerificationStatus.REQUESTED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, `The request was already decided (${verification.status}); ask for a new verification instead`, {
@@ -110,7 +111,7 @@ export class ConsularWorkflowResolver {
     if (input.expiresOn <= input.issuedOn) throw invalidField("expiresOn", "must be after issuedOn");
     await visibleVictim(context, victimId);
     const country = context.caller.country!;
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const latest = await manager.getRepository(NationalityVerification).findOne({ where: { victimId, country }, order: { requestedAt: "DESC" } });
       if (latest?.status !== VerificationStatus.CONFIRMED) {
         throw hubError(ErrorCode.CONFLICT, "Your embassy has not confirmed this person as a national; confirm the nationality first");
@@ -131,7 +132,7 @@ export class ConsularWorkflowResolver {
     const found = isUuid(id) ? await context.db.getRepository(TravelDocument).findOneBy({ id }) : null;
     if (!found || found.issuingCountry !== context.caller.country) throw notFound("TravelDocument");
     await visibleVictim(context, found.victimId);
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const document = await lockOwnCountryRecord(manager, context, TravelDocument, id, (record) => record.issuingCountry);
       if (document.status === TravelDocumentStatus.REVOKED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", { currentState: document.status, allowedTransitions: [] });

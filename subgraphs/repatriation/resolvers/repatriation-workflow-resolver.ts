@@ -6,6 +6,7 @@
  * medical escort (victims), a valid travel document (embassies) — are asked of their
  * owners for this caller, never read from the request.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import { groupedLoader } from "../../../shared/batch-loaders";
@@ -67,7 +68,7 @@ export class RepatriationWorkflowResolver {
     if (!victim) throw notFound("Victim");
     if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
     if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const id = await insertUnlessClash(
         manager,
         RepatriationCase,
@@ -104,7 +105,7 @@ export class RepatriationWorkflowResolver {
         throw hubError(ErrorCode.CONFLICT, `The person holds no valid travel document of ${seen.destinationCountry}; the embassy must issue one first`);
       }
     }
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const locked = await visibleCase(manager, context, id, true);
       assertTransition(locked.status, to, actorsOf(context.caller, locked));
       if (to === S.TRAVEL_BOOKED && !(await manager.getRepository(JourneyLeg).existsBy({ caseId: id }))) {
@@ -119,7 +120,7 @@ export class RepatriationWorkflowResolver {
   @Mutation(() => RepatriationCase, { description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT)." })
   addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
     if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw invalidField("arrivesAt", "must be after departsAt");
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const locked = await visibleCase(manager, context, caseId, true);
       if (!PLANNING_STATES.includes(locked.status)) throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
       const [{ last }]: Array<{ last: number }> = await manager.query("SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1", [caseId]);

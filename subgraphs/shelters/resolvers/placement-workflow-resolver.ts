@@ -4,6 +4,7 @@
  * (capacity + 1)th gets CAPACITY_EXCEEDED. The partial unique index on open placements
  * keeps a person in at most one shelter, whatever the interleaving.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
@@ -47,7 +48,7 @@ export class PlacementWorkflowResolver {
   async placeVictim(@Arg("victimId", () => ID) victimId: string, @Arg("shelterId", () => ID) shelterId: string, @Ctx() context: SubgraphContext): Promise<Placement> {
     assertShelterStaffOf(context, shelterId, "place people");
     await assertMayActOnCase(context, victimId);
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const capacities = await lockShelters(manager, [shelterId]);
       const capacity = capacities.get(shelterId);
       if (capacity === undefined) throw notFound("Shelter");
@@ -62,7 +63,7 @@ export class PlacementWorkflowResolver {
   })
   async transferVictim(@Arg("victimId", () => ID) victimId: string, @Arg("toShelterId", () => ID) toShelterId: string, @Ctx() context: SubgraphContext): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
       assertShelterStaffOf(context, current.shelterId, "transfer people");
@@ -79,7 +80,7 @@ export class PlacementWorkflowResolver {
   @Mutation(() => Placement, { description: "Ends a person's stay (government, the case owner, or staff of that shelter), freeing the bed at once. Returns the ended stay." })
   async dischargeVictim(@Arg("victimId", () => ID) victimId: string, @Arg("reason", () => DischargeReason) reason: DischargeReason, @Ctx() context: SubgraphContext): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
       assertShelterStaffOf(context, current.shelterId, "discharge people");

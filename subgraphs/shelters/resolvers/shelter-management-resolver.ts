@@ -1,4 +1,5 @@
 /** Opening a shelter (government) and changing its beds, services and languages (its staff, government). */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../shared/context";
 import { insertUnlessClash } from "../../../shared/database";
@@ -13,8 +14,10 @@ export class ShelterManagementResolver {
   @Mutation(() => Shelter, { description: "Adds a shelter to the hub (government). Its id is the organisation id its staff's tokens carry." })
   async openShelter(@Arg("shelter", () => OpenShelterInput) input: OpenShelterInput, @Ctx() context: SubgraphContext): Promise<Shelter> {
     const values = { ...input, services: input.services ?? [], languages: input.languages ?? [] };
-    await insertUnlessClash(context.db.manager, Shelter, values, undefined, () => hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`));
-    return context.db.getRepository(Shelter).findOneByOrFail({ id: input.id });
+    return auditedTransaction(context, async (manager) => {
+      await insertUnlessClash(manager, Shelter, values, undefined, () => hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`));
+      return manager.getRepository(Shelter).findOneByOrFail({ id: input.id });
+    });
   }
 
   @Mutation(() => Shelter, {
@@ -22,7 +25,7 @@ export class ShelterManagementResolver {
   })
   updateShelter(@Arg("id", () => ID) id: string, @Arg("changes", () => UpdateShelterInput) changes: UpdateShelterInput, @Ctx() context: SubgraphContext): Promise<Shelter> {
     assertShelterStaffOf(context, id, "change details");
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       // Same lock as a placement: a capacity cut and a placement cannot cross each other.
       if (!(await lockShelters(manager, [id])).has(id)) throw notFound("Shelter");
       if (changes.capacity !== undefined && changes.capacity !== null) {

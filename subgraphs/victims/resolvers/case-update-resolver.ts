@@ -3,6 +3,7 @@
  * Each runs in one transaction with the case row locked, so concurrent writers queue
  * and a stale version is refused rather than overwritten.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
@@ -34,7 +35,7 @@ export class CaseUpdateResolver {
     @Arg("changes", () => UpdateVictimInput) changes: UpdateVictimInput,
     @Ctx() context: SubgraphContext,
   ): Promise<Victim> {
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const victim = await lockCaseForWrite(manager, context.caller, id);
       if (victim.version !== version) {
         throw hubError(ErrorCode.CONFLICT, `The case changed since you read it (you sent version ${version}, it is now ${victim.version}); read it again and reapply your change`, {
@@ -54,7 +55,7 @@ export class CaseUpdateResolver {
 
   @Mutation(() => Victim, { description: "Records the NRM decision (government only): IDENTIFIED or NOT_IDENTIFIED, the date and the deciding team." })
   identifyVictim(@Arg("id", () => ID) id: string, @Arg("decision", () => NrmDecisionInput) input: NrmDecisionInput, @Ctx() context: SubgraphContext): Promise<Victim> {
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       await lockCaseForWrite(manager, context.caller, id);
       const identified = input.decision === NrmDecision.IDENTIFIED;
       await manager
@@ -71,7 +72,7 @@ export class CaseUpdateResolver {
     description: "Records the survivor's consent to one kind of sharing, with who recorded it and when. Withdrawing takes effect on the next request, and ends the referrals that needed it.",
   })
   recordConsent(@Arg("victimId", () => ID) victimId: string, @Arg("consent", () => ConsentInput) input: ConsentInput, @Ctx() context: SubgraphContext): Promise<Consent> {
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       await lockCaseForWrite(manager, context.caller, victimId);
       await manager
         .createQueryBuilder()

@@ -4,6 +4,7 @@
  * partner's access ends on its next request (record rules read referrals live).
  * Status: PENDING → ACCEPTED | DECLINED; PENDING or ACCEPTED → REVOKED.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
@@ -79,7 +80,7 @@ export class ReferralResolver {
     description: "Refers a case to a partner (case owner or government). To a shelter it needs the survivor's shelter-sharing consent, to the repatriation agency repatriation consent (else CONSENT_REQUIRED).",
   })
   referCase(@Arg("victimId", () => ID) victimId: string, @Arg("referral", () => ReferralInput) input: ReferralInput, @Ctx() context: SubgraphContext): Promise<Referral> {
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       await lockCaseForWrite(manager, context.caller, victimId);
       const needed = CONSENT_FOR_REFERRAL[input.toRole];
       if (needed && !(await manager.getRepository(Consent).existsBy({ victimId, kind: needed, granted: true }))) {
@@ -100,12 +101,12 @@ export class ReferralResolver {
 
   @Mutation(() => Referral, { description: "Withdraws a referral (case owner or government); the partner's access ends on its next request." })
   revokeReferral(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Referral> {
-    return context.db.transaction(async (manager) => setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED));
+    return auditedTransaction(context, async (manager) => setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED));
   }
 
   @Mutation(() => Referral, { description: "Accepts or declines a referral addressed to your organisation." })
   respondToReferral(@Arg("id", () => ID) id: string, @Arg("accept") accept: boolean, @Ctx() context: SubgraphContext): Promise<Referral> {
-    return context.db.transaction(async (manager) => {
+    return auditedTransaction(context, async (manager) => {
       const referral = await lockReferral(manager, context, id, "visible");
       if (referral.toOrg !== context.caller.org || referral.toRole !== context.caller.role) {
         throw hubError(ErrorCode.FORBIDDEN, "Only the organisation a referral is addressed to may accept or decline it");

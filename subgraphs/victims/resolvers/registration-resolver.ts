@@ -6,6 +6,7 @@
  * review (`possibleDuplicateOf`), never silently merged; the registering partner is
  * not told, so registration cannot be used to probe for cases it may not see.
  */
+import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { In, type EntityManager } from "typeorm";
@@ -48,7 +49,7 @@ export async function registerCases(context: SubgraphContext, inputs: RegisterVi
   if (inputs.length === 0 || inputs.length > MAX_BATCH) {
     throw hubError(ErrorCode.BAD_USER_INPUT, `A batch holds between 1 and ${MAX_BATCH} people`);
   }
-  const ids = await context.db.transaction(async (manager) => {
+  const ids = await auditedTransaction(context, async (manager) => {
     const known: DuplicateKey[] = await existingMatches(manager, inputs);
     const serials: Array<{ n: string }> = await manager.query(`SELECT nextval('victim_case_number_seq') AS n FROM generate_series(1, $1)`, [inputs.length]);
     const year = new Date().getUTCFullYear();

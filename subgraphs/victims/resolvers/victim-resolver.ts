@@ -85,9 +85,12 @@ export class VictimResolver {
 /** `_entities` for Victim: batched, through the same record rule; trusts nothing but the id. */
 export const victimReferenceResolvers = {
   Victim: {
-    __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<Victim | null> | null {
+    async __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<Victim | null> {
       if (typeof reference.id !== "string") return null;
-      return visibleVictimLoader(context).load(reference.id);
+      const victim = await visibleVictimLoader(context).load(reference.id);
+      // Asking for a person one may not see is a refused access to that record.
+      if (!victim) context.audit.noteRead("DENIED", "_entities", reference.id, undefined);
+      return victim;
     },
   },
 };

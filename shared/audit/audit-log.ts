@@ -1,0 +1,155 @@
+/**
+ * What each request leaves in its subgraph's audit trail, and how it gets there.
+ *
+ * Reads: every field read on a record that belongs to a victim (a `Victim`, or any
+ * object carrying a `victimId`: placements, consents, referrals, verifications,
+ * documents, journeys) — except the key and, on `Victim`, the non-personal fields —
+ * is collected during the request; allowed and refused ones apart. Before the response
+ * leaves, the subgraph appends them as at most two entries (ALLOWED, DENIED) in one SQL
+ * statement; if that fails, the response is replaced by an error: no unaudited access.
+ * Writes: every mutation appends its entry inside its own transaction
+ * (`auditedTransaction`); a mutation that fails or is refused appends a DENIED or
+ * FAILED entry instead. Entries name records and fields, never values.
+ */
+import type { GraphQLError } from "graphql";
+import type { EntityManager } from "typeorm";
+import type { Caller } from "../auth/claims";
+import type { SubgraphContext } from "../context";
+import { ErrorCode } from "../errors";
+import { isUuid } from "../ids";
+
+export type AuditKind = "READ" | "WRITE" | "STATISTICS";
+export type AuditOutcome = "ALLOWED" | "DENIED" | "FAILED";
+
+export interface AuditEntryInput {
+  actorSub: string;
+  actorOrg: string;
+  actorRole: string;
+  kind: AuditKind;
+  /** The GraphQL field that did it: `victims`, `_entities`, `updateVictim`, … */
+  action: string;
+  /** The operation name the subgraph received (the gateway derives it from the client's). */
+  operation: string;
+  requestId: string;
+  outcome: AuditOutcome;
+  victimIds: string[];
+  /** `Type.field` for reads; the input fields given for writes. */
+  fields: string[];
+}
+
+/**
+ * Fields of `Victim` that are not personal (DESIGN.md's first row), plus `version`, the
+ * optimistic-concurrency counter a writer must read: reading them is not audited.
+ */
+export const NON_PERSONAL_VICTIM_FIELDS = new Set(["id", "caseNumber", "nationality", "gender", "ageBracket", "version", "__typename"]);
+
+/** Error codes that mean "you may not", as opposed to "that did not work". */
+const REFUSALS = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, ErrorCode.CONSENT_REQUIRED]);
+
+interface PendingWrite {
+  action: string;
+  fields: string[];
+  victimIds: string[];
+  appended: boolean;
+}
+
+/** One request's audit: reads collected as they happen, the write under way. */
+export class RequestAudit {
+  private readonly reads = new Map<AuditOutcome, { actions: Set<string>; victims: Set<string>; fields: Set<string> }>();
+  write: PendingWrite | undefined;
+  operation = "anonymous";
+
+  constructor(
+    private readonly caller: Caller,
+    private readonly requestId: string,
+  ) {}
+
+  noteRead(outcome: "ALLOWED" | "DENIED", action: string, victimId: string | undefined, field: string | undefined): void {
+    let bucket = this.reads.get(outcome);
+    if (!bucket) this.reads.set(outcome, (bucket = { actions: new Set(), victims: new Set(), fields: new Set() }));
+    bucket.actions.add(action);
+    if (victimId && isUuid(victimId)) bucket.victims.add(victimId);
+    if (field) bucket.fields.add(field);
+  }
+
+  entry(kind: AuditKind, action: string, outcome: AuditOutcome, victimIds: Iterable<string>, fields: Iterable<string>): AuditEntryInput {
+    return {
+      actorSub: this.caller.sub,
+      actorOrg: this.caller.org,
+      actorRole: this.caller.role,
+      kind,
+      action,
+      operation: this.operation,
+      requestId: this.requestId,
+      outcome,
+      victimIds: [...new Set(victimIds)].filter(isUuid).sort(),
+      fields: [...new Set(fields)].sort(),
+    };
+  }
+
+  /** The reads of this request as at most two entries (ALLOWED, DENIED). */
+  readEntries(): AuditEntryInput[] {
+    return [...this.reads.entries()].map(([outcome, bucket]) => this.entry("READ", [...bucket.actions].sort().join(","), outcome, bucket.victims, bucket.fields));
+  }
+}
+
+interface SqlExecutor {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** Appends entries to this subgraph's chain: one SQL statement, whatever their number. */
+export async function appendAuditEntries(executor: SqlExecutor, entries: AuditEntryInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(entries)]);
+}
+
+/** The input field names a mutation was given (never their values). */
+export function writtenFields(args: Record<string, unknown>): string[] {
+  const fields = new Set<string>();
+  const addKeys = (value: unknown) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) if (inner !== undefined) fields.add(key);
+    }
+  };
+  for (const [name, value] of Object.entries(args)) {
+    if (Array.isArray(value)) value.forEach(addKeys);
+    else if (value && typeof value === "object") addKeys(value);
+    else if (!["id", "victimId", "caseId", "version"].includes(name)) fields.add(name);
+  }
+  return [...fields];
+}
+
+/** Victim ids a mutation's result names: `victimId` of any record, `id` of a Victim, ids returned as a list. */
+export function victimIdsIn(result: unknown): string[] {
+  if (Array.isArray(result)) return result.flatMap(victimIdsIn);
+  if (typeof result === "string") return isUuid(result) ? [result] : [];
+  if (result && typeof result === "object") {
+    const record = result as { victimId?: unknown; id?: unknown; caseNumber?: unknown };
+    if (typeof record.victimId === "string") return [record.victimId];
+    // A Victim is the one record that carries a case number.
+    if (typeof record.caseNumber === "string" && typeof record.id === "string") return [record.id];
+  }
+  return [];
+}
+
+/**
+ * Runs a mutation's work in one transaction that also appends its audit entry: the
+ * change and its record commit together or not at all.
+ */
+export function auditedTransaction<T>(context: SubgraphContext, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return context.db.transaction(async (manager) => {
+    const result = await work(manager);
+    const write = context.audit.write;
+    if (write) {
+      await appendAuditEntries(manager, [context.audit.entry("WRITE", write.action, "ALLOWED", [...write.victimIds, ...victimIdsIn(result)], write.fields)]);
+      write.appended = true;
+    }
+    return result;
+  });
+}
+
+/** How a failed mutation is recorded: refused (DENIED) or failed for another reason. */
+export function outcomeOf(error: unknown): AuditOutcome {
+  const code = (error as GraphQLError | undefined)?.extensions?.code;
+  return typeof code === "string" && REFUSALS.has(code) ? "DENIED" : "FAILED";
+}

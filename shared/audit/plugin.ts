@@ -1,0 +1,44 @@
+/**
+ * Apollo Server plugin of every subgraph: names the operation for the audit, and
+ * appends the request's read entries before the response leaves. If the append fails
+ * the response is replaced by an error — no unaudited access.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { DataSource } from "typeorm";
+import type { SubgraphContext } from "../context";
+import { ErrorCode } from "../errors";
+import type { Logger } from "../logger";
+import { appendAuditEntries } from "./audit-log";
+
+export function auditPlugin(db: DataSource, log: Logger): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.audit.operation = operationName ?? "anonymous";
+        },
+        // After execution, before the response is sent (and before the statement count is read).
+        async executionDidStart(requestContext) {
+          return {
+            async executionDidEnd() {
+              const { contextValue, response } = requestContext;
+              const entries = contextValue.audit.readEntries();
+              if (entries.length === 0) return;
+              try {
+                await appendAuditEntries(db, entries);
+              } catch (error) {
+                log.error({ err: (error as Error).message, requestId: contextValue.requestId }, "audit append failed; answer withheld");
+                response.body = {
+                  kind: "single",
+                  singleResult: {
+                    errors: [{ message: "The read could not be audited, so it is not answered; try again", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId: contextValue.requestId } }],
+                  },
+                };
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+}

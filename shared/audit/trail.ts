@@ -1,0 +1,148 @@
+/**
+ * Reading and checking one subgraph's audit trail, and the internal routes through
+ * which the victims subgraph asks the other three for theirs (it answers the hub-wide
+ * `auditTrail` and `verifyAuditChain`). The routes take the caller's token and the
+ * service credential like every internal route, and check the caller's role again.
+ */
+import type { Express } from "express";
+import type { DataSource } from "typeorm";
+import type { Caller } from "../auth/claims";
+import type { SubgraphName } from "../config";
+import { InvalidQuestion, mountInternalRoute, type InternalRouteDeps } from "../internal-api";
+import { isUuid } from "../ids";
+
+export const AUDIT_TRAIL_PATH = "/internal/audit-trail";
+export const AUDIT_CHAIN_PATH = "/internal/audit-chain";
+export const MAX_AUDIT_PAGE = 100;
+
+export interface AuditTrailFilter {
+  victimId?: string | null;
+  actorOrg?: string | null;
+  /** ISO 8601 date-times. */
+  from?: string | null;
+  to?: string | null;
+  /** Matches the field that did it (`updateVictim`, `victims`) or the client's operation name. */
+  operation?: string | null;
+}
+
+/** Position in the hub-wide trail, newest first: time, then subgraph, then sequence. */
+export interface AuditPosition {
+  at: string;
+  subgraph: string;
+  seq: string;
+}
+
+export interface AuditEntryRow {
+  subgraph: string;
+  seq: string;
+  at: string;
+  actorSub: string;
+  actorOrg: string;
+  actorRole: string;
+  kind: string;
+  action: string;
+  operation: string;
+  requestId: string;
+  outcome: string;
+  victimIds: string[];
+  fields: string[];
+  hash: string;
+}
+
+export interface AuditChainReport {
+  subgraph: string;
+  entries: number;
+  intact: boolean;
+  /** The first entry whose hash or link does not match, if any. */
+  firstBrokenSeq: string | null;
+  problem: string | null;
+}
+
+interface TrailQuestion {
+  filter: AuditTrailFilter;
+  first: number;
+  after: AuditPosition | null;
+}
+
+/** Who may read which part of the trail: auditors and government all; a case owner only a case's. */
+export function mayReadTrail(caller: Caller, filter: AuditTrailFilter): boolean {
+  return caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.victimId));
+}
+
+const AT_TEXT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** One subgraph's entries, newest first, after `after` in the hub-wide order. */
+export async function readTrail(db: DataSource, subgraph: SubgraphName, question: TrailQuestion): Promise<AuditEntryRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const { filter, after } = question;
+  if (filter.victimId) where.push(`victim_ids @> ARRAY[${param(filter.victimId)}]::uuid[]`);
+  if (filter.actorOrg) where.push(`actor_org = ${param(filter.actorOrg)}`);
+  if (filter.from) where.push(`at >= ${param(filter.from)}::timestamptz`);
+  if (filter.to) where.push(`at < ${param(filter.to)}::timestamptz`);
+  if (filter.operation) where.push(`(action = ${param(filter.operation)} OR operation = $${params.length})`);
+  if (after) {
+    // (at, subgraph, seq) < after, with this subgraph's name a constant.
+    const at = param(after.at);
+    if (subgraph < after.subgraph) where.push(`at <= ${at}::timestamptz`);
+    else if (subgraph === after.subgraph) where.push(`(at, seq) < (${at}::timestamptz, ${param(after.seq)}::bigint)`);
+    else where.push(`at < ${at}::timestamptz`);
+  }
+  const rows: Array<Omit<AuditEntryRow, "subgraph">> = await db.query(
+    `SELECT seq::text AS seq, ${AT_TEXT} AS at, actor_sub AS "actorSub", actor_org AS "actorOrg", actor_role AS "actorRole", kind, action, operation,
+            request_id AS "requestId", outcome, victim_ids::text[] AS "victimIds", fields, hash
+       FROM audit_entry ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY at DESC, seq DESC LIMIT ${param(question.first)}`,
+    params,
+  );
+  return rows.map((row) => ({ ...row, subgraph }));
+}
+
+/** Recomputes every hash of this subgraph's chain and checks every link and the head, in one statement. */
+export async function verifyChain(db: DataSource, subgraph: SubgraphName): Promise<AuditChainReport> {
+  const [result]: Array<{ entries: string; broken_seq: string | null; problem: string | null }> = await db.query(`
+    WITH chain AS (
+      SELECT seq, hash, prev_hash,
+             audit_entry_digest(prev_hash, seq, at, actor_sub, actor_org, actor_role, kind, action, operation, request_id, outcome, victim_ids, fields) AS recomputed,
+             lag(hash, 1, repeat('0', 64)) OVER (ORDER BY seq) AS previous_hash,
+             row_number() OVER (ORDER BY seq) AS position
+        FROM audit_entry
+    ), broken AS (
+      SELECT seq, CASE WHEN seq <> position THEN 'an entry is missing before this one'
+                       WHEN prev_hash <> previous_hash THEN 'its link to the previous entry does not match'
+                       ELSE 'its content does not match its hash' END AS problem
+        FROM chain WHERE recomputed <> hash OR prev_hash <> previous_hash OR seq <> position
+       ORDER BY seq LIMIT 1
+    ), head AS (
+      SELECT h.seq, h.hash, (SELECT max(seq) FROM audit_entry) AS last_seq, (SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1) AS last_hash
+        FROM audit_chain_head h WHERE id = 1
+    )
+    SELECT (SELECT count(*) FROM audit_entry)::text AS entries,
+           COALESCE((SELECT seq::text FROM broken), CASE WHEN head.seq <> COALESCE(head.last_seq, 0) OR head.hash <> COALESCE(head.last_hash, repeat('0', 64)) THEN head.seq::text END) AS broken_seq,
+           COALESCE((SELECT problem FROM broken), CASE WHEN head.seq <> COALESCE(head.last_seq, 0) OR head.hash <> COALESCE(head.last_hash, repeat('0', 64)) THEN 'the newest entries are missing or the chain head was changed' END) AS problem
+      FROM head`);
+  return { subgraph, entries: Number(result.entries), intact: result.broken_seq === null, firstBrokenSeq: result.broken_seq, problem: result.problem };
+}
+
+function trailQuestion(body: unknown): TrailQuestion {
+  const raw = (body ?? {}) as { filter?: AuditTrailFilter; first?: unknown; after?: AuditPosition | null };
+  const first = Number(raw.first);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE + 1) throw new InvalidQuestion(`first must be 1 to ${MAX_AUDIT_PAGE + 1}`);
+  return { filter: raw.filter ?? {}, first, after: raw.after ?? null };
+}
+
+/** The audit routes every subgraph answers for the victims subgraph. */
+export function mountAuditRoutes(app: Express, deps: InternalRouteDeps, subgraph: SubgraphName): void {
+  mountInternalRoute(app, deps, AUDIT_TRAIL_PATH, trailQuestion, async (caller, question, db) => {
+    if (!mayReadTrail(caller, question.filter)) throw new InvalidQuestion("This caller may not read this part of the audit trail");
+    return { entries: await readTrail(db, subgraph, question) };
+  });
+  mountInternalRoute(app, deps, AUDIT_CHAIN_PATH, () => null, async (caller, _question, db) => {
+    if (caller.role !== "auditor" && caller.role !== "government") throw new InvalidQuestion("Only auditors and government may verify the audit chain");
+    return verifyChain(db, subgraph);
+  });
+}
