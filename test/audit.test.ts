@@ -245,6 +245,6 @@ describe("the chain", () => {
       await victims.start();
 
       expect(await victims.verify()).toMatchObject({ intact: false, firstBrokenSeq: "4", problem: "its content does not match its hash" });
-    });
+    }, { basePort: 14111 });
   });
 });

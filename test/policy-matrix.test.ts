@@ -20,6 +20,8 @@ const queryType = schema.getQueryType()!;
 /** Arguments for the root fields that need them, per persona. */
 function rootArguments(field: string, persona: Persona, sampleVictimId: string, ownedVictimId: string): string | undefined {
   switch (field) {
+    case "caseStatistics":
+      return "groupBy: [NATIONALITY, SHELTER]";
     case "auditTrail":
       // A case owner reads the trail of one of its own cases; auditors and government all of it.
       return persona.role === "ngo" ? `first: 20, filter: { victimId: "${ownedVictimId}" }` : "first: 20";

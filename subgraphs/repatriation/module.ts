@@ -2,6 +2,7 @@
 import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
+import { mountStatisticsRoute } from "./statistics-route";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
 import { RepatriationTransition } from "./entities/repatriation-transition";
@@ -22,4 +23,5 @@ export const repatriationSubgraph: SubgraphModule = {
   referenceResolvers: repatriationReferenceResolvers,
   policy: repatriationPolicy,
   demoData: repatriationDemoData,
+  extendApp: mountStatisticsRoute,
 };

@@ -2,12 +2,14 @@
 import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../shared/audit/migration";
 import type { SubgraphModule } from "../../shared/subgraph-server";
+import { mountStatisticsRoute } from "./statistics-route";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
 import { PlacementWorkflows1767916800000 } from "./migrations/1767916800000-placement-workflows";
 import { sheltersPolicy } from "./policy";
 import { PlacementResolver, ShelterResolver, shelterReferenceResolvers, VictimPlacementResolver } from "./resolvers/shelter-resolver";
+import { OccupancyResolver } from "./resolvers/occupancy-resolver";
 import { PlacementWorkflowResolver } from "./resolvers/placement-workflow-resolver";
 import { ShelterManagementResolver } from "./resolvers/shelter-management-resolver";
 import { sheltersDemoData } from "./seed";
@@ -16,10 +18,11 @@ export const sheltersSubgraph: SubgraphModule = {
   name: "shelters",
   entities: [Shelter, Placement],
   migrations: [CreateShelters1767225600000, PlacementWorkflows1767916800000, AuditTrail1768003200000],
-  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver, PlacementWorkflowResolver, ShelterManagementResolver],
+  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver, PlacementWorkflowResolver, ShelterManagementResolver, OccupancyResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
   referenceResolvers: shelterReferenceResolvers,
   policy: sheltersPolicy,
   demoData: sheltersDemoData,
+  extendApp: mountStatisticsRoute,
 };

@@ -10,7 +10,7 @@ import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../
 export const sheltersPolicy: SubgraphPolicy = {
   Query: {
     records: "Entry points.",
-    fields: { shelters: allow(ALL_ROLES), shelter: allow(ALL_ROLES) },
+    fields: { shelters: allow(ALL_ROLES), shelter: allow(ALL_ROLES), shelterOccupancy: allow(ALL_ROLES) },
   },
   Mutation: {
     records: "Placements obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); shelter staff act for their own shelter.",
@@ -26,6 +26,10 @@ export const sheltersPolicy: SubgraphPolicy = {
       ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
       residents: allow(["government", "ngo", "shelter"], { ngo: "residents whose case it owns", shelter: "its own shelter only" }),
     },
+  },
+  RegionOccupancy: {
+    records: "Sums of public bed counts per region.",
+    fields: sameRule(["region", "shelters", "capacity", "occupiedBeds", "freeBeds"], allow(ALL_ROLES)),
   },
   Placement: {
     records:

@@ -13,6 +13,7 @@ import { CaseUpdateResolver } from "./resolvers/case-update-resolver";
 import { MeResolver } from "./resolvers/me-resolver";
 import { ReferralResolver } from "./resolvers/referral-resolver";
 import { RegistrationResolver } from "./resolvers/registration-resolver";
+import { StatisticsResolver } from "./resolvers/statistics-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
 
@@ -20,7 +21,7 @@ export const victimsSubgraph: SubgraphModule = {
   name: "victims",
   entities: [Victim, Consent, Referral],
   migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000, AuditTrail1768003200000],
-  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver, AuditResolver],
+  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver, AuditResolver, StatisticsResolver],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,

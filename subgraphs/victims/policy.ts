@@ -22,8 +22,13 @@ export const victimsPolicy: SubgraphPolicy = {
       referralsToMe: allow(["ngo", "shelter", "repatriation"]),
       auditTrail: allow(AUDIT_READERS, { ngo: "the trail of a case it owns (filter.victimId)" }),
       verifyAuditChain: allow(["auditor", "government"]),
+      ...sameRule(["caseStatistics", "caseDurations"], allow(ALL_ROLES)),
     },
   },
+  CaseStatistics: { records: "Aggregates only, small cells suppressed.", fields: sameRule(["groupBy", "cells", "total", "rule"], allow(ALL_ROLES)) },
+  StatisticsCell: { records: "One group of a statistic.", fields: sameRule(["group", "count", "suppressed"], allow(ALL_ROLES)) },
+  GroupValue: { records: "One dimension's value.", fields: sameRule(["dimension", "value"], allow(ALL_ROLES)) },
+  DurationStatistic: { records: "A median over a group of 5 or more.", fields: sameRule(["measure", "people", "medianDays", "suppressed"], allow(ALL_ROLES)) },
   AuditEntry: {
     records: { ...NO_ENTRIES, auditor: "every entry", government: "every entry", ngo: "entries about a case it owns" },
     fields: {
