@@ -8,10 +8,11 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
 import { ErrorCode } from "../shared/errors";
+import type { Logger } from "../shared/logger";
 import type { GatewayContext } from "./context";
 import { applyNulls, filterOperation, type FilteredOperation, visibilityFromSupergraph, type VisibilityMap } from "./field-filter";
 
-export function fieldFilterPlugin(options: { cacheSize: number }): ApolloServerPlugin<GatewayContext> {
+export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): ApolloServerPlugin<GatewayContext> {
   let schema: GraphQLSchema | undefined;
   let visibility: VisibilityMap = new Map();
   // Filtering parses and validates; cache the result per role and query text.
@@ -40,6 +41,10 @@ export function fieldFilterPlugin(options: { cacheSize: number }): ApolloServerP
       }
       if (filtered.removed.length === 0) return;
       contextValue.filtered = filtered;
+      // The owning subgraph never sees a field removed here, so its audit trail cannot record
+      // the refusal: the gateway's log does (coordinates only, never arguments or values).
+      const { caller, requestId } = contextValue;
+      options.log.warn({ requestId, org: caller.org, role: caller.role, refused: filtered.removed.map((removed) => removed.coordinate) }, "fields refused by the access policy");
       request.query = filtered.query;
       if (filtered.placeholder) request.operationName = undefined;
 

@@ -62,7 +62,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     persistedQueries: false,
     formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
     plugins: [
-      fieldFilterPlugin({ cacheSize: 2000 }),
+      fieldFilterPlugin({ cacheSize: 2000, log }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(production ? [] : [statementReportPlugin()]),
     ],
