@@ -218,7 +218,7 @@ describe("the chain", () => {
     });
   }
 
-  it("refuses UPDATE and DELETE, and finds a row edited behind the application's back (superuser, trigger disabled)", async () => {
+  it("refuses UPDATE and DELETE, finds a row edited behind the application's back (superuser, trigger disabled), and answers no read it cannot audit", async () => {
     await withStandaloneVictims(async (victims) => {
       // Some history: registrations and audited reads.
       for (let index = 0; index < 5; index += 1) {
@@ -245,6 +245,17 @@ describe("the chain", () => {
       await victims.start();
 
       expect(await victims.verify()).toMatchObject({ intact: false, firstBrokenSeq: "4", problem: "its content does not match its hash" });
+
+      // No unaudited access: with the trail unable to take entries, a personal read is not answered.
+      await victims.stop();
+      expect((await victims.sql(["ALTER FUNCTION audit_append(jsonb) RENAME TO audit_append_away"]))[0].error).toBeNull();
+      await victims.start();
+      const listed = await victims.asGovernment<{ victims: { edges: Array<{ node: { id: string } }> } }>("{ victims(first: 1) { edges { node { id } } } }");
+      expect(listed.errors).toBeUndefined();
+      const unaudited = await victims.asGovernment<{ victim: unknown }>(`{ victim(id: "${listed.data!.victims.edges[0].node.id}") { legalName } }`);
+      expect(unaudited.data ?? null).toBeNull();
+      expect(unaudited.errors?.map((error) => error.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+      expect(JSON.stringify(unaudited)).not.toMatch(/Demo-|audit_append|function/);
     }, { basePort: 14111 });
   });
 });
