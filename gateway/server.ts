@@ -16,10 +16,12 @@ import { loadVerificationKey } from "../shared/auth/keys";
 import { createTokenVerifier } from "../shared/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
 import { formatClientError } from "../shared/errors";
+import { costLimitPlugin, hardenedServerOptions } from "../shared/limits";
 import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "../shared/http";
 import { createLogger } from "../shared/logger";
 import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
+import { rateLimitByOrganisation } from "./rate-limit";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, SubgraphSource } from "./subgraph-source";
 
@@ -47,7 +49,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
-  const fetcher = createSubgraphFetcher(Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 10_000));
+  const fetcher = createSubgraphFetcher(config.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
@@ -56,13 +58,13 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const production = config.environment === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    includeStacktraceInErrorResponses: false,
-    introspection: !production,
+    ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
     // Automatic persisted queries would bypass the field filter's rewrite of the query text.
     persistedQueries: false,
-    formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
+    formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
     plugins: [
       fieldFilterPlugin({ cacheSize: 2000, log }),
+      costLimitPlugin(config.limits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(production ? [] : [statementReportPlugin()]),
     ],
@@ -77,6 +79,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     "/graphql",
     express.json({ limit: "1mb" }),
     authenticate(verifier, { allowLandingPage: true }),
+    rateLimitByOrganisation(config.rateLimits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         caller: res.locals.caller,

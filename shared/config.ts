@@ -4,6 +4,8 @@
  * so an operator fixes a deployment in one pass instead of one crash at a time.
  */
 import path from "node:path";
+import { ROLES, type Role } from "./auth/claims";
+import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
 
 export const SUBGRAPH_NAMES = ["victims", "shelters", "embassies", "repatriation"] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -99,6 +101,9 @@ export interface AuthConfig {
 
 export interface CommonConfig {
   environment: Environment;
+  limits: OperationLimits;
+  /** Whether clients may introspect the schema (default: development yes, production no). */
+  introspection: boolean;
   dataDir: string;
   logLevel: string;
   auth: AuthConfig;
@@ -123,6 +128,31 @@ export interface GatewayConfig extends CommonConfig {
   port: number;
   subgraphUrls: Record<SubgraphName, string>;
   supergraphFile: string;
+  /** How long a fetch to a subgraph may take before its fields answer with an error. */
+  subgraphTimeoutMs: number;
+  /** Requests per minute per organisation, by role, and for named organisations. */
+  rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  perMinuteByRole: Record<Role, number>;
+  perMinuteByOrg: Record<string, number>;
+}
+
+export const DEFAULT_RATE_LIMITS: Record<Role, number> = { government: 1200, ngo: 600, shelter: 300, embassy: 600, repatriation: 600, auditor: 300 };
+
+function readRateLimits(reader: EnvReader): RateLimits {
+  const perMinuteByRole = Object.fromEntries(
+    ROLES.map((role) => [role, reader.positiveInt(`RATE_LIMIT_${role.toUpperCase()}_PER_MINUTE`, DEFAULT_RATE_LIMITS[role])]),
+  ) as Record<Role, number>;
+  const perMinuteByOrg: Record<string, number> = {};
+  const overrides = reader.string("RATE_LIMIT_ORG_OVERRIDES");
+  for (const pair of overrides ? overrides.split(",") : []) {
+    const match = /^\s*([a-z0-9][a-z0-9-]{1,62})=(\d+)\s*$/.exec(pair);
+    if (!match || Number(match[2]) <= 0) reader.problems.push(`RATE_LIMIT_ORG_OVERRIDES must be "org=requests-per-minute" pairs separated by commas, e.g. "gov-mdt=5000"`);
+    else perMinuteByOrg[match[1]] = Number(match[2]);
+  }
+  return { perMinuteByRole, perMinuteByOrg };
 }
 
 function readCommon(reader: EnvReader): CommonConfig {
@@ -141,7 +171,16 @@ function readCommon(reader: EnvReader): CommonConfig {
       }
     }
   }
-  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth };
+  const limits: OperationLimits = {
+    depth: reader.positiveInt("HUB_MAX_DEPTH", DEFAULT_LIMITS.depth),
+    aliases: reader.positiveInt("HUB_MAX_ALIASES", DEFAULT_LIMITS.aliases),
+    directives: reader.positiveInt("HUB_MAX_DIRECTIVES", DEFAULT_LIMITS.directives),
+    tokens: reader.positiveInt("HUB_MAX_TOKENS", DEFAULT_LIMITS.tokens),
+    cost: reader.positiveInt("HUB_MAX_COST", DEFAULT_LIMITS.cost),
+    rootFields: reader.positiveInt("HUB_MAX_ROOT_FIELDS", DEFAULT_LIMITS.rootFields),
+  };
+  const introspection = reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
+  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection };
 }
 
 export function subgraphUrlVariable(name: SubgraphName): string {
@@ -198,6 +237,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: reader.port("GATEWAY_PORT", 4000),
     subgraphUrls: readSubgraphUrls(reader),
     supergraphFile: path.resolve(reader.string("SUPERGRAPH_FILE", "supergraph.graphql")!),
+    subgraphTimeoutMs: reader.positiveInt("SUBGRAPH_TIMEOUT_MS", 10_000),
+    rateLimits: readRateLimits(reader),
   };
   reader.done();
   return config;

@@ -16,6 +16,7 @@ export const ErrorCode = {
   INVALID_TRANSITION: "INVALID_TRANSITION",
   CONSENT_REQUIRED: "CONSENT_REQUIRED",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  RATE_LIMITED: "RATE_LIMITED",
   GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
   GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
@@ -43,12 +44,32 @@ export function notFound(typeName: string): GraphQLError {
 
 const INTERNAL_MESSAGE = "Internal error; quote the request id to the hub's operators.";
 
+/** Driver and server codes that mean "the database cannot be reached now" (connection lost, shutting down, starting up). */
+const DATABASE_DOWN_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
+const DATABASE_DOWN_MESSAGES = /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+
+function databaseUnavailable(error: unknown): boolean {
+  for (let cause: unknown = error, depth = 0; cause && depth < 5; depth += 1) {
+    const candidate = cause as { code?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown };
+    if (typeof candidate.code === "string" && DATABASE_DOWN_CODES.has(candidate.code)) return true;
+    if (typeof candidate.message === "string" && DATABASE_DOWN_MESSAGES.test(candidate.message)) return true;
+    cause = candidate.driverError ?? candidate.originalError;
+  }
+  return false;
+}
+
+interface ErrorLog {
+  error(details: Record<string, unknown>, message: string): void;
+}
+
 /**
  * Apollo `formatError` for gateway and subgraphs: keeps the code, the message of
  * client errors and the path; drops stack traces, `exception` details and anything a
- * server error carried. Unknown errors become INTERNAL_SERVER_ERROR with no detail.
+ * server error carried. A lost database becomes SERVICE_UNAVAILABLE; any other unknown
+ * error becomes INTERNAL_SERVER_ERROR with no detail, and is logged (message only, with
+ * the request id: driver details can hold personal values).
  */
-export function formatClientError(formatted: GraphQLFormattedError, requestId?: string): GraphQLFormattedError {
+export function formatClientError(formatted: GraphQLFormattedError, requestId?: string, error?: unknown, log?: ErrorLog): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : undefined;
   const safeExtensions: Record<string, unknown> = {};
   for (const key of ["code", "serviceName", "currentVersion", "currentState", "allowedTransitions", "rowErrors"]) {
@@ -56,8 +77,14 @@ export function formatClientError(formatted: GraphQLFormattedError, requestId?: 
   }
   if (requestId) safeExtensions.requestId = requestId;
   if (code && PUBLIC_CODES.has(code)) {
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: safeExtensions };
+    // graphql-js names its token limit in the message; the hub never reveals a limit's value.
+    const message = /^Syntax Error: Document contains more th/.test(formatted.message) ? "Syntax Error: the operation is too long" : formatted.message;
+    return { message, path: formatted.path, locations: formatted.locations, extensions: safeExtensions };
   }
+  if (databaseUnavailable(error)) {
+    return { message: "The database is unavailable for a moment; try again shortly", path: formatted.path, extensions: { ...(requestId ? { requestId } : {}), code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
+  log?.error({ requestId, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "internal error");
   return {
     message: INTERNAL_MESSAGE,
     path: formatted.path,

@@ -9,8 +9,9 @@ import type { Role } from "./auth/claims";
 import { ErrorCode, hubError } from "./errors";
 import { ALL_ROLES, allow, sameRule, type SubgraphPolicy } from "./policy/types";
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./page-size";
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 @ObjectType({ description: "Where a page ends and whether another follows." })
 @Directive("@shareable")

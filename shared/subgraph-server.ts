@@ -26,6 +26,7 @@ import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
 import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "./http";
 import type { InternalRouteDeps } from "./internal-api";
+import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
@@ -115,11 +116,17 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   const production = config.environment === "production";
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
-    includeStacktraceInErrorResponses: false,
-    introspection: !production,
-    formatError: (formatted) => formatClientError(formatted, requestScope.getStore()?.requestId),
+    // The same limits as the gateway: a subgraph called directly is no way around them.
+    ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
+    formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
     // No usage reporting to Apollo's cloud: case data never leaves the hub.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), auditPlugin(db, log), ...(production ? [] : [statementCountPlugin()])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      costLimitPlugin(config.limits),
+      auditPlugin(db, log),
+      ...(production ? [] : [statementCountPlugin()]),
+    ],
   });
   await apollo.start();
 

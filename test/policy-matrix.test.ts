@@ -31,9 +31,11 @@ function rootArguments(field: string, persona: Persona, sampleVictimId: string, 
       return `first: 20, country: "${persona.country ?? "PH"}"`;
     case "shelter":
       return `id: "${persona.shelter ?? "shelter-maesot-1"}"`;
+    case "shelters":
+      // Everything reachable from a shelter (residents, their cases, consents, …) is costly: a few suffice.
+      return "first: 3";
     case "victims":
     case "repatriationCases":
-    case "shelters":
     case "embassies":
       return "first: 25";
     default:

@@ -64,6 +64,10 @@ export default async function globalSetup(): Promise<void> {
     SEED_DEMO_DATA: "if-empty",
     GATEWAY_PORT: String(TEST_PORTS.gateway),
     GATEWAY_HOST: "127.0.0.1",
+    // Many organisations' worth of work from one machine: the budgets are raised, except
+    // for one organisation the rate-limit test uses (test/limits.test.ts).
+    ...Object.fromEntries(["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [`RATE_LIMIT_${role}_PER_MINUTE`, "1000000"])),
+    RATE_LIMIT_ORG_OVERRIDES: "ngo-rate-limited=5",
     // The embedded servers are PGlite: one connection per subgraph (see shared/database.ts).
     ...(serverUrl ? {} : { DATABASE_POOL_SIZE: String(EMBEDDED_POOL_SIZE) }),
   };
