@@ -60,11 +60,18 @@ function maxRootFieldsRule(limit: number): ValidationRule {
 
 /** Validation rules for depth, aliases, directives and root fields. */
 export function limitValidationRules(limits: OperationLimits): ValidationRule[] {
-  const quiet = { exposeLimits: false, propagateOnRejection: true } as const;
+  // Armor throws its rejection by default, which a server would answer as an internal
+  // error; reported through the validation context instead, it is an ordinary
+  // GRAPHQL_VALIDATION_FAILED (HTTP 400) with the hub's own message.
+  const refuse = (message: string) => ({
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null) => context?.reportError(new GraphQLError(message))],
+  });
   return [
-    maxDepthRule({ ...quiet, n: limits.depth, ignoreIntrospection: true, flattenFragments: true, errorMessage: LIMIT_MESSAGES.depth }),
-    maxAliasesRule({ ...quiet, n: limits.aliases, errorMessage: LIMIT_MESSAGES.aliases }),
-    maxDirectivesRule({ ...quiet, n: limits.directives, errorMessage: LIMIT_MESSAGES.directives }),
+    maxDepthRule({ ...refuse(LIMIT_MESSAGES.depth), n: limits.depth, ignoreIntrospection: true, flattenFragments: true }),
+    maxAliasesRule({ ...refuse(LIMIT_MESSAGES.aliases), n: limits.aliases }),
+    maxDirectivesRule({ ...refuse(LIMIT_MESSAGES.directives), n: limits.directives }),
     maxRootFieldsRule(limits.rootFields),
   ];
 }
