@@ -17,7 +17,7 @@ import { createTokenVerifier } from "../shared/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
 import { formatClientError } from "../shared/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../shared/limits";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "../shared/http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope, type ShutdownState } from "../shared/http";
 import { createLogger } from "../shared/logger";
 import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
@@ -74,7 +74,8 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const app = express();
   app.disable("x-powered-by");
   app.use(withRequestScope);
-  addHealthRoutes(app, async () => true);
+  const shutdown: ShutdownState = { draining: false };
+  addHealthRoutes(app, async () => true, shutdown);
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
@@ -98,7 +99,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     port,
     url: `http://localhost:${port}/graphql`,
     async stop() {
-      await closeServer(server);
+      await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
     },
   };

@@ -104,6 +104,8 @@ export interface CommonConfig {
   limits: OperationLimits;
   /** Whether clients may introspect the schema (default: development yes, production no). */
   introspection: boolean;
+  /** On SIGTERM, how long to keep serving (answering /ready with 503) before closing the listener. */
+  shutdownDrainMs: number;
   dataDir: string;
   logLevel: string;
   auth: AuthConfig;
@@ -180,7 +182,8 @@ function readCommon(reader: EnvReader): CommonConfig {
     rootFields: reader.positiveInt("HUB_MAX_ROOT_FIELDS", DEFAULT_LIMITS.rootFields),
   };
   const introspection = reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
-  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection };
+  const shutdownDrainMs = reader.positiveInt("SHUTDOWN_DRAIN_MS", 1000);
+  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection, shutdownDrainMs };
 }
 
 export function subgraphUrlVariable(name: SubgraphName): string {

@@ -30,12 +30,18 @@ export function sendGraphQLError(response: Response, status: number, code: strin
   response.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
-/** `/health`: the process is alive. `/ready`: it can serve (dependencies reachable). */
-export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>): void {
+/** Whether the process is shutting down: it still serves, but asks everyone to go elsewhere. */
+export interface ShutdownState {
+  draining: boolean;
+}
+
+/** `/health`: the process is alive. `/ready`: it can serve (dependencies reachable, not shutting down). */
+export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>, shutdown?: ShutdownState): void {
   app.get("/health", (_request, response) => {
     response.json({ status: "ok" });
   });
   app.get("/ready", async (_request, response) => {
+    if (shutdown?.draining) return void response.status(503).json({ status: "shutting down" });
     let ready: boolean;
     try {
       ready = await isReady();
@@ -43,6 +49,11 @@ export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>): 
       ready = false;
     }
     response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable" });
+  });
+  // While draining, every answer closes its connection, so clients reconnect elsewhere.
+  app.use((_request, response, next) => {
+    if (shutdown?.draining) response.setHeader("connection", "close");
+    next();
   });
 }
 
@@ -52,10 +63,23 @@ export function listen(app: Express, port: number, host: string): Promise<Server
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+/**
+ * Graceful shutdown: first drain (still serving, /ready says 503, answers close their
+ * connections) so requests already on the wire — including those the kernel accepted
+ * but the process had not yet read — are taken in and answered; then stop listening and
+ * wait for the requests in flight, up to `timeoutMs`, before closing what is left.
+ * (Closing at once would reset connections whose request was not read yet.)
+ */
+export async function closeServer(server: Server, options: { shutdown?: ShutdownState; drainMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  if (options.shutdown) options.shutdown.draining = true;
+  if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+  await new Promise<void>((resolve) => {
+    const deadline = setTimeout(() => server.closeAllConnections(), options.timeoutMs ?? 10_000);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
   });
 }
 

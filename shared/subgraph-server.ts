@@ -24,7 +24,7 @@ import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope } from "./http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope, type ShutdownState } from "./http";
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
@@ -133,10 +133,15 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   const app = express();
   app.disable("x-powered-by");
   app.use(withRequestScope);
-  addHealthRoutes(app, async () => {
-    await db.query("SELECT 1");
-    return true;
-  });
+  const shutdown: ShutdownState = { draining: false };
+  addHealthRoutes(
+    app,
+    async () => {
+      await db.query("SELECT 1");
+      return true;
+    },
+    shutdown,
+  );
   mountAuditRoutes(app, { db, verifier, services, log }, module.name);
   module.extendApp?.(app, { db, verifier, services, log });
   app.use(
@@ -167,7 +172,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     url: `http://${config.host}:${port}/graphql`,
     database,
     async stop() {
-      await closeServer(server);
+      await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
       await database.close();
     },

@@ -1,21 +1,21 @@
 /**
- * Subgraphs of their own, on their own embedded databases, for tests that need the
- * database to themselves: touching it behind the application's back (as a superuser,
- * with the subgraph stopped — PGlite serves one session, so doing that to the shared
- * test hub's database would interleave with other tests' statements), or reading the
- * demo data while nothing else writes (statistics compared across queries).
+ * A hub of its own — some subgraphs, optionally a gateway — each subgraph on its own
+ * embedded database with the demo data and nothing else writing. For tests that need
+ * the hub to themselves: touching a database behind the application's back (as a
+ * superuser, with the subgraph stopped: PGlite serves one session, so doing that to the
+ * shared test hub's database would interleave with other tests' statements), reading the
+ * demo data while nothing else writes, or killing and restarting processes.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { signDevToken } from "../../shared/auth/tokens";
+import { signDevToken, type DevTokenRequest } from "../../shared/auth/tokens";
 import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../../shared/config";
 import { PERSONAS, postGraphQL, type GraphQLResponse } from "./hub";
 import { ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./processes";
 import { hubState } from "./state";
-
 
 export interface ChainReport {
   subgraph: string;
@@ -25,13 +25,27 @@ export interface ChainReport {
   problem: string | null;
 }
 
+type ProcessName = SubgraphName | "gateway";
+
+export interface StandaloneHub {
+  url(name: ProcessName): string;
+  ask<T = Record<string, unknown>>(name: ProcessName, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  start(name: ProcessName): Promise<void>;
+  /** Stops a process (SIGTERM waits for it to finish cleanly; SIGKILL does not). */
+  stop(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** The running process, e.g. to signal it while requests are in flight. */
+  process(name: ProcessName): HubProcess | undefined;
+  /** Runs statements one by one as the database superuser, with that subgraph stopped. */
+  sql(name: SubgraphName, statements: string[]): Promise<Array<{ error: string | null }>>;
+}
+
+/** The victims subgraph of a standalone hub, as the audit and statistics tests use it. */
 export interface StandaloneVictims {
   start(): Promise<void>;
   stop(): Promise<void>;
   asGovernment<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** This subgraph's own chain report. */
   verify(): Promise<ChainReport>;
-  /** Runs statements one by one as the database superuser, with the subgraph stopped. */
   sql(statements: string[]): Promise<Array<{ error: string | null }>>;
 }
 
@@ -49,63 +63,71 @@ const { PGlite } = require("@electric-sql/pglite");
 })();`;
 
 /**
- * Runs `use` against subgraphs of their own (victims, plus any `peers`), each on its own
- * embedded database with the demo data and nothing else writing, sharing one data
- * directory (so one signing key and one service secret). Peers run for the whole call.
+ * Runs `use` against a hub of its own: the `subgraphs` named (victims first: it makes the
+ * template cluster and the keys the others share), and a gateway if asked. Test files
+ * run in parallel, so each caller gives its own block of five ports.
  */
-export async function withStandaloneVictims(
-  use: (victims: StandaloneVictims) => Promise<void>,
-  options: { peers?: Array<Exclude<SubgraphName, "victims">>; basePort: number },
+export async function withStandaloneHub(
+  options: { basePort: number; subgraphs: SubgraphName[]; gateway?: boolean },
+  use: (hub: StandaloneHub) => Promise<void>,
 ): Promise<void> {
-  // Test files run in parallel: each caller gives its own block of ports.
-  const PORTS = Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, options.basePort + index])) as Record<SubgraphName, number>;
-  const urlOf = (name: SubgraphName) => `http://127.0.0.1:${PORTS[name]}/graphql`;
-  const URL = urlOf("victims");
-  const peers = options.peers ?? [];
+  const ports = Object.fromEntries([...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index])) as Record<ProcessName, number>;
+  const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-standalone-"));
-  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir };
+  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway) };
   for (const name of SUBGRAPH_NAMES) {
     env[databaseUrlVariable(name)] = "";
-    env[subgraphPortVariable(name)] = String(PORTS[name]);
-    env[subgraphUrlVariable(name)] = urlOf(name);
+    env[subgraphPortVariable(name)] = String(ports[name]);
+    env[subgraphUrlVariable(name)] = url(name);
   }
-  const token = () => `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, PERSONAS.government)}`;
-  const startProcess = async (name: SubgraphName): Promise<HubProcess> => {
-    const hub = spawnHubProcess(`${name}-standalone`, `subgraphs/${name}/index.js`, env);
-    await waitReady(`http://127.0.0.1:${PORTS[name]}/ready`, hub);
-    return hub;
-  };
-  let running: HubProcess | undefined;
-  const peerProcesses: HubProcess[] = [];
-  const victims: StandaloneVictims = {
-    async start() {
-      running = await startProcess("victims");
+  const running = new Map<ProcessName, HubProcess>();
+  const hub: StandaloneHub = {
+    url,
+    ask(name, persona, query, variables) {
+      const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona);
+      return postGraphQL(url(name), { query, variables }, `Bearer ${token}`);
     },
-    async stop() {
-      if (running) await stopHubProcess(running);
-      running = undefined;
+    async start(name) {
+      const entry = name === "gateway" ? "gateway/index.js" : `subgraphs/${name}/index.js`;
+      const started = spawnHubProcess(`${name}-standalone`, entry, env);
+      running.set(name, started);
+      await waitReady(`http://127.0.0.1:${ports[name]}/ready`, started);
     },
-    asGovernment(query, variables) {
-      return postGraphQL(URL, { query, variables }, token());
+    async stop(name, signal = "SIGTERM") {
+      const process = running.get(name);
+      running.delete(name);
+      if (process) await stopHubProcess(process, signal);
     },
-    async verify() {
-      const response = await postGraphQL<{ verifyAuditChain: ChainReport[] }>(URL, { query: "{ verifyAuditChain { subgraph entries intact firstBrokenSeq problem } }" }, token());
-      if (response.errors) throw new Error(JSON.stringify(response.errors));
-      return response.data!.verifyAuditChain.find((report) => report.subgraph === "victims")!;
-    },
-    async sql(statements) {
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", SQL_RUNNER, path.join(dataDir, "victims"), JSON.stringify(statements)], { cwd: ROOT });
+    process: (name) => running.get(name),
+    async sql(name, statements) {
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", SQL_RUNNER, path.join(dataDir, name), JSON.stringify(statements)], { cwd: ROOT });
       return JSON.parse(stdout) as Array<{ error: string | null }>;
     },
   };
   try {
-    // Victims first: it makes the template cluster and the keys the others then share.
-    await victims.start();
-    peerProcesses.push(...(await Promise.all(peers.map(startProcess))));
-    await use(victims);
+    const [first, ...others] = options.subgraphs;
+    await hub.start(first);
+    await Promise.all(others.map((name) => hub.start(name)));
+    if (options.gateway) await hub.start("gateway");
+    await use(hub);
   } finally {
-    await victims.stop();
-    await Promise.all(peerProcesses.map((hub) => stopHubProcess(hub)));
+    await Promise.all([...running.keys()].map((name) => hub.stop(name)));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+export function withStandaloneVictims(use: (victims: StandaloneVictims) => Promise<void>, options: { peers?: Array<Exclude<SubgraphName, "victims">>; basePort: number }): Promise<void> {
+  return withStandaloneHub({ basePort: options.basePort, subgraphs: ["victims", ...(options.peers ?? [])] }, (hub) =>
+    use({
+      start: () => hub.start("victims"),
+      stop: () => hub.stop("victims"),
+      asGovernment: (query, variables) => hub.ask("victims", PERSONAS.government, query, variables),
+      async verify() {
+        const response = await hub.ask<{ verifyAuditChain: ChainReport[] }>("victims", PERSONAS.government, "{ verifyAuditChain { subgraph entries intact firstBrokenSeq problem } }");
+        if (response.errors) throw new Error(JSON.stringify(response.errors));
+        return response.data!.verifyAuditChain.find((report) => report.subgraph === "victims")!;
+      },
+      sql: (statements) => hub.sql("victims", statements),
+    }),
+  );
 }
