@@ -17,7 +17,7 @@ import { createTokenVerifier } from "../shared/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
 import { formatClientError } from "../shared/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../shared/limits";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope, type ShutdownState } from "../shared/http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, sendRequestError, withRequestScope, type ShutdownState } from "../shared/http";
 import { createLogger } from "../shared/logger";
 import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
@@ -74,6 +74,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const app = express();
   app.disable("x-powered-by");
   app.use(withRequestScope);
+  app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);
   app.use(

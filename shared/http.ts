@@ -5,7 +5,9 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response, Express } from "express";
+import pinoHttp from "pino-http";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
+import type { Logger } from "./logger";
 import { ErrorCode } from "./errors";
 import { requestScope } from "./request-scope";
 
@@ -109,4 +111,25 @@ export function sendRequestError(error: { status?: number }, _request: Request, 
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
   const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
   sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
+}
+
+/**
+ * One JSON line per request (pino-http): method, path, status, time, request id,
+ * organisation and role. Never headers (the token), query strings or bodies, which can
+ * carry personal values. Health probes are not logged.
+ */
+export function requestLog(log: Logger): RequestHandler {
+  return pinoHttp({
+    logger: log,
+    genReqId: (_request, response) => (response as Response).locals?.requestId ?? "",
+    customProps: (_request, response) => {
+      const caller = (response as Response).locals?.caller;
+      return { org: caller?.org, role: caller?.role };
+    },
+    serializers: {
+      req: (request: { id?: unknown; method?: string; url?: string }) => ({ requestId: request.id, method: request.method, path: request.url?.split("?")[0] }),
+      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+    },
+    autoLogging: { ignore: (request) => request.url === "/health" || request.url === "/ready" },
+  });
 }

@@ -24,7 +24,7 @@ import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, sendRequestError, withRequestScope, type ShutdownState } from "./http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, sendRequestError, withRequestScope, type ShutdownState } from "./http";
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
@@ -133,6 +133,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   const app = express();
   app.disable("x-powered-by");
   app.use(withRequestScope);
+  app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(
     app,

@@ -18,6 +18,31 @@ function isComplete(response: GraphQLResponse<Dashboard>): boolean {
   return response.status === 200 && !response.errors && (response.data?.nationals.edges.length ?? 0) > 0;
 }
 
+describe("logs", () => {
+  it("follow one request across processes by its request id, and hold no token and no personal value", async () => {
+    await withStandaloneHub({ basePort: 14131, subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true, logLevel: "info" }, async (hub) => {
+      const token = hub.token(embassy);
+      const response = await fetch(hub.url("gateway"), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-request-id": "follow-me-42" },
+        body: JSON.stringify({ query: DASHBOARD }),
+      });
+      const body = (await response.json()) as GraphQLResponse<Dashboard>;
+      const legalNames = body.data!.nationals.edges.map((edge) => edge.node.legalName);
+      expect(legalNames.length).toBeGreaterThan(0);
+      await sleep(200);
+      const lines = (name: "gateway" | "victims" | "shelters") => hub.process(name)!.output.join("").split("\n").filter((line) => line.includes("follow-me-42"));
+      for (const name of ["gateway", "victims", "shelters"] as const) {
+        const entries = lines(name).map((line) => JSON.parse(line) as { req?: { requestId?: string }; org?: string; msg: string });
+        expect(entries.some((entry) => entry.req?.requestId === "follow-me-42" && entry.org === "embassy-PH" && entry.msg === "request completed")).toBe(true);
+      }
+      const everything = ["gateway", "victims", "shelters", "embassies", "repatriation"].map((name) => hub.process(name as "gateway")!.output.join("")).join("");
+      expect(everything).not.toContain(token.split(".")[2]);
+      for (const legalName of legalNames) expect(everything).not.toContain(legalName);
+    });
+  });
+});
+
 describe("faults", () => {
   it("a subgraph killed during a workload: the other fields keep coming, with an error naming it; full answers are back within 5 s of its return", async () => {
     await withStandaloneHub({ basePort: 14131, subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true }, async (hub: StandaloneHub) => {

@@ -30,6 +30,7 @@ type ProcessName = SubgraphName | "gateway";
 export interface StandaloneHub {
   url(name: ProcessName): string;
   ask<T = Record<string, unknown>>(name: ProcessName, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  token(persona: DevTokenRequest): string;
   start(name: ProcessName): Promise<void>;
   /** Stops a process (SIGTERM waits for it to finish cleanly; SIGKILL does not). */
   stop(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
@@ -68,13 +69,13 @@ const { PGlite } = require("@electric-sql/pglite");
  * run in parallel, so each caller gives its own block of five ports.
  */
 export async function withStandaloneHub(
-  options: { basePort: number; subgraphs: SubgraphName[]; gateway?: boolean },
+  options: { basePort: number; subgraphs: SubgraphName[]; gateway?: boolean; logLevel?: string },
   use: (hub: StandaloneHub) => Promise<void>,
 ): Promise<void> {
   const ports = Object.fromEntries([...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index])) as Record<ProcessName, number>;
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-standalone-"));
-  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway) };
+  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) };
   for (const name of SUBGRAPH_NAMES) {
     env[databaseUrlVariable(name)] = "";
     env[subgraphPortVariable(name)] = String(ports[name]);
@@ -83,9 +84,9 @@ export async function withStandaloneHub(
   const running = new Map<ProcessName, HubProcess>();
   const hub: StandaloneHub = {
     url,
+    token: (persona) => signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona),
     ask(name, persona, query, variables) {
-      const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona);
-      return postGraphQL(url(name), { query, variables }, `Bearer ${token}`);
+      return postGraphQL(url(name), { query, variables }, `Bearer ${hub.token(persona)}`);
     },
     async start(name) {
       const entry = name === "gateway" ? "gateway/index.js" : `subgraphs/${name}/index.js`;
