@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // Tests that stop the machine's PostgreSQL server run afterwards, alone (jest.serial.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/serial/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",

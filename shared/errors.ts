@@ -25,7 +25,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes that a client may see with their own message; anything else is masked. */
 const PUBLIC_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  // INTERNAL_SERVER_ERROR is what Apollo calls any error it does not know: never passed on as it is.
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
   // Apollo Server's own client-error codes.
   "BAD_REQUEST",
   "PERSISTED_QUERY_NOT_FOUND",

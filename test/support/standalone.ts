@@ -69,15 +69,24 @@ const { PGlite } = require("@electric-sql/pglite");
  * run in parallel, so each caller gives its own block of five ports.
  */
 export async function withStandaloneHub(
-  options: { basePort: number; subgraphs: SubgraphName[]; gateway?: boolean; logLevel?: string },
+  options: {
+    basePort: number;
+    subgraphs: SubgraphName[];
+    gateway?: boolean;
+    logLevel?: string;
+    /** Environment to start from (default: the shared test hub's). */
+    baseEnv?: Record<string, string>;
+    /** PostgreSQL server databases per subgraph (default: each its own embedded PGlite). */
+    databaseUrls?: Partial<Record<SubgraphName, string>>;
+  },
   use: (hub: StandaloneHub) => Promise<void>,
 ): Promise<void> {
   const ports = Object.fromEntries([...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index])) as Record<ProcessName, number>;
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-standalone-"));
-  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) };
+  const env: Record<string, string> = { ...(options.baseEnv ?? hubState().env), HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) };
   for (const name of SUBGRAPH_NAMES) {
-    env[databaseUrlVariable(name)] = "";
+    env[databaseUrlVariable(name)] = options.databaseUrls?.[name] ?? "";
     env[subgraphPortVariable(name)] = String(ports[name]);
     env[subgraphUrlVariable(name)] = url(name);
   }
