@@ -63,3 +63,15 @@ describe("an embassy lists its nationals with placement, documents and repatriat
     for (const [subgraph, count] of Object.entries(small.extensions!.sqlStatements as Record<string, number>)) expect(count).toBeLessThanOrEqual(statements[subgraph]);
   });
 });
+
+describe("the shelter board", () => {
+  it("loads the residents of every shelter on the page in one statement, whatever the number of shelters", async () => {
+    const board = (first: number) => asPersona<{ shelters: { edges: unknown[] } }>(PERSONAS.ngo, `{ shelters(first: ${first}) { edges { node { id freeBeds residents { id placedAt } } } } }`);
+    const [two, six] = [await board(2), await board(6)];
+    expect(two.errors).toBeUndefined();
+    expect(six.data!.shelters.edges).toHaveLength(6);
+    // The page of shelters, their open stays, and the audit of the stays read.
+    expect(six.extensions!.sqlStatements).toEqual({ shelters: 3 });
+    expect(two.extensions!.sqlStatements).toEqual(six.extensions!.sqlStatements);
+  });
+});

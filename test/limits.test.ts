@@ -5,7 +5,9 @@
  * and a message that names the limit but not its value — through the gateway and
  * straight at a subgraph. Rate limits: HTTP 429 with Retry-After per organisation.
  */
-import { DEFAULT_LIMITS } from "../shared/limits";
+import { ApolloServer } from "@apollo/server";
+import { loadGatewayConfig } from "../shared/config";
+import { DEFAULT_LIMITS, hardenedServerOptions } from "../shared/limits";
 import { asPersona, asPersonaAt, errorCodes, gatewayUrl, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
 
 const government = PERSONAS.government;
@@ -135,5 +137,27 @@ describe("rate limits per organisation", () => {
       body: JSON.stringify({ query: "{ shelters(first: 1) { totalCount } }" }),
     });
     expect(response.status).toBe(200);
+  });
+});
+
+describe("schema details in production", () => {
+  it("hide field suggestions and refuse introspection by default, with the same options the hub's servers use", async () => {
+    // An in-process server over a tiny schema, built with the hub's own options.
+    const production = loadGatewayConfig({ NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub" });
+    const server = new ApolloServer({
+      typeDefs: "type Query { shelterName: String }",
+      resolvers: { Query: { shelterName: () => "x" } },
+      ...hardenedServerOptions({ limits: production.limits, production: true, introspection: production.introspection }),
+    });
+    await server.start();
+    try {
+      const misspelt = await server.executeOperation({ query: "{ shelterNam }" });
+      const misspeltErrors = misspelt.body.kind === "single" ? misspelt.body.singleResult.errors : undefined;
+      expect(misspeltErrors?.[0].message).not.toMatch(/Did you mean/);
+      const introspection = await server.executeOperation({ query: "{ __schema { types { name } } }" });
+      expect(introspection.body.kind === "single" ? introspection.body.singleResult.errors?.[0].message : undefined).toMatch(/introspection/i);
+    } finally {
+      await server.stop();
+    }
   });
 });

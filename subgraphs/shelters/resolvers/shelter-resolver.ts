@@ -25,6 +25,20 @@ function openPlacementLoader(context: SubgraphContext) {
   );
 }
 
+/** Open placements by shelter id, with their shelter, oldest first: one statement per batch. */
+function openPlacementsByShelterLoader(context: SubgraphContext) {
+  return perRequest(context, "shelters.openPlacementsByShelter", () =>
+    new DataLoader<string, Placement[]>(async (shelterIds) => {
+      const rows = await context.db.getRepository(Placement).find({
+        where: { shelterId: In([...shelterIds]), endedAt: IsNull() },
+        relations: { shelter: true },
+        order: { placedAt: "ASC" },
+      });
+      return shelterIds.map((id) => rows.filter((row) => row.shelterId === id));
+    }),
+  );
+}
+
 @Resolver(() => Shelter)
 export class ShelterResolver {
   @Query(() => ShelterConnection, { nullable: true, description: "Shelters with free beds, services and languages, ordered by id." })
@@ -50,11 +64,8 @@ export class ShelterResolver {
   async residents(@Root() shelter: Shelter, @Ctx() context: SubgraphContext): Promise<Placement[]> {
     const { caller } = context;
     if (caller.role === "shelter" && caller.shelter !== shelter.id) return [];
-    const open = await context.db.getRepository(Placement).find({
-      where: { shelterId: shelter.id, endedAt: IsNull() },
-      relations: { shelter: true },
-      order: { placedAt: "ASC" },
-    });
+    // One statement for the open stays of every shelter in this request (no N+1 over a shelter list).
+    const open = await openPlacementsByShelterLoader(context).load(shelter.id);
     if (caller.role !== "ngo") return open;
     // An NGO sees only the residents whose case it owns.
     const access = await victimAccessLoader(context).loadMany(open.map((placement) => placement.victimId));
