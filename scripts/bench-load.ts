@@ -1,0 +1,53 @@
+/**
+ * One measurement, in a process of its own so the load generator never shares a core's
+ * time with what it measures less than it must: autocannon POSTs one GraphQL request
+ * for a while over N connections, checks every answer's data against the expected, and
+ * prints a JSON summary on stdout.
+ */
+import autocannon from "autocannon";
+
+interface LoadRequest {
+  url: string;
+  authorization: string;
+  body: string;
+  /** The `data` every answer must carry, as JSON text (extensions may differ). */
+  expectedData: string;
+  connections: number;
+  seconds: number;
+}
+
+async function main(): Promise<void> {
+  const load = JSON.parse(process.argv[2]) as LoadRequest;
+  const result = await autocannon({
+    url: load.url,
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: load.authorization },
+    body: load.body,
+    connections: load.connections,
+    duration: load.seconds,
+    verifyBody: (body: string | Buffer | undefined) => {
+      try {
+        const answer = JSON.parse(String(body)) as { data?: unknown; errors?: unknown };
+        return !answer.errors && JSON.stringify(answer.data) === load.expectedData;
+      } catch {
+        return false;
+      }
+    },
+  });
+  const summary = {
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: (result as unknown as { mismatches?: number }).mismatches ?? 0,
+  };
+  process.stdout.write(JSON.stringify(summary));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
