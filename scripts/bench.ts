@@ -14,7 +14,8 @@
  *    process of its own checking every body; medians of requests/s, p50/p99, gateway CPU
  *    ms per request, SQL statements per request and peak RSS of every process.
  * Settings: BENCH_VICTIMS (100000), BENCH_SECONDS (6), BENCH_CONNECTIONS (20),
- * BENCH_ROUNDS (3). Results: a table on stdout and bench-results.json.
+ * BENCH_ROUNDS (3), BENCH_PROFILE (processes to CPU-profile, e.g. "gateway").
+ * Results: a table on stdout and bench-results.json.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -58,7 +59,9 @@ interface Running {
 const running: Running[] = [];
 
 function start(name: string, entry: string, env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  // BENCH_PROFILE=gateway,victims writes a V8 CPU profile of those processes to .bench/profiles.
+  const profile = (process.env.BENCH_PROFILE ?? "").split(",").includes(name) ? ["--cpu-prof", `--cpu-prof-dir=${path.join(DATA_DIR, "profiles")}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const started = { name, child };
   running.push(started);
   return started;

@@ -6,6 +6,7 @@
  * a client calling the internal route itself. HS256 over a secret only the subgraphs
  * hold, audience and issuer pinned, one minute of lifetime.
  */
+import { createSecretKey } from "node:crypto";
 import fs from "node:fs";
 import jwt from "jsonwebtoken";
 import { ensureDevServiceSecret } from "./keys";
@@ -39,7 +40,9 @@ export function loadServiceSecret(options: { serviceSecretFile?: string; devKeyD
   return secret;
 }
 
-export function createServiceCredentials(self: string, secret: string): ServiceCredentials {
+export function createServiceCredentials(self: string, secretText: string): ServiceCredentials {
+  // A key object made once, not on every sign and verify.
+  const secret = createSecretKey(Buffer.from(secretText, "utf8"));
   let cached: { token: string; renewAt: number } | undefined;
   return {
     current() {

