@@ -62,6 +62,7 @@ export async function seedBench(urls: Record<"victims" | "shelters" | "embassies
          FROM unnest($1::uuid[], $2::int[]) AS p(id, n) WHERE n % 5 < 3`,
       [ids, numbers],
     );
+    await client.query("UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)");
   });
   await withClient(urls.embassies, async (client) => {
     await client.query(
@@ -85,4 +86,6 @@ export async function seedBench(urls: Record<"victims" | "shelters" | "embassies
       [ids, people.map((person) => person.nationality), numbers, STATES, people.map((person) => person.owner_org)],
     );
   });
+  // Fresh planner statistics, as autovacuum would give a server after a bulk load.
+  for (const databaseUrl of Object.values(urls)) await withClient(databaseUrl, (client) => client.query("ANALYZE"));
 }

@@ -1,8 +1,9 @@
 /**
- * Beds: the one place that locks shelters and counts who stays in them. Every change
- * to a shelter's occupancy or capacity takes the shelter's row lock first, then counts
- * open stays in a fresh statement (a count inside the locking statement would read a
- * snapshot from before the lock was granted), so they queue and never cross.
+ * Beds: the one place that locks shelters and keeps their occupancy. Every change to a
+ * shelter's occupancy or capacity takes the shelter's row lock first, then reads the
+ * occupancy in a fresh statement (the locking statement itself may hold a snapshot from
+ * before the lock was granted), so they queue and never cross; the occupancy moves in
+ * the same transaction as the placement that changes it.
  */
 import type { EntityManager } from "typeorm";
 import { ErrorCode, hubError } from "../../shared/errors";
@@ -15,8 +16,13 @@ export async function lockShelters(manager: EntityManager, ids: string[]): Promi
 
 /** People staying in a shelter now; call with the shelter locked. */
 export async function occupiedBeds(manager: EntityManager, shelterId: string): Promise<number> {
-  const [{ occupied }]: Array<{ occupied: number }> = await manager.query("SELECT COUNT(*)::int AS occupied FROM placement WHERE shelter_id = $1 AND ended_at IS NULL", [shelterId]);
+  const [{ occupied }]: Array<{ occupied: number }> = await manager.query("SELECT occupied_beds AS occupied FROM shelter WHERE id = $1", [shelterId]);
   return occupied;
+}
+
+/** A stay starts (+1) or ends (-1) in a locked shelter. */
+export async function changeOccupancy(manager: EntityManager, shelterId: string, change: 1 | -1): Promise<void> {
+  await manager.query("UPDATE shelter SET occupied_beds = occupied_beds + $2 WHERE id = $1", [shelterId, change]);
 }
 
 /** CAPACITY_EXCEEDED unless a locked shelter has a free bed. */

@@ -21,6 +21,7 @@ export const sheltersDemoData: DemoData = {
           .filter((person) => person.shelterId)
           .map((person) => ({ victimId: person.id, shelterId: person.shelterId!, placedAt: person.placedAt!, placedByOrg: person.ownerOrg })),
       );
+      await manager.query("UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)");
     });
   },
 };

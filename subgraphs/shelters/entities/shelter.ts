@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Column, Entity, PrimaryColumn, VersionColumn, VirtualColumn } from "typeorm";
+import { Column, Entity, PrimaryColumn, VersionColumn } from "typeorm";
 
 @ObjectType({ description: "A shelter near the border: where it is, how many beds, what it offers." })
 @Directive('@key(fields: "id")')
@@ -25,11 +25,8 @@ export class Shelter {
   @Column({ type: "integer" })
   capacity!: number;
 
-  /** Active placements, counted in the same statement that loads the shelter. */
-  @VirtualColumn({
-    type: "int",
-    query: (alias) => `SELECT COUNT(*)::int FROM placement p WHERE p.shelter_id = ${alias}.id AND p.ended_at IS NULL`,
-  })
+  /** Open stays, kept with every placement under the shelter's row lock (see beds.ts). */
+  @Column({ name: "occupied_beds", type: "integer", default: 0 })
   occupiedBeds!: number;
 
   @Field(() => Int, { description: "Beds free now: capacity minus current placements." })

@@ -30,11 +30,9 @@ export class OccupancyResolver {
   @Query(() => [RegionOccupancy], { nullable: true, description: "Capacity, occupied and free beds per region (every authenticated role)." })
   async shelterOccupancy(@Ctx() context: SubgraphContext): Promise<RegionOccupancy[]> {
     const rows: RegionOccupancy[] = await context.db.query(`
-      SELECT s.region, count(*)::int AS shelters, sum(s.capacity)::int AS capacity, sum(o.occupied)::int AS "occupiedBeds",
-             sum(GREATEST(s.capacity - o.occupied, 0))::int AS "freeBeds"
-        FROM shelter s
-        CROSS JOIN LATERAL (SELECT count(*)::int AS occupied FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL) o
-       GROUP BY s.region ORDER BY s.region`);
+      SELECT region, count(*)::int AS shelters, sum(capacity)::int AS capacity, sum(occupied_beds)::int AS "occupiedBeds",
+             sum(capacity - occupied_beds)::int AS "freeBeds"
+        FROM shelter GROUP BY region ORDER BY region`);
     await appendAuditEntries(context.db, [context.audit.entry("STATISTICS", "shelterOccupancy", "ALLOWED", [], ["region"])]);
     return rows;
   }

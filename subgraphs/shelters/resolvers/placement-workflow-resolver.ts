@@ -11,7 +11,7 @@ import type { SubgraphContext } from "../../../shared/context";
 import { insertUnlessClash } from "../../../shared/database";
 import { invalidField } from "../../../shared/validation";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { assertFreeBed, lockShelters } from "../beds";
+import { assertFreeBed, changeOccupancy, lockShelters } from "../beds";
 import { DischargeReason, PlacementEndReason } from "../entities/enums";
 import { Placement } from "../entities/placement";
 import { assertMayActOnCase, assertShelterStaffOf } from "../placement-rules";
@@ -23,11 +23,13 @@ async function openPlacement(manager: EntityManager, victimId: string): Promise<
 async function insertPlacement(manager: EntityManager, victimId: string, shelterId: string, placedByOrg: string): Promise<Placement> {
   const values = { victimId, shelterId, placedAt: new Date(), placedByOrg, endedAt: null, endReason: null, endedByOrg: null };
   const id = await insertUnlessClash(manager, Placement, values, "placement_one_open_per_victim", alreadyPlaced);
+  await changeOccupancy(manager, shelterId, 1);
   return manager.getRepository(Placement).findOneOrFail({ where: { id }, relations: { shelter: true } });
 }
 
 async function endPlacement(manager: EntityManager, placement: Placement, reason: PlacementEndReason, byOrg: string): Promise<void> {
   await manager.update(Placement, { id: placement.id }, { endedAt: () => "GREATEST(now(), placed_at)", endReason: reason, endedByOrg: byOrg });
+  await changeOccupancy(manager, placement.shelterId, -1);
 }
 
 const DISCHARGE_AS_END_REASON: Record<DischargeReason, PlacementEndReason> = {
