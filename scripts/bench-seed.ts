@@ -7,6 +7,7 @@
  */
 import { Client } from "pg";
 import { ORIGIN_COUNTRIES } from "../shared/demo/release";
+import { RECOUNT_OCCUPANCY_SQL } from "../subgraphs/shelters/beds";
 
 const BRACKETS = ["AGE_18_25", "AGE_26_35", "AGE_36_50", "AGE_14_17", "OVER_50", "UNDER_14"];
 const STATES = ["REQUESTED", "DOCUMENTS_PENDING", "READY", "TRAVEL_BOOKED", "DEPARTED", "ARRIVED", "CANCELLED"];
@@ -62,7 +63,7 @@ export async function seedBench(urls: Record<"victims" | "shelters" | "embassies
          FROM unnest($1::uuid[], $2::int[]) AS p(id, n) WHERE n % 5 < 3`,
       [ids, numbers],
     );
-    await client.query("UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)");
+    await client.query(RECOUNT_OCCUPANCY_SQL);
   });
   await withClient(urls.embassies, async (client) => {
     await client.query(

@@ -31,3 +31,6 @@ export async function assertFreeBed(manager: EntityManager, shelterId: string, c
     throw hubError(ErrorCode.CAPACITY_EXCEEDED, `The shelter is full (${capacity} beds, all taken); choose another shelter`);
   }
 }
+
+/** Recounts every shelter's occupancy from its open stays: for loaders that insert placements in bulk. */
+export const RECOUNT_OCCUPANCY_SQL = "UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)";

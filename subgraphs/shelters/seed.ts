@@ -4,6 +4,7 @@ import { DEMO_SHELTERS, generateRelease } from "../../shared/demo/release";
 import type { DemoData } from "../../shared/subgraph-server";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
+import { RECOUNT_OCCUPANCY_SQL } from "./beds";
 
 export const sheltersDemoData: DemoData = {
   async isEmpty(db: DataSource) {
@@ -21,7 +22,7 @@ export const sheltersDemoData: DemoData = {
           .filter((person) => person.shelterId)
           .map((person) => ({ victimId: person.id, shelterId: person.shelterId!, placedAt: person.placedAt!, placedByOrg: person.ownerOrg })),
       );
-      await manager.query("UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)");
+      await manager.query(RECOUNT_OCCUPANCY_SQL);
     });
   },
 };
