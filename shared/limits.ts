@@ -11,6 +11,7 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { getNullableType, GraphQLError, isListType, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import { LRUCache } from "lru-cache";
 import { DEFAULT_PAGE_SIZE } from "./page-size";
 
 export interface OperationLimits {
@@ -93,6 +94,8 @@ const pageSizeEstimator: ComplexityEstimator = ({ type, field, args, childComple
 
 /** Refuses an operation whose estimated cost is over the limit, before it runs. */
 export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
+  // The same operation with the same variables always costs the same: estimate it once.
+  const costs = new LRUCache<string, number>({ max: 2000 });
   return {
     async requestDidStart() {
       return {
@@ -105,12 +108,16 @@ export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
           if (Array.isArray(representations) && representations.length > MAX_REPRESENTATIONS) {
             throw new GraphQLError(LIMIT_MESSAGES.cost, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
           }
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pageSizeEstimator] });
-          } catch {
-            // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT before any work.
-            return;
+          const key = `${operationName ?? ""}\u0000${request.query ?? ""}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let cost = request.query ? costs.get(key) : undefined;
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pageSizeEstimator] });
+            } catch {
+              // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT before any work.
+              return;
+            }
+            if (request.query) costs.set(key, cost);
           }
           if (cost > limits.cost) {
             throw new GraphQLError(LIMIT_MESSAGES.cost, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
