@@ -7,6 +7,7 @@
  */
 import DataLoader from "dataloader";
 import { perRequest, type SubgraphContext } from "./context";
+import { notFound } from "./errors";
 import { askPeer } from "./internal-api";
 
 export const VICTIM_ACCESS_PATH = "/internal/victim-access";
@@ -41,6 +42,13 @@ export function victimAccessLoader(context: SubgraphContext): DataLoader<string,
       return ids.map((id) => visible.get(id) ?? null);
     }, { maxBatchSize: 1000 }),
   );
+}
+
+/** What the caller may know of a victim, or NOT_FOUND when it may not see them (as if absent). */
+export async function requireVisibleVictim(context: SubgraphContext, victimId: string): Promise<VictimAccess> {
+  const access = await victimAccessLoader(context).load(victimId);
+  if (!access) throw notFound("Victim");
+  return access;
 }
 
 /**

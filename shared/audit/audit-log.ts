@@ -103,6 +103,11 @@ export async function appendAuditEntries(executor: SqlExecutor, entries: AuditEn
   await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(entries)]);
 }
 
+/** A statistics query: one entry, naming the grouping or measures, no records. */
+export function auditStatistics(context: SubgraphContext, action: string, fields: string[]): Promise<void> {
+  return appendAuditEntries(context.db, [context.audit.entry("STATISTICS", action, "ALLOWED", [], fields)]);
+}
+
 /** The input field names a mutation was given (never their values). */
 export function writtenFields(args: Record<string, unknown>): string[] {
   const fields = new Set<string>();

@@ -6,8 +6,8 @@
  * from the request; a person the caller may not see is NOT_FOUND, as if absent.
  */
 import type { SubgraphContext } from "../../shared/context";
-import { ErrorCode, hubError, notFound } from "../../shared/errors";
-import { victimAccessLoader } from "../../shared/victim-access";
+import { ErrorCode, hubError } from "../../shared/errors";
+import { requireVisibleVictim } from "../../shared/victim-access";
 
 export const PLACEMENT_RULE = {
   government: "any person, any shelter",
@@ -17,8 +17,7 @@ export const PLACEMENT_RULE = {
 
 /** Checks the caller may act on this person's placement at all (before any lock is taken). */
 export async function assertMayActOnCase(context: SubgraphContext, victimId: string): Promise<void> {
-  const access = await victimAccessLoader(context).load(victimId);
-  if (!access) throw notFound("Victim");
+  const access = await requireVisibleVictim(context, victimId);
   const { role } = context.caller;
   if (role === "government" || role === "shelter") return;
   if (role === "ngo" && access.actsAsOwner) return;

@@ -12,15 +12,10 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../shared/config";
 import { PERSONAS, type GraphQLResponse } from "../support/hub";
 import { ROOT } from "../support/processes";
 import { withStandaloneHub } from "../support/standalone";
+import { databaseUrlOn } from "../support/state";
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function databaseUrlOn(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 function cluster(): [string, string] {
   // `pg_lsclusters` lines: version, name, port, status, …

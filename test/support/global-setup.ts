@@ -13,19 +13,13 @@ import { ensureDevKeyPair } from "../../shared/auth/keys";
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from "../../shared/database";
 import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../shared/config";
 import { ROOT, spawnHubProcess, waitReady, type HubProcess } from "./processes";
-import { TEST_PORTS, type TestHubState } from "./state";
+import { databaseUrlOn, TEST_PORTS, type TestHubState } from "./state";
 
 interface SetupHandles {
   processes: HubProcess[];
   embedded: EmbeddedPostgres[];
   serverDatabases: { adminUrl: string; names: string[] };
   tmpDir: string;
-}
-
-export function databaseUrlOn(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 export default async function globalSetup(): Promise<void> {

@@ -21,3 +21,10 @@ export function hubState(): TestHubState {
   if (!file) throw new Error("HUB_TEST_STATE is not set: run the tests through jest (globalSetup)");
   return JSON.parse(fs.readFileSync(file, "utf8")) as TestHubState;
 }
+
+/** The URL of `database` on the server `serverUrl` points at. */
+export function databaseUrlOn(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}

@@ -13,29 +13,27 @@ import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { isUuid } from "../../../shared/ids";
 import { invalidField } from "../../../shared/validation";
-import { victimAccessLoader, type VictimAccess } from "../../../shared/victim-access";
+import { requireVisibleVictim } from "../../../shared/victim-access";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";
 import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consular-inputs";
 
-/** The victim as the caller may see it, or NOT_FOUND. */
-async function visibleVictim(context: SubgraphContext, victimId: string): Promise<VictimAccess> {
-  const access = await victimAccessLoader(context).load(victimId);
-  if (!access) throw notFound("Victim");
-  return access;
-}
-
-/** A record of the caller's own country, locked for the change; any other is NOT_FOUND. */
-async function lockOwnCountryRecord<T extends NationalityVerification | TravelDocument>(
+/**
+ * A record of the caller's own country (locked for the change when `lock`); any other is
+ * NOT_FOUND. Read once before the transaction, to ask whether the embassy may still see
+ * the person, and again locked inside it.
+ */
+async function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
   manager: EntityManager,
   context: SubgraphContext,
   entity: new () => T,
   id: string,
   countryOf: (record: T) => string,
+  lock: boolean,
 ): Promise<T> {
-  const record = isUuid(id) ? await manager.getRepository(entity).findOne({ where: { id } as never, lock: { mode: "pessimistic_write" } }) : null;
+  const record = isUuid(id) ? await manager.getRepository(entity).findOne({ where: { id } as never, ...(lock ? { lock: { mode: "pessimistic_write" } } : {}) }) : null;
   if (!record || countryOf(record) !== context.caller.country) throw notFound(entity.name);
   return record;
 }
@@ -46,7 +44,7 @@ export class ConsularWorkflowResolver {
     description: "Asks the embassy of the survivor's stated nationality to verify it (case owner, government). Needs consular-contact consent (else CONSENT_REQUIRED); one open request per person and country (else CONFLICT).",
   })
   async requestNationalityVerification(@Arg("victimId", () => ID) victimId: string, @Ctx() context: SubgraphContext): Promise<NationalityVerification> {
-    const victim = await visibleVictim(context, victimId);
+    const victim = await requireVisibleVictim(context, victimId);
     if (!victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may ask for verification");
     if (!victim.consents.includes("CONSULAR_CONTACT")) {
       throw hubError(ErrorCode.CONSENT_REQUIRED, "Asking an embassy needs the survivor's CONSULAR_CONTACT consent; record it first");
@@ -78,12 +76,12 @@ export class ConsularWorkflowResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<NationalityVerification> {
     if (input.decision === VerificationDecision.REJECTED && !input.reason) throw invalidField("reason", "is required when rejecting");
-    const found = isUuid(id) ? await context.db.getRepository(NationalityVerification).findOneBy({ id }) : null;
-    if (!found || found.country !== context.caller.country) throw notFound("NationalityVerification");
+    const countryOf = (record: NationalityVerification) => record.country;
+    const found = await ownCountryRecord(context.db.manager, context, NationalityVerification, id, countryOf, false);
     // The embassy must still be allowed to see the person (consular consent may be withdrawn).
-    await visibleVictim(context, found.victimId);
+    await requireVisibleVictim(context, found.victimId);
     return auditedTransaction(context, async (manager) => {
-      const verification = await lockOwnCountryRecord(manager, context, NationalityVerification, id, (record) => record.country);
+      const verification = await ownCountryRecord(manager, context, NationalityVerification, id, countryOf, true);
       if (verification.status !== VerificationStatus.REQUESTED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, `The request was already decided (${verification.status}); ask for a new verification instead`, {
           currentState: verification.status,
@@ -109,7 +107,7 @@ export class ConsularWorkflowResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<TravelDocument> {
     if (input.expiresOn <= input.issuedOn) throw invalidField("expiresOn", "must be after issuedOn");
-    await visibleVictim(context, victimId);
+    await requireVisibleVictim(context, victimId);
     const country = context.caller.country!;
     return auditedTransaction(context, async (manager) => {
       const latest = await manager.getRepository(NationalityVerification).findOne({ where: { victimId, country }, order: { requestedAt: "DESC" } });
@@ -129,11 +127,11 @@ export class ConsularWorkflowResolver {
 
   @Mutation(() => TravelDocument, { description: "Revokes a travel document your country issued (embassy), e.g. lost or issued in error. A revoked document stays revoked." })
   async revokeTravelDocument(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<TravelDocument> {
-    const found = isUuid(id) ? await context.db.getRepository(TravelDocument).findOneBy({ id }) : null;
-    if (!found || found.issuingCountry !== context.caller.country) throw notFound("TravelDocument");
-    await visibleVictim(context, found.victimId);
+    const countryOf = (record: TravelDocument) => record.issuingCountry;
+    const found = await ownCountryRecord(context.db.manager, context, TravelDocument, id, countryOf, false);
+    await requireVisibleVictim(context, found.victimId);
     return auditedTransaction(context, async (manager) => {
-      const document = await lockOwnCountryRecord(manager, context, TravelDocument, id, (record) => record.issuingCountry);
+      const document = await ownCountryRecord(manager, context, TravelDocument, id, countryOf, true);
       if (document.status === TravelDocumentStatus.REVOKED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", { currentState: document.status, allowedTransitions: [] });
       }

@@ -16,7 +16,7 @@ import { ErrorCode, hubError, notFound } from "../../../shared/errors";
 import { isUuid } from "../../../shared/ids";
 import { validTravelDocuments } from "../../../shared/travel-readiness";
 import { invalidField } from "../../../shared/validation";
-import { victimAccessLoader } from "../../../shared/victim-access";
+import { requireVisibleVictim, victimAccessLoader } from "../../../shared/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
 import { RepatriationTransition } from "../entities/repatriation-transition";
@@ -64,8 +64,7 @@ export class RepatriationWorkflowResolver {
     @Arg("request", () => RepatriationRequestInput) input: RepatriationRequestInput,
     @Ctx() context: SubgraphContext,
   ): Promise<RepatriationCase> {
-    const victim = await victimAccessLoader(context).load(victimId);
-    if (!victim) throw notFound("Victim");
+    const victim = await requireVisibleVictim(context, victimId);
     if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
     if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
     return auditedTransaction(context, async (manager) => {

@@ -4,7 +4,7 @@
  * one STATISTICS entry like every statistic.
  */
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { appendAuditEntries } from "../../../shared/audit/audit-log";
+import { auditStatistics } from "../../../shared/audit/audit-log";
 import type { SubgraphContext } from "../../../shared/context";
 
 @ObjectType({ description: "Beds in one region." })
@@ -33,7 +33,7 @@ export class OccupancyResolver {
       SELECT region, count(*)::int AS shelters, sum(capacity)::int AS capacity, sum(occupied_beds)::int AS "occupiedBeds",
              sum(capacity - occupied_beds)::int AS "freeBeds"
         FROM shelter GROUP BY region ORDER BY region`);
-    await appendAuditEntries(context.db, [context.audit.entry("STATISTICS", "shelterOccupancy", "ALLOWED", [], ["region"])]);
+    await auditStatistics(context, "shelterOccupancy", ["region"]);
     return rows;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Arg, Ctx, Query, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../shared/context";
-import { appendAuditEntries } from "../../../shared/audit/audit-log";
+import { auditStatistics } from "../../../shared/audit/audit-log";
 import { ErrorCode, hubError } from "../../../shared/errors";
 import { currentStays, latestJourneys, type JourneyFact, type StayFact } from "../../../shared/statistics/facts";
 import { publishableGroup, SMALLEST_PUBLISHED_GROUP, suppressSmallCells, type Cell } from "../../../shared/statistics/suppression";
@@ -33,10 +33,6 @@ function median(values: number[]): number {
 }
 
 const DAY_MS = 86_400_000;
-
-async function auditStatistics(context: SubgraphContext, action: string, fields: string[]): Promise<void> {
-  await appendAuditEntries(context.db, [context.audit.entry("STATISTICS", action, "ALLOWED", [], fields)]);
-}
 
 @Resolver()
 export class StatisticsResolver {
