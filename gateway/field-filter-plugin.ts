@@ -16,7 +16,12 @@ export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): 
   let schema: GraphQLSchema | undefined;
   let visibility: VisibilityMap = new Map();
   // Filtering parses and validates; cache the result per role and query text.
-  const cache = new LRUCache<string, FilteredOperation>({ max: options.cacheSize });
+  // Bounded by text size as well as count: distinct large operations must not fill the memory.
+  const cache = new LRUCache<string, FilteredOperation>({
+    max: options.cacheSize,
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (filtered, key) => key.length + (filtered.query?.length ?? 0),
+  });
 
   return {
     async serverWillStart() {

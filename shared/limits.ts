@@ -95,7 +95,8 @@ const pageSizeEstimator: ComplexityEstimator = ({ type, field, args, childComple
 /** Refuses an operation whose estimated cost is over the limit, before it runs. */
 export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
   // The same operation with the same variables always costs the same: estimate it once.
-  const costs = new LRUCache<string, number>({ max: 2000 });
+  // Bounded by key size too: 2,000 distinct 1 MB operations must not hold 2 GB.
+  const costs = new LRUCache<string, number>({ max: 2000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_cost, key) => key.length });
   return {
     async requestDidStart() {
       return {
