@@ -24,15 +24,16 @@ import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, SubgraphSource } from "./subgraph-source";
+import { markGrantWanted } from "./victim-access-grants";
 
-/** Development aid: SQL statements per subgraph for this request, for tests and the benchmark. */
+/** Development aid: SQL statements and questions to other subgraphs, per subgraph, for this request (tests and the benchmark). */
 function statementReportPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== "single") return;
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.sqlStatements };
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.sqlStatements, peerQuestions: contextValue.peerQuestions };
         },
       };
     },
@@ -53,6 +54,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
+    experimental_didResolveQueryPlan: markGrantWanted,
   });
 
   const production = config.environment === "production";
@@ -88,6 +90,9 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
         requestId: res.locals.requestId,
         authorization: req.header("authorization") ?? "",
         sqlStatements: {},
+        peerQuestions: {},
+        wantsVictimAccessGrant: false,
+        victimAccessGrants: [],
       }),
     }),
   );

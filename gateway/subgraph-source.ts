@@ -6,18 +6,26 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { Agent, fetch } from "undici";
+import { GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER, MAX_GRANTS_PER_REQUEST } from "../shared/auth/victim-access-grant";
 import { ErrorCode } from "../shared/errors";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource["process"]>>;
 import type { GatewayContext } from "./context";
+import { isVictimsSubgraph } from "./victim-access-grants";
 
 export function createSubgraphFetcher(timeoutMs: number): Fetcher {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   // undici's fetch satisfies Apollo's minimal Fetcher contract; the types differ only nominally.
   return ((url: string, init?: Record<string, unknown>) =>
     fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<typeof fetch>[1])) as unknown as Fetcher;
+}
+
+/** Adds a subgraph's reported count (a response header; absent in production) to the request's tally. */
+function add(tally: Record<string, number>, subgraph: string, header: string | null | undefined): void {
+  const count = Number(header ?? NaN);
+  if (Number.isFinite(count)) tally[subgraph] = (tally[subgraph] ?? 0) + count;
 }
 
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -33,16 +41,25 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!context?.authorization) return;
     request.http?.headers.set("authorization", context.authorization);
     request.http?.headers.set("x-request-id", context.requestId);
+    if (isVictimsSubgraph(this.subgraphName)) {
+      if (context.wantsVictimAccessGrant) request.http?.headers.set(GRANT_WANTED_HEADER, "wanted");
+    } else if (context.victimAccessGrants?.length) {
+      request.extensions = { ...request.extensions, [GRANT_REQUEST_EXTENSION]: context.victimAccessGrants.slice(0, MAX_GRANTS_PER_REQUEST) };
+    }
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
       const response = await super.process(options);
-      const statements = Number(response.http?.headers.get("x-sql-statements") ?? NaN);
       const context = options.context as GatewayContext | undefined;
-      if (context?.sqlStatements && Number.isFinite(statements)) {
-        context.sqlStatements[this.subgraphName] = (context.sqlStatements[this.subgraphName] ?? 0) + statements;
+      const grant: unknown = response.extensions?.[GRANT_RESPONSE_EXTENSION];
+      if (grant !== undefined) {
+        // For the later fetches only: never part of the client's answer.
+        delete response.extensions![GRANT_RESPONSE_EXTENSION];
+        if (typeof grant === "string" && isVictimsSubgraph(this.subgraphName)) context?.victimAccessGrants?.push(grant);
       }
+      if (context?.sqlStatements) add(context.sqlStatements, this.subgraphName, response.http?.headers.get("x-sql-statements"));
+      if (context?.peerQuestions) add(context.peerQuestions, this.subgraphName, response.http?.headers.get("x-peer-questions"));
       return response;
     } catch {
       // Network failure, timeout or a non-GraphQL answer: name the service, reveal nothing else.

@@ -3,8 +3,10 @@ import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
 import type { ServiceCredentials } from "./auth/service-credentials";
+import type { VictimAccessGrants } from "./auth/victim-access-grant";
 import type { SubgraphName } from "./config";
 import type { Logger } from "./logger";
+import type { VictimAccess } from "./victim-access";
 
 export interface SubgraphContext {
   caller: Caller;
@@ -21,6 +23,12 @@ export interface SubgraphContext {
   services: ServiceCredentials;
   /** What this request reads and writes, for the audit trail. */
   audit: RequestAudit;
+  /** Seals and opens victim-access grants (see auth/victim-access-grant.ts). */
+  grants: VictimAccessGrants;
+  /** What the grants this request carries already answered: victim id → facts (visible people only). */
+  grantedVictimAccess: ReadonlyMap<string, VictimAccess>;
+  /** Victims subgraph, when the gateway asked for a grant: the people this answer names. */
+  grantFor?: Set<string>;
 }
 
 /** One DataLoader (or anything) per request and key: batching without sharing between callers. */

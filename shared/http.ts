@@ -24,7 +24,7 @@ export function withRequestScope(request: Request, response: Response, next: Nex
   const requestId = requestIdOf(request);
   response.locals.requestId = requestId;
   response.setHeader("x-request-id", requestId);
-  requestScope.run({ requestId, sqlStatements: 0 }, next);
+  requestScope.run({ requestId, sqlStatements: 0, peerQuestions: 0 }, next);
 }
 
 export function sendGraphQLError(response: Response, status: number, code: string, message: string): void {

@@ -17,6 +17,7 @@ import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
 import { mountAuditRoutes } from "./audit/trail";
 import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
+import { createVictimAccessGrants, GRANT_WANTED_HEADER } from "./auth/victim-access-grant";
 import { loadVerificationKey } from "./auth/keys";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
@@ -32,6 +33,7 @@ import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
 import { validateArgument } from "./validation";
+import { openVictimAccessGrants } from "./victim-access";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -56,28 +58,34 @@ export interface SubgraphModule {
   demoData: DemoData;
   /** Service-to-service routes this subgraph answers (see internal-api.ts), mounted before /graphql. */
   extendApp?(app: Express, deps: InternalRouteDeps): void;
+  /** Field middlewares of this subgraph only, inside the audit and policy ones. */
+  middlewares?: MiddlewareFn<SubgraphContext>[];
+  /** Apollo Server plugins of this subgraph only, before the shared ones. */
+  plugins?: ApolloServerPlugin<SubgraphContext>[];
 }
 
-export function buildSubgraphSchema(module: SubgraphModule, extraMiddlewares: MiddlewareFn<SubgraphContext>[] = []): Promise<FederatedSchema> {
+export function buildSubgraphSchema(module: SubgraphModule): Promise<FederatedSchema> {
   return buildFederatedSchema({
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
-    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), ...extraMiddlewares],
+    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), ...(module.middlewares ?? [])],
     validateFn: validateArgument,
   });
 }
 
-/** Development aid: how many SQL statements this request ran, for tests and the benchmark. */
+/** Development aid: how many SQL statements and questions to other subgraphs this request caused, for tests and the benchmark. */
 function statementCountPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
           const scope = requestScope.getStore();
-          if (scope) response.http.headers.set("x-sql-statements", String(scope.sqlStatements));
+          if (!scope) return;
+          response.http.headers.set("x-sql-statements", String(scope.sqlStatements));
+          response.http.headers.set("x-peer-questions", String(scope.peerQuestions));
         },
       };
     },
@@ -94,7 +102,9 @@ export interface RunningSubgraph {
 export async function startSubgraph(module: SubgraphModule, config: SubgraphConfig = loadSubgraphConfig(module.name)): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
-  const services = createServiceCredentials(module.name, loadServiceSecret({ serviceSecretFile: config.serviceSecretFile, devKeyDir: config.auth.devKeyDir }));
+  const serviceSecret = loadServiceSecret({ serviceSecretFile: config.serviceSecretFile, devKeyDir: config.auth.devKeyDir });
+  const services = createServiceCredentials(module.name, serviceSecret);
+  const grants = createVictimAccessGrants(serviceSecret);
   const { schema, unpoliced } = await buildSubgraphSchema(module);
   if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
 
@@ -123,6 +133,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      ...(module.plugins ?? []),
       costLimitPlugin(config.limits),
       auditPlugin(db, log),
       ...(production ? [] : [statementCountPlugin()]),
@@ -150,17 +161,24 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     express.json({ limit: "1mb" }),
     authenticate(verifier),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<SubgraphContext> => ({
-        caller: res.locals.caller,
-        requestId: res.locals.requestId,
-        authorization: req.header("authorization") ?? "",
-        db,
-        log,
-        loaders: new Map(),
-        audit: new RequestAudit(res.locals.caller, res.locals.requestId),
-        peers: config.peerUrls,
-        services,
-      }),
+      context: async ({ req, res }): Promise<SubgraphContext> => {
+        const authorization = req.header("authorization") ?? "";
+        const requestId: string = res.locals.requestId;
+        return {
+          caller: res.locals.caller,
+          requestId,
+          authorization,
+          db,
+          log,
+          loaders: new Map(),
+          audit: new RequestAudit(res.locals.caller, requestId),
+          peers: config.peerUrls,
+          services,
+          grants,
+          grantedVictimAccess: openVictimAccessGrants(grants, (req.body as { extensions?: unknown } | undefined)?.extensions, authorization, requestId, log),
+          grantFor: req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
+        };
+      },
     }),
   );
   app.use(sendRequestError);

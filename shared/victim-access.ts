@@ -3,12 +3,15 @@
  * subgraphs extend `Victim`; before they answer or change anything about one, they ask
  * its owner (see internal-api.ts) which of the ids the caller may see, and the facts
  * their own rules need — ownership, nationality, consents, escort needs — in one
- * batched question per request. Those facts never come from the client's request.
+ * batched question per request — or from a grant the victims subgraph signed earlier in
+ * the same request (auth/victim-access-grant.ts). Those facts never come from the client.
  */
 import DataLoader from "dataloader";
+import { GRANT_REQUEST_EXTENSION, MAX_GRANTS_PER_REQUEST, type VictimAccessGrants } from "./auth/victim-access-grant";
 import { perRequest, type SubgraphContext } from "./context";
 import { notFound } from "./errors";
 import { askPeer } from "./internal-api";
+import type { Logger } from "./logger";
 
 export const VICTIM_ACCESS_PATH = "/internal/victim-access";
 
@@ -33,15 +36,47 @@ export interface VictimAccessAnswer {
   visible: VictimAccess[];
 }
 
-/** Per-request loader: `load(id)` is what the caller may know of that victim, or null (not visible). */
+/**
+ * Per-request loader: `load(id)` is what the caller may know of that victim, or null (not
+ * visible). People a grant of this request already covers are answered from it; only the
+ * others are asked about, in one batched question.
+ */
 export function victimAccessLoader(context: SubgraphContext): DataLoader<string, VictimAccess | null> {
-  return perRequest(context, "victimAccess", () =>
-    new DataLoader<string, VictimAccess | null>(async (ids) => {
+  return perRequest(context, "victimAccess", () => {
+    const loader = new DataLoader<string, VictimAccess | null>(async (ids) => {
       const answer = await askPeer<VictimAccessAnswer>(context, "victims", VICTIM_ACCESS_PATH, { ids });
       const visible = new Map(answer.visible.map((entry) => [entry.id, entry]));
       return ids.map((id) => visible.get(id) ?? null);
-    }, { maxBatchSize: 1000 }),
-  );
+    }, { maxBatchSize: 1000 });
+    for (const [id, access] of context.grantedVictimAccess) loader.prime(id, access);
+    return loader;
+  });
+}
+
+/**
+ * The facts the grants a request carries (in its `extensions`, put there by the gateway)
+ * hold for this caller and request. Grants that do not verify are left out, so the
+ * people they name are asked about as usual.
+ */
+export function openVictimAccessGrants(
+  grants: VictimAccessGrants,
+  extensions: unknown,
+  authorization: string,
+  requestId: string,
+  log: Logger,
+): Map<string, VictimAccess> {
+  const granted = new Map<string, VictimAccess>();
+  const carried: unknown = (extensions as Record<string, unknown> | null | undefined)?.[GRANT_REQUEST_EXTENSION];
+  if (!Array.isArray(carried)) return granted;
+  for (const grant of carried.slice(0, MAX_GRANTS_PER_REQUEST)) {
+    const visible = grants.open(grant, authorization, requestId);
+    if (!visible) {
+      log.warn({ requestId }, "a victim-access grant did not verify; asking the victims subgraph instead");
+      continue;
+    }
+    for (const access of visible) granted.set(access.id, access);
+  }
+  return granted;
 }
 
 /** What the caller may know of a victim, or NOT_FOUND when it may not see them (as if absent). */

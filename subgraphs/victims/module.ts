@@ -4,7 +4,6 @@ import type { SubgraphModule } from "../../shared/subgraph-server";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
-import { mountVictimAccessRoute } from "./access-route";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
 import { victimsPolicy } from "./policy";
 import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
@@ -16,6 +15,7 @@ import { RegistrationResolver } from "./resolvers/registration-resolver";
 import { StatisticsResolver } from "./resolvers/statistics-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
+import { mountVictimAccessRoute, noteVictimsForGrant, victimAccessGrantPlugin } from "./victim-access";
 
 export const victimsSubgraph: SubgraphModule = {
   name: "victims",
@@ -26,4 +26,6 @@ export const victimsSubgraph: SubgraphModule = {
   policy: victimsPolicy,
   demoData: victimsDemoData,
   extendApp: mountVictimAccessRoute,
+  middlewares: [noteVictimsForGrant],
+  plugins: [victimAccessGrantPlugin],
 };

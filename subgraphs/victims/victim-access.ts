@@ -1,0 +1,96 @@
+/**
+ * How the victims subgraph tells the others who may see whom. It owns that decision
+ * (consents, referrals, ownership, nationality live here), so the others never trust an
+ * access fact a client could supply. Two ways, one answer (`victimAccessFor`):
+ * - asked: `POST /internal/victim-access`, with the caller's own token and a service
+ *   credential, which of some victim ids that caller may see and the facts their rules need;
+ * - given ahead: when the gateway asks for it (a plan that continues in other subgraphs),
+ *   a signed grant with the same answer for the people this response names, which the
+ *   gateway hands to the later fetches of the request (shared/auth/victim-access-grant.ts).
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Express } from "express";
+import type { MiddlewareFn } from "type-graphql";
+import type { DataSource } from "typeorm";
+import type { Caller } from "../../shared/auth/claims";
+import { GRANT_RESPONSE_EXTENSION } from "../../shared/auth/victim-access-grant";
+import type { SubgraphContext } from "../../shared/context";
+import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
+import { VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
+import { Victim } from "./entities/victim";
+import { actsAsOwner, whereVisible } from "./record-rules";
+
+interface FactsRow {
+  id: string;
+  owner_org: string;
+  nationality: string;
+  requires_medical_escort: boolean;
+  nrm_status: string;
+  consents: ConsentName[];
+}
+
+/** Which of `ids` the caller may see, with the facts the other subgraphs' rules need: one statement. */
+export async function victimAccessFor(caller: Caller, ids: string[], db: DataSource): Promise<VictimAccess[]> {
+  if (ids.length === 0) return [];
+  const rows = await whereVisible(
+    db
+      .getRepository(Victim)
+      .createQueryBuilder("v")
+      .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort", "v.nrm_status AS nrm_status"])
+      .addSelect("ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted ORDER BY c.kind)", "consents")
+      .where("v.id IN (:...ids)", { ids }),
+    caller,
+  ).getRawMany<FactsRow>();
+  return rows.map((row) => ({
+    id: row.id,
+    actsAsOwner: actsAsOwner(caller, row.owner_org),
+    ownerOrg: row.owner_org,
+    nationality: row.nationality,
+    consents: row.consents,
+    requiresMedicalEscort: row.requires_medical_escort,
+    nrmStatus: row.nrm_status,
+  }));
+}
+
+export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
+  mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, victimIdsQuestion, async (caller, ids, db) => ({ visible: await victimAccessFor(caller, ids, db) }));
+}
+
+/** Notes the people a response names (`Victim.id` resolved), when a grant was asked for. */
+export const noteVictimsForGrant: MiddlewareFn<SubgraphContext> = ({ root, info, context }, next) => {
+  if (context.grantFor && info.parentType.name === "Victim" && info.fieldName === "id") {
+    const id = (root as { id?: unknown }).id;
+    if (typeof id === "string") context.grantFor.add(id);
+  }
+  return next();
+};
+
+/**
+ * Seals the grant after execution (so its one statement counts with this request's) and
+ * puts it in the response's extensions, where only the gateway reads it. The answer is
+ * computed again by `victimAccessFor`, not taken from what was resolved: the grant says
+ * exactly what the route would have said.
+ */
+export const victimAccessGrantPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart({ contextValue }) {
+    if (!contextValue.grantFor) return;
+    let grant: string | undefined;
+    return {
+      async executionDidStart() {
+        return {
+          async executionDidEnd(error) {
+            const { grantFor, caller, db, grants, authorization, requestId } = contextValue;
+            if (error || !grantFor || grantFor.size === 0) return;
+            const visible = await victimAccessFor(caller, [...grantFor].slice(0, 1000), db);
+            if (visible.length > 0) grant = grants.seal(authorization, requestId, visible);
+          },
+        };
+      },
+      async willSendResponse({ response }) {
+        // Not on an answer withheld whole (an audit failure): nothing here to continue from.
+        if (!grant || response.body.kind !== "single" || !response.body.singleResult.data) return;
+        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [GRANT_RESPONSE_EXTENSION]: grant };
+      },
+    };
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * Victim-access grants (shared/auth/victim-access-grant.ts): the victims subgraph's
+ * signed answer to "who may this caller see", handed by the gateway to the later fetches
+ * of the same request so they need not ask. A grant may save a question; it must never
+ * widen an answer, travel to the client, or serve another caller or request.
+ */
+import { randomUUID } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { createServiceCredentials, loadServiceSecret, ServiceCredentialError } from "../shared/auth/service-credentials";
+import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION } from "../shared/auth/victim-access-grant";
+import type { VictimAccess } from "../shared/victim-access";
+import { asPersona, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
+
+const secret = () => loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir });
+
+const someone: VictimAccess = {
+  id: "7d3c2a4e-0000-4000-8000-000000000001",
+  actsAsOwner: false,
+  ownerOrg: "ngo-lighthouse",
+  nationality: "PH",
+  consents: ["CONSULAR_CONTACT"],
+  requiresMedicalEscort: false,
+  nrmStatus: "IDENTIFIED",
+};
+
+describe("a grant is bound to its caller, its request and ten seconds, and only subgraphs can make one", () => {
+  const grants = () => createVictimAccessGrants(secret());
+
+  it("opens for the caller and request it was sealed for", () => {
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    expect(grants().open(grant, "Bearer a", "req-1")).toEqual([someone]);
+  });
+
+  it("does not open for another caller, another request, or anything that is not a string", () => {
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    expect(grants().open(grant, "Bearer b", "req-1")).toBeUndefined();
+    expect(grants().open(grant, "Bearer a", "req-2")).toBeUndefined();
+    expect(grants().open(grant, "", "req-1")).toBeUndefined();
+    expect(grants().open({ grant }, "Bearer a", "req-1")).toBeUndefined();
+    expect(grants().open(undefined, "Bearer a", "req-1")).toBeUndefined();
+  });
+
+  it("does not open once altered, or signed with any other secret", () => {
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    const [header, payload, signature] = grant.split(".");
+    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), visible: [someone, { ...someone, id: randomUUID() }] })).toString("base64url");
+    expect(grants().open(`${header}.${widened}.${signature}`, "Bearer a", "req-1")).toBeUndefined();
+    const forged = createVictimAccessGrants("another secret of at least thirty-two characters").seal("Bearer a", "req-1", [someone]);
+    expect(grants().open(forged, "Bearer a", "req-1")).toBeUndefined();
+    const unsigned = jwt.sign({ visible: [someone] }, "", { algorithm: "none" });
+    expect(grants().open(unsigned, "Bearer a", "req-1")).toBeUndefined();
+  });
+
+  it("expires after ten seconds", () => {
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, "now").mockReturnValue(now + 11_000);
+    try {
+      expect(grants().open(grant, "Bearer a", "req-1")).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it("is never a service credential, nor a service credential a grant", () => {
+    const credentials = createServiceCredentials("shelters", secret());
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    expect(() => credentials.verify(grant)).toThrow(ServiceCredentialError);
+    expect(grants().open(credentials.current(), "Bearer a", "req-1")).toBeUndefined();
+  });
+});
+
+interface Dashboard {
+  nationals: { edges: Array<{ node: { id: string; currentPlacement: { placedAt: string } | null; travelDocuments: unknown[]; repatriation: unknown } }> };
+}
+const DASHBOARD = `{ nationals(first: 100) { edges { node { id legalName currentPlacement { placedAt } travelDocuments { kind } repatriation { status } } } } }`;
+
+describe("through the gateway", () => {
+  it("an embassy's dashboard asks no subgraph a question: the victims fetch's grant answers them all", async () => {
+    const response = await asPersona<Dashboard>(PERSONAS.embassyPH, DASHBOARD);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.nationals.edges.length).toBeGreaterThan(10);
+    const questions = response.extensions!.peerQuestions as Record<string, number>;
+    expect(Object.values(questions).reduce((sum, count) => sum + count, 0)).toBe(0);
+    // The grant is the victims subgraph's one extra statement (list, count... see federation.test.ts).
+    expect((response.extensions!.sqlStatements as Record<string, number>).victims).toBe(3);
+    // Nothing of the grant reaches the client.
+    expect(JSON.stringify(response)).not.toContain(GRANT_RESPONSE_EXTENSION);
+    expect(JSON.stringify(response)).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  });
+
+  it("a read of the victims subgraph alone asks for no grant and pays nothing for one", async () => {
+    const response = await asPersona(PERSONAS.embassyPH, "{ nationals(first: 100) { edges { node { id legalName } } } }");
+    expect(response.errors).toBeUndefined();
+    // The page, and the audit of the names read: no third statement.
+    expect(response.extensions!.sqlStatements).toEqual({ victims: 2 });
+  });
+
+  it("a request that does not start at the victims subgraph still asks, once", async () => {
+    const response = await asPersona(PERSONAS.ngo, "{ shelters(first: 10) { edges { node { id residents { id placedAt } } } } }");
+    expect(response.errors).toBeUndefined();
+    expect(response.extensions!.peerQuestions).toEqual({ shelters: 1 });
+  });
+});
+
+describe("straight at a subgraph, a grant is used only when it is the victims subgraph's, for this caller and this request", () => {
+  const PLACEMENT = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Victim { currentPlacement { placedAt } } } }`;
+  let placed: string;
+
+  beforeAll(async () => {
+    const response = await asPersona<Dashboard>(PERSONAS.embassyPH, DASHBOARD);
+    placed = response.data!.nationals.edges.find((edge) => edge.node.currentPlacement)!.node.id;
+  });
+
+  async function askShelters(persona: (typeof PERSONAS)[keyof typeof PERSONAS], requestId: string, grants?: unknown[]) {
+    const response = await fetch(subgraphUrl("shelters"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}`, "x-request-id": requestId },
+      body: JSON.stringify({ query: PLACEMENT, variables: { representations: [{ __typename: "Victim", id: placed }] }, ...(grants ? { extensions: { [GRANT_REQUEST_EXTENSION]: grants } } : {}) }),
+    });
+    const json = (await response.json()) as { data?: { _entities: Array<{ currentPlacement: unknown } | null> }; errors?: unknown[] };
+    return { placement: json.data?._entities[0]?.currentPlacement ?? null, questions: Number(response.headers.get("x-peer-questions")) };
+  }
+
+  const grantFor = (persona: (typeof PERSONAS)[keyof typeof PERSONAS], requestId: string, access: VictimAccess, key = secret()) =>
+    createVictimAccessGrants(key).seal(`Bearer ${tokenFor(persona)}`, requestId, [access]);
+  const factsOf = (id: string): VictimAccess => ({ ...someone, id });
+
+  it("without a grant the subgraph asks, and the answer follows the caller's record rule", async () => {
+    expect(await askShelters(PERSONAS.embassyPH, randomUUID())).toEqual({ placement: expect.anything(), questions: 1 });
+    expect(await askShelters(PERSONAS.embassyKE, randomUUID())).toEqual({ placement: null, questions: 1 });
+  });
+
+  it("a valid grant for this caller and request answers without a question", async () => {
+    const requestId = randomUUID();
+    expect(await askShelters(PERSONAS.embassyPH, requestId, [grantFor(PERSONAS.embassyPH, requestId, factsOf(placed))])).toEqual({ placement: expect.anything(), questions: 0 });
+  });
+
+  it("a grant forged without the service secret is ignored: Kenya's embassy still sees no Filipino's placement", async () => {
+    const requestId = randomUUID();
+    const forged = grantFor(PERSONAS.embassyKE, requestId, factsOf(placed), "a secret a client might guess, thirty-two chars+");
+    expect(await askShelters(PERSONAS.embassyKE, requestId, [forged])).toEqual({ placement: null, questions: 1 });
+  });
+
+  it("a real grant made for another caller, or for another request, is ignored", async () => {
+    const requestId = randomUUID();
+    const philippines = grantFor(PERSONAS.embassyPH, requestId, factsOf(placed));
+    expect(await askShelters(PERSONAS.embassyKE, requestId, [philippines])).toEqual({ placement: null, questions: 1 });
+    expect(await askShelters(PERSONAS.embassyPH, randomUUID(), [philippines])).toEqual({ placement: expect.anything(), questions: 1 });
+  });
+});
