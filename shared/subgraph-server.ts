@@ -12,7 +12,7 @@ import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
-import { RequestAudit } from "./audit/audit-log";
+import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
 import { mountAuditRoutes } from "./audit/trail";
@@ -113,6 +113,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
     entities: module.entities,
     migrations: module.migrations,
     logger: log,
@@ -135,7 +136,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
       ApolloServerPluginInlineTraceDisabled(),
       ...(module.plugins ?? []),
       costLimitPlugin(config.limits),
-      auditPlugin(db, log),
+      auditPlugin(new AuditAppender(db), log),
       ...(production ? [] : [statementCountPlugin()]),
     ],
   });

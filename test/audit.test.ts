@@ -204,6 +204,31 @@ describe("the chain", () => {
     expect(reports.data!.verifyAuditChain[0].entries).toBeGreaterThanOrEqual(1500);
   });
 
+  it("concurrent reads share append statements (group commit), and each still has its own entry", async () => {
+    const victim = await register(ngo);
+    const token = `Bearer ${tokenFor(PERSONAS.government)}`;
+    const requestIds = Array.from({ length: 30 }, () => `audit-batch-${randomUUID()}`);
+    await Promise.all(
+      requestIds.map((requestId) =>
+        fetch(subgraphUrl("victims"), {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: token, "x-request-id": requestId },
+          body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }),
+        }).then((response) => response.json()),
+      ),
+    );
+    const response = await asPersona<{ auditTrail: { edges: Array<{ node: Entry & { at: string } }> } }>(
+      auditor,
+      `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }, first: 100) { edges { node { at ${ENTRY_FIELDS} } } } }`,
+      { victimId: victim.id },
+    );
+    const reads = response.data!.auditTrail.edges.map((edge) => edge.node).filter((entry) => requestIds.includes(entry.requestId));
+    expect(reads.map((entry) => entry.requestId).sort()).toEqual([...requestIds].sort());
+    expect(reads.every((entry) => entry.kind === "READ" && entry.outcome === "ALLOWED" && entry.fields.includes("Victim.legalName"))).toBe(true);
+    // One append statement stamps its entries with one time: fewer times than requests means shared statements.
+    expect(new Set(reads.map((entry) => entry.at)).size).toBeLessThan(requestIds.length);
+  });
+
   if (hubState().usingServer) {
     it("refuses UPDATE, DELETE and TRUNCATE on the PostgreSQL server, even to a superuser", async () => {
       const client = new Client({ connectionString: hubState().databaseUrls.victims });

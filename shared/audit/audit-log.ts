@@ -103,6 +103,47 @@ export async function appendAuditEntries(executor: SqlExecutor, entries: AuditEn
   await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(entries)]);
 }
 
+/** Most requests whose read entries go into one statement (a batch of ~100-victim entries stays well under a megabyte). */
+const MAX_REQUESTS_PER_APPEND = 64;
+
+/**
+ * Appends the read entries of concurrent requests together (group commit). While one
+ * append is under way, requests that finish meanwhile queue, and the next append takes
+ * all of them in one statement; a request alone waits for nothing. Each request still
+ * waits for its own entries to be committed and fails with them: no unaudited answer.
+ */
+export class AuditAppender {
+  private readonly queue: Array<{ entries: AuditEntryInput[]; done: () => void; failed: (error: unknown) => void }> = [];
+  private appending = false;
+
+  constructor(private readonly executor: SqlExecutor) {}
+
+  append(entries: AuditEntryInput[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise<void>((done, failed) => {
+      this.queue.push({ entries, done, failed });
+      if (!this.appending) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.appending = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
+        try {
+          await appendAuditEntries(this.executor, batch.flatMap((request) => request.entries));
+          for (const request of batch) request.done();
+        } catch (error) {
+          for (const request of batch) request.failed(error);
+        }
+      }
+    } finally {
+      this.appending = false;
+    }
+  }
+}
+
 /** A statistics query: one entry, naming the grouping or measures, no records. */
 export function auditStatistics(context: SubgraphContext, action: string, fields: string[]): Promise<void> {
   return appendAuditEntries(context.db, [context.audit.entry("STATISTICS", action, "ALLOWED", [], fields)]);

@@ -1,16 +1,16 @@
 /**
  * Apollo Server plugin of every subgraph: names the operation for the audit, and
- * appends the request's read entries before the response leaves. If the append fails
+ * appends the request's read entries (with those of concurrent requests: AuditAppender)
+ * before the response leaves. If the append fails
  * the response is replaced by an error — no unaudited access.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DataSource } from "typeorm";
 import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
-import { appendAuditEntries } from "./audit-log";
+import type { AuditAppender } from "./audit-log";
 
-export function auditPlugin(db: DataSource, log: Logger): ApolloServerPlugin<SubgraphContext> {
+export function auditPlugin(appender: AuditAppender, log: Logger): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {
       return {
@@ -25,7 +25,7 @@ export function auditPlugin(db: DataSource, log: Logger): ApolloServerPlugin<Sub
               const entries = contextValue.audit.readEntries();
               if (entries.length === 0) return;
               try {
-                await appendAuditEntries(db, entries);
+                await appender.append(entries);
               } catch (error) {
                 log.error({ err: (error as Error).message, requestId: contextValue.requestId }, "audit append failed; answer withheld");
                 response.body = {
