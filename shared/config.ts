@@ -118,6 +118,8 @@ export interface SubgraphConfig extends CommonConfig {
   /** PostgreSQL server URL, or undefined to start the embedded PGlite database. */
   databaseUrl?: string;
   databasePoolSize: number;
+  /** PostgreSQL `shared_buffers` of the embedded database, in MB (PGlite's own default is 128). */
+  embeddedSharedBuffersMb: number;
   seedDemoData: "if-empty" | "never";
   /** Where the other subgraphs answer service-to-service questions (their /graphql URLs). */
   peerUrls: Record<SubgraphName, string>;
@@ -194,6 +196,13 @@ export function databaseUrlVariable(name: SubgraphName): string {
   return `${name.toUpperCase()}_DATABASE_URL`;
 }
 
+/**
+ * PGlite reserves its buffer pool inside its WebAssembly memory at start, resident from
+ * then on: at its default of 128 MB, four embedded databases held half a gigabyte before
+ * serving anything. The data files stay in the operating system's page cache either way.
+ */
+export const DEFAULT_EMBEDDED_SHARED_BUFFERS_MB = 16;
+
 export function subgraphPortVariable(name: SubgraphName): string {
   return `${name.toUpperCase()}_PORT`;
 }
@@ -219,6 +228,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     port: reader.port(subgraphPortVariable(name), DEFAULT_SUBGRAPH_PORTS[name]),
     databaseUrl,
     databasePoolSize: reader.positiveInt("DATABASE_POOL_SIZE", 10),
+    embeddedSharedBuffersMb: reader.positiveInt("HUB_EMBEDDED_SHARED_BUFFERS_MB", DEFAULT_EMBEDDED_SHARED_BUFFERS_MB),
     // The demo data set is loaded into an empty embedded database; a real server only on request.
     seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),
     peerUrls: readSubgraphUrls(reader),

@@ -13,6 +13,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import lockfile from "proper-lockfile";
 import { DataSource, type EntityManager, type EntityTarget, type Logger as TypeOrmLogger, type MixedList, type EntitySchema, type ObjectLiteral } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
+import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from "./config";
 import type { Logger } from "./logger";
 import { countSqlStatement } from "./request-scope";
 
@@ -24,6 +25,8 @@ export interface EmbeddedPostgres {
 const TEMPLATE_DIR_NAME = ".pglite-template";
 /** Connections a subgraph opens to an embedded database (see openDatabase). */
 export const EMBEDDED_POOL_SIZE = 1;
+/** `max_connections` of an embedded database: PGlite runs one backend (see startEmbeddedPostgres). */
+const EMBEDDED_MAX_CONNECTIONS = 8;
 /** How often an embedded database refreshes its planner statistics (it has no autovacuum). */
 const EMBEDDED_ANALYZE_INTERVAL_MS = 5 * 60_000;
 
@@ -86,9 +89,13 @@ async function prepareCluster(dataDir: string): Promise<void> {
  * the socket server queues statements and keeps a transaction on its own connection,
  * and it must accept more connections than any pool that connects (default is 1).
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { port?: number; maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, options: { port?: number; maxConnections?: number; sharedBuffersMb?: number } = {}): Promise<EmbeddedPostgres> {
   await prepareCluster(dataDir);
-  const db = await PGlite.create(dataDir);
+  const sharedBuffers = options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB;
+  // PGlite is one backend whatever the socket's connections; shared memory sized for
+  // PostgreSQL's 100 connections (lock tables, process slots) was ~20 MB held for nothing.
+  const settings = [`shared_buffers=${sharedBuffers}MB`, `max_connections=${EMBEDDED_MAX_CONNECTIONS}`];
+  const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])] });
   const server = new PGLiteSocketServer({
     db,
     host: "127.0.0.1",
@@ -137,6 +144,8 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** `shared_buffers` of the embedded database (MB); unused with a server. */
+  embeddedSharedBuffersMb?: number;
   // TypeORM's own option type: entity classes of any shape.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
@@ -161,7 +170,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // queries then bind to each other's statements. One connection is also all the
     // throughput a single session has, so the pool holds exactly one.
     poolSize = EMBEDDED_POOL_SIZE;
-    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), { maxConnections: 4 });
+    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), { maxConnections: 4, sharedBuffersMb: options.embeddedSharedBuffersMb });
     url = embedded.url;
     options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
