@@ -2,6 +2,8 @@
  * `npm run bench`: a reproducible benchmark of the hub against a stock @apollo/gateway
  * over the same subgraphs and data.
  *
+ * 0. `npm start` from an empty data directory: seconds until ready, and the five
+ *    processes' resident memory once idle.
  * 1. Starts four embedded databases (or uses the `<SUBGRAPH>_DATABASE_URL`s given), the
  *    four subgraphs (demo data, then BENCH_VICTIMS more people seeded with SQL), the hub's
  *    gateway (every auth, limit, audit, rate-limit and logging feature on) and a stock
@@ -15,7 +17,8 @@
  *    ms per request, SQL statements per request and peak RSS of every process.
  * Settings: BENCH_VICTIMS (100000), BENCH_SECONDS (6), BENCH_CONNECTIONS (20),
  * BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2, unmeasured load before each measurement),
- * BENCH_PROFILE (processes to CPU-profile, e.g. "gateway").
+ * BENCH_PROFILE (processes to CPU-profile, e.g. "gateway"), BENCH_READS (read scenarios
+ * to measure, default "a,b,c"), BENCH_COLD_START (0 skips step 0).
  * Results: a table on stdout and bench-results.json.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -34,6 +37,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+// For profiling one scenario: BENCH_READS=a measures only (a)'s reads; BENCH_COLD_START=0 skips step 0.
+const READ_SCENARIOS = (process.env.BENCH_READS ?? "a,b,c").split(",");
+const COLD_START = process.env.BENCH_COLD_START !== "0";
 const DATA_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, ".bench"));
 const BASE_PORT = 14600;
 const PORTS: Record<SubgraphName | "gateway" | "stock", number> = { victims: BASE_PORT + 1, shelters: BASE_PORT + 2, embassies: BASE_PORT + 3, repatriation: BASE_PORT + 4, gateway: BASE_PORT, stock: BASE_PORT + 5 };
@@ -103,9 +109,55 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
 }
 
-function peakRssMb(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith("VmHWM:"));
+/** A line of /proc/<pid>/status in MB: VmHWM (peak resident) or VmRSS (resident now). */
+function statusMb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith(`${field}:`));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+const peakRssMb = (pid: number) => statusMb(pid, "VmHWM");
+
+/** The processes a process started (Linux: /proc/<pid>/task/<tid>/children). */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/))
+    .filter(Boolean)
+    .map(Number);
+}
+
+const IDLE_SECONDS = 20;
+
+/**
+ * `npm start` from an empty data directory (compiled already): seconds until the
+ * supervisor reports all five processes ready, then the resident memory of those five
+ * after IDLE_SECONDS without requests (the demo data loaded, nothing else).
+ */
+async function measureColdStart(env: Record<string, string>): Promise<{ readySeconds: number; idleRssMb: Record<string, number> }> {
+  const dataDir = path.join(DATA_DIR, "cold-start");
+  const startedAt = Date.now();
+  const supervisor = spawn(process.execPath, [path.join(DIST, "scripts", "start.js")], { cwd: ROOT, env: { ...process.env, ...env, HUB_DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const readySeconds = await new Promise<number>((resolve, reject) => {
+      let output = "";
+      supervisor.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Survivor Hub is ready in/.test(output)) resolve((Date.now() - startedAt) / 1000);
+      });
+      supervisor.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idleRssMb: Record<string, number> = {};
+    for (const pid of childrenOf(supervisor.pid!)) {
+      // argv[1] is dist/subgraphs/<name>/index.js or dist/gateway/index.js.
+      const entry = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[1] ?? String(pid);
+      idleRssMb[path.basename(path.dirname(entry))] = statusMb(pid, "VmRSS");
+    }
+    return { readySeconds, idleRssMb };
+  } finally {
+    supervisor.kill("SIGTERM");
+    await new Promise((resolve) => (supervisor.exitCode !== null ? resolve(null) : supervisor.once("exit", resolve)));
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -201,6 +253,10 @@ async function main(): Promise<void> {
     for (const database of opened) await database.stop();
     await startHub();
   };
+  console.error("npm start from an empty data directory…");
+  const coldStart = COLD_START ? await measureColdStart(env) : { readySeconds: NaN, idleRssMb: {} };
+  console.error(`  ready in ${coldStart.readySeconds.toFixed(1)} s; idle RSS ${JSON.stringify(coldStart.idleRssMb)}`);
+
   await startHub(); // migrations and the demo release
 
   const results: Measurement[] = [];
@@ -238,7 +294,7 @@ async function main(): Promise<void> {
   ];
   const rounds = new Map<string, Array<Omit<Measurement, "scenario" | "target">>>();
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((entry) => READ_SCENARIOS.includes(entry.name[0]))) {
       // Alternate the order of the targets from round to round.
       const targets = round % 2 === 0 ? scenario.targets : [...scenario.targets].reverse();
       for (const target of targets) {
@@ -284,6 +340,9 @@ async function main(): Promise<void> {
     settings: { victims: VICTIMS, seconds: SECONDS, connections: CONNECTIONS, rounds: ROUNDS },
     results,
     intakeSecondsMedian: median(intakeSeconds),
+    coldStartSeconds: coldStart.readySeconds,
+    idleRssMb: coldStart.idleRssMb,
+    idleRssTotalMb: Object.values(coldStart.idleRssMb).reduce((sum, mb) => sum + mb, 0),
     peakRssMb: rss,
     minutes: Number(((Date.now() - began) / 60_000).toFixed(1)),
   };
@@ -298,7 +357,8 @@ async function main(): Promise<void> {
       ...rows,
       "",
       `(d) registerVictims of 1,000 people through the hub: median ${summary.intakeSecondsMedian.toFixed(2)} s`,
-      `Peak RSS (MB): ${Object.entries(summary.peakRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")}`,
+      `npm start from an empty data directory: ready in ${summary.coldStartSeconds.toFixed(1)} s; idle RSS after ${IDLE_SECONDS} s ${summary.idleRssTotalMb} MB (${Object.entries(summary.idleRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")})`,
+      `Peak RSS under load (MB): ${Object.entries(summary.peakRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")}`,
       `Whole run: ${summary.minutes} min`,
     ].join("\n"),
   );
