@@ -5,9 +5,10 @@
  * same `pg` driver and TypeORM code path serve both. Schema changes are migrations,
  * run at start; `synchronize` is never used.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import lockfile from "proper-lockfile";
@@ -22,7 +23,6 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-const TEMPLATE_DIR_NAME = ".pglite-template";
 /** Connections a subgraph opens to an embedded database (see openDatabase). */
 export const EMBEDDED_POOL_SIZE = 1;
 /** `max_connections` of an embedded database: PGlite runs one backend (see startEmbeddedPostgres). */
@@ -44,38 +44,59 @@ function copyDirectory(from: string, to: string): void {
   }
 }
 
+const PGLITE_ENTRY = require.resolve("@electric-sql/pglite");
+
 /**
- * Gives an empty `dataDir` a freshly initialised cluster. PGlite's initdb costs ~4 s of
- * CPU, and four of them at once on two cores took 22 s; so the first process to need
- * one initialises a template next to the data directories (under a file lock, since
- * the four subgraphs start together) and every empty directory starts as a copy of it.
+ * Where this installation keeps an initialised, empty cluster, one per PGlite version:
+ * `node_modules/.cache/survivor-hub/pglite-<version>`. `npm ci` makes it (postinstall,
+ * scripts/prepare-embedded-postgres.ts), so no start pays for initdb (~5 s of CPU).
  */
+export function installedTemplateDir(): string {
+  const packageDir = path.resolve(path.dirname(PGLITE_ENTRY), "..");
+  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string };
+  return path.join(packageDir, "..", "..", ".cache", "survivor-hub", `pglite-${version}`);
+}
+
+// initdb in a process of its own: PGlite's WebAssembly memory (~100 MB, touched by
+// initdb) would otherwise stay in the long-lived process that happened to run it.
+const INITDB = `require(process.argv[1]).PGlite.create(process.argv[2], { relaxedDurability: true }).then((db) => db.close(), (error) => { console.error(error.message); process.exit(1); })`;
+
+/**
+ * Makes sure `template` holds an initialised cluster: under a file lock (the four
+ * subgraphs start together), the first to need it runs initdb beside it and renames
+ * the result into place, so a crash never leaves half a template.
+ */
+export async function ensureTemplateCluster(template: string): Promise<void> {
+  if (holdsCluster(template)) return;
+  fs.mkdirSync(path.dirname(template), { recursive: true });
+  const release = await lockfile.lock(template, {
+    realpath: false,
+    stale: 30_000,
+    retries: { retries: 600, minTimeout: 100, maxTimeout: 200 },
+  });
+  try {
+    if (holdsCluster(template)) return;
+    const building = `${template}.${process.pid}`;
+    fs.rmSync(building, { recursive: true, force: true });
+    // Nothing lives in the template yet, so skipping the per-statement fsync is safe (close syncs).
+    await promisify(execFile)(process.execPath, ["-e", INITDB, PGLITE_ENTRY, building]);
+    fs.rmSync(template, { recursive: true, force: true });
+    fs.renameSync(building, template);
+  } finally {
+    await release();
+  }
+}
+
+/** Gives an empty `dataDir` a freshly initialised cluster: a copy of the installation's template. */
 async function prepareCluster(dataDir: string): Promise<void> {
   if (holdsCluster(dataDir)) return;
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
     // Never overwrite files we did not make: the operator may have pointed us at the wrong place.
     throw new Error(`${dataDir} is neither empty nor a PostgreSQL data directory; refusing to initialise a database there`);
   }
-  const parent = path.dirname(dataDir);
-  const template = path.join(parent, TEMPLATE_DIR_NAME);
-  fs.mkdirSync(parent, { recursive: true });
-  const release = await lockfile.lock(template, {
-    realpath: false,
-    stale: 20_000,
-    retries: { retries: 300, minTimeout: 100, maxTimeout: 200 },
-  });
-  try {
-    if (!holdsCluster(template)) {
-      const building = `${template}.${process.pid}`;
-      fs.rmSync(building, { recursive: true, force: true });
-      // Nothing lives in the template yet, so skipping the per-statement fsync is safe (close syncs); saves ~1.3 s.
-      const db = await PGlite.create(building, { relaxedDurability: true });
-      await db.close();
-      fs.renameSync(building, template);
-    }
-  } finally {
-    await release();
-  }
+  const template = installedTemplateDir();
+  await ensureTemplateCluster(template);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   // Copy beside the target, then rename: a crash mid-copy never leaves a half cluster.
   const copying = `${dataDir}.${process.pid}`;
   fs.rmSync(copying, { recursive: true, force: true });
@@ -196,7 +217,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // 219 ms instead of a few at 100,000 people). Analyse at start and every few minutes.
   let analyser: NodeJS.Timeout | undefined;
   if (embedded) {
-    const analyse = () => dataSource.query("ANALYZE").catch((error: Error) => options.logger.warn({ err: error.message }, "ANALYZE failed"));
+    // Our own tables only: a bare ANALYZE also walks every system catalogue (~2 s per database at start).
+    const analyse = async () => {
+      try {
+        const tables = await dataSource.query<Array<{ name: string }>>("SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'");
+        if (tables.length > 0) await dataSource.query(`ANALYZE ${tables.map((table) => table.name).join(", ")}`);
+      } catch (error) {
+        options.logger.warn({ err: (error as Error).message }, "ANALYZE failed");
+      }
+    };
     await analyse();
     analyser = setInterval(() => void analyse(), EMBEDDED_ANALYZE_INTERVAL_MS);
     analyser.unref();

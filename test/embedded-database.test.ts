@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { signDevToken } from "../shared/auth/tokens";
 import { databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+import { ensureTemplateCluster, installedTemplateDir } from "../shared/database";
 import { spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
 import { PERSONAS, postGraphQL } from "./support/hub";
 import { hubState } from "./support/state";
@@ -75,4 +76,26 @@ describe("embedded PostgreSQL of a subgraph", () => {
     const written = await asGovernment<{ victim: { caseNumber: string; preferredName: string } }>("query ($id: ID!) { victim(id: $id) { caseNumber preferredName } }", { id: registered.data!.registerVictim.id });
     expect(written.data?.victim).toEqual({ caseNumber: registered.data!.registerVictim.caseNumber, preferredName: "Written before the restart" });
   });
+});
+
+describe("the installation's template cluster", () => {
+  it("is made by the install (npm ci's postinstall), so no start runs initdb", () => {
+    expect(fs.existsSync(path.join(installedTemplateDir(), "PG_VERSION"))).toBe(true);
+  });
+
+  it("when missing, is made once, by whichever of several racing starts gets the lock, in a process of its own", async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-template-"));
+    const template = path.join(parent, "pglite");
+    try {
+      const rssBefore = process.memoryUsage().rss;
+      await Promise.all([ensureTemplateCluster(template), ensureTemplateCluster(template), ensureTemplateCluster(template)]);
+      expect(fs.existsSync(path.join(template, "PG_VERSION"))).toBe(true);
+      // Nothing but the template and its released lock's absence: no half-built copies left behind.
+      expect(fs.readdirSync(parent)).toEqual(["pglite"]);
+      // initdb touches ~100 MB of WebAssembly memory; none of it is in this process.
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(50 * 1024 * 1024);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
