@@ -17,6 +17,7 @@ import type { Caller } from "../auth/claims";
 import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
+import { requestScope, type RequestScope } from "../request-scope";
 
 export type AuditKind = "READ" | "WRITE" | "STATISTICS";
 export type AuditOutcome = "ALLOWED" | "DENIED" | "FAILED";
@@ -113,15 +114,16 @@ const MAX_REQUESTS_PER_APPEND = 64;
  * waits for its own entries to be committed and fails with them: no unaudited answer.
  */
 export class AuditAppender {
-  private readonly queue: Array<{ entries: AuditEntryInput[]; done: () => void; failed: (error: unknown) => void }> = [];
+  private readonly queue: Array<{ entries: AuditEntryInput[]; scope: RequestScope | undefined; done: () => void; failed: (error: unknown) => void }> = [];
   private appending = false;
 
   constructor(private readonly executor: SqlExecutor) {}
 
   append(entries: AuditEntryInput[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
+    const scope = requestScope.getStore();
     return new Promise<void>((done, failed) => {
-      this.queue.push({ entries, done, failed });
+      this.queue.push({ entries, scope, done, failed });
       if (!this.appending) void this.drain();
     });
   }
@@ -132,8 +134,12 @@ export class AuditAppender {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
         try {
-          await appendAuditEntries(this.executor, batch.flatMap((request) => request.entries));
-          for (const request of batch) request.done();
+          // Outside any one request's scope: each request of the batch counts the statement its entries went into.
+          await requestScope.exit(() => appendAuditEntries(this.executor, batch.flatMap((request) => request.entries)));
+          for (const request of batch) {
+            if (request.scope) request.scope.sqlStatements += 1;
+            request.done();
+          }
         } catch (error) {
           for (const request of batch) request.failed(error);
         }
