@@ -11,7 +11,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
-import type { MiddlewareFn, NonEmptyArray } from "type-graphql";
+import type { NonEmptyArray } from "type-graphql";
 import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
@@ -58,8 +58,6 @@ export interface SubgraphModule {
   demoData: DemoData;
   /** Service-to-service routes this subgraph answers (see internal-api.ts), mounted before /graphql. */
   extendApp?(app: Express, deps: InternalRouteDeps): void;
-  /** Field middlewares of this subgraph only, inside the audit and policy ones. */
-  middlewares?: MiddlewareFn<SubgraphContext>[];
   /** Apollo Server plugins of this subgraph only, before the shared ones. */
   plugins?: ApolloServerPlugin<SubgraphContext>[];
 }
@@ -71,7 +69,7 @@ export function buildSubgraphSchema(module: SubgraphModule): Promise<FederatedSc
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
-    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), ...(module.middlewares ?? [])],
+    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy)],
     validateFn: validateArgument,
   });
 }

@@ -15,7 +15,7 @@ import { RegistrationResolver } from "./resolvers/registration-resolver";
 import { StatisticsResolver } from "./resolvers/statistics-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
-import { mountVictimAccessRoute, noteVictimsForGrant, victimAccessGrantPlugin } from "./victim-access";
+import { mountVictimAccessRoute, victimAccessGrantPlugin } from "./victim-access";
 
 export const victimsSubgraph: SubgraphModule = {
   name: "victims",
@@ -26,6 +26,5 @@ export const victimsSubgraph: SubgraphModule = {
   policy: victimsPolicy,
   demoData: victimsDemoData,
   extendApp: mountVictimAccessRoute,
-  middlewares: [noteVictimsForGrant],
   plugins: [victimAccessGrantPlugin],
 };

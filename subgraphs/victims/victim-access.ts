@@ -10,7 +10,6 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Express } from "express";
-import type { MiddlewareFn } from "type-graphql";
 import type { DataSource } from "typeorm";
 import type { Caller } from "../../shared/auth/claims";
 import { GRANT_RESPONSE_EXTENSION } from "../../shared/auth/victim-access-grant";
@@ -56,20 +55,12 @@ export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): v
   mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, victimIdsQuestion, async (caller, ids, db) => ({ visible: await victimAccessFor(caller, ids, db) }));
 }
 
-/** Notes the people a response names (`Victim.id` resolved), when a grant was asked for. */
-export const noteVictimsForGrant: MiddlewareFn<SubgraphContext> = ({ root, info, context }, next) => {
-  if (context.grantFor && info.parentType.name === "Victim" && info.fieldName === "id") {
-    const id = (root as { id?: unknown }).id;
-    if (typeof id === "string") context.grantFor.add(id);
-  }
-  return next();
-};
-
 /**
  * Seals the grant after execution (so its one statement counts with this request's) and
  * puts it in the response's extensions, where only the gateway reads it. The answer is
  * computed again by `victimAccessFor`, not taken from what was resolved: the grant says
- * exactly what the route would have said.
+ * exactly what the route would have said. The people named are noted by the resolver of
+ * `Victim.id` (resolvers/victim-resolver.ts) into `context.grantFor`.
  */
 export const victimAccessGrantPlugin: ApolloServerPlugin<SubgraphContext> = {
   async requestDidStart({ contextValue }) {

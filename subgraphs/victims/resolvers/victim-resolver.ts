@@ -64,6 +64,13 @@ export class VictimResolver {
     return paginate(query, { first, after, keyColumn: "v.case_number", keyOf: (victim) => victim.caseNumber });
   }
 
+  @FieldResolver(() => ID)
+  id(@Root() victim: Victim, @Ctx() context: SubgraphContext): string {
+    // The people a response names, when the gateway asked for a victim-access grant (../victim-access.ts).
+    context.grantFor?.add(victim.id);
+    return victim.id;
+  }
+
   @FieldResolver(() => String, { nullable: true })
   testimony(@Root() victim: Victim, @Ctx() context: SubgraphContext): string | null {
     // Within an NGO, only the owning organisation reads the testimony (policy condition).
