@@ -162,7 +162,7 @@ async function measureColdStart(env: Record<string, string>): Promise<{ readySec
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function post(target: string, authorization: string, query: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number> } } }> {
+async function post(target: string, authorization: string, query: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> } } }> {
   const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query }) });
   const text = await response.text();
   return { text, json: JSON.parse(text) };
@@ -175,7 +175,32 @@ interface Measurement {
   p50: number;
   p99: number;
   gatewayCpuMsPerRequest: number | null;
+  /** CPU ms per request of each hub process and of the whole machine (all cores, load generator included). */
+  cpuMsPerRequest: Record<string, number>;
   sqlStatementsPerRequest: number | null;
+  /** Service questions between subgraphs per request (development report of the hub's gateway). */
+  peerQuestionsPerRequest: number | null;
+}
+
+/** CPU time the whole machine has spent busy (all cores, from /proc/stat), in milliseconds. */
+function machineBusyMs(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+}
+
+/** The median of each measure over rounds of one scenario and target. */
+function summarise(rounds: Array<Omit<Measurement, "scenario" | "target">>): Omit<Measurement, "scenario" | "target"> {
+  const cpuMsPerRequest: Record<string, number> = {};
+  for (const name of Object.keys(rounds[0].cpuMsPerRequest)) cpuMsPerRequest[name] = median(rounds.map((entry) => entry.cpuMsPerRequest[name]));
+  return {
+    requestsPerSecond: median(rounds.map((entry) => entry.requestsPerSecond)),
+    p50: median(rounds.map((entry) => entry.p50)),
+    p99: median(rounds.map((entry) => entry.p99)),
+    gatewayCpuMsPerRequest: rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
+    cpuMsPerRequest,
+    sqlStatementsPerRequest: rounds[0].sqlStatementsPerRequest,
+    peerQuestionsPerRequest: rounds[0].peerQuestionsPerRequest,
+  };
 }
 
 async function measure(scenario: string, target: "hub" | "stock" | "victims", query: string, persona: DevTokenRequest, check: (json: { data?: Record<string, unknown> }) => boolean): Promise<Omit<Measurement, "scenario" | "target">> {
@@ -184,22 +209,30 @@ async function measure(scenario: string, target: "hub" | "stock" | "victims", qu
   const sample = await post(targetUrl, authorization, query);
   if (sample.json.errors || !check(sample.json)) throw new Error(`${scenario} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
   const statements = sample.json.extensions?.sqlStatements;
+  const questions = sample.json.extensions?.peerQuestions;
   const gatewayPid = target === "hub" ? running.find((entry) => entry.name === "gateway")!.child.pid! : target === "stock" ? running.find((entry) => entry.name === "stock")!.child.pid! : undefined;
   const load = { url: targetUrl, authorization, body: JSON.stringify({ query }), expectedData: JSON.stringify(sample.json.data), connections: CONNECTIONS, seconds: SECONDS };
   const runLoad = (seconds: number) => promisify(execFile)(process.execPath, [path.join(DIST, "scripts", "bench-load.js"), JSON.stringify({ ...load, seconds })], { cwd: ROOT, maxBuffer: 1 << 20 });
   // Warm-up, not measured: JIT, plan caches and database buffers as a running hub has them.
   await runLoad(WARMUP_SECONDS);
   const cpuBefore = gatewayPid ? cpuMs(gatewayPid) : 0;
+  const processesBefore = running.map((entry) => cpuMs(entry.child.pid!));
+  const machineBefore = machineBusyMs();
   const { stdout } = await runLoad(SECONDS);
+  const machineSpent = machineBusyMs() - machineBefore;
+  const processesSpent = running.map((entry, index) => [entry.name, cpuMs(entry.child.pid!) - processesBefore[index]] as const);
   const result = JSON.parse(stdout) as { requests: number; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; mismatches: number };
   // Every answer must have been the checked one: a benchmark of wrong answers is worthless.
   if (result.non2xx || result.errors || result.timeouts || result.mismatches) throw new Error(`${scenario} via ${target}: ${JSON.stringify(result)}`);
+  if (result.requests < CONNECTIONS) throw new Error(`${scenario} via ${target}: only ${result.requests} answers in ${SECONDS} s; per-request figures need a longer BENCH_SECONDS`);
   return {
     requestsPerSecond: result.requestsPerSecond,
     p50: result.p50,
     p99: result.p99,
     gatewayCpuMsPerRequest: gatewayPid ? (cpuMs(gatewayPid) - cpuBefore) / result.requests : null,
+    cpuMsPerRequest: Object.fromEntries([...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests])),
     sqlStatementsPerRequest: statements ? Object.values(statements).reduce((sum, count) => sum + count, 0) : null,
+    peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
   };
 }
 
@@ -271,13 +304,7 @@ async function main(): Promise<void> {
   await seed(1, 1000 - 260);
   const small: Array<Omit<Measurement, "scenario" | "target">> = [];
   for (let round = 0; round < ROUNDS; round += 1) small.push(await measure("a", "hub", DASHBOARD, PERSONAS.embassy, hasRows(100)));
-  record("a (1,000 people)", "hub", {
-    requestsPerSecond: median(small.map((entry) => entry.requestsPerSecond)),
-    p50: median(small.map((entry) => entry.p50)),
-    p99: median(small.map((entry) => entry.p99)),
-    gatewayCpuMsPerRequest: median(small.map((entry) => entry.gatewayCpuMsPerRequest ?? 0)),
-    sqlStatementsPerRequest: small[0].sqlStatementsPerRequest,
-  });
+  record("a (1,000 people)", "hub", summarise(small));
 
   console.error(`seeding to ${VICTIMS.toLocaleString("en")} people…`);
   const seedStart = Date.now();
@@ -307,15 +334,7 @@ async function main(): Promise<void> {
   }
   for (const [key, measurements] of rounds) {
     const [scenario, target] = key.split("\u0000");
-    results.push({
-      scenario,
-      target,
-      requestsPerSecond: median(measurements.map((entry) => entry.requestsPerSecond)),
-      p50: median(measurements.map((entry) => entry.p50)),
-      p99: median(measurements.map((entry) => entry.p99)),
-      gatewayCpuMsPerRequest: measurements[0].gatewayCpuMsPerRequest === null ? null : median(measurements.map((entry) => entry.gatewayCpuMsPerRequest!)),
-      sqlStatementsPerRequest: measurements[0].sqlStatementsPerRequest,
-    });
+    results.push({ scenario, target, ...summarise(measurements) });
   }
 
   // (d) a screening day: 1,000 people in one registerVictims, through the hub.
@@ -347,14 +366,22 @@ async function main(): Promise<void> {
     minutes: Number(((Date.now() - began) / 60_000).toFixed(1)),
   };
   fs.writeFileSync(path.join(ROOT, "bench-results.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  const rows = results.map((entry) => `| ${entry.scenario} | ${entry.target} | ${entry.requestsPerSecond.toFixed(0)} | ${entry.p50} | ${entry.p99} | ${entry.gatewayCpuMsPerRequest?.toFixed(2) ?? "–"} | ${entry.sqlStatementsPerRequest ?? "–"} |`);
+  const rows = results.map((entry) => `| ${entry.scenario} | ${entry.target} | ${entry.requestsPerSecond.toFixed(0)} | ${entry.p50} | ${entry.p99} | ${entry.gatewayCpuMsPerRequest?.toFixed(2) ?? "–"} | ${entry.sqlStatementsPerRequest ?? "–"} | ${entry.peerQuestionsPerRequest ?? "–"} |`);
+  const cpuColumns = Object.keys(results[0].cpuMsPerRequest);
+  const cpuRows = results.map((entry) => `| ${entry.scenario} | ${entry.target} | ${cpuColumns.map((name) => entry.cpuMsPerRequest[name].toFixed(1)).join(" | ")} |`);
   console.log(
     [
       `Machine: ${summary.machine}; ${VICTIMS.toLocaleString("en")} victims; ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds (medians)`,
       "",
-      "| scenario | target | req/s | p50 ms | p99 ms | gateway CPU ms/req | SQL statements/req |",
-      "|---|---|---|---|---|---|---|",
+      "| scenario | target | req/s | p50 ms | p99 ms | gateway CPU ms/req | SQL statements/req | service questions/req |",
+      "|---|---|---|---|---|---|---|---|",
       ...rows,
+      "",
+      "CPU ms per request, by process (machine: all cores, the load generator included):",
+      "",
+      `| scenario | target | ${cpuColumns.join(" | ")} |`,
+      `|---|---|${cpuColumns.map(() => "---").join("|")}|`,
+      ...cpuRows,
       "",
       `(d) registerVictims of 1,000 people through the hub: median ${summary.intakeSecondsMedian.toFixed(2)} s`,
       `npm start from an empty data directory: ready in ${summary.coldStartSeconds.toFixed(1)} s; idle RSS after ${IDLE_SECONDS} s ${summary.idleRssTotalMb} MB (${Object.entries(summary.idleRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")})`,
