@@ -19,7 +19,8 @@ function problemsOf(load: () => unknown): string[] {
 describe("configuration from the environment", () => {
   it("has working defaults for development", () => {
     const config = loadSubgraphConfig("victims", {});
-    expect(config).toMatchObject({ environment: "development", host: "127.0.0.1", port: 4001, databaseUrl: undefined, seedDemoData: "if-empty" });
+    expect(config).toMatchObject({ environment: "development", host: "127.0.0.1", port: 4001, databaseUrl: undefined, seedDemoData: "if-empty", embeddedSharedBuffersMb: 16 });
+    expect(loadSubgraphConfig("victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb).toBe(64);
     expect(loadGatewayConfig({}).port).toBe(4000);
   });
 
@@ -28,6 +29,7 @@ describe("configuration from the environment", () => {
       loadSubgraphConfig("shelters", {
         SHELTERS_PORT: "70000",
         DATABASE_POOL_SIZE: "0",
+        HUB_EMBEDDED_SHARED_BUFFERS_MB: "16MB",
         NODE_ENV: "staging",
         SEED_DEMO_DATA: "always",
         VICTIMS_URL: "ftp://victims",
@@ -37,6 +39,7 @@ describe("configuration from the environment", () => {
       expect.arrayContaining([
         expect.stringMatching(/^SHELTERS_PORT must be a TCP port/),
         expect.stringMatching(/^DATABASE_POOL_SIZE must be a positive whole number/),
+        expect.stringMatching(/^HUB_EMBEDDED_SHARED_BUFFERS_MB must be a positive whole number/),
         expect.stringMatching(/^NODE_ENV must be one of development, test, production/),
         expect.stringMatching(/^SEED_DEMO_DATA must be one of if-empty, never/),
         expect.stringMatching(/^VICTIMS_URL must be a http: or https: URL/),

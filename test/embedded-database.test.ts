@@ -10,8 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { signDevToken } from "../shared/auth/tokens";
 import { databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { ensureTemplateCluster, installedTemplateDir } from "../shared/database";
-import { spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
+import { DIST, ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
 import { PERSONAS, postGraphQL } from "./support/hub";
 import { hubState } from "./support/state";
 
@@ -76,6 +78,35 @@ describe("embedded PostgreSQL of a subgraph", () => {
     const written = await asGovernment<{ victim: { caseNumber: string; preferredName: string } }>("query ($id: ID!) { victim(id: $id) { caseNumber preferredName } }", { id: registered.data!.registerVictim.id });
     expect(written.data?.victim).toEqual({ caseNumber: registered.data!.registerVictim.caseNumber, preferredName: "Written before the restart" });
   });
+});
+
+describe("an embedded database's memory settings", () => {
+  it("runs with the shared_buffers it is given (HUB_EMBEDDED_SHARED_BUFFERS_MB) and few connection slots", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-buffers-"));
+    // PGlite loads WebAssembly through dynamic import, which jest's VM cannot run: a process of its own, as in production.
+    const script = `
+      const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(DIST, "shared", "database.js"))});
+      const { Client } = require("pg");
+      (async () => {
+        const database = await startEmbeddedPostgres(process.argv[1], { sharedBuffersMb: 8 });
+        const client = new Client({ connectionString: database.url });
+        await client.connect();
+        const { rows } = await client.query("SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'max_connections') ORDER BY name");
+        await client.end();
+        await database.stop();
+        console.log(JSON.stringify(rows));
+      })();`;
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, path.join(dataDir, "db")], { cwd: ROOT });
+      // shared_buffers is counted in 8 kB pages: 8 MB = 1,024 of them.
+      expect(JSON.parse(stdout)).toEqual([
+        { name: "max_connections", setting: "8", unit: null },
+        { name: "shared_buffers", setting: "1024", unit: "8kB" },
+      ]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("the installation's template cluster", () => {
