@@ -16,7 +16,7 @@ import { DataSource, type EntityManager, type EntityTarget, type Logger as TypeO
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from "./config";
 import type { Logger } from "./logger";
-import { countSqlStatement } from "./request-scope";
+import { countFor } from "./request-scope";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -138,7 +138,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: { port?: n
 class StatementCountingLogger implements TypeOrmLogger {
   constructor(private readonly logger: Logger) {}
   logQuery(): void {
-    countSqlStatement();
+    countFor("sqlStatements");
   }
   logQueryError(error: string | Error): void {
     // Parameters may hold personal data: log the error text only, at debug level.

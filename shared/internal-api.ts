@@ -18,7 +18,7 @@ import { ErrorCode, hubError } from "./errors";
 import { sendGraphQLError } from "./http";
 import { isUuid } from "./ids";
 import type { Logger } from "./logger";
-import { countPeerQuestion } from "./request-scope";
+import { countFor } from "./request-scope";
 
 export const MAX_IDS_PER_QUESTION = 1000;
 const TIMEOUT_MS = 5000;
@@ -81,7 +81,7 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 /** Asks subgraph `peer` the question at `path` (`{ ids }` by default), as the current caller. */
 export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphName, path: string, question: unknown): Promise<Answer> {
   let response: Awaited<ReturnType<typeof fetch>>;
-  countPeerQuestion();
+  countFor("peerQuestions");
   try {
     response = await fetch(new URL(path, context.peers[peer]).toString(), {
       method: "POST",

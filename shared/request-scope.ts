@@ -13,12 +13,7 @@ export interface RequestScope {
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
-export function countSqlStatement(): void {
-  const scope = requestScope.getStore();
-  if (scope) scope.sqlStatements += 1;
-}
-
-export function countPeerQuestion(): void {
-  const scope = requestScope.getStore();
-  if (scope) scope.peerQuestions += 1;
+/** Counts one SQL statement or question for a request: the current one, unless another's scope is given. */
+export function countFor(measure: "sqlStatements" | "peerQuestions", scope: RequestScope | undefined = requestScope.getStore()): void {
+  if (scope) scope[measure] += 1;
 }

@@ -17,7 +17,7 @@ import type { Caller } from "../auth/claims";
 import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
-import { requestScope, type RequestScope } from "../request-scope";
+import { countFor, requestScope, type RequestScope } from "../request-scope";
 
 export type AuditKind = "READ" | "WRITE" | "STATISTICS";
 export type AuditOutcome = "ALLOWED" | "DENIED" | "FAILED";
@@ -137,7 +137,7 @@ export class AuditAppender {
           // Outside any one request's scope: each request of the batch counts the statement its entries went into.
           await requestScope.exit(() => appendAuditEntries(this.executor, batch.flatMap((request) => request.entries)));
           for (const request of batch) {
-            if (request.scope) request.scope.sqlStatements += 1;
+            countFor("sqlStatements", request.scope);
             request.done();
           }
         } catch (error) {

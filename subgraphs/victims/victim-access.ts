@@ -14,7 +14,7 @@ import type { DataSource } from "typeorm";
 import type { Caller } from "../../shared/auth/claims";
 import { GRANT_RESPONSE_EXTENSION } from "../../shared/auth/victim-access-grant";
 import type { SubgraphContext } from "../../shared/context";
-import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
+import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
 import { VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, whereVisible } from "./record-rules";
@@ -72,7 +72,7 @@ export const victimAccessGrantPlugin: ApolloServerPlugin<SubgraphContext> = {
           async executionDidEnd(error) {
             const { grantFor, caller, db, grants, authorization, requestId } = contextValue;
             if (error || !grantFor || grantFor.size === 0) return;
-            const visible = await victimAccessFor(caller, [...grantFor].slice(0, 1000), db);
+            const visible = await victimAccessFor(caller, [...grantFor].slice(0, MAX_IDS_PER_QUESTION), db);
             if (visible.length > 0) grant = grants.seal(authorization, requestId, visible);
           },
         };
