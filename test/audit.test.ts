@@ -10,7 +10,7 @@ import { Client } from "pg";
 import type { DevTokenRequest } from "../shared/auth/tokens";
 import { register } from "./support/cases";
 import { asPersona, errorCodes, gatewayUrl, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
-import { hubState } from "./support/state";
+import { hubState, testPort } from "./support/state";
 import { withStandaloneVictims } from "./support/standalone";
 
 const ngo = { role: "ngo", org: "ngo-audit" } as const;
@@ -283,6 +283,6 @@ describe("the chain", () => {
       expect(unaudited.data ?? null).toBeNull();
       expect(unaudited.errors?.map((error) => error.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
       expect(JSON.stringify(unaudited)).not.toMatch(/Demo-|audit_append|function/);
-    }, { basePort: 14111 });
+    }, { basePort: testPort(11) });
   });
 });

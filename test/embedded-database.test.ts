@@ -15,9 +15,9 @@ import { promisify } from "node:util";
 import { ensureTemplateCluster, installedTemplateDir } from "../shared/database";
 import { DIST, ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
 import { PERSONAS, postGraphQL } from "./support/hub";
-import { hubState } from "./support/state";
+import { hubState, testPort } from "./support/state";
 
-const PORT = 14110;
+const PORT = testPort(10);
 const URL = `http://127.0.0.1:${PORT}/graphql`;
 
 describe("embedded PostgreSQL of a subgraph", () => {

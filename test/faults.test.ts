@@ -7,6 +7,7 @@
  */
 import { PERSONAS, type GraphQLResponse } from "./support/hub";
 import { withStandaloneHub, type StandaloneHub } from "./support/standalone";
+import { testPort } from "./support/state";
 
 const embassy = PERSONAS.embassyPH;
 const DASHBOARD = `{ nationals(first: 20) { edges { node { caseNumber legalName currentPlacement { placedAt } travelDocuments { kind } repatriation { status } } } } }`;
@@ -20,7 +21,7 @@ function isComplete(response: GraphQLResponse<Dashboard>): boolean {
 
 describe("logs", () => {
   it("follow one request across processes by its request id, and hold no token and no personal value", async () => {
-    await withStandaloneHub({ basePort: 14131, subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true, logLevel: "info" }, async (hub) => {
+    await withStandaloneHub({ basePort: testPort(31), subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true, logLevel: "info" }, async (hub) => {
       const token = hub.token(embassy);
       const response = await fetch(hub.url("gateway"), {
         method: "POST",
@@ -45,7 +46,7 @@ describe("logs", () => {
 
 describe("faults", () => {
   it("a subgraph killed during a workload: the other fields keep coming, with an error naming it; full answers are back within 5 s of its return", async () => {
-    await withStandaloneHub({ basePort: 14131, subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true }, async (hub: StandaloneHub) => {
+    await withStandaloneHub({ basePort: testPort(31), subgraphs: ["victims", "shelters", "embassies", "repatriation"], gateway: true }, async (hub: StandaloneHub) => {
       expect(isComplete(await hub.ask<Dashboard>("gateway", embassy, DASHBOARD))).toBe(true);
       await hub.stop("shelters", "SIGKILL");
       for (let round = 0; round < 5; round += 1) {
@@ -69,7 +70,7 @@ describe("faults", () => {
   });
 
   it("kill -9 while writing: every write acknowledged to a client is there after the restart (embedded PGlite)", async () => {
-    await withStandaloneHub({ basePort: 14131, subgraphs: ["victims"] }, async (hub) => {
+    await withStandaloneHub({ basePort: testPort(31), subgraphs: ["victims"] }, async (hub) => {
       const acknowledged: string[] = [];
       let writing = true;
       const writer = async (worker: number) => {
@@ -106,7 +107,7 @@ describe("faults", () => {
   });
 
   it("SIGTERM during load: every request already accepted is answered in full; the process then exits cleanly", async () => {
-    await withStandaloneHub({ basePort: 14131, subgraphs: ["victims"] }, async (hub) => {
+    await withStandaloneHub({ basePort: testPort(31), subgraphs: ["victims"] }, async (hub) => {
       const heavy = "{ victims(first: 100) { totalCount edges { node { caseNumber legalName medicalNeeds consents { kind } referrals { status } } } } }";
       const inFlight = Array.from({ length: 24 }, () => hub.ask<{ victims: { edges: unknown[] } }>("victims", PERSONAS.government, heavy).then((response) => response, (error: Error) => error));
       await sleep(50);

@@ -9,6 +9,7 @@
 import { suppressSmallCells } from "../shared/statistics/suppression";
 import { asPersona, PERSONAS } from "./support/hub";
 import { withStandaloneVictims, type StandaloneVictims } from "./support/standalone";
+import { testPort } from "./support/state";
 
 const DIMENSIONS = ["NATIONALITY", "NRM_STATUS", "GENDER", "AGE_BRACKET", "SHELTER", "REPATRIATION_STATUS"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
@@ -109,7 +110,7 @@ describe("over the demo data: no figure and no pair of groupings reveals a group
         expect(pairs).toBe(3 ** DIMENSIONS.length - 2 ** DIMENSIONS.length);
         expect(findings).toEqual([]);
       },
-      { peers: ["shelters", "repatriation"], basePort: 14121 },
+      { peers: ["shelters", "repatriation"], basePort: testPort(21) },
     );
   });
 });

@@ -12,7 +12,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../shared/config";
 import { PERSONAS, type GraphQLResponse } from "../support/hub";
 import { ROOT } from "../support/processes";
 import { withStandaloneHub } from "../support/standalone";
-import { databaseUrlOn } from "../support/state";
+import { databaseUrlOn, testPort } from "../support/state";
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,7 +72,7 @@ describe("the PostgreSQL server restarts during a workload", () => {
 
   it("answers cleanly while it is down and fully within 10 s of its return", async () => {
     const baseEnv = { NODE_ENV: "test", LOG_LEVEL: "warn", SEED_DEMO_DATA: "if-empty", GATEWAY_HOST: "127.0.0.1" };
-    await withStandaloneHub({ basePort: 14141, subgraphs: [...SUBGRAPH_NAMES], gateway: true, baseEnv, databaseUrls }, async (hub) => {
+    await withStandaloneHub({ basePort: testPort(41), subgraphs: [...SUBGRAPH_NAMES], gateway: true, baseEnv, databaseUrls }, async (hub) => {
       const ask = () => hub.ask<{ nationals: { edges: unknown[] } }>("gateway", PERSONAS.embassyPH, DASHBOARD).catch((error: Error) => error);
       const full = (answer: GraphQLResponse | Error) => !(answer instanceof Error) && answer.status === 200 && !answer.errors && (answer.data?.nationals as { edges: unknown[] } | undefined)?.edges.length;
       expect(full(await ask())).toBeTruthy();

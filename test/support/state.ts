@@ -1,12 +1,23 @@
 import fs from "node:fs";
 import type { SubgraphName } from "../../shared/config";
 
+/**
+ * Every port a test listens on is TEST_PORT_BASE plus a fixed offset, so two checkouts can
+ * run their suites side by side on one machine (each with its own base).
+ */
+export const TEST_PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 14100);
+
+/** The port `offset` above the base: offsets 0-4 are the shared hub, 10-49 the tests' own. */
+export function testPort(offset: number): number {
+  return TEST_PORT_BASE + offset;
+}
+
 export const TEST_PORTS: Record<SubgraphName | "gateway", number> = {
-  gateway: Number(process.env.TEST_GATEWAY_PORT ?? 14100),
-  victims: 14101,
-  shelters: 14102,
-  embassies: 14103,
-  repatriation: 14104,
+  gateway: testPort(0),
+  victims: testPort(1),
+  shelters: testPort(2),
+  embassies: testPort(3),
+  repatriation: testPort(4),
 };
 
 export interface TestHubState {
