@@ -12,7 +12,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { loadVerificationKey } from "../shared/auth/keys";
+import { loadRequestSigningSecret, loadVerificationKey } from "../shared/auth/keys";
+import { createRequestSigner } from "../shared/auth/request-signature";
 import { createTokenVerifier } from "../shared/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../shared/config";
 import { formatClientError } from "../shared/errors";
@@ -23,7 +24,7 @@ import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
 import { fieldFilterPlugin } from "./field-filter-plugin";
-import { createSubgraphFetcher, SubgraphSource } from "./subgraph-source";
+import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
 import { markGrantWanted } from "./victim-access-grants";
 
 /** Development aid: SQL statements and questions to other subgraphs, per subgraph, for this request (tests and the benchmark). */
@@ -50,7 +51,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
-  const fetcher = createSubgraphFetcher(config.subgraphTimeoutMs);
+  const fetcher = signingFetcher(createSubgraphFetcher(config.subgraphTimeoutMs), createRequestSigner("gateway", loadRequestSigningSecret(config.auth)));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
@@ -75,7 +76,8 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(withRequestScope);
+  // The gateway makes every request id itself: a client's `x-request-id` binds nothing.
+  app.use(withRequestScope("ignored"));
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);

@@ -5,6 +5,7 @@
  * prints a JSON summary on stdout.
  */
 import autocannon from "autocannon";
+import { createRequestSigner, SIGNATURE_HEADER } from "../shared/auth/request-signature";
 
 interface LoadRequest {
   url: string;
@@ -14,15 +15,31 @@ interface LoadRequest {
   expectedData: string;
   connections: number;
   seconds: number;
+  /** Straight at a subgraph: the hub's request-signing secret, to sign each request afresh as the gateway does. */
+  signingSecret?: string;
 }
 
 async function main(): Promise<void> {
   const load = JSON.parse(process.argv[2]) as LoadRequest;
+  const headers: Record<string, string> = { "content-type": "application/json", authorization: load.authorization };
+  const signer = load.signingSecret ? createRequestSigner("gateway", load.signingSecret) : undefined;
+  const path = new URL(load.url).pathname;
   const result = await autocannon({
     url: load.url,
     method: "POST",
-    headers: { "content-type": "application/json", authorization: load.authorization },
+    headers,
     body: load.body,
+    // A signature is good for one request (its nonce): each request is signed anew.
+    requests: signer
+      ? [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...headers, [SIGNATURE_HEADER]: signer.sign({ method: "POST", path, body: load.body, headers: (name) => headers[name] }) },
+            }),
+          },
+        ]
+      : undefined,
     connections: load.connections,
     duration: load.seconds,
     verifyBody: (body: string | Buffer | undefined) => {

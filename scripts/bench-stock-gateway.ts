@@ -1,14 +1,17 @@
 /**
  * The benchmark's baseline: a stock @apollo/gateway over the same supergraph and
  * subgraphs, in its default configuration — no limits, no field filter, no audit, no
- * rate limit, no keep-alive tuning — only passing the caller's token on (the subgraphs
- * refuse requests without one).
+ * rate limit, no keep-alive tuning — only passing the caller's token on and signing its
+ * fetches (the subgraphs refuse requests without either).
  */
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import fs from "node:fs";
+import { loadRequestSigningSecret } from "../shared/auth/keys";
+import { createRequestSigner } from "../shared/auth/request-signature";
 import { loadGatewayConfig, type SubgraphName } from "../shared/config";
+import { signingFetcher } from "../gateway/subgraph-source";
 
 interface Context {
   authorization: string;
@@ -17,11 +20,14 @@ interface Context {
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const port = Number(process.env.STOCK_GATEWAY_PORT ?? 4100);
+  const signer = createRequestSigner("gateway", loadRequestSigningSecret(config.auth));
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(config.supergraphFile, "utf8"),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<Context>({
         url: config.subgraphUrls[name as SubgraphName] ?? url,
+        // Apollo's default fetcher, signed.
+        fetcher: signingFetcher(new RemoteGraphQLDataSource({}).fetcher, signer),
         willSendRequest({ request, context }) {
           request.http?.headers.set("authorization", context.authorization);
         },

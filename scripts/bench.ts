@@ -25,6 +25,8 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { ensureDevRequestSigningSecret } from "../shared/auth/keys";
+import { createRequestSigner, SIGNATURE_HEADER } from "../shared/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../shared/auth/tokens";
 import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../shared/config";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../shared/database";
@@ -162,8 +164,11 @@ async function measureColdStart(env: Record<string, string>): Promise<{ readySec
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function post(target: string, authorization: string, query: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> } } }> {
-  const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query }) });
+async function post(target: string, authorization: string, query: string, signingSecret?: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> } } }> {
+  const body = JSON.stringify({ query });
+  const headers: Record<string, string> = { "content-type": "application/json", authorization };
+  if (signingSecret) headers[SIGNATURE_HEADER] = createRequestSigner("gateway", signingSecret).sign({ method: "POST", path: new URL(target).pathname, body, headers: (name) => headers[name] });
+  const response = await fetch(target, { method: "POST", headers, body });
   const text = await response.text();
   return { text, json: JSON.parse(text) };
 }
@@ -206,12 +211,13 @@ function summarise(rounds: Array<Omit<Measurement, "scenario" | "target">>): Omi
 async function measure(scenario: string, target: "hub" | "stock" | "victims", query: string, persona: DevTokenRequest, check: (json: { data?: Record<string, unknown> }) => boolean): Promise<Omit<Measurement, "scenario" | "target">> {
   const targetUrl = target === "hub" ? url("gateway") : target === "stock" ? url("stock") : url("victims");
   const authorization = `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") }, persona)}`;
-  const sample = await post(targetUrl, authorization, query);
+  const sample = await post(targetUrl, authorization, query, target === "victims" ? ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys")) : undefined);
   if (sample.json.errors || !check(sample.json)) throw new Error(`${scenario} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
   const statements = sample.json.extensions?.sqlStatements;
   const questions = sample.json.extensions?.peerQuestions;
   const gatewayPid = target === "hub" ? running.find((entry) => entry.name === "gateway")!.child.pid! : target === "stock" ? running.find((entry) => entry.name === "stock")!.child.pid! : undefined;
-  const load = { url: targetUrl, authorization, body: JSON.stringify({ query }), expectedData: JSON.stringify(sample.json.data), connections: CONNECTIONS, seconds: SECONDS };
+  const signingSecret = target === "victims" ? ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys")) : undefined;
+  const load = { url: targetUrl, authorization, body: JSON.stringify({ query }), expectedData: JSON.stringify(sample.json.data), connections: CONNECTIONS, seconds: SECONDS, signingSecret };
   const runLoad = (seconds: number) => promisify(execFile)(process.execPath, [path.join(DIST, "scripts", "bench-load.js"), JSON.stringify({ ...load, seconds })], { cwd: ROOT, maxBuffer: 1 << 20 });
   // Warm-up, not measured: JIT, plan caches and database buffers as a running hub has them.
   await runLoad(WARMUP_SECONDS);

@@ -97,6 +97,8 @@ export interface AuthConfig {
   publicKeyFile?: string;
   /** Development only: where the generated signing key pair is kept. */
   devKeyDir: string;
+  /** File holding the secret every hub process signs its requests to the subgraphs with (production). */
+  requestSigningSecretFile?: string;
 }
 
 export interface CommonConfig {
@@ -167,9 +169,10 @@ function readCommon(reader: EnvReader): CommonConfig {
     audience: reader.string("JWT_AUDIENCE", "survivor-hub")!,
     publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
     devKeyDir: path.join(dataDir, "keys"),
+    requestSigningSecretFile: reader.string("HUB_REQUEST_SIGNING_SECRET_FILE"),
   };
   if (environment === "production") {
-    for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE"]) {
+    for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "HUB_REQUEST_SIGNING_SECRET_FILE"]) {
       if (reader.string(name) === undefined) {
         reader.problems.push(`${name} is required when NODE_ENV=production (no development keys in production)`);
       }

@@ -2,6 +2,7 @@
 import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
+import type { RequestSigner } from "./auth/request-signature";
 import type { ServiceCredentials } from "./auth/service-credentials";
 import type { VictimAccessGrants } from "./auth/victim-access-grant";
 import type { SubgraphName } from "./config";
@@ -21,6 +22,8 @@ export interface SubgraphContext {
   peers: Record<SubgraphName, string>;
   /** This subgraph's credential for those questions. */
   services: ServiceCredentials;
+  /** Signs those questions as coming from this subgraph (auth/request-signature.ts). */
+  requestSigner: RequestSigner;
   /** What this request reads and writes, for the audit trail. */
   audit: RequestAudit;
   /** Seals and opens victim-access grants (see auth/victim-access-grant.ts). */

@@ -4,8 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { NextFunction, Request, RequestHandler, Response, Express } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Express } from "express";
 import pinoHttp from "pino-http";
+import { RequestSignatureError, type RequestSignatureVerifier } from "./auth/request-signature";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { Logger } from "./logger";
 import { ErrorCode } from "./errors";
@@ -13,18 +14,54 @@ import { requestScope } from "./request-scope";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Takes a well-formed `x-request-id` from upstream (the gateway) or makes one. */
-export function requestIdOf(request: Request): string {
-  const given = request.header("x-request-id");
+/**
+ * The request's id. The gateway always makes its own: a client's `x-request-id` binds
+ * nothing (victim-access grants are bound to the id). A subgraph takes the gateway's,
+ * which the request signature covers; an unsigned request is refused before it counts.
+ */
+export function requestIdOf(request: Request, upstream: "trusted" | "ignored"): string {
+  const given = upstream === "trusted" ? request.header("x-request-id") : undefined;
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /** Runs the rest of the request inside a scope that counts its SQL statements. */
-export function withRequestScope(request: Request, response: Response, next: NextFunction): void {
-  const requestId = requestIdOf(request);
-  response.locals.requestId = requestId;
-  response.setHeader("x-request-id", requestId);
-  requestScope.run({ requestId, sqlStatements: 0, peerQuestions: 0 }, next);
+export function withRequestScope(upstream: "trusted" | "ignored"): RequestHandler {
+  return (request, response, next) => {
+    const requestId = requestIdOf(request, upstream);
+    response.locals.requestId = requestId;
+    response.setHeader("x-request-id", requestId);
+    requestScope.run({ requestId, sqlStatements: 0, peerQuestions: 0 }, next);
+  };
+}
+
+/**
+ * A subgraph's gate: reads the body (up to `limit`), refuses with HTTP 403 — before any
+ * GraphQL or route runs — a request that does not carry a valid hub signature over it
+ * (auth/request-signature.ts), then parses a JSON body for what follows. The signer's
+ * name is left in `res.locals.signer`.
+ */
+export function requireHubSignature(verifier: RequestSignatureVerifier, limit: string): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit }),
+    (request, response, next) => {
+      const body: Buffer = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      try {
+        response.locals.signer = verifier.verify({ method: request.method, path: request.originalUrl, body, headers: (name) => request.header(name) }).signer;
+      } catch (error) {
+        if (error instanceof RequestSignatureError) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
+        return next(error);
+      }
+      request.body = undefined;
+      if (body.length > 0 && request.is("application/json")) {
+        try {
+          request.body = JSON.parse(body.toString("utf8"));
+        } catch {
+          return sendGraphQLError(response, 400, "BAD_REQUEST", "Malformed request body");
+        }
+      }
+      next();
+    },
+  ];
 }
 
 export function sendGraphQLError(response: Response, status: number, code: string, message: string): void {

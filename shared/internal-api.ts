@@ -6,10 +6,11 @@
  * is answered from the owner's own database. Nothing is cached across requests, so a
  * withdrawn consent or revoked referral counts on the very next request.
  */
-import express, { type Express } from "express";
+import type { Express } from "express";
 import { Agent, fetch } from "undici";
 import type { DataSource } from "typeorm";
 import type { Caller } from "./auth/claims";
+import { SIGNATURE_HEADER } from "./auth/request-signature";
 import { SERVICE_CREDENTIAL_HEADER, ServiceCredentialError, type ServiceCredentials } from "./auth/service-credentials";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { SubgraphName } from "./config";
@@ -40,18 +41,31 @@ export function victimIdsQuestion(body: unknown): string[] {
   return [...new Set(ids.filter(isUuid))];
 }
 
-/** Answers `POST path` for a verified caller asked by a verified subgraph. */
+/** An internal route: where it answers, and the only subgraphs that may ask it (least privilege). */
+export interface InternalRoute {
+  path: string;
+  askers: readonly SubgraphName[];
+}
+
+/**
+ * Answers `POST route.path` for a verified caller asked by a verified subgraph among
+ * `route.askers` (any other hub process gets 403, as a client does). The request has
+ * passed the hub signature already (http.ts requireHubSignature).
+ */
 export function mountInternalRoute<Question, Answer>(
   app: Express,
   deps: InternalRouteDeps,
-  path: string,
+  route: InternalRoute,
   parse: (body: unknown) => Question,
-  answer: (caller: Caller, question: Question, db: DataSource) => Promise<Answer>,
+  answer: (caller: Caller, question: Question, db: DataSource, asker: SubgraphName) => Promise<Answer>,
 ): void {
-  app.post(path, express.json({ limit: "256kb" }), async (request, response) => {
+  app.post(route.path, async (request, response) => {
     let caller: Caller;
+    let asker: SubgraphName;
     try {
-      deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
+      const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
+      if (!(route.askers as readonly string[]).includes(subject) || response.locals.signer !== subject) throw new ServiceCredentialError("This route answers hub subgraphs only");
+      asker = subject as SubgraphName;
       caller = deps.verifier.verify(request.header("authorization"));
     } catch (error) {
       if (error instanceof ServiceCredentialError) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
@@ -66,10 +80,10 @@ export function mountInternalRoute<Question, Answer>(
       throw error;
     }
     try {
-      response.json(await answer(caller, question, deps.db));
+      response.json(await answer(caller, question, deps.db, asker));
     } catch (error) {
       if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
-      deps.log.error({ err: (error as Error).message, route: path }, "internal question failed");
+      deps.log.error({ err: (error as Error).message, route: route.path }, "internal question failed");
       sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The answer is unavailable");
     }
   });
@@ -82,16 +96,20 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphName, path: string, question: unknown): Promise<Answer> {
   let response: Awaited<ReturnType<typeof fetch>>;
   countFor("peerQuestions");
+  const url = new URL(path, context.peers[peer]);
+  const body = JSON.stringify(question);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    authorization: context.authorization,
+    [SERVICE_CREDENTIAL_HEADER]: context.services.current(),
+    "x-request-id": context.requestId,
+  };
+  headers[SIGNATURE_HEADER] = context.requestSigner.sign({ method: "POST", path: url.pathname + url.search, body, headers: (name) => headers[name] });
   try {
-    response = await fetch(new URL(path, context.peers[peer]).toString(), {
+    response = await fetch(url.toString(), {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: context.authorization,
-        [SERVICE_CREDENTIAL_HEADER]: context.services.current(),
-        "x-request-id": context.requestId,
-      },
-      body: JSON.stringify(question),
+      headers,
+      body,
       dispatcher: agent,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

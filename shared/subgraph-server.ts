@@ -18,14 +18,15 @@ import { auditPlugin } from "./audit/plugin";
 import { mountAuditRoutes } from "./audit/trail";
 import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
 import { createVictimAccessGrants, GRANT_WANTED_HEADER } from "./auth/victim-access-grant";
-import { loadVerificationKey } from "./auth/keys";
+import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
+import { createRequestSignatureVerifier, createRequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
 import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, sendRequestError, withRequestScope, type ShutdownState } from "./http";
+import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, requireHubSignature, sendRequestError, withRequestScope, type ShutdownState } from "./http";
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
@@ -103,6 +104,9 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   const serviceSecret = loadServiceSecret({ serviceSecretFile: config.serviceSecretFile, devKeyDir: config.auth.devKeyDir });
   const services = createServiceCredentials(module.name, serviceSecret);
   const grants = createVictimAccessGrants(serviceSecret);
+  const requestSigningSecret = loadRequestSigningSecret(config.auth);
+  const signatures = createRequestSignatureVerifier(requestSigningSecret);
+  const requestSigner = createRequestSigner(module.name, requestSigningSecret);
   const { schema, unpoliced } = await buildSubgraphSchema(module);
   if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
 
@@ -142,7 +146,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(withRequestScope);
+  app.use(withRequestScope("trusted"));
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(
@@ -153,11 +157,12 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
     },
     shutdown,
   );
+  // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
+  app.use(requireHubSignature(signatures, "1mb"));
   mountAuditRoutes(app, { db, verifier, services, log }, module.name);
   module.extendApp?.(app, { db, verifier, services, log });
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
     authenticate(verifier),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<SubgraphContext> => {
@@ -173,9 +178,11 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
           audit: new RequestAudit(res.locals.caller, requestId),
           peers: config.peerUrls,
           services,
+          requestSigner,
           grants,
-          grantedVictimAccess: openVictimAccessGrants(grants, (req.body as { extensions?: unknown } | undefined)?.extensions, authorization, requestId, log),
-          grantFor: req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
+          grantedVictimAccess: openVictimAccessGrants(grants, (req.body as { extensions?: unknown } | undefined)?.extensions, authorization, requestId, module.name, log),
+          // Only the gateway may ask for a grant: it alone strips it before answering the client.
+          grantFor: res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
         };
       },
     }),

@@ -8,6 +8,7 @@
  */
 import DataLoader from "dataloader";
 import { GRANT_REQUEST_EXTENSION, MAX_GRANTS_PER_REQUEST, type VictimAccessGrants } from "./auth/victim-access-grant";
+import type { SubgraphName } from "./config";
 import { perRequest, type SubgraphContext } from "./context";
 import { notFound } from "./errors";
 import { askPeer } from "./internal-api";
@@ -22,14 +23,45 @@ export interface VictimAccess {
   id: string;
   /** The caller's organisation owns the case (or the caller is government). */
   actsAsOwner: boolean;
-  /** The organisation that owns the case. */
-  ownerOrg: string;
   nationality: string;
-  /** Consents currently granted. */
+  /** Consents currently granted, of the kinds the asking subgraph's rules need. */
   consents: ConsentName[];
-  requiresMedicalEscort: boolean;
-  /** The NRM decision: SCREENING, IDENTIFIED or NOT_IDENTIFIED. */
-  nrmStatus: string;
+  /** The organisation that owns the case: the repatriation subgraph only. */
+  ownerOrg?: string;
+  /** The repatriation subgraph only (a journey's escort). */
+  requiresMedicalEscort?: boolean;
+}
+
+type Asker = Exclude<SubgraphName, "victims">;
+
+/**
+ * Least privilege between subgraphs: what each one's rules need to know about a person,
+ * and nothing more. The victims subgraph answers each asker with these facts only, and a
+ * subgraph opening a grant keeps only its own.
+ */
+export const VICTIM_FACTS_FOR: Record<Asker, { consents: readonly ConsentName[]; repatriationFacts: boolean }> = {
+  shelters: { consents: [], repatriationFacts: false },
+  embassies: { consents: ["CONSULAR_CONTACT"], repatriationFacts: false },
+  repatriation: { consents: ["REPATRIATION"], repatriationFacts: true },
+};
+
+export const VICTIM_ACCESS_ASKERS = Object.keys(VICTIM_FACTS_FOR) as Asker[];
+
+/** The facts `asker` may be told about a person (see VICTIM_FACTS_FOR). */
+export function factsFor(asker: SubgraphName, access: VictimAccess): VictimAccess {
+  const needs = VICTIM_FACTS_FOR[asker as Asker];
+  if (!needs) throw new Error(`the ${asker} subgraph is told nothing about victims`);
+  const facts: VictimAccess = {
+    id: access.id,
+    actsAsOwner: access.actsAsOwner,
+    nationality: access.nationality,
+    consents: access.consents.filter((consent) => needs.consents.includes(consent)),
+  };
+  if (needs.repatriationFacts) {
+    facts.ownerOrg = access.ownerOrg;
+    facts.requiresMedicalEscort = access.requiresMedicalEscort;
+  }
+  return facts;
 }
 
 export interface VictimAccessAnswer {
@@ -63,6 +95,7 @@ export function openVictimAccessGrants(
   extensions: unknown,
   authorization: string,
   requestId: string,
+  self: SubgraphName,
   log: Logger,
 ): Map<string, VictimAccess> {
   const granted = new Map<string, VictimAccess>();
@@ -74,7 +107,7 @@ export function openVictimAccessGrants(
       log.warn({ requestId }, "a victim-access grant did not verify; asking the victims subgraph instead");
       continue;
     }
-    for (const access of visible) granted.set(access.id, access);
+    for (const access of visible) granted.set(access.id, factsFor(self, access));
   }
   return granted;
 }

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import type { DevTokenRequest } from "../shared/auth/tokens";
 import { register } from "./support/cases";
-import { asPersona, errorCodes, gatewayUrl, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
+import { asPersona, errorCodes, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
 import { hubState, testPort } from "./support/state";
 import { withStandaloneVictims } from "./support/standalone";
 
@@ -20,16 +20,10 @@ const auditor = PERSONAS.auditor;
 type Entry = { subgraph: string; seq: string; actorSub: string | null; actorOrg: string; actorRole: string; kind: string; action: string; operation: string; requestId: string; outcome: string; victimIds: string[]; fields: string[] };
 const ENTRY_FIELDS = "subgraph seq actorSub actorOrg actorRole kind action operation requestId outcome victimIds fields";
 
-/** A query through the gateway with a request id of our choosing, so its entries can be found. */
+/** A query through the gateway, with the request id the gateway gave it, so its entries can be found. */
 async function traced<T = Record<string, unknown>>(persona: DevTokenRequest, query: string, variables: Record<string, unknown> = {}): Promise<{ requestId: string; response: GraphQLResponse<T> }> {
-  const requestId = `audit-test-${randomUUID()}`;
-  const http = await fetch(gatewayUrl(), {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}`, "x-request-id": requestId },
-    body: JSON.stringify({ query, variables }),
-  });
-  const response = { ...((await http.json()) as Omit<GraphQLResponse<T>, "status" | "headers">), status: http.status, headers: http.headers };
-  return { requestId, response };
+  const response = await postGraphQL<T>(gatewayUrl(), { query, variables }, `Bearer ${tokenFor(persona)}`);
+  return { requestId: response.headers.get("x-request-id")!, response };
 }
 
 /** Every entry about one case, as the auditor sees the trail. */
@@ -128,7 +122,7 @@ describe("what is recorded", () => {
     expect(errorCodes(write.response)).toEqual(["NOT_FOUND"]);
     // Straight at the subgraph (the gateway would have removed the field before asking).
     const fieldRequestId = `audit-test-${randomUUID()}`;
-    const direct = await fetch(subgraphUrl("victims"), {
+    const direct = await hubFetch(subgraphUrl("victims"), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`, "x-request-id": fieldRequestId },
       body: JSON.stringify({ query: "query ($id: ID!) { victim(id: $id) { testimony } }", variables: { id: victim.id } }),
@@ -190,7 +184,7 @@ describe("the chain", () => {
     const victim = await register(ngo);
     const token = `Bearer ${tokenFor(PERSONAS.government)}`;
     const read = () =>
-      fetch(subgraphUrl("victims"), { method: "POST", headers: { "content-type": "application/json", authorization: token }, body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }) }).then((response) => response.json());
+      hubFetch(subgraphUrl("victims"), { method: "POST", headers: { "content-type": "application/json", authorization: token }, body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }) }).then((response) => response.json());
     for (let batch = 0; batch < 1500 / 40; batch += 1) await Promise.all(Array.from({ length: 40 }, read));
     await Promise.all(Array.from({ length: 1500 % 40 }, read));
     const reports = await asPersona<{ verifyAuditChain: Array<{ subgraph: string; entries: number; intact: boolean; firstBrokenSeq: string | null }> }>(auditor, "{ verifyAuditChain { subgraph entries intact firstBrokenSeq } }");
@@ -208,7 +202,7 @@ describe("the chain", () => {
     const victim = await register(ngo);
     const token = `Bearer ${tokenFor(PERSONAS.government)}`;
     const read = (requestId: string) =>
-      fetch(subgraphUrl("victims"), {
+      hubFetch(subgraphUrl("victims"), {
         method: "POST",
         headers: { "content-type": "application/json", authorization: token, "x-request-id": requestId },
         body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }),

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { ensureDevKeyPair } from "../shared/auth/keys";
 import { createServiceCredentials, loadServiceSecret } from "../shared/auth/service-credentials";
 import { SUBGRAPH_NAMES } from "../shared/config";
-import { asPersona, gatewayUrl, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
+import { asPersona, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const QUERY = "{ shelters(first: 1) { totalCount } }";
 
@@ -72,11 +72,14 @@ describe("authentication", () => {
 
   describe("service-to-service routes", () => {
     const accessUrl = () => subgraphUrl("victims").replace("/graphql", "/internal/victim-access");
-    const serviceCredential = () => createServiceCredentials("test", loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir })).current();
+    const serviceCredential = () => createServiceCredentials("embassies", loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir })).current();
+    // Signed as the embassies subgraph signs its questions.
     const ask = (headers: Record<string, string>) =>
-      fetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ ids: [] }) });
+      hubFetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ ids: [] }) }, { signer: "embassies" });
 
     it("refuse a client, even one with a valid token: only a hub subgraph may ask", async () => {
+      const unsigned = await hubFetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` }, body: JSON.stringify({ ids: [] }) }, { unsigned: true });
+      expect(unsigned.status).toBe(403);
       const response = await ask({ authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` });
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ errors: [{ message: "This route answers hub subgraphs only", extensions: expect.objectContaining({ code: "FORBIDDEN" }) }] });

@@ -54,17 +54,18 @@ describe("configuration from the environment", () => {
     expect(wrongProtocol.join()).not.toContain("s3cret");
   });
 
-  it("requires the public key, issuer and audience in production", () => {
+  it("requires the public key, issuer, audience and request-signing secret in production", () => {
     const problems = problemsOf(() => loadGatewayConfig({ NODE_ENV: "production" }));
     expect(problems).toEqual([
       expect.stringMatching(/^JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/),
       expect.stringMatching(/^JWT_ISSUER is required/),
       expect.stringMatching(/^JWT_AUDIENCE is required/),
+      expect.stringMatching(/^HUB_REQUEST_SIGNING_SECRET_FILE is required/),
     ]);
   });
 
   it("requires the shared service secret of a production subgraph, but not of the gateway", () => {
-    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub" };
+    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret" };
     expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/)]);
     expect(loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" }).serviceSecretFile).toBe("/run/secrets/hub_service_secret");
     expect(loadGatewayConfig(production).environment).toBe("production");

@@ -75,6 +75,14 @@ describe("docker-compose.yml", () => {
     expect(compose.secrets.hub_service_secret.file).toMatch(/dev-service-secret\}$/);
   });
 
+  it("gives every hub process the secret that signs requests to the subgraphs", () => {
+    for (const name of [...SUBGRAPH_NAMES, "gateway"]) {
+      expect(services[name].environment!.HUB_REQUEST_SIGNING_SECRET_FILE).toBe("/run/secrets/hub_request_signing_secret");
+      expect(services[name].secrets).toContain("hub_request_signing_secret");
+    }
+    expect(compose.secrets.hub_request_signing_secret.file).toMatch(/dev-request-signing-secret\}$/);
+  });
+
   it("publishes only the gateway's port", () => {
     const publishing = Object.entries(services).filter(([, service]) => service.ports?.length);
     expect(publishing.map(([name]) => name)).toEqual(["gateway"]);

@@ -40,7 +40,7 @@ describe("embedded PostgreSQL of a subgraph", () => {
 
   function asGovernment<T>(query: string, variables?: Record<string, unknown>) {
     const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, PERSONAS.government);
-    return postGraphQL<T>(URL, { query, variables }, `Bearer ${token}`);
+    return postGraphQL<T>(URL, { query, variables }, `Bearer ${token}`, { keyDir: path.join(dataDir, "keys") });
   }
   type List = { victims: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } };
   const victimsAsGovernment = (query: string) => asGovernment<List>(query);

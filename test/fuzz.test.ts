@@ -8,7 +8,7 @@
  */
 import { SUBGRAPH_NAMES } from "../shared/config";
 import { FuzzGenerator, type FuzzCase } from "./support/fuzz";
-import { asPersona, gatewayUrl, PERSONAS, subgraphUrl, tokenFor } from "./support/hub";
+import { asPersona, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor } from "./support/hub";
 import { supergraphSchema } from "./support/policy-matrix";
 
 const CASES = Number(process.env.FUZZ_CASES ?? 1500);
@@ -35,7 +35,8 @@ const DEMO_SNAPSHOT = `{
 
 async function send(url: string, token: string, fuzzCase: FuzzCase): Promise<{ status: number; text: string }> {
   const body = Buffer.isBuffer(fuzzCase.body) || typeof fuzzCase.body === "string" ? fuzzCase.body : JSON.stringify(fuzzCase.body);
-  const response = await fetch(url, { method: "POST", headers: { "content-type": fuzzCase.contentType ?? "application/json", authorization: `Bearer ${token}` }, body });
+  // Signed as the gateway signs: hostile operations reach the subgraphs' own checks.
+  const response = await hubFetch(url, { method: "POST", headers: { "content-type": fuzzCase.contentType ?? "application/json", authorization: `Bearer ${token}` }, body });
   return { status: response.status, text: await response.text() };
 }
 

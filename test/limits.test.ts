@@ -8,7 +8,7 @@
 import { ApolloServer } from "@apollo/server";
 import { loadGatewayConfig } from "../shared/config";
 import { DEFAULT_LIMITS, hardenedServerOptions } from "../shared/limits";
-import { asPersona, asPersonaAt, errorCodes, gatewayUrl, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
+import { asPersona, asPersonaAt, errorCodes, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
 
 const government = PERSONAS.government;
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -131,7 +131,7 @@ describe("rate limits per organisation", () => {
   });
 
   it("is not applied at the subgraphs, which only the gateway and the hub's own services reach", async () => {
-    const response = await fetch(subgraphUrl("shelters"), {
+    const response = await hubFetch(subgraphUrl("shelters"), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor({ role: "ngo", org: "ngo-rate-limited" })}` },
       body: JSON.stringify({ query: "{ shelters(first: 1) { totalCount } }" }),
@@ -143,7 +143,7 @@ describe("rate limits per organisation", () => {
 describe("schema details in production", () => {
   it("hide field suggestions and refuse introspection by default, with the same options the hub's servers use", async () => {
     // An in-process server over a tiny schema, built with the hub's own options.
-    const production = loadGatewayConfig({ NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub" });
+    const production = loadGatewayConfig({ NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/keys/signing" });
     const server = new ApolloServer({
       typeDefs: "type Query { shelterName: String }",
       resolvers: { Query: { shelterName: () => "x" } },

@@ -1,6 +1,6 @@
 /**
  * Victim-access grants (shared/auth/victim-access-grant.ts): the victims subgraph's
- * signed answer to "who may this caller see", handed by the gateway to the later fetches
+ * sealed answer to "who may this caller see", handed by the gateway to the later fetches
  * of the same request so they need not ask. A grant may save a question; it must never
  * widen an answer, travel to the client, or serve another caller or request.
  */
@@ -9,7 +9,7 @@ import jwt from "jsonwebtoken";
 import { createServiceCredentials, loadServiceSecret, ServiceCredentialError } from "../shared/auth/service-credentials";
 import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION } from "../shared/auth/victim-access-grant";
 import type { VictimAccess } from "../shared/victim-access";
-import { asPersona, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
+import { asPersona, hubFetch, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const secret = () => loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir });
 
@@ -20,7 +20,6 @@ const someone: VictimAccess = {
   nationality: "PH",
   consents: ["CONSULAR_CONTACT"],
   requiresMedicalEscort: false,
-  nrmStatus: "IDENTIFIED",
 };
 
 describe("a grant is bound to its caller, its request and ten seconds, and only subgraphs can make one", () => {
@@ -40,11 +39,23 @@ describe("a grant is bound to its caller, its request and ten seconds, and only 
     expect(grants().open(undefined, "Bearer a", "req-1")).toBeUndefined();
   });
 
-  it("does not open once altered, or signed with any other secret", () => {
+  it("says nothing to whoever holds it: the facts are sealed", () => {
     const grant = grants().seal("Bearer a", "req-1", [someone]);
-    const [header, payload, signature] = grant.split(".");
-    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), visible: [someone, { ...someone, id: randomUUID() }] })).toString("base64url");
-    expect(grants().open(`${header}.${widened}.${signature}`, "Bearer a", "req-1")).toBeUndefined();
+    const decoded = Buffer.from(grant.split(".")[1], "base64url").toString("latin1");
+    for (const fact of [someone.id, "ngo-lighthouse", "CONSULAR_CONTACT", "req-1", "visible"]) expect(decoded).not.toContain(fact);
+    // Two seals of the same answer differ (a fresh IV each): nothing to compare either.
+    expect(grants().seal("Bearer a", "req-1", [someone])).not.toBe(grant);
+  });
+
+  it("does not open once altered, or sealed with any other secret", () => {
+    const grant = grants().seal("Bearer a", "req-1", [someone]);
+    const [version, body] = grant.split(".");
+    const bytes = Buffer.from(body, "base64url");
+    for (const at of [0, 20, bytes.length - 1]) {
+      const altered = Buffer.from(bytes);
+      altered[at] ^= 1;
+      expect(grants().open(`${version}.${altered.toString("base64url")}`, "Bearer a", "req-1")).toBeUndefined();
+    }
     const forged = createVictimAccessGrants("another secret of at least thirty-two characters").seal("Bearer a", "req-1", [someone]);
     expect(grants().open(forged, "Bearer a", "req-1")).toBeUndefined();
     const unsigned = jwt.sign({ visible: [someone] }, "", { algorithm: "none" });
@@ -113,7 +124,7 @@ describe("straight at a subgraph, a grant is used only when it is the victims su
   });
 
   async function askShelters(persona: (typeof PERSONAS)[keyof typeof PERSONAS], requestId: string, grants?: unknown[]) {
-    const response = await fetch(subgraphUrl("shelters"), {
+    const response = await hubFetch(subgraphUrl("shelters"), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}`, "x-request-id": requestId },
       body: JSON.stringify({ query: PLACEMENT, variables: { representations: [{ __typename: "Victim", id: placed }] }, ...(grants ? { extensions: { [GRANT_REQUEST_EXTENSION]: grants } } : {}) }),

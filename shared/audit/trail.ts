@@ -137,11 +137,11 @@ function trailQuestion(body: unknown): TrailQuestion {
 
 /** The audit routes every subgraph answers for the victims subgraph. */
 export function mountAuditRoutes(app: Express, deps: InternalRouteDeps, subgraph: SubgraphName): void {
-  mountInternalRoute(app, deps, AUDIT_TRAIL_PATH, trailQuestion, async (caller, question, db) => {
+  mountInternalRoute(app, deps, { path: AUDIT_TRAIL_PATH, askers: ["victims"] }, trailQuestion, async (caller, question, db) => {
     if (!mayReadTrail(caller, question.filter)) throw new InvalidQuestion("This caller may not read this part of the audit trail");
     return { entries: await readTrail(db, subgraph, question) };
   });
-  mountInternalRoute(app, deps, AUDIT_CHAIN_PATH, () => null, async (caller, _question, db) => {
+  mountInternalRoute(app, deps, { path: AUDIT_CHAIN_PATH, askers: ["victims"] }, () => null, async (caller, _question, db) => {
     if (caller.role !== "auditor" && caller.role !== "government") throw new InvalidQuestion("Only auditors and government may verify the audit chain");
     return verifyChain(db, subgraph);
   });

@@ -16,6 +16,7 @@ export interface KeyPair {
 const PRIVATE_FILE = "dev-signing-key.pem";
 const PUBLIC_FILE = "dev-signing-key.pub.pem";
 const SERVICE_SECRET_FILE = "dev-service-secret";
+const REQUEST_SIGNING_SECRET_FILE = "dev-request-signing-secret";
 
 /** Writes `make()` to `filePath` unless it exists; of racing processes exactly one wins. */
 function writeOnce(filePath: string, make: () => string): string {
@@ -54,6 +55,25 @@ export function ensureDevKeyPair(keyDir: string): KeyPair {
 /** Development only: the secret the subgraphs share for service-to-service calls. */
 export function ensureDevServiceSecret(keyDir: string): string {
   return writeOnce(path.join(keyDir, SERVICE_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
+}
+
+/** Development only: the secret every hub process (gateway and subgraphs) signs its requests with. */
+export function ensureDevRequestSigningSecret(keyDir: string): string {
+  return writeOnce(path.join(keyDir, REQUEST_SIGNING_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+/** A secret from a file (production) or made once under the key directory (development), at least 32 characters. */
+export function loadSecret(options: { file?: string; devKeyDir: string; what: string }, makeDev: (keyDir: string) => string): string {
+  const secret = options.file ? fs.readFileSync(options.file, "utf8").trim() : makeDev(options.devKeyDir);
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`The ${options.what} must be at least ${MIN_SECRET_LENGTH} characters long`);
+  return secret;
+}
+
+/** The secret that signs and verifies requests between the hub's processes (auth/request-signature.ts). */
+export function loadRequestSigningSecret(auth: AuthConfig): string {
+  return loadSecret({ file: auth.requestSigningSecretFile, devKeyDir: auth.devKeyDir, what: "request-signing secret" }, ensureDevRequestSigningSecret);
 }
 
 /** The public key that verifies callers' tokens. */

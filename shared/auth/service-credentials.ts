@@ -7,9 +7,8 @@
  * hold, audience and issuer pinned, one minute of lifetime.
  */
 import { createSecretKey } from "node:crypto";
-import fs from "node:fs";
 import jwt from "jsonwebtoken";
-import { ensureDevServiceSecret } from "./keys";
+import { ensureDevServiceSecret, loadSecret } from "./keys";
 
 export const SERVICE_CREDENTIAL_HEADER = "x-hub-service";
 
@@ -17,7 +16,6 @@ const ALGORITHM = "HS256" as const;
 const AUDIENCE = "survivor-hub-internal";
 const ISSUER = "survivor-hub-subgraph";
 const LIFETIME_SECONDS = 60;
-const MIN_SECRET_LENGTH = 32;
 
 export class ServiceCredentialError extends Error {
   constructor(message: string) {
@@ -35,9 +33,7 @@ export interface ServiceCredentials {
 
 /** The shared secret: from a file in production, generated under the key directory in development. */
 export function loadServiceSecret(options: { serviceSecretFile?: string; devKeyDir: string }): string {
-  const secret = options.serviceSecretFile ? fs.readFileSync(options.serviceSecretFile, "utf8").trim() : ensureDevServiceSecret(options.devKeyDir);
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`The service secret must be at least ${MIN_SECRET_LENGTH} characters long`);
-  return secret;
+  return loadSecret({ file: options.serviceSecretFile, devKeyDir: options.devKeyDir, what: "service secret" }, ensureDevServiceSecret);
 }
 
 export function createServiceCredentials(self: string, secretText: string): ServiceCredentials {

@@ -57,6 +57,9 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
     if (typeof shelter !== "string" || shelter === "") {
       throw new AuthenticationError("Invalid token: a shelter token needs a `shelter` claim");
     }
+    // A shelter's organisation is the shelter: two claims that could disagree about one
+    // fact would let rules that read one or the other cross shelters.
+    if (shelter !== org) throw new AuthenticationError("Invalid token: a shelter token's `org` and `shelter` claims must name the same shelter");
     caller.shelter = shelter;
   }
   return caller;

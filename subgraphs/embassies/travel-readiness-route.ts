@@ -11,7 +11,7 @@ import { TravelDocumentStatus } from "./entities/enums";
 import { TravelDocument } from "./entities/travel-document";
 
 export function mountTravelReadinessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, TRAVEL_READINESS_PATH, victimIdsQuestion, async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
+  mountInternalRoute(app, deps, { path: TRAVEL_READINESS_PATH, askers: ["repatriation"] }, victimIdsQuestion, async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
     if (ids.length === 0) return { valid: [] };
     const rows = await db
       .getRepository(TravelDocument)

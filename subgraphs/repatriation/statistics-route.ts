@@ -4,7 +4,7 @@ import { mountInternalRoute, type InternalRouteDeps } from "../../shared/interna
 import { JOURNEYS_PATH, type JourneyFact } from "../../shared/statistics/facts";
 
 export function mountStatisticsRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, JOURNEYS_PATH, () => null, async (_caller, _question, db) => {
+  mountInternalRoute(app, deps, { path: JOURNEYS_PATH, askers: ["victims"] }, () => null, async (_caller, _question, db) => {
     const journeys: JourneyFact[] = await db.query(`
       SELECT DISTINCT ON (c.victim_id) c.victim_id AS "victimId", c.status, c.destination_country AS "destinationCountry",
              (SELECT max(t.at) FROM repatriation_transition t WHERE t.case_id = c.id AND t.to_status = 'DEPARTED') AS "departedAt"

@@ -4,7 +4,7 @@ import { mountInternalRoute, type InternalRouteDeps } from "../../shared/interna
 import { STAYS_PATH, type StayFact } from "../../shared/statistics/facts";
 
 export function mountStatisticsRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, STAYS_PATH, () => null, async (_caller, _question, db) => {
+  mountInternalRoute(app, deps, { path: STAYS_PATH, askers: ["victims"] }, () => null, async (_caller, _question, db) => {
     const stays: StayFact[] = await db.query(`SELECT victim_id AS "victimId", shelter_id AS "shelterId" FROM placement WHERE ended_at IS NULL`);
     return { stays };
   });

@@ -15,7 +15,7 @@ import type { Caller } from "../../shared/auth/claims";
 import { GRANT_RESPONSE_EXTENSION } from "../../shared/auth/victim-access-grant";
 import type { SubgraphContext } from "../../shared/context";
 import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
-import { VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
+import { factsFor, VICTIM_ACCESS_ASKERS, VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, whereVisible } from "./record-rules";
 
@@ -24,7 +24,6 @@ interface FactsRow {
   owner_org: string;
   nationality: string;
   requires_medical_escort: boolean;
-  nrm_status: string;
   consents: ConsentName[];
 }
 
@@ -35,7 +34,7 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
     db
       .getRepository(Victim)
       .createQueryBuilder("v")
-      .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort", "v.nrm_status AS nrm_status"])
+      .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort"])
       .addSelect("ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted ORDER BY c.kind)", "consents")
       .where("v.id IN (:...ids)", { ids }),
     caller,
@@ -47,12 +46,13 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
     nationality: row.nationality,
     consents: row.consents,
     requiresMedicalEscort: row.requires_medical_escort,
-    nrmStatus: row.nrm_status,
   }));
 }
 
 export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, VICTIM_ACCESS_PATH, victimIdsQuestion, async (caller, ids, db) => ({ visible: await victimAccessFor(caller, ids, db) }));
+  mountInternalRoute(app, deps, { path: VICTIM_ACCESS_PATH, askers: VICTIM_ACCESS_ASKERS }, victimIdsQuestion, async (caller, ids, db, asker) => ({
+    visible: (await victimAccessFor(caller, ids, db)).map((access) => factsFor(asker, access)),
+  }));
 }
 
 /**

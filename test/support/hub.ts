@@ -1,5 +1,7 @@
 /** Talking to the running hub from a test: tokens, GraphQL over HTTP, demo facts. */
 import path from "node:path";
+import { ensureDevRequestSigningSecret } from "../../shared/auth/keys";
+import { createRequestSigner, SIGNATURE_HEADER } from "../../shared/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../../shared/auth/tokens";
 import type { AuthConfig, SubgraphName } from "../../shared/config";
 import { hubState, TEST_PORTS } from "./state";
@@ -40,16 +42,46 @@ export function subgraphUrl(name: SubgraphName): string {
   return `http://127.0.0.1:${TEST_PORTS[name]}/graphql`;
 }
 
+export interface HubFetchOptions {
+  /** The key directory of the hub addressed (default: the shared test hub's). */
+  keyDir?: string;
+  /** Send it as an outsider would: no hub request signature. */
+  unsigned?: boolean;
+  /** Sign as this hub process (default: the gateway). */
+  signer?: string;
+}
+
+/**
+ * fetch, signed as the gateway signs its fetches (shared/auth/request-signature.ts), so a
+ * test can reach a subgraph the way the hub does; harmless towards the gateway, which
+ * ignores the signature. `unsigned` sends it as an outsider would.
+ */
+export function hubFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer }, options: HubFetchOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  if (!options.unsigned) {
+    const secret = ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"));
+    const target = new URL(url);
+    headers[SIGNATURE_HEADER] = createRequestSigner(options.signer ?? "gateway", secret).sign({
+      method: init.method ?? "GET",
+      path: target.pathname + target.search,
+      body: init.body ?? "",
+      headers: (name) => headers[name],
+    });
+  }
+  return fetch(url, { ...init, headers });
+}
+
 export async function postGraphQL<T = Record<string, unknown>>(
   url: string,
-  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  body: { query: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> },
   authorization?: string,
+  options: HubFetchOptions & { headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify(body),
-  });
+  const response = await hubFetch(
+    url,
+    { method: "POST", headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}), ...options.headers }, body: JSON.stringify(body) },
+    options,
+  );
   const json = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
   return { ...json, status: response.status, headers: response.headers };
 }

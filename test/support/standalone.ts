@@ -95,7 +95,7 @@ export async function withStandaloneHub(
     url,
     token: (persona) => signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona),
     ask(name, persona, query, variables) {
-      return postGraphQL(url(name), { query, variables }, `Bearer ${hub.token(persona)}`);
+      return postGraphQL(url(name), { query, variables }, `Bearer ${hub.token(persona)}`, { keyDir: path.join(dataDir, "keys") });
     },
     async start(name) {
       const entry = name === "gateway" ? "gateway/index.js" : `subgraphs/${name}/index.js`;

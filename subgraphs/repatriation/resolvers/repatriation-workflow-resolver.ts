@@ -67,6 +67,8 @@ export class RepatriationWorkflowResolver {
     const victim = await requireVisibleVictim(context, victimId);
     if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
     if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
+    const { ownerOrg, requiresMedicalEscort } = victim;
+    if (ownerOrg === undefined || requiresMedicalEscort === undefined) throw new Error("the victims subgraph did not give the facts a repatriation case needs");
     return auditedTransaction(context, async (manager) => {
       const id = await insertUnlessClash(
         manager,
@@ -75,11 +77,11 @@ export class RepatriationWorkflowResolver {
           victimId,
           status: S.REQUESTED,
           destinationCountry: victim.nationality,
-          caseOwnerOrg: victim.ownerOrg,
+          caseOwnerOrg: ownerOrg,
           receivingOrganisation: input.receivingOrganisation,
           receivingOrgId: input.receivingOrgId ?? null,
-          escortRequired: victim.requiresMedicalEscort || Boolean(input.escortNeeds),
-          escortNeeds: input.escortNeeds ?? (victim.requiresMedicalEscort ? "Medical escort" : null),
+          escortRequired: requiresMedicalEscort || Boolean(input.escortNeeds),
+          escortNeeds: input.escortNeeds ?? (requiresMedicalEscort ? "Medical escort" : null),
         },
         "repatriation_case_one_open_per_victim",
         () => hubError(ErrorCode.CONFLICT, "The person already has an open repatriation case"),
