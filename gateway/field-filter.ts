@@ -9,6 +9,7 @@
  * because the query planner never sees those fields.
  */
 import {
+  type ConstDirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -30,21 +31,29 @@ import {
 } from "graphql";
 import type { Role } from "../shared/auth/claims";
 import { VISIBLE_TO_DIRECTIVE } from "../shared/federation";
+import { argumentCoordinate } from "../shared/policy/argument-rules";
 
-/** `Type.field` → roles, read once from the supergraph SDL. */
+/** `Type.field`, `Type.field(argument:)` and `Input.field` → roles, read once from the supergraph SDL. */
 export type VisibilityMap = Map<string, ReadonlySet<string>>;
 
 export function visibilityFromSupergraph(supergraphSdl: string): VisibilityMap {
   const map: VisibilityMap = new Map();
   const document = parse(supergraphSdl);
+  const record = (coordinate: string, directives: readonly ConstDirectiveNode[] | undefined) => {
+    const directive = directives?.find((d) => d.name.value === VISIBLE_TO_DIRECTIVE);
+    const rolesArgument = directive?.arguments?.find((argument) => argument.name.value === "roles");
+    if (rolesArgument?.value.kind !== Kind.LIST) return;
+    map.set(coordinate, new Set(rolesArgument.value.values.flatMap((value) => (value.kind === Kind.STRING ? [value.value] : []))));
+  };
   for (const definition of document.definitions) {
+    if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
+      for (const field of definition.fields ?? []) record(`${definition.name.value}.${field.name.value}`, field.directives);
+      continue;
+    }
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     for (const field of definition.fields ?? []) {
-      const directive = field.directives?.find((d) => d.name.value === VISIBLE_TO_DIRECTIVE);
-      const rolesArgument = directive?.arguments?.find((argument) => argument.name.value === "roles");
-      if (rolesArgument?.value.kind !== Kind.LIST) continue;
-      const roles = rolesArgument.value.values.flatMap((value) => (value.kind === Kind.STRING ? [value.value] : []));
-      map.set(`${definition.name.value}.${field.name.value}`, new Set(roles));
+      record(`${definition.name.value}.${field.name.value}`, field.directives);
+      for (const argument of field.arguments ?? []) record(argumentCoordinate(definition.name.value, field.name.value, argument.name.value), argument.directives);
     }
   }
   return map;

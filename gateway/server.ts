@@ -23,6 +23,8 @@ import { createLogger } from "../shared/logger";
 import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
+import { argumentPolicyPlugin } from "../shared/policy/argument-rules";
+import { visibilityFromSupergraph } from "./field-filter";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
 import { markGrantWanted } from "./victim-access-grants";
@@ -51,6 +53,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
+  const argumentVisibility = visibilityFromSupergraph(supergraphSdl);
   const fetcher = signingFetcher(createSubgraphFetcher(config.subgraphTimeoutMs), createRequestSigner("gateway", loadRequestSigningSecret(config.auth)));
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -67,6 +70,8 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
     plugins: [
       fieldFilterPlugin({ cacheSize: 2000, log }),
+      // After the filter (on what is left of the operation), before planning: arguments obey field rules.
+      argumentPolicyPlugin<GatewayContext>((role, coordinate) => argumentVisibility.get(coordinate)?.has(role) ?? false),
       costLimitPlugin(config.limits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(production ? [] : [statementReportPlugin()]),

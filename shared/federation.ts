@@ -14,6 +14,7 @@ import {
   type DocumentNode,
   type FieldDefinitionNode,
   GraphQLSchema,
+  type InputValueDefinitionNode,
   Kind,
   type ObjectTypeDefinitionNode,
   parse,
@@ -22,6 +23,8 @@ import {
   visit,
 } from "graphql";
 import { buildSchema, type BuildSchemaOptions, createResolversMap } from "type-graphql";
+import type { Role } from "./auth/claims";
+import { argumentCoordinate, argumentRoles } from "./policy/argument-rules";
 import { conditionsInWords, describeRoles, type SubgraphPolicy } from "./policy/types";
 
 export const ACCESS_SPEC_URL = "https://survivor-hub.org/access/v1.0";
@@ -37,7 +40,7 @@ extend schema
 Survivor Hub access policy: the roles that may ever see this field. Which records they
 see is decided by the owning subgraph; see docs/access-matrix.md.
 """
-directive @${VISIBLE_TO_DIRECTIVE}(roles: [String!]!, condition: String) on FIELD_DEFINITION
+directive @${VISIBLE_TO_DIRECTIVE}(roles: [String!]!, condition: String) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 `;
 
 /** Types the federation machinery adds or that carry no data of their own. */
@@ -62,8 +65,38 @@ function withVisibilityLine(description: StringValueNode | undefined, line: stri
   return { kind: Kind.STRING, value: text, block: true };
 }
 
+/** Writes the argument rules (policy/argument-rules.ts) onto every argument and input field. */
+function annotateArguments(document: DocumentNode, roles: ReadonlyMap<string, readonly Role[]>): DocumentNode {
+  let owner: string | undefined;
+  let field: string | undefined;
+  const enterType = (node: { name: { value: string } }) => {
+    owner = node.name.value;
+  };
+  return visit(document, {
+    ObjectTypeDefinition: { enter: enterType },
+    ObjectTypeExtension: { enter: enterType },
+    InputObjectTypeDefinition: { enter: enterType },
+    InputObjectTypeExtension: { enter: enterType },
+    FieldDefinition: {
+      enter(node) {
+        field = node.name.value;
+      },
+      leave() {
+        field = undefined;
+      },
+    },
+    InputValueDefinition(node: InputValueDefinitionNode) {
+      if (!owner) return undefined;
+      const coordinate = field ? argumentCoordinate(owner, field, node.name.value) : `${owner}.${node.name.value}`;
+      const allowed = roles.get(coordinate);
+      if (!allowed) return undefined;
+      return { ...node, directives: [...(node.directives ?? []), visibleToDirective(allowed)] };
+    },
+  });
+}
+
 /** Writes the policy into the SDL; a field with no policy entry is reported, not guessed. */
-export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolicy): { document: DocumentNode; unpoliced: string[] } {
+export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolicy): { document: DocumentNode; unpoliced: string[]; argumentRoles: ReadonlyMap<string, readonly Role[]> } {
   const unpoliced: string[] = [];
   let currentType: string | undefined;
   const annotated = visit(document, {
@@ -93,7 +126,8 @@ export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolic
       };
     },
   });
-  return { document: annotated, unpoliced };
+  const argumentsDecided = argumentRoles(annotated, policy);
+  return { document: annotateArguments(annotated, argumentsDecided.roles), unpoliced: [...unpoliced, ...argumentsDecided.unpoliced], argumentRoles: argumentsDecided.roles };
 }
 
 export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck"> {
@@ -106,20 +140,22 @@ export interface FederatedSchema {
   schema: GraphQLSchema;
   /** The subgraph SDL as composition sees it (with federation and policy directives). */
   sdl: string;
-  /** Fields that have no policy entry: a test fails while this is non-empty. */
+  /** Fields (and arguments of reads) that have no policy entry: a test fails while this is non-empty. */
   unpoliced: string[];
+  /** Every argument and input field → the roles that may use it (policy/argument-rules.ts). */
+  argumentRoles: ReadonlyMap<string, readonly Role[]>;
 }
 
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<FederatedSchema> {
   const { policy, referenceResolvers, ...buildOptions } = options;
   const typeGraphQLSchema = await buildSchema({ ...buildOptions, skipCheck: true });
   const printed = printSchemaWithDirectives(typeGraphQLSchema);
-  const { document, unpoliced } = annotateWithPolicy(parse(FEDERATION_HEADER + printed), policy);
+  const { document, unpoliced, argumentRoles: decided } = annotateWithPolicy(parse(FEDERATION_HEADER + printed), policy);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, typeResolvers] of Object.entries(referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as GraphQLResolverMap<unknown>[string];
   }
   const schema = buildSubgraphSchema({ typeDefs: document, resolvers });
   // The same text `_service { sdl }` answers: what composition reads.
-  return { schema, sdl: print(document), unpoliced };
+  return { schema, sdl: print(document), unpoliced, argumentRoles: decided };
 }

@@ -30,6 +30,7 @@ import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestL
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
+import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
@@ -107,7 +108,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
   const requestSigningSecret = loadRequestSigningSecret(config.auth);
   const signatures = createRequestSignatureVerifier(requestSigningSecret);
   const requestSigner = createRequestSigner(module.name, requestSigningSecret);
-  const { schema, unpoliced } = await buildSubgraphSchema(module);
+  const { schema, unpoliced, argumentRoles } = await buildSubgraphSchema(module);
   if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
 
   const database = await openDatabase({
@@ -137,6 +138,8 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ...(module.plugins ?? []),
+      // Arguments obey field rules here too: a request that reached this subgraph any other way than through the gateway's check is no way around them.
+      argumentPolicyPlugin<SubgraphContext>((role, coordinate) => argumentRoles.get(coordinate)?.includes(role) ?? false),
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
       ...(production ? [] : [statementCountPlugin()]),

@@ -10,11 +10,48 @@ import { ROLES, type Role } from "../auth/claims";
 /** A condition per role, in words; the resolver enforces it (e.g. `{ ngo: "case owner only" }`). */
 export type RoleConditions = Partial<Record<Role, string>>;
 
+/**
+ * What an argument (or a field of an input object) reveals. An argument that filters,
+ * sorts or groups records by a field tells the caller that field's value for every record
+ * it gets back, so it is open only to the roles that may read that field: `tests`.
+ * Reading a value never tested (pagination, an aggregate under suppression): `open`, with
+ * the reason. An input object: a rule per field.
+ */
+export type ArgumentRule = { tests: string } | { open: string } | { fields: Record<string, ArgumentRule> };
+
 /** A field open to a set of roles, optionally narrowed further for some of them. */
 export interface FieldRule {
   roles: readonly Role[];
   conditions?: RoleConditions;
+  /**
+   * The rules of the field's arguments (reads only: a mutation's arguments are what it
+   * writes, under the mutation's own rule). `first`, `after` and `id` are open by default;
+   * any other argument without a rule is usable by nobody.
+   */
+  arguments?: Record<string, ArgumentRule>;
 }
+
+/** Filters, sorts or groups by `Type.field`: usable by the roles that may read that field. */
+export function tests(coordinate: `${string}.${string}`): ArgumentRule {
+  return { tests: coordinate };
+}
+
+/** Reveals no field's value of any record; `reason` says why, for the access matrix. */
+export function open(reason: string): ArgumentRule {
+  return { open: reason };
+}
+
+/** An input object argument: a rule per field. */
+export function input(fields: Record<string, ArgumentRule>): ArgumentRule {
+  return { fields };
+}
+
+/** Arguments that reveal no field's value: open to whoever may call the field. */
+export const PLUMBING_ARGUMENTS: Readonly<Record<string, string>> = {
+  first: "page size",
+  after: "a cursor this caller was given",
+  id: "the record rule answers a record the caller may not see as if it did not exist",
+};
 
 /** Which records of a type each role sees, in words (the SQL lives in the subgraph). */
 export type RecordRules = Record<Role, string>;

@@ -1,6 +1,6 @@
 /** Access policy of the repatriation subgraph. */
 import { connectionPolicy } from "../../shared/pagination";
-import { allow, CASE_ROLES as EVERY_CASE_ROLE, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { allow, CASE_ROLES as EVERY_CASE_ROLE, input, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";
 
@@ -9,7 +9,12 @@ const CASE_ROLES = ["government", "ngo", "embassy", "repatriation"] as const;
 export const repatriationPolicy: SubgraphPolicy = {
   Query: {
     records: "Entry points; each applies the RepatriationCase record rule.",
-    fields: { repatriationCases: allow(CASE_ROLES) },
+    fields: {
+      repatriationCases: {
+        ...allow(CASE_ROLES),
+        arguments: { filter: input({ status: tests("RepatriationCase.status"), destinationCountry: tests("RepatriationCase.destinationCountry") }) },
+      },
+    },
   },
   Mutation: {
     records: `Writes obey the RepatriationCase record rule (a case you may not see is NOT_FOUND). Steps: ${transitionsInWords()}.`,

@@ -5,12 +5,16 @@
  */
 import { connectionPolicy } from "../../shared/pagination";
 import { PLACEMENT_RULE } from "./placement-rules";
-import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
 
 export const sheltersPolicy: SubgraphPolicy = {
   Query: {
     records: "Entry points.",
-    fields: { shelters: allow(ALL_ROLES), shelter: allow(ALL_ROLES), shelterOccupancy: allow(ALL_ROLES) },
+    fields: {
+      shelters: { ...allow(ALL_ROLES), arguments: { region: tests("Shelter.region") } },
+      shelter: allow(ALL_ROLES),
+      shelterOccupancy: allow(ALL_ROLES),
+    },
   },
   Mutation: {
     records: "Placements obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); shelter staff act for their own shelter.",

@@ -4,7 +4,7 @@
  * matrix, `npm run compose` the SDL that carries it to the gateway.
  */
 import { connectionPolicy } from "../../shared/pagination";
-import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { ALL_ROLES, allow, CASE_ROLES, input, open, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
@@ -16,13 +16,32 @@ export const victimsPolicy: SubgraphPolicy = {
     records: "Entry points; each applies the Victim record rule.",
     fields: {
       victim: allow(EVERY_RECORD_ROLE),
-      victims: allow(EVERY_RECORD_ROLE),
-      nationals: allow(["government", "embassy"]),
+      victims: { ...allow(EVERY_RECORD_ROLE), arguments: { filter: input({ nationality: tests("Victim.nationality"), nrmStatus: tests("Victim.nrmStatus") }) } },
+      nationals: { ...allow(["government", "embassy"]), arguments: { country: tests("Victim.nationality") } },
       me: allow(ALL_ROLES),
-      referralsToMe: allow(["ngo", "shelter", "repatriation"]),
-      auditTrail: allow(AUDIT_READERS, { ngo: "the trail of a case it owns (filter.victimId)" }),
+      referralsToMe: { ...allow(["ngo", "shelter", "repatriation"]), arguments: { status: tests("Referral.status") } },
+      auditTrail: {
+        ...allow(AUDIT_READERS, { ngo: "the trail of a case it owns (filter.victimId)" }),
+        arguments: {
+          filter: input({
+            victimId: tests("AuditEntry.victimIds"),
+            actorOrg: tests("AuditEntry.actorOrg"),
+            from: tests("AuditEntry.at"),
+            to: tests("AuditEntry.at"),
+            operation: tests("AuditEntry.operation"),
+          }),
+        },
+      },
       verifyAuditChain: allow(["auditor", "government"]),
-      ...sameRule(["caseStatistics", "caseDurations"], allow(ALL_ROLES)),
+      caseStatistics: {
+        ...allow(ALL_ROLES),
+        arguments: {
+          // A grouping publishes counts, never a record: each cell is published only when the part of it the
+          // caller may not see (a record, or a grouped field of it) is 0 or at least 5 (shared/statistics).
+          groupBy: open("aggregates only: a cell is published when the part of it the caller may not see is 0 or at least 5 people"),
+        },
+      },
+      caseDurations: allow(ALL_ROLES),
     },
   },
   CaseStatistics: { records: "Aggregates only, small cells suppressed.", fields: sameRule(["groupBy", "cells", "total", "rule"], allow(ALL_ROLES)) },
