@@ -14,6 +14,12 @@ export type RoleConditions = Partial<Record<Role, string>>;
 export interface FieldRule {
   roles: readonly Role[];
   conditions?: RoleConditions;
+  /**
+   * `Type.field` this field is derived from (an escort flag from `Victim.requiresMedicalEscort`,
+   * a consent from `Victim.consents`): it carries exactly that field's rule (see `derived`),
+   * and a test holds every such entry to its source.
+   */
+  derivedFrom?: string;
 }
 
 /** Which records of a type each role sees, in words (the SQL lives in the subgraph). */
@@ -34,6 +40,11 @@ export const CASE_ROLES: readonly Role[] = ["government", "ngo", "shelter", "emb
 
 export function allow(roles: readonly Role[], conditions?: RoleConditions): FieldRule {
   return conditions ? { roles, conditions } : { roles };
+}
+
+/** A field derived from `source` ("Type.field"), with exactly the source's rule. */
+export function derived(source: string, sourceRule: FieldRule): FieldRule {
+  return { ...sourceRule, derivedFrom: source };
 }
 
 /** "ngo: case owner only; shelter: …", in the order of ROLES; undefined when unconditional. */
