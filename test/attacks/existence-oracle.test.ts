@@ -19,7 +19,8 @@ import type { DevTokenRequest } from "../../shared/auth/tokens";
 import type { SubgraphName } from "../../shared/config";
 import { hiddenWorld, type HiddenWorld } from "../support/attack-world";
 import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "../support/hub";
-import { supergraphSchema } from "../support/policy-matrix";
+import { ruleOf, supergraphSchema } from "../support/policy-matrix";
+import type { Role } from "../../shared/auth/claims";
 
 
 type PersonaName = keyof typeof PERSONAS;
@@ -153,7 +154,12 @@ describe.each(FIELDS.map((candidate) => [`${candidate.kind} ${candidate.field.na
       for (const direct of [false, true]) {
         const send = (id: string) => (direct ? asPersonaAt(candidate.subgraph, persona, query, variables(id)) : asPersona(persona, query, variables(id)));
         const hiddenAnswer = observable(await send(hidden), direct);
-        const missingAnswer = observable(await send(randomUUID()), direct);
+        const missingRaw = await send(randomUUID());
+        const missingAnswer = observable(missingRaw, direct);
+        // Not vacuous: a role the field is open to gets as far as the id, and is told NOT_FOUND.
+        if (ruleOf(candidate.kind === "query" ? "Query" : "Mutation", candidate.field.name)?.roles.includes(persona.role as Role)) {
+          expect({ [candidate.field.name]: (missingRaw.errors ?? []).map((error) => error.extensions?.code) }).toEqual({ [candidate.field.name]: ["NOT_FOUND"] });
+        }
         expect({ [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: hiddenAnswer }).toEqual({
           [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: missingAnswer,
         });

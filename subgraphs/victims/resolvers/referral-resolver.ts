@@ -8,7 +8,7 @@ import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import { ErrorCode, hubError } from "../../../shared/errors";
 import { findVisible } from "../../../shared/visible-record";
 import { Consent } from "../entities/consent";
 import { ReferralStatus } from "../entities/enums";
