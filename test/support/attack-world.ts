@@ -1,7 +1,7 @@
 /**
  * Records that some personas may not see, made fresh by each test file that asks (the
- * hub is shared by parallel files). All belong to a case of `PERSONAS.otherNgo`
- * (ngo-harbour), a national of PH:
+ * hub is shared by parallel files). All belong to cases of an NGO of their own
+ * (`ATTACK_OWNER`, so no demo NGO's case count changes), nationals of PH:
  * - `hiddenVictim`: no consent, no referral — only government and its owner see it;
  * - `victim`: referred to shelter-maesot-1 (which therefore sees it) and to
  *   shelter-maesot-2; verified and documented by the PH embassy, with a repatriation
@@ -29,10 +29,13 @@ export interface HiddenWorld {
   hiddenFrom(type: string, persona: PersonaName): string | undefined;
 }
 
+/** The NGO that owns every case here: none of the personas, so each persona is an outsider. */
+export const ATTACK_OWNER: DevTokenRequest = { role: "ngo", org: "ngo-attack-fixtures" };
+
 export const REQUEST_REPATRIATION = `mutation ($victimId: ID!, $request: RepatriationRequestInput!) { requestRepatriation(victimId: $victimId, request: $request) { id } }`;
 
 export async function hiddenWorld(): Promise<HiddenWorld> {
-  const owner = PERSONAS.otherNgo;
+  const owner = ATTACK_OWNER;
   const hiddenVictim = (await register(owner, { nationality: "PH" })).id;
   const victim = (await register(owner, { nationality: "PH", requiresMedicalEscort: true })).id;
   for (const kind of ["CONSULAR_CONTACT", "REPATRIATION", "SHELTER_SHARING"]) await consent(owner, victim, kind, true);
@@ -62,8 +65,8 @@ export async function hiddenWorld(): Promise<HiddenWorld> {
     referralToShelter: toShelter.data!.referCase.id,
     referralToOtherShelter: toOtherShelter.data!.referCase.id,
   };
-  // Who sees everything here: government and the case owner (and the agency sees every repatriation case).
-  const seesAll = (persona: PersonaName) => persona === "government" || persona === "otherNgo";
+  // Who sees everything here: government (the owner is no persona; the agency sees every repatriation case).
+  const seesAll = (persona: PersonaName) => persona === "government";
   const hidden: Record<string, (persona: PersonaName) => string | undefined> = {
     Victim: (persona) => (seesAll(persona) ? undefined : world.hiddenVictim),
     NationalityVerification: (persona) => (seesAll(persona) ? undefined : world.verification),

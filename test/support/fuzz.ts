@@ -88,7 +88,7 @@ export const HOSTILE_CURSORS = [
 ];
 
 /** Ids that are no ids: wrong shape, NUL, lone surrogate, an organisation id where a UUID belongs, a random UUID. */
-export const HOSTILE_IDS = ["42", "not-a-uuid", "00000000-0000-0000-0000-00000000000\u0000", "\ud800", "shelter-maesot-1", "shelter-maesot-1' --", "embassy-PH\u0000", "' OR '1'='1", "x".repeat(30_000), "6f1c2e9a-0d3b-4c1e-9a5f-2b7d8e4c1a00"];
+export const HOSTILE_IDS = ["42", "not-a-uuid", "00000000-0000-0000-0000-00000000000\u0000", "\ud800", "shelter-maesot-1", "shelter-maesot-1' --", "embassy-PH\u0000", "' OR '1'='1", "6f1c2e9a-0d3b-4c1e-9a5f-2b7d8e4c1a00"];
 
 const WRONG_VALUES: unknown[] = [null, 0, -1, 2 ** 53, 1.5, true, false, {}, JSON.parse('{"__proto__": {"admin": true}}'), [], ["a"], Array.from({ length: 20_000 }, (_, index) => index)];
 
