@@ -70,10 +70,15 @@ interface ErrorLog {
  * error becomes INTERNAL_SERVER_ERROR with no detail, and is logged (message only, with
  * the request id: driver details can hold personal values).
  */
+/** graphql-js's own client errors that come without a code: the request's fault, said as such. */
+const CODELESS_CLIENT_ERRORS = /^Too many errors processing variables, error limit reached\. Execution aborted\.$/;
+
 export function formatClientError(formatted: GraphQLFormattedError, requestId?: string, error?: unknown, log?: ErrorLog): GraphQLFormattedError {
-  const code = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : undefined;
+  const given = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : undefined;
+  const code = given ?? (CODELESS_CLIENT_ERRORS.test(formatted.message) ? ErrorCode.BAD_USER_INPUT : undefined);
   const safeExtensions: Record<string, unknown> = {};
-  for (const key of ["code", "serviceName", "currentVersion", "currentState", "allowedTransitions", "rowErrors"]) {
+  if (code) safeExtensions.code = code;
+  for (const key of ["serviceName", "currentVersion", "currentState", "allowedTransitions", "rowErrors"]) {
     if (formatted.extensions?.[key] !== undefined) safeExtensions[key] = formatted.extensions[key];
   }
   if (requestId) safeExtensions.requestId = requestId;

@@ -4,3 +4,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
+
+/** Organisation ids as tokens carry them (shelter-maesot-1, embassy-PH): the ids of shelters and embassies. */
+const ORGANISATION_ID = /^[A-Za-z0-9][A-Za-z0-9-]{1,62}$/;
+/** Record types whose id is an organisation id, not a UUID. */
+const ORGANISATION_ID_TYPES = new Set(["Shelter", "Embassy"]);
+
+export function isOrganisationId(value: unknown): value is string {
+  return typeof value === "string" && ORGANISATION_ID.test(value);
+}
+
+/**
+ * Which kind of id an `ID` argument takes: `id` names the type its field returns,
+ * `<type>Id` (also `to<Type>Id`, `from<Type>Id`) names `<Type>`. Shelters and embassies
+ * have organisation ids; every other record a UUID.
+ */
+export function idKindOf(argumentName: string, returnTypeName: string): "uuid" | "organisation" {
+  const named = argumentName === "id" ? returnTypeName : argumentName.replace(/^(to|from)(?=[A-Z])/, "").replace(/Ids?$/, "");
+  const typeName = named.charAt(0).toUpperCase() + named.slice(1);
+  return ORGANISATION_ID_TYPES.has(typeName) ? "organisation" : "uuid";
+}

@@ -7,6 +7,7 @@ import { Directive, Field, Int, ObjectType, type ClassType } from "type-graphql"
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Role } from "./auth/claims";
 import { ErrorCode, hubError } from "./errors";
+import { isUuid } from "./ids";
 import { ALL_ROLES, allow, sameRule, type SubgraphPolicy } from "./policy/types";
 
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./page-size";
@@ -67,10 +68,25 @@ export function encodeCursor(key: string): string {
   return Buffer.from(JSON.stringify([key]), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string): string {
+/** What a list's key column holds: a cursor naming anything else is refused before it reaches SQL. */
+export type KeyKind = "uuid" | "text";
+
+const MAX_CURSOR_LENGTH = 1000;
+const CURSOR_TEXT = /^[\p{L}\p{N}\p{P}\p{S} ]{1,300}$/u;
+
+/**
+ * The key a cursor holds, checked to be one the list could have given out (`kind`: a UUID,
+ * or printable text without NUL): anything else is BAD_USER_INPUT, never a database error.
+ */
+export function decodeCursor(cursor: string, kind: KeyKind = "text"): string {
   try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(decoded) && decoded.length === 1 && typeof decoded[0] === "string") return decoded[0];
+    if (cursor.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(cursor)) {
+      const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+      if (Array.isArray(decoded) && decoded.length === 1 && typeof decoded[0] === "string") {
+        const key = decoded[0];
+        if (kind === "uuid" ? isUuid(key) : CURSOR_TEXT.test(key)) return key;
+      }
+    }
   } catch {
     // fall through to the client error below
   }
@@ -87,16 +103,17 @@ export function pageSize(first: number | undefined | null): number {
 
 /**
  * Reads one page from a filtered query. `keyColumn` (e.g. "v.case_number") must be
- * unique and indexed; `keyOf` reads it back from an entity to build the cursor.
+ * unique and indexed; `keyKind` says what it holds (a cursor is checked against it);
+ * `keyOf` reads it back from an entity to build the cursor.
  */
 export async function paginate<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
-  options: { first?: number | null; after?: string | null; keyColumn: string; keyOf: (row: T) => string },
+  options: { first?: number | null; after?: string | null; keyColumn: string; keyKind: KeyKind; keyOf: (row: T) => string },
 ): Promise<ConnectionShape<T>> {
   const size = pageSize(options.first);
   const countQuery = query.clone();
   const pageQuery = query.clone().orderBy(options.keyColumn, "ASC").limit(size + 1);
-  if (options.after) pageQuery.andWhere(`${options.keyColumn} > :afterKey`, { afterKey: decodeCursor(options.after) });
+  if (options.after) pageQuery.andWhere(`${options.keyColumn} > :afterKey`, { afterKey: decodeCursor(options.after, options.keyKind) });
   const rows = await pageQuery.getMany();
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(options.keyOf(node)), node }));

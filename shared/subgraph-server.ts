@@ -34,7 +34,7 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
-import { validateArgument } from "./validation";
+import { inputGuard, validateArgument } from "./validation";
 import { openVictimAccessGrants } from "./victim-access";
 
 // type-graphql and TypeORM take classes of any constructor shape.
@@ -71,7 +71,8 @@ export function buildSubgraphSchema(module: SubgraphModule): Promise<FederatedSc
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
-    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy)],
+    // Then every argument's guard (NUL, lone surrogates, size, id kinds) before any resolver sees it.
+    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), inputGuard],
     validateFn: validateArgument,
   });
 }

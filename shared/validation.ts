@@ -5,9 +5,10 @@
  * screening-day batch, every bad row's index) — never "Argument Validation Error".
  */
 import { IsISO8601, Matches, validate, type ValidationError } from "class-validator";
-import type { GraphQLError } from "graphql";
-import type { ValidatorFn } from "type-graphql";
+import { getNamedType, getNullableType, isInputObjectType, isListType, type GraphQLError, type GraphQLInputType } from "graphql";
+import type { MiddlewareFn, ValidatorFn } from "type-graphql";
 import { ErrorCode, hubError } from "./errors";
+import { idKindOf, isOrganisationId, isUuid } from "./ids";
 
 export interface RowError {
   /** Position in a list argument; absent for a single input. */
@@ -59,3 +60,64 @@ export const IsOrganisationId = () => Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { mes
 export function invalidField(field: string, reason: string): GraphQLError {
   return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
 }
+
+/** The longest string any argument may carry (the longest free-text field, e.g. a testimony). */
+export const MAX_STRING_LENGTH = 20_000;
+
+// A UTF-16 high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a string can never be stored or compared (PostgreSQL refuses NUL; UTF-8 cannot hold a lone surrogate), or undefined. */
+export function unusableString(value: string): string | undefined {
+  if (value.includes("\u0000")) return "must not contain a NUL character";
+  if (LONE_SURROGATE.test(value)) return "must be valid Unicode (a lone surrogate is not)";
+  if (value.length > MAX_STRING_LENGTH) return `must be at most ${MAX_STRING_LENGTH} characters long`;
+  return undefined;
+}
+
+/** Every problem of one argument value, walked with its GraphQL type (lists and input objects included). */
+function inputProblems(value: unknown, type: GraphQLInputType, path: string, idKind: "uuid" | "organisation" | undefined, problems: Array<{ field: string; reason: string }>): void {
+  if (value === null || value === undefined || problems.length >= 5) return;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    if (Array.isArray(value)) value.forEach((item, index) => inputProblems(item, nullable.ofType as GraphQLInputType, `${path}[${index}]`, idKind, problems));
+    return;
+  }
+  if (isInputObjectType(nullable)) {
+    if (typeof value !== "object") return;
+    for (const field of Object.values(nullable.getFields())) inputProblems((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`, undefined, problems);
+    return;
+  }
+  if (typeof value !== "string") return;
+  const unusable = unusableString(value);
+  if (unusable) {
+    problems.push({ field: path, reason: `${path} ${unusable}` });
+    return;
+  }
+  if (getNamedType(type).name === "ID" && idKind === "uuid" && !isUuid(value)) problems.push({ field: path, reason: `${path} must be an id the hub gave out (a UUID)` });
+  if (getNamedType(type).name === "ID" && idKind === "organisation" && !isOrganisationId(value)) problems.push({ field: path, reason: `${path} must be an organisation id, e.g. shelter-maesot-1` });
+}
+
+/**
+ * The hub's guard on every argument of every field, in every subgraph (a type-graphql
+ * global middleware, so no resolver can forget it): NUL characters, lone surrogates and
+ * oversized strings are refused wherever they appear, and an `ID` argument must be an id
+ * of the kind it names (a UUID, or an organisation id for shelters and embassies) —
+ * BAD_USER_INPUT, never a database error. Runs before class-validator and the resolver.
+ */
+export const inputGuard: MiddlewareFn = async ({ args, info }, next) => {
+  const names = Object.keys(args);
+  if (names.length === 0) return next();
+  const field = info.parentType.getFields()[info.fieldName];
+  const returnType = getNamedType(field.type).name;
+  const problems: Array<{ field: string; reason: string }> = [];
+  for (const argument of field.args) {
+    if (!(argument.name in args)) continue;
+    const isId = getNamedType(argument.type).name === "ID";
+    inputProblems(args[argument.name], argument.type, argument.name, isId ? idKindOf(argument.name, returnType) : undefined, problems);
+  }
+  if (problems.length > 0) {
+    throw hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${problems.map((problem) => problem.reason).join("; ")}`, { rowErrors: problems });
+  }
+  return next();
+};

@@ -1,7 +1,8 @@
 /**
  * Fuzzing: thousands of malformed and hostile operations generated from the schema
  * (test/support/fuzz.ts), sent through the gateway and straight at each subgraph as
- * government (the widest access) and as an embassy. Every answer: no HTTP 5xx, no stack
+ * government (the widest access) and as an embassy. Every answer: no HTTP 5xx, no
+ * INTERNAL_SERVER_ERROR or SERVICE_UNAVAILABLE (bad input is BAD_USER_INPUT), no stack
  * trace, no SQL or driver text, no file path or internal address — and afterwards the
  * demo data is as it was and every audit chain still verifies.
  * FUZZ_CASES (default 1500) and FUZZ_SEED (default 20261127) make it repeatable.
@@ -61,12 +62,23 @@ describe(`fuzzing: ${CASES} hostile operations (seed ${SEED})`, () => {
             try {
               answer = await send(url, tokens[index % tokens.length], fuzzCase);
             } catch (error) {
+              // A body over the 1 MB limit may be cut off by the server's refusal while still being written: refused, not unanswered.
+              const size = Buffer.isBuffer(fuzzCase.body) || typeof fuzzCase.body === "string" ? fuzzCase.body.length : JSON.stringify(fuzzCase.body).length;
+              if (size > 1024 * 1024) {
+                sent += 1;
+                continue;
+              }
               findings.push(`#${index} ${fuzzCase.label} → no answer at ${url}: ${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`);
               continue;
             }
             const { status, text } = answer;
             sent += 1;
             if (status >= 500) findings.push(`#${index} ${fuzzCase.label} → HTTP ${status} at ${url}: ${text.slice(0, 300)}`);
+            // Bad input is the client's: a clear BAD_USER_INPUT, never an internal error; and straight at a subgraph, never
+            // another subgraph "unavailable" (through the gateway that can also be a timeout of a loaded machine: faults.test.ts).
+            // auditTrail's cursor and filter are validated by the audit work (issue #13), not yet here.
+            const unclear = (url === targets[0] ? /"code":"(INTERNAL_SERVER_ERROR)"/ : /"code":"(INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE)"/).exec(text);
+            if (unclear && !fuzzCase.label.endsWith(" auditTrail")) findings.push(`#${index} ${fuzzCase.label} → ${unclear[1]} at ${url}: ${JSON.stringify(fuzzCase.body).slice(0, 300)} → ${text.slice(0, 300)}`);
             for (const [kind, pattern] of LEAKS) {
               const match = pattern.exec(text);
               if (match) findings.push(`#${index} ${fuzzCase.label} → ${kind} (${match[0]}) at ${url}: ${text.slice(Math.max(0, match.index - 100), match.index + 100)}`);
@@ -75,8 +87,8 @@ describe(`fuzzing: ${CASES} hostile operations (seed ${SEED})`, () => {
         }),
       );
     }
-    expect(sent).toBe(CASES * 2);
     expect(findings.slice(0, 20)).toEqual([]);
+    expect(sent).toBe(CASES * 2);
 
     const after = await asPersona(PERSONAS.government, DEMO_SNAPSHOT);
     expect(after.data).toEqual(before.data);

@@ -97,7 +97,8 @@ describe("no existence oracle", () => {
 
   it("a hidden case answers exactly like a case that does not exist, through the gateway", async () => {
     const query = `query ($id: ID!) { victim(id: $id) { id legalName } }`;
-    const answers = await Promise.all([kenyan().id, silentFilipino().id, NON_EXISTENT, "not-a-uuid"].map((id) => asPersona(PERSONAS.embassyPH, query, { id })));
+    // (An id that is not a UUID is refused as BAD_USER_INPUT before any record is looked for: test/attacks/bad-input.test.ts.)
+    const answers = await Promise.all([kenyan().id, silentFilipino().id, NON_EXISTENT].map((id) => asPersona(PERSONAS.embassyPH, query, { id })));
     const shape = (response: (typeof answers)[number]) => ({ data: response.data, errors: response.errors?.map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })) });
     expect(shape(answers[0])).toEqual({ data: { victim: null }, errors: [{ message: "Victim not found", code: "NOT_FOUND", path: ["victim"] }] });
     for (const answer of answers.slice(1)) expect(shape(answer)).toEqual(shape(answers[0]));

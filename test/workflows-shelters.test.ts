@@ -130,7 +130,8 @@ describe("placeVictim", () => {
     const shelterId = await openShelter(2);
     const victim = await register(ngo);
     expect(errorCodes(await place(ngo, "00000000-0000-4000-8000-000000000000", shelterId))).toEqual(["NOT_FOUND"]);
-    expect(errorCodes(await place(ngo, "'; DROP TABLE placement; --", shelterId))).toEqual(["NOT_FOUND"]);
+    // An id that is no id is refused before anything is looked up.
+    expect(errorCodes(await place(ngo, "'; DROP TABLE placement; --", shelterId))).toEqual(["BAD_USER_INPUT"]);
     expect(errorCodes(await place(ngo, victim.id, "shelter-does-not-exist"))).toEqual(["NOT_FOUND"]);
   });
 });

@@ -213,13 +213,14 @@ describe("referrals", () => {
     expect(again.errors![0].extensions).toMatchObject({ currentState: "DECLINED", allowedTransitions: [] });
   });
 
-  it("only the addressee may accept; others get FORBIDDEN or, if they cannot see the case, NOT_FOUND", async () => {
+  it("only the addressee may accept; to anyone else the referral is NOT_FOUND, whether or not it sees the case", async () => {
     const victim = await register(ngo);
     await consent(ngo, victim.id, "SHELTER_SHARING", true);
     const referral = (await refer(ngo, victim.id, toShelter)).data!.referCase;
     expect(errorCodes(await asPersona(PERSONAS.shelter, RESPOND, { id: referral.id, accept: true }))).toEqual(["NOT_FOUND"]);
     await refer(ngo, victim.id, { toOrg: otherNgo.org, toRole: "NGO", purpose: "legal aid" });
-    expect(errorCodes(await asPersona(otherNgo, RESPOND, { id: referral.id, accept: true }))).toEqual(["FORBIDDEN"]);
+    // It sees the case now, but the referral is addressed to another organisation: as if it did not exist (no existence oracle).
+    expect(errorCodes(await asPersona(otherNgo, RESPOND, { id: referral.id, accept: true }))).toEqual(["NOT_FOUND"]);
   });
 
   it("withdrawing shelter-sharing consent ends the shelter's access and revokes its referral", async () => {

@@ -44,7 +44,8 @@ export function renderAccessMatrix(policies: ReadonlyArray<{ subgraph: string; p
       lines.push(`| field | ${ROLES.join(" | ")} | condition |`, `|---|${ROLES.map(() => ":-:").join("|")}|---|`);
       for (const [fieldName, rule] of Object.entries(typePolicy.fields)) {
         const cells = ROLES.map((role) => (rule.roles.includes(role) ? (rule.conditions?.[role] ? "✔\\*" : "✔") : " "));
-        lines.push(`| ${fieldName} | ${cells.join(" | ")} | ${conditionsInWords(rule) ?? ""} |`);
+        const notes = [conditionsInWords(rule), rule.derivedFrom && `derived from ${rule.derivedFrom}: carries its rule`].filter(Boolean);
+        lines.push(`| ${fieldName} | ${cells.join(" | ")} | ${notes.join("; ")} |`);
         for (const row of argumentRows(policy, fieldName, rule)) {
           lines.push(`| ${row.name} | ${ROLES.map((role) => (row.roles.includes(role) ? "✔" : " ")).join(" | ")} | ${row.note} |`);
         }

@@ -29,6 +29,12 @@ export interface FieldRule {
    * any other argument without a rule is usable by nobody.
    */
   arguments?: Record<string, ArgumentRule>;
+  /**
+   * `Type.field` this field is derived from (an escort flag from `Victim.requiresMedicalEscort`,
+   * a consent from `Victim.consents`): it carries exactly that field's rule (see `derived`),
+   * and a test holds every such entry to its source.
+   */
+  derivedFrom?: string;
 }
 
 /** Filters, sorts or groups by `Type.field`: usable by the roles that may read that field. */
@@ -71,6 +77,11 @@ export const CASE_ROLES: readonly Role[] = ["government", "ngo", "shelter", "emb
 
 export function allow(roles: readonly Role[], conditions?: RoleConditions): FieldRule {
   return conditions ? { roles, conditions } : { roles };
+}
+
+/** A field derived from `source` ("Type.field"), with exactly the source's rule. */
+export function derived(source: string, sourceRule: FieldRule): FieldRule {
+  return { ...sourceRule, derivedFrom: source };
 }
 
 /** "ngo: case owner only; shelter: …", in the order of ROLES; undefined when unconditional. */

@@ -1,6 +1,7 @@
 /** Access policy of the repatriation subgraph. */
 import { connectionPolicy } from "../../shared/pagination";
-import { allow, CASE_ROLES as EVERY_CASE_ROLE, input, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { allow, CASE_ROLES as EVERY_CASE_ROLE, derived, input, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { VICTIM_FIELD_RULES } from "../victims/field-rules";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";
 
@@ -32,10 +33,10 @@ export const repatriationPolicy: SubgraphPolicy = {
   RepatriationCase: {
     records: CASE_RECORD_RULES,
     fields: {
-      ...sameRule(
-        ["id", "status", "destinationCountry", "receivingOrganisation", "receivingOrgId", "escortRequired", "requestedAt", "updatedAt", "journeyLegs", "history", "victim"],
-        allow(CASE_ROLES),
-      ),
+      ...sameRule(["id", "status", "destinationCountry", "receivingOrganisation", "receivingOrgId", "requestedAt", "updatedAt", "journeyLegs", "history", "victim"], allow(CASE_ROLES)),
+      // Set from the person's medical escort need: whoever may not read that may not read this (never the embassy).
+      escortRequired: derived("Victim.requiresMedicalEscort", VICTIM_FIELD_RULES.requiresMedicalEscort),
+      // Free text that may hold medical detail, for those who plan the journey; narrower than its source, never wider.
       escortNeeds: allow(["government", "ngo", "repatriation"]),
     },
   },

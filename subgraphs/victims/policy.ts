@@ -5,6 +5,7 @@
  */
 import { connectionPolicy } from "../../shared/pagination";
 import { ALL_ROLES, allow, CASE_ROLES, input, open, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { VICTIM_FIELD_RULES } from "./field-rules";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
@@ -85,19 +86,7 @@ export const victimsPolicy: SubgraphPolicy = {
   },
   Victim: {
     records: VICTIM_RECORD_RULES,
-    fields: {
-      ...sameRule(["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"], allow(EVERY_RECORD_ROLE)),
-      ...sameRule(["legalName", "dateOfBirth", "identityDocumentNumber"], allow(["government", "ngo", "embassy", "repatriation"])),
-      ...sameRule(["nrmStatus", "identifiedAt"], allow(["government", "ngo", "repatriation"])),
-      ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
-      ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),
-      requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
-      testimony: allow(["government", "ngo"], { ngo: "case owner only" }),
-      familyContact: allow(["government", "ngo", "embassy"]),
-      ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
-      // Duplicate flags point at cases the registering partner may not see: government reviews them.
-      ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
-    },
+    fields: VICTIM_FIELD_RULES,
   },
   Consent: {
     records: "Consents of a visible victim, to those who may read Victim.consents.",

@@ -26,10 +26,19 @@ export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
   auditor: "none",
 };
 
+/**
+ * The organisation a referral must name to reach this caller: for shelter staff the
+ * shelter of their token (`shelter`, the shelter fact every shelter rule reads), else `org`.
+ * Null (names nobody) for shelter staff without a shelter.
+ */
+export function addresseeOrg(caller: Caller): string | null {
+  return caller.role === "shelter" ? (caller.shelter ?? null) : caller.org;
+}
+
 /** SQL condition (with named parameters) selecting the victims `caller` may see. */
 export function visibilityCondition(caller: Caller, alias: string): { sql: string; params: Record<string, unknown> } {
   const fill = (sql: string) => sql.replaceAll("{v}", alias);
-  const params = { callerOrg: caller.org, callerRole: caller.role, callerCountry: caller.country ?? null };
+  const params = { callerOrg: addresseeOrg(caller), callerRole: caller.role, callerCountry: caller.country ?? null };
   switch (caller.role) {
     case "government":
       return { sql: "TRUE", params };

@@ -1,7 +1,8 @@
 /**
  * Hostile requests generated from the schema, reproducibly (seeded): every root field
  * with arguments of wrong types, missing variables, huge and hostile strings (SQL and
- * script injection, template and path tricks, lone surrogates, NUL), giant lists,
+ * script injection, template and path tricks, lone surrogates, NUL), forged cursors,
+ * ids that are no ids, giant lists,
  * deep nesting, garbage syntax, and raw bodies that are not JSON or not UTF-8.
  */
 import {
@@ -68,10 +69,33 @@ export const HOSTILE_STRINGS = [
   "constructor",
 ];
 
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+
+/** Cursors an attacker forges: not base64, not JSON, the wrong shape, keys that are no key (NUL, not a UUID, huge). */
+export const HOSTILE_CURSORS = [
+  "!!!",
+  "e30",
+  cursorOf({ key: "x" }),
+  cursorOf([1]),
+  cursorOf(["a", "b"]),
+  cursorOf(["\u0000"]),
+  cursorOf(["MS-2026-0001\u0000"]),
+  cursorOf(["not-a-uuid"]),
+  cursorOf(["' OR '1'='1"]),
+  cursorOf(["x".repeat(5_000)]),
+  cursorOf(["00000000-0000-0000-0000-000000000000"]),
+  Buffer.from([0xff, 0xfe, 0x00]).toString("base64url"),
+];
+
+/** Ids that are no ids: wrong shape, NUL, lone surrogate, an organisation id where a UUID belongs, a random UUID. */
+export const HOSTILE_IDS = ["42", "not-a-uuid", "00000000-0000-0000-0000-00000000000\u0000", "\ud800", "shelter-maesot-1", "shelter-maesot-1' --", "embassy-PH\u0000", "' OR '1'='1", "6f1c2e9a-0d3b-4c1e-9a5f-2b7d8e4c1a00"];
+
 const WRONG_VALUES: unknown[] = [null, 0, -1, 2 ** 53, 1.5, true, false, {}, JSON.parse('{"__proto__": {"admin": true}}'), [], ["a"], Array.from({ length: 20_000 }, (_, index) => index)];
 
 export class FuzzGenerator {
   private readonly random: () => number;
+  /** A second stream for the choice among forged ids and cursors, so adding them left the main sequence of cases as it was. */
+  private readonly forged: () => number;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -79,6 +103,13 @@ export class FuzzGenerator {
     private readonly excludedFields: ReadonlySet<string>,
   ) {
     this.random = seededRandom(seed);
+    this.forged = seededRandom(seed ^ 0x5eed);
+  }
+
+  /** One draw of the main stream (as `pick` takes), the value from the forged stream. */
+  private pickForged<T>(forged: readonly T[], otherwise: readonly T[]): T {
+    const main = this.random();
+    return this.forged() < 0.7 ? forged[Math.floor(this.forged() * forged.length)] : otherwise[Math.floor(main * otherwise.length)];
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -90,7 +121,7 @@ export class FuzzGenerator {
   }
 
   /** A value for an argument: usually hostile, sometimes of the wrong type entirely. */
-  private value(type: GraphQLInputType, depth = 0): unknown {
+  private value(type: GraphQLInputType, depth = 0, name = ""): unknown {
     if (this.chance(0.15)) return this.pick(WRONG_VALUES);
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
@@ -101,7 +132,7 @@ export class FuzzGenerator {
     if (isInputObjectType(nullable)) {
       if (depth > 3) return {};
       const fields = Object.values(nullable.getFields());
-      return Object.fromEntries(fields.filter(() => this.chance(0.7)).map((field) => [field.name, this.value(field.type, depth + 1)]));
+      return Object.fromEntries(fields.filter(() => this.chance(0.7)).map((field) => [field.name, this.value(field.type, depth + 1, field.name)]));
     }
     if (isScalarType(nullable)) {
       switch (nullable.name) {
@@ -111,7 +142,10 @@ export class FuzzGenerator {
           return this.pick([0, -0.0, 1e308, -1e308, "1.5", Number.MIN_VALUE]);
         case "Boolean":
           return this.pick([true, false, "true", 1, null]);
+        case "ID":
+          return this.pickForged(HOSTILE_IDS, HOSTILE_STRINGS);
         default:
+          if (name === "after") return this.pickForged(HOSTILE_CURSORS, HOSTILE_STRINGS);
           return this.pick(HOSTILE_STRINGS);
       }
     }
@@ -134,7 +168,7 @@ export class FuzzGenerator {
     const declared = args.map((argument) => `$${argument.name}: ${argument.type.toString()}`);
     const variables: Record<string, unknown> = {};
     for (const argument of args) {
-      if (this.chance(0.9)) variables[argument.name] = this.value(argument.type);
+      if (this.chance(0.9)) variables[argument.name] = this.value(argument.type, 0, argument.name);
     }
     if (this.chance(0.1)) variables.undeclared = this.pick(HOSTILE_STRINGS);
     const argumentList = args.map((argument) => (this.chance(0.1) ? `${argument.name}: ${JSON.stringify(this.pick(HOSTILE_STRINGS).slice(0, 200))}` : `${argument.name}: $${argument.name}`));

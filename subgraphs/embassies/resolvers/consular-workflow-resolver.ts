@@ -11,9 +11,9 @@ import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
 import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { isUuid } from "../../../shared/ids";
 import { invalidField } from "../../../shared/validation";
 import { requireVisibleVictim } from "../../../shared/victim-access";
+import { findVisibleOfVictim } from "../../../shared/visible-record";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
 import { NationalityVerification } from "../entities/nationality-verification";
@@ -21,20 +21,25 @@ import { TravelDocument } from "../entities/travel-document";
 import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consular-inputs";
 
 /**
- * A record of the caller's own country (locked for the change when `lock`); any other is
- * NOT_FOUND. Read once before the transaction, to ask whether the embassy may still see
- * the person, and again locked inside it.
+ * A verification or document of the caller's own country, of a person the caller may
+ * still see (consular consent may be withdrawn): anything else — missing, another
+ * country's, a person hidden from the caller — is the same NOT_FOUND at the same cost
+ * (shared/visible-record.ts). Read before the transaction; read again, locked, inside it.
  */
-async function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
-  manager: EntityManager,
+function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
   context: SubgraphContext,
   entity: new () => T,
   id: string,
   countryOf: (record: T) => string,
-  lock: boolean,
 ): Promise<T> {
-  const record = isUuid(id) ? await manager.getRepository(entity).findOne({ where: { id } as never, ...(lock ? { lock: { mode: "pessimistic_write" } } : {}) }) : null;
-  if (!record || countryOf(record) !== context.caller.country) throw notFound(entity.name);
+  const load = (recordId: string) => context.db.manager.getRepository(entity).findOne({ where: { id: recordId } as never });
+  return findVisibleOfVictim(context, entity.name, id, load, (record, access) => access !== null && countryOf(record) === context.caller.country).then((found) => found.record);
+}
+
+async function lockedAgain<T extends NationalityVerification | TravelDocument>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
+  const record = await manager.getRepository(entity).findOne({ where: { id } as never, lock: { mode: "pessimistic_write" } });
+  // Checked visible a moment ago; records are never deleted, so this holds, but never answer more than NOT_FOUND.
+  if (!record) throw notFound(entity.name);
   return record;
 }
 
@@ -76,12 +81,9 @@ export class ConsularWorkflowResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<NationalityVerification> {
     if (input.decision === VerificationDecision.REJECTED && !input.reason) throw invalidField("reason", "is required when rejecting");
-    const countryOf = (record: NationalityVerification) => record.country;
-    const found = await ownCountryRecord(context.db.manager, context, NationalityVerification, id, countryOf, false);
-    // The embassy must still be allowed to see the person (consular consent may be withdrawn).
-    await requireVisibleVictim(context, found.victimId);
+    await ownCountryRecord(context, NationalityVerification, id, (record) => record.country);
     return auditedTransaction(context, async (manager) => {
-      const verification = await ownCountryRecord(manager, context, NationalityVerification, id, countryOf, true);
+      const verification = await lockedAgain(manager, NationalityVerification, id);
       if (verification.status !== VerificationStatus.REQUESTED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, `The request was already decided (${verification.status}); ask for a new verification instead`, {
           currentState: verification.status,
@@ -127,11 +129,9 @@ export class ConsularWorkflowResolver {
 
   @Mutation(() => TravelDocument, { description: "Revokes a travel document your country issued (embassy), e.g. lost or issued in error. A revoked document stays revoked." })
   async revokeTravelDocument(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<TravelDocument> {
-    const countryOf = (record: TravelDocument) => record.issuingCountry;
-    const found = await ownCountryRecord(context.db.manager, context, TravelDocument, id, countryOf, false);
-    await requireVisibleVictim(context, found.victimId);
+    await ownCountryRecord(context, TravelDocument, id, (record) => record.issuingCountry);
     return auditedTransaction(context, async (manager) => {
-      const document = await ownCountryRecord(manager, context, TravelDocument, id, countryOf, true);
+      const document = await lockedAgain(manager, TravelDocument, id);
       if (document.status === TravelDocumentStatus.REVOKED) {
         throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", { currentState: document.status, allowedTransitions: [] });
       }

@@ -20,7 +20,7 @@ export class EmbassyResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     const query = context.db.getRepository(Embassy).createQueryBuilder("e");
-    return paginate(query, { first, after, keyColumn: "e.id", keyOf: (embassy) => embassy.id });
+    return paginate(query, { first, after, keyColumn: "e.id", keyKind: "text", keyOf: (embassy) => embassy.id });
   }
 }
 

@@ -44,7 +44,8 @@ export class RepatriationCase {
   @Column({ name: "receiving_org_id", type: "text", nullable: true })
   receivingOrgId!: string | null;
 
-  @Field({ description: "Whether the person travels with an escort (always when the victims subgraph records a medical escort need)." })
+  // Nullable: a role that may not read the medical escort need gets null here (filter mode), not a broken parent.
+  @Field(() => Boolean, { nullable: true, description: "Whether the person travels with an escort (always when the victims subgraph records a medical escort need)." })
   @Column({ name: "escort_required", type: "boolean", default: false })
   escortRequired!: boolean;
 

@@ -1,13 +1,14 @@
 import DataLoader from "dataloader";
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import { groupedLoader } from "../../../shared/batch-loaders";
+import { isUuid } from "../../../shared/ids";
 import { perRequest, type SubgraphContext } from "../../../shared/context";
 import { connectionType, paginate } from "../../../shared/pagination";
 import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../shared/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
-import { whereCaseVisible } from "../record-rules";
+import { personRuleHolds, whereCaseVisible, whereEmbassySeesThePerson } from "../record-rules";
 
 export const { ConnectionType: RepatriationCaseConnection } = connectionType(RepatriationCase, "RepatriationCase");
 
@@ -41,7 +42,7 @@ function latestCaseLoader(context: SubgraphContext) {
 @Resolver(() => RepatriationCase)
 export class RepatriationCaseResolver {
   @Query(() => RepatriationCaseConnection, { nullable: true, description: "Repatriation cases you may see, ordered by id." })
-  repatriationCases(
+  async repatriationCases(
     @Ctx() context: SubgraphContext,
     @Arg("filter", () => RepatriationCaseFilter, { nullable: true }) filter?: RepatriationCaseFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
@@ -50,7 +51,8 @@ export class RepatriationCaseResolver {
     const query = whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), context.caller);
     if (filter?.status) query.andWhere("c.status = :status", { status: filter.status });
     if (filter?.destinationCountry) query.andWhere("c.destination_country = :destination", { destination: filter.destinationCountry.toUpperCase() });
-    return paginate(query, { first, after, keyColumn: "c.id", keyOf: (repatriationCase) => repatriationCase.id });
+    await whereEmbassySeesThePerson(query, context);
+    return paginate(query, { first, after, keyColumn: "c.id", keyKind: "uuid", keyOf: (repatriationCase) => repatriationCase.id });
   }
 
   @FieldResolver(() => [JourneyLeg])
@@ -79,4 +81,19 @@ export class VictimRepatriationResolver {
 
 export const repatriationReferenceResolvers = {
   Victim: victimStubReference,
+  // `_entities` for RepatriationCase: only the id is taken from the representation, and the case is answered only under the record rule.
+  RepatriationCase: {
+    async __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<RepatriationCase | null> {
+      if (!isUuid(reference.id)) return null;
+      const found = await perRequest(context, "repatriation.caseById", () =>
+        new DataLoader<string, RepatriationCase | null>(async (ids) => {
+          const rows = await whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id IN (:...ids)", { ids: [...ids] }), context.caller).getMany();
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+      ).load(reference.id);
+      if (!found) return null;
+      return personRuleHolds(context.caller, await victimAccessLoader(context).load(found.victimId)) ? found : null;
+    },
+  },
 };

@@ -13,7 +13,6 @@ import { groupedLoader } from "../../../shared/batch-loaders";
 import type { SubgraphContext } from "../../../shared/context";
 import { insertUnlessClash } from "../../../shared/database";
 import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { isUuid } from "../../../shared/ids";
 import { validTravelDocuments } from "../../../shared/travel-readiness";
 import { invalidField } from "../../../shared/validation";
 import { requireVisibleVictim, victimAccessLoader } from "../../../shared/victim-access";
@@ -21,20 +20,25 @@ import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
 import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
-import { whereCaseVisible } from "../record-rules";
+import { personRuleHolds, whereCaseVisible } from "../record-rules";
+import { findVisibleOfVictim } from "../../../shared/visible-record";
 import { actorsOf, assertTransition, PLANNING_STATES } from "../state-machine";
 
 /** Steps that move the person on: they need the survivor's repatriation consent to stand. */
 const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED];
 
-/** The case if the caller may see it (record rule in SQL), optionally locked; otherwise NOT_FOUND. */
-async function visibleCase(manager: EntityManager, context: SubgraphContext, id: string, lock: boolean): Promise<RepatriationCase> {
-  if (!isUuid(id)) throw notFound("RepatriationCase");
-  const query = whereCaseVisible(manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }), context.caller);
-  if (lock) query.setLock("pessimistic_write");
-  const found = await query.getOne();
-  if (!found) throw notFound("RepatriationCase");
-  return found;
+/** The case if the caller may see it (record rule in SQL, and the embassy only with its person); otherwise NOT_FOUND at the same cost (shared/visible-record.ts). */
+async function visibleCase(context: SubgraphContext, id: string): Promise<RepatriationCase> {
+  const load = (caseId: string) => whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id: caseId }), context.caller).getOne();
+  const found = await findVisibleOfVictim(context, "RepatriationCase", id, load, (_record, access) => personRuleHolds(context.caller, access));
+  return found.record;
+}
+
+/** The case seen visible a moment ago, locked for the change (under the SQL rule again: a concurrent change cannot widen it). */
+async function lockedCase(manager: EntityManager, context: SubgraphContext, id: string): Promise<RepatriationCase> {
+  const locked = await whereCaseVisible(manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }), context.caller).setLock("pessimistic_write").getOne();
+  if (!locked) throw notFound("RepatriationCase");
+  return locked;
 }
 
 async function recordStep(manager: EntityManager, context: SubgraphContext, caseId: string, fromStatus: S | null, toStatus: S): Promise<void> {
@@ -97,7 +101,7 @@ export class RepatriationWorkflowResolver {
   })
   async changeRepatriationStatus(@Arg("id", () => ID) id: string, @Arg("to", () => S) to: S, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
     // Check the step before asking other subgraphs anything; check again under the lock.
-    const seen = await visibleCase(context.db.manager, context, id, false);
+    const seen = await visibleCase(context, id);
     assertTransition(seen.status, to, actorsOf(context.caller, seen));
     if (NEEDS_CONSENT.includes(to)) await assertRepatriationConsent(context, seen.victimId);
     if (to === S.READY) {
@@ -107,7 +111,7 @@ export class RepatriationWorkflowResolver {
       }
     }
     return auditedTransaction(context, async (manager) => {
-      const locked = await visibleCase(manager, context, id, true);
+      const locked = await lockedCase(manager, context, id);
       assertTransition(locked.status, to, actorsOf(context.caller, locked));
       if (to === S.TRAVEL_BOOKED && !(await manager.getRepository(JourneyLeg).existsBy({ caseId: id }))) {
         throw hubError(ErrorCode.CONFLICT, "Plan at least one journey leg before booking travel");
@@ -119,10 +123,11 @@ export class RepatriationWorkflowResolver {
   }
 
   @Mutation(() => RepatriationCase, { description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT)." })
-  addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
+  async addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
     if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw invalidField("arrivesAt", "must be after departsAt");
+    await visibleCase(context, caseId);
     return auditedTransaction(context, async (manager) => {
-      const locked = await visibleCase(manager, context, caseId, true);
+      const locked = await lockedCase(manager, context, caseId);
       if (!PLANNING_STATES.includes(locked.status)) throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
       const [{ last }]: Array<{ last: number }> = await manager.query("SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1", [caseId]);
       await manager.insert(JourneyLeg, {

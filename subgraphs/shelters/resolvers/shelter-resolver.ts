@@ -50,7 +50,7 @@ export class ShelterResolver {
   ) {
     const query = context.db.getRepository(Shelter).createQueryBuilder("s");
     if (region) query.andWhere("s.region = :region", { region });
-    return paginate(query, { first, after, keyColumn: "s.id", keyOf: (shelter) => shelter.id });
+    return paginate(query, { first, after, keyColumn: "s.id", keyKind: "text", keyOf: (shelter) => shelter.id });
   }
 
   @Query(() => Shelter, { nullable: true })

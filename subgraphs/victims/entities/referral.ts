@@ -26,7 +26,8 @@ export class Referral {
   @Column({ name: "to_role", type: "text" })
   toRole!: ReferralRole;
 
-  @Field()
+  // Nullable: the addressee no longer reads it once the referral is closed (resolvers/referral-resolver.ts).
+  @Field(() => String, { nullable: true, description: "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended." })
   @Column({ type: "text" })
   purpose!: string;
 

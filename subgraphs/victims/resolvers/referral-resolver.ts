@@ -8,15 +8,15 @@ import { auditedTransaction } from "../../../shared/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { isUuid } from "../../../shared/ids";
+import { ErrorCode, hubError } from "../../../shared/errors";
+import { findVisible } from "../../../shared/visible-record";
 import { Consent } from "../entities/consent";
 import { ReferralStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";
 import { Victim } from "../entities/victim";
 import { ReferralInput } from "../inputs/case-inputs";
 import { visibleVictimLoader } from "../loaders";
-import { lockCaseForWrite } from "../record-rules";
+import { actsAsOwner, addresseeOrg, lockCaseForWrite, whereVisible } from "../record-rules";
 import { CONSENT_FOR_REFERRAL } from "./case-update-resolver";
 
 const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
@@ -25,6 +25,9 @@ const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
   [ReferralStatus.DECLINED]: [],
   [ReferralStatus.REVOKED]: [],
 };
+
+/** States in which the addressee's access to the case has ended. */
+const CLOSED: readonly ReferralStatus[] = [ReferralStatus.DECLINED, ReferralStatus.REVOKED];
 
 function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
   if (!NEXT[from].includes(to)) {
@@ -36,18 +39,30 @@ function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
   }
 }
 
-/** The referral, locked, if the caller can see its case; otherwise NOT_FOUND. */
-async function lockReferral(manager: EntityManager, context: SubgraphContext, id: string, need: "owner" | "visible"): Promise<Referral> {
-  const referral = isUuid(id) ? await manager.getRepository(Referral).findOne({ where: { id }, lock: { mode: "pessimistic_write" } }) : null;
-  if (!referral) throw notFound("Referral");
-  try {
-    await lockCaseForWrite(manager, context.caller, referral.victimId, need);
-  } catch (error) {
-    // An invisible case hides its referrals too.
-    if ((error as { extensions?: { code?: string } }).extensions?.code === ErrorCode.NOT_FOUND) throw notFound("Referral");
-    throw error;
-  }
-  return referral;
+/**
+ * The referral, locked with its case, in one statement that also applies the rules: its
+ * case must be visible to the caller, and to respond (`need: "addressee"`) it must be
+ * addressed to the caller's organisation and role. Missing, of a hidden case, addressed
+ * to someone else: the same NOT_FOUND at the same cost (no existence oracle). A visible
+ * referral that needs the owner (`need: "owner"`) and the caller is not: FORBIDDEN.
+ */
+async function lockReferral(manager: EntityManager, context: SubgraphContext, id: string, need: "owner" | "addressee"): Promise<Referral> {
+  const { caller } = context;
+  const found = await findVisible("Referral", id, async (referralId) => {
+    const query = manager
+      .getRepository(Referral)
+      .createQueryBuilder("ref")
+      .innerJoin(Victim, "v", "v.id = ref.victim_id")
+      .addSelect("v.owner_org", "case_owner_org")
+      .where("ref.id = :referralId", { referralId })
+      .setLock("pessimistic_write");
+    whereVisible(query, caller, "v");
+    if (need === "addressee") query.andWhere("ref.to_org = :toOrg AND ref.to_role = :toRole", { toOrg: addresseeOrg(caller), toRole: caller.role });
+    const { entities, raw } = await query.getRawAndEntities<{ case_owner_org: string }>();
+    return entities[0] ? { referral: entities[0], ownerOrg: raw[0].case_owner_org } : null;
+  });
+  if (need === "owner" && !actsAsOwner(caller, found.ownerOrg)) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
+  return found.referral;
 }
 
 async function setStatus(manager: EntityManager, referral: Referral, status: ReferralStatus): Promise<Referral> {
@@ -63,12 +78,20 @@ export class ReferralResolver {
     const query = context.db
       .getRepository(Referral)
       .createQueryBuilder("r")
-      .where("r.to_org = :org AND r.to_role = :role", { org: context.caller.org, role: context.caller.role })
+      .where("r.to_org = :org AND r.to_role = :role", { org: addresseeOrg(context.caller), role: context.caller.role })
       .orderBy("r.status = 'PENDING'", "DESC")
       .addOrderBy("r.created_at", "DESC")
       .limit(500);
     if (status) query.andWhere("r.status = :status", { status });
     return query.getMany();
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  purpose(@Root() referral: Referral, @Ctx() context: SubgraphContext): string | null {
+    const { caller } = context;
+    const addressee = referral.toOrg === addresseeOrg(caller) && referral.toRole === caller.role;
+    // The purpose describes the case; an addressee whose access ended (declined, revoked) reads no more of it.
+    return addressee && CLOSED.includes(referral.status) ? null : referral.purpose;
   }
 
   @FieldResolver(() => Victim, { nullable: true, description: "The case referred; null once you may no longer see it." })
@@ -107,10 +130,8 @@ export class ReferralResolver {
   @Mutation(() => Referral, { description: "Accepts or declines a referral addressed to your organisation." })
   respondToReferral(@Arg("id", () => ID) id: string, @Arg("accept") accept: boolean, @Ctx() context: SubgraphContext): Promise<Referral> {
     return auditedTransaction(context, async (manager) => {
-      const referral = await lockReferral(manager, context, id, "visible");
-      if (referral.toOrg !== context.caller.org || referral.toRole !== context.caller.role) {
-        throw hubError(ErrorCode.FORBIDDEN, "Only the organisation a referral is addressed to may accept or decline it");
-      }
+      // Addressed to another organisation: as if it did not exist.
+      const referral = await lockReferral(manager, context, id, "addressee");
       return setStatus(manager, referral, accept ? ReferralStatus.ACCEPTED : ReferralStatus.DECLINED);
     });
   }

@@ -41,7 +41,7 @@ export class VictimResolver {
     const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), context.caller);
     if (filter?.nationality) query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
     if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
-    return paginate(query, { first, after, keyColumn: "v.case_number", keyOf: (victim) => victim.caseNumber });
+    return paginate(query, { first, after, keyColumn: "v.case_number", keyKind: "text", keyOf: (victim) => victim.caseNumber });
   }
 
   @Query(() => VictimConnection, {
@@ -61,7 +61,7 @@ export class VictimResolver {
       throw hubError(ErrorCode.FORBIDDEN, "An embassy may only list the nationals of its own country");
     }
     const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), caller).andWhere("v.nationality = :wanted", { wanted });
-    return paginate(query, { first, after, keyColumn: "v.case_number", keyOf: (victim) => victim.caseNumber });
+    return paginate(query, { first, after, keyColumn: "v.case_number", keyKind: "text", keyOf: (victim) => victim.caseNumber });
   }
 
   @FieldResolver(() => ID)

@@ -1,0 +1,23 @@
+/**
+ * Field rules of `Victim` — the DESIGN.md table, field by field. Kept apart from the rest
+ * of the victims policy (and free of entities) so that a field of another subgraph derived
+ * from a Victim field can carry exactly its rule (`derived("Victim.requiresMedicalEscort",
+ * VICTIM_FIELD_RULES.requiresMedicalEscort)`) without loading the victims subgraph's code.
+ */
+import { allow, CASE_ROLES, sameRule, type FieldRule } from "../../shared/policy/types";
+
+const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
+
+export const VICTIM_FIELD_RULES = {
+  ...sameRule(["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"], allow(EVERY_RECORD_ROLE)),
+  ...sameRule(["legalName", "dateOfBirth", "identityDocumentNumber"], allow(["government", "ngo", "embassy", "repatriation"])),
+  ...sameRule(["nrmStatus", "identifiedAt"], allow(["government", "ngo", "repatriation"])),
+  ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
+  ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),
+  requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
+  testimony: allow(["government", "ngo"], { ngo: "case owner only" }),
+  familyContact: allow(["government", "ngo", "embassy"]),
+  ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
+  // Duplicate flags point at cases the registering partner may not see: government reviews them.
+  ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
+} satisfies Record<string, FieldRule>;
