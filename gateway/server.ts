@@ -74,7 +74,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
       argumentPolicyPlugin<GatewayContext>((role, coordinate) => argumentVisibility.get(coordinate)?.has(role) ?? false),
       costLimitPlugin(config.limits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      ...(production ? [] : [statementReportPlugin()]),
+      ...(config.diagnosticCounters ? [statementReportPlugin()] : []),
     ],
   });
   await apollo.start();

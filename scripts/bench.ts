@@ -251,6 +251,8 @@ async function main(): Promise<void> {
   const server = SUBGRAPH_NAMES.every((name) => process.env[databaseUrlVariable(name)]);
   const env: Record<string, string> = {
     NODE_ENV: "development",
+    // The benchmark reports statements and questions per request.
+    HUB_DIAGNOSTIC_COUNTERS: "on",
     LOG_LEVEL: "info",
     HUB_DATA_DIR: DATA_DIR,
     SEED_DEMO_DATA: "if-empty",

@@ -108,6 +108,12 @@ export interface CommonConfig {
   introspection: boolean;
   /** On SIGTERM, how long to keep serving (answering /ready with 503) before closing the listener. */
   shutdownDrainMs: number;
+  /**
+   * Report each request's SQL statements and service questions to the client (tests and the
+   * benchmark). Off unless asked for, and never in production: counts are one more thing two
+   * answers could differ by.
+   */
+  diagnosticCounters: boolean;
   dataDir: string;
   logLevel: string;
   auth: AuthConfig;
@@ -188,7 +194,9 @@ function readCommon(reader: EnvReader): CommonConfig {
   };
   const introspection = reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
   const shutdownDrainMs = reader.positiveInt("SHUTDOWN_DRAIN_MS", 1000);
-  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection, shutdownDrainMs };
+  const diagnosticCounters = reader.oneOf("HUB_DIAGNOSTIC_COUNTERS", ["on", "off"], environment === "test" ? "on" : "off") === "on";
+  if (diagnosticCounters && environment === "production") reader.problems.push("HUB_DIAGNOSTIC_COUNTERS cannot be on when NODE_ENV=production");
+  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection, shutdownDrainMs, diagnosticCounters };
 }
 
 export function subgraphUrlVariable(name: SubgraphName): string {

@@ -143,7 +143,7 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
       argumentPolicyPlugin<SubgraphContext>((role, coordinate) => argumentRoles.get(coordinate)?.includes(role) ?? false),
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
-      ...(production ? [] : [statementCountPlugin()]),
+      ...(config.diagnosticCounters ? [statementCountPlugin()] : []),
     ],
   });
   await apollo.start();

@@ -71,6 +71,15 @@ describe("configuration from the environment", () => {
     expect(loadGatewayConfig(production).environment).toBe("production");
   });
 
+  it("reports per-request counters to clients only when asked, and never in production", () => {
+    expect(loadGatewayConfig({}).diagnosticCounters).toBe(false);
+    expect(loadSubgraphConfig("victims", {}).diagnosticCounters).toBe(false);
+    expect(loadGatewayConfig({ NODE_ENV: "test" }).diagnosticCounters).toBe(true);
+    expect(loadGatewayConfig({ HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
+    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/k", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/s", HUB_DIAGNOSTIC_COUNTERS: "on" };
+    expect(problemsOf(() => loadGatewayConfig(production))).toEqual([expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/)]);
+  });
+
   it.each([
     ["a subgraph", "subgraphs/embassies/index.js"],
     ["the gateway", "gateway/index.js"],
