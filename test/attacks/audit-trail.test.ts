@@ -44,8 +44,6 @@ describe("the trail of one's own case shows only people one may see", () => {
     }
     // The victims subgraph's entry of the list names dozens.
     expect(embassyEntries.find((entry) => entry.subgraph === "victims")!.withheldVictimIds).toBeGreaterThanOrEqual(5);
-    {
-    }
   });
 
   it("every id any entry shows is a case the reader may see", async () => {
