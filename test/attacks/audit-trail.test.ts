@@ -9,6 +9,8 @@ import { asPersona, errorCodes, PERSONAS } from "../support/hub";
 
 type Entry = { subgraph: string; action: string; actorOrg: string; victimIds: string[]; withheldVictimIds: number | null };
 const TRAIL = `query ($filter: AuditTrailFilterInput, $after: String) { auditTrail(first: 100, filter: $filter, after: $after) { edges { node { subgraph action actorOrg victimIds withheldVictimIds } } pageInfo { endCursor } } }`;
+// Only fields that existed before withheldVictimIds, so that the bad-input attacks test the input alone.
+const PLAIN_TRAIL = `query ($filter: AuditTrailFilterInput, $after: String) { auditTrail(first: 100, filter: $filter, after: $after) { edges { node { seq victimIds } } pageInfo { endCursor } } }`;
 const NATIONALS = `{ nationals(first: 100) { edges { node { id legalName nationalityVerification { status } travelDocuments { status } } } } }`;
 
 function cursorOf(position: unknown): string {
@@ -90,7 +92,7 @@ describe("malformed filters and cursors are BAD_USER_INPUT, decided before anyon
   for (const [name, variables] of badInputs) {
     it(`${name}`, async () => {
       for (const persona of [PERSONAS.auditor, PERSONAS.government]) {
-        const response = await asPersona(persona, TRAIL, variables);
+        const response = await asPersona(persona, PLAIN_TRAIL, variables);
         expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
         expect(JSON.stringify(response.errors)).not.toMatch(/stack|SELECT|timestamptz|uuid\[\]|at .*\.js/i);
       }
@@ -98,14 +100,14 @@ describe("malformed filters and cursors are BAD_USER_INPUT, decided before anyon
   }
 
   it("a case owner's malformed victimId is BAD_USER_INPUT too, not NOT_FOUND (it names no record)", async () => {
-    const response = await asPersona(PERSONAS.ngo, TRAIL, { filter: { victimId: "not-a-uuid" } });
+    const response = await asPersona(PERSONAS.ngo, PLAIN_TRAIL, { filter: { victimId: "not-a-uuid" } });
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("a cursor the hub gave is still accepted", async () => {
-    const first = await asPersona<{ auditTrail: { pageInfo: { endCursor: string | null } } }>(PERSONAS.auditor, TRAIL, {});
+    const first = await asPersona<{ auditTrail: { pageInfo: { endCursor: string | null } } }>(PERSONAS.auditor, PLAIN_TRAIL, {});
     expect(first.errors).toBeUndefined();
-    const next = await asPersona(PERSONAS.auditor, TRAIL, { after: first.data!.auditTrail.pageInfo.endCursor });
+    const next = await asPersona(PERSONAS.auditor, PLAIN_TRAIL, { after: first.data!.auditTrail.pageInfo.endCursor });
     expect(next.errors).toBeUndefined();
   });
 });
