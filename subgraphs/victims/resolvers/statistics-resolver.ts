@@ -83,6 +83,20 @@ async function loadFacts(context: SubgraphContext, needs: { stays: boolean; jour
   return { caller: context.caller, people: people.map((person) => ({ ...person, visible: person.visible === true || String(person.visible) === "true" })), stays, journeys };
 }
 
+/**
+ * The other subgraphs' facts a table needs: those it groups by, and — for a caller that may
+ * hold records there (shelter staff their residents; NGOs, embassies and the agency cases)
+ * — those that say what it may already know, whatever the table (its knowledge does not
+ * depend on the question, or a coarser table would count as unknown people it knows).
+ */
+function neededFacts(caller: Caller, groupBy: D[]): { stays: boolean; journeys: boolean } {
+  const mayKnow = caller.role !== "government" && caller.role !== "auditor";
+  return {
+    stays: groupBy.includes(D.SHELTER) || (mayKnow && caller.role === "shelter"),
+    journeys: groupBy.includes(D.REPATRIATION_STATUS) || (mayKnow && caller.role !== "shelter"),
+  };
+}
+
 function valueOf(facts: Facts, person: PersonRow, dimension: D): string {
   const column = OWN_COLUMNS[dimension];
   if (column) return String(person[column]);
@@ -95,12 +109,11 @@ function knowledge(facts: Facts, person: PersonRow, path: FieldPath): { surely: 
   const { caller } = facts;
   const journey = facts.journeys.byVictim.get(person.id);
   const usesJourney = path.some(([type]) => type === "RepatriationCase");
-  const usesStay = path.some(([type]) => type === "Placement");
   // A person without a case is known to have none only to a caller whose rule shows every case.
   const journeySure = journey ? journey.knownToCaller : facts.journeys.completeForCaller;
   const surely = person.visible && readsSurely(caller.role, path) && (!usesJourney || journeySure);
-  // What the caller may know at best: every case it sees, and records it holds in its own subgraph.
-  const possibly = person.visible || (usesStay && facts.stays.byVictim.get(person.id)?.knownToCaller === true) || (usesJourney && journey?.knownToCaller === true);
+  // What the caller may know at best, whatever the table: every case it sees, and records it holds in another subgraph.
+  const possibly = person.visible || facts.stays.byVictim.get(person.id)?.knownToCaller === true || journey?.knownToCaller === true;
   return { surely, possibly };
 }
 
@@ -187,7 +200,7 @@ export class StatisticsResolver {
   })
   async caseStatistics(@Arg("groupBy", () => [D]) groupBy: D[], @Ctx() context: SubgraphContext): Promise<CaseStatistics> {
     if (new Set(groupBy).size !== groupBy.length) throw hubError(ErrorCode.BAD_USER_INPUT, "groupBy lists a dimension twice", { rowErrors: [{ field: "groupBy", reason: "groupBy lists a dimension twice" }] });
-    const facts = await loadFacts(context, { stays: groupBy.includes(D.SHELTER), journeys: groupBy.includes(D.REPATRIATION_STATUS) });
+    const facts = await loadFacts(context, neededFacts(context.caller, groupBy));
     const table = tabulate(facts, groupBy);
     await auditStatistics(context, "caseStatistics", groupBy);
     return {
@@ -209,7 +222,7 @@ export class StatisticsResolver {
       "Median days from rescue to NRM identification (over identified people), and from identification to departure home (over identified people whose latest journey is DEPARTED or ARRIVED); suppressed unless the groups pass the same rule as caseStatistics.",
   })
   async caseDurations(@Ctx() context: SubgraphContext): Promise<DurationStatistic[]> {
-    const facts = await loadFacts(context, { stays: false, journeys: true });
+    const facts = await loadFacts(context, neededFacts(context.caller, [D.REPATRIATION_STATUS]));
     const identified = facts.people.filter((person) => person.nrm_status === IDENTIFIED);
     const byStatus = tabulate(facts, [D.NRM_STATUS]);
     const byStatusAndJourney = tabulate(facts, [D.NRM_STATUS, D.REPATRIATION_STATUS]);
