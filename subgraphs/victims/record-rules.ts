@@ -23,7 +23,7 @@ export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
   government: "every case",
   ngo: "cases its organisation owns, and cases referred to it (referral pending or accepted)",
   shelter: "cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter",
-  embassy: "victims of its country's nationality who consented to consular contact with that country",
+  embassy: "victims of its country's nationality who consented to consular contact",
   repatriation: "cases referred to it, and victims who consented to repatriation",
   auditor: "none",
 };
