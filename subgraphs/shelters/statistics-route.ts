@@ -4,8 +4,13 @@ import { mountInternalRoute, type InternalRouteDeps } from "../../shared/interna
 import { STAYS_PATH, type StayFact } from "../../shared/statistics/facts";
 
 export function mountStatisticsRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, { path: STAYS_PATH, askers: ["victims"] }, () => null, async (_caller, _question, db) => {
-    const stays: StayFact[] = await db.query(`SELECT victim_id AS "victimId", shelter_id AS "shelterId" FROM placement WHERE ended_at IS NULL`);
+  mountInternalRoute(app, deps, { path: STAYS_PATH, askers: ["victims"] }, () => null, async (caller, _question, db) => {
+    // Shelter staff know who sleeps in their own shelter, whether or not the case is referred to them.
+    const ownShelter = caller.role === "shelter" ? (caller.shelter ?? null) : null;
+    const stays: StayFact[] = await db.query(
+      `SELECT victim_id AS "victimId", shelter_id AS "shelterId", (shelter_id = $1) IS TRUE AS "knownToCaller" FROM placement WHERE ended_at IS NULL`,
+      [ownShelter],
+    );
     return { stays };
   });
 }

@@ -7,8 +7,9 @@ import { Victim } from "./entities/victim";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
 import { victimsPolicy } from "./policy";
 import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
+import { ConsentCountry1768176000000 } from "./migrations/1768176000000-consent-country";
 import { AuditResolver } from "./resolvers/audit-resolver";
-import { CaseUpdateResolver } from "./resolvers/case-update-resolver";
+import { CaseUpdateResolver, ConsentResolver } from "./resolvers/case-update-resolver";
 import { MeResolver } from "./resolvers/me-resolver";
 import { ReferralResolver } from "./resolvers/referral-resolver";
 import { RegistrationResolver } from "./resolvers/registration-resolver";
@@ -20,8 +21,8 @@ import { mountVictimAccessRoute, victimAccessGrantPlugin } from "./victim-access
 export const victimsSubgraph: SubgraphModule = {
   name: "victims",
   entities: [Victim, Consent, Referral],
-  migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000, AuditTrail1768003200000],
-  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ReferralResolver, MeResolver, AuditResolver, StatisticsResolver],
+  migrations: [CreateVictims1767225600000, CaseWorkflows1767830400000, AuditTrail1768003200000, ConsentCountry1768176000000],
+  resolvers: [VictimResolver, RegistrationResolver, CaseUpdateResolver, ConsentResolver, ReferralResolver, MeResolver, AuditResolver, StatisticsResolver],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,

@@ -52,9 +52,12 @@ export const victimsPolicy: SubgraphPolicy = {
   AuditEntry: {
     records: { ...NO_ENTRIES, auditor: "every entry", government: "every entry", ngo: "entries about a case it owns" },
     fields: {
-      ...sameRule(["subgraph", "seq", "at", "actorOrg", "actorRole", "kind", "action", "operation", "requestId", "outcome", "victimIds", "fields", "hash"], allow(AUDIT_READERS)),
+      ...sameRule(["subgraph", "seq", "at", "actorOrg", "actorRole", "kind", "action", "operation", "requestId", "outcome", "fields", "hash"], allow(AUDIT_READERS)),
       // Who at another organisation looked is that organisation's staff matter: org and role suffice for a case owner.
       actorSub: allow(["auditor", "government"]),
+      // Ids follow the Victim record rule (ids of people a case owner may not see are withheld, merely counted).
+      victimIds: allow(AUDIT_READERS, { ngo: "only ids of cases it may see; the others are withheld" }),
+      withheldVictimIds: allow(AUDIT_READERS, { ngo: "exact when 0 or at least 5, null for 1 to 4" }),
     },
   },
   AuditEntryConnection: { records: "A page of the audit trail.", fields: sameRule(["edges", "pageInfo"], allow(AUDIT_READERS)) },
@@ -90,7 +93,11 @@ export const victimsPolicy: SubgraphPolicy = {
   },
   Consent: {
     records: "Consents of a visible victim, to those who may read Victim.consents.",
-    fields: sameRule(["id", "kind", "granted", "recordedByOrg", "recordedBy", "recordedAt"], allow(["government", "ngo"])),
+    fields: {
+      ...sameRule(["id", "kind", "granted", "country", "recordedByOrg", "recordedByRole", "recordedAt"], allow(["government", "ngo"])),
+      // Another organisation's staff are that organisation's matter: its name and role suffice.
+      recordedBy: allow(["government", "ngo"], { government: "only when recorded by its own organisation", ngo: "only when recorded by its own organisation" }),
+    },
   },
   Referral: {
     records: {

@@ -15,6 +15,8 @@ import { Victim } from "./entities/victim";
 const ACTIVE_REFERRAL = `EXISTS (SELECT 1 FROM referral r WHERE r.victim_id = {v}.id AND r.to_org = :callerOrg AND r.to_role = :callerRole AND r.status IN ('${ReferralStatus.PENDING}', '${ReferralStatus.ACCEPTED}'))`;
 const consentGiven = (kind: ConsentKind) =>
   `EXISTS (SELECT 1 FROM consent c WHERE c.victim_id = {v}.id AND c.kind = '${kind}' AND c.granted)`;
+/** Consular contact is consent to the embassy of one country: it counts only while that is the person's nationality. */
+export const CONSULAR_CONSENT_STANDS = `EXISTS (SELECT 1 FROM consent c WHERE c.victim_id = {v}.id AND c.kind = '${ConsentKind.CONSULAR_CONTACT}' AND c.granted AND c.country = {v}.nationality)`;
 
 /** The record rule in words, for the policy document and `me`. */
 export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
@@ -47,7 +49,7 @@ export function visibilityCondition(caller: Caller, alias: string): { sql: strin
     case "shelter":
       return { sql: fill(`(${ACTIVE_REFERRAL} AND ${consentGiven(ConsentKind.SHELTER_SHARING)})`), params };
     case "embassy":
-      return { sql: fill(`({v}.nationality = :callerCountry AND ${consentGiven(ConsentKind.CONSULAR_CONTACT)})`), params };
+      return { sql: fill(`({v}.nationality = :callerCountry AND ${CONSULAR_CONSENT_STANDS})`), params };
     case "repatriation":
       return { sql: fill(`(${ACTIVE_REFERRAL} OR ${consentGiven(ConsentKind.REPATRIATION)})`), params };
     case "auditor":

@@ -17,7 +17,7 @@ import type { SubgraphContext } from "../../shared/context";
 import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
 import { factsFor, VICTIM_ACCESS_ASKERS, VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
 import { Victim } from "./entities/victim";
-import { actsAsOwner, whereVisible } from "./record-rules";
+import { actsAsOwner, CONSULAR_CONSENT_STANDS, whereVisible } from "./record-rules";
 
 interface FactsRow {
   id: string;
@@ -35,7 +35,8 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
       .getRepository(Victim)
       .createQueryBuilder("v")
       .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort"])
-      .addSelect("ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted ORDER BY c.kind)", "consents")
+      // A consular-contact consent given for another country than the nationality does not stand.
+      .addSelect(`ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted AND (c.kind <> 'CONSULAR_CONTACT' OR ${CONSULAR_CONSENT_STANDS.replaceAll("{v}", "v")}) ORDER BY c.kind)`, "consents")
       .where("v.id IN (:...ids)", { ids }),
     caller,
   ).getRawMany<FactsRow>();

@@ -10,7 +10,10 @@ import { ErrorCode, hubError } from "../../../shared/errors";
 import { askPeer } from "../../../shared/internal-api";
 import { decodeCursor, encodeCursor, pageSize } from "../../../shared/pagination";
 import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH, readTrail, verifyChain, type AuditChainReport as ChainReport, type AuditEntryRow, type AuditPosition } from "../../../shared/audit/trail";
-import { caseFor } from "../record-rules";
+import { isUuid } from "../../../shared/ids";
+import { SMALLEST_PUBLISHED_GROUP } from "../../../shared/statistics/suppression";
+import { Victim } from "../entities/victim";
+import { caseFor, whereVisible } from "../record-rules";
 import { AuditChainReport, AuditEntryConnection, AuditTrailFilterInput } from "../types/audit";
 
 const PEERS = SUBGRAPH_NAMES.filter((name): name is Exclude<SubgraphName, "victims"> => name !== "victims");
@@ -19,12 +22,80 @@ function positionOf(entry: AuditEntryRow): AuditPosition {
   return { at: entry.at, subgraph: entry.subgraph, seq: entry.seq };
 }
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+/** The form `at` takes in the hub's cursors (see trail.ts). */
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A real calendar date-time in ISO 8601 (no 30 February), as PostgreSQL's timestamptz will take it. */
+export function isDateTime(value: unknown): value is string {
+  const match = typeof value === "string" ? DATE_TIME.exec(value) : null;
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function invalidCursor(): Error {
+  return hubError(ErrorCode.BAD_USER_INPUT, "Invalid cursor: pass back a cursor the hub gave you", { rowErrors: [{ field: "after", reason: "after must be a cursor the hub gave you" }] });
+}
+
+/** A cursor is checked whole here, before any subgraph is asked: nothing malformed reaches SQL. */
 function parsePosition(cursor: string): AuditPosition {
-  const position = JSON.parse(decodeCursor(cursor)) as Partial<AuditPosition>;
-  if (typeof position.at !== "string" || typeof position.subgraph !== "string" || typeof position.seq !== "string" || !/^\d+$/.test(position.seq)) {
-    throw hubError(ErrorCode.BAD_USER_INPUT, "Invalid cursor: pass back a cursor the hub gave you");
+  let position: Partial<AuditPosition>;
+  try {
+    position = JSON.parse(decodeCursor(cursor)) as Partial<AuditPosition>;
+  } catch {
+    throw invalidCursor();
   }
-  return position as AuditPosition;
+  if (
+    !position ||
+    typeof position !== "object" ||
+    typeof position.at !== "string" ||
+    !CURSOR_AT.test(position.at) ||
+    !isDateTime(position.at) ||
+    typeof position.subgraph !== "string" ||
+    !(SUBGRAPH_NAMES as readonly string[]).includes(position.subgraph) ||
+    typeof position.seq !== "string" ||
+    !/^\d{1,18}$/.test(position.seq)
+  ) {
+    throw invalidCursor();
+  }
+  return { at: position.at, subgraph: position.subgraph, seq: position.seq };
+}
+
+/** BAD_USER_INPUT for a filter PostgreSQL could not take, decided before anyone is asked. */
+function checkFilter(filter: AuditTrailFilterInput): void {
+  const bad = (field: string, reason: string) => hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: filter.${field} ${reason}`, { rowErrors: [{ field: `filter.${field}`, reason: `filter.${field} ${reason}` }] });
+  if (filter.victimId !== undefined && filter.victimId !== null && !isUuid(filter.victimId)) throw bad("victimId", "must be a case id");
+  for (const field of ["from", "to"] as const) {
+    const value = filter[field];
+    if (value !== undefined && value !== null && !isDateTime(value)) throw bad(field, "must be an ISO 8601 date-time, e.g. 2026-11-20T08:00:00Z");
+  }
+}
+
+/** Readers who see every id in the trail: government sees every case, the auditor oversees every access (ids, never values). */
+function readsEveryId(role: string): boolean {
+  return role === "government" || role === "auditor";
+}
+
+/**
+ * What an entry may show this reader: the ids of people it may see (the same record rule
+ * as every read, one statement for the whole page), the others withheld — counted only
+ * when 0 or at least 5, so a small group is not revealed.
+ */
+async function forReader(context: SubgraphContext, entries: AuditEntryRow[]): Promise<Array<AuditEntryRow & { withheldVictimIds: number | null }>> {
+  if (readsEveryId(context.caller.role)) return entries.map((entry) => ({ ...entry, withheldVictimIds: 0 }));
+  const ids = [...new Set(entries.flatMap((entry) => entry.victimIds))].filter(isUuid);
+  const visible = new Set<string>();
+  if (ids.length > 0) {
+    const rows = await whereVisible(context.db.getRepository(Victim).createQueryBuilder("v").select("v.id", "id").where("v.id IN (:...ids)", { ids }), context.caller).getRawMany<{ id: string }>();
+    for (const row of rows) visible.add(row.id);
+  }
+  return entries.map((entry) => {
+    const shown = entry.victimIds.filter((id) => visible.has(id));
+    const withheld = entry.victimIds.length - shown.length;
+    return { ...entry, victimIds: shown, withheldVictimIds: withheld === 0 || withheld >= SMALLEST_PUBLISHED_GROUP ? withheld : null };
+  });
 }
 
 /** Newest first: time, then subgraph name, then sequence (the order every subgraph pages in). */
@@ -48,18 +119,21 @@ export class AuditResolver {
   ): Promise<AuditEntryConnection> {
     const size = pageSize(first);
     const wanted = { ...(filter ?? {}) };
+    checkFilter(wanted);
+    const position = after ? parsePosition(after) : null;
     if (context.caller.role === "ngo") {
       if (!wanted.victimId) throw hubError(ErrorCode.FORBIDDEN, "A case owner reads the trail of one of its cases: give filter.victimId");
       // Same rule as a write: NOT_FOUND if you cannot see the case, FORBIDDEN if you see it but do not own it.
       await caseFor(context.db.manager, context.caller, wanted.victimId, "owner", false);
     }
-    const question = { filter: wanted, first: size + 1, after: after ? parsePosition(after) : null };
+    const question = { filter: wanted, first: size + 1, after: position };
     const pages = await Promise.all([
       readTrail(context.db, "victims", question),
       ...PEERS.map((peer) => askPeer<{ entries: AuditEntryRow[] }>(context, peer, AUDIT_TRAIL_PATH, question).then((answer) => answer.entries)),
     ]);
     const merged = pages.flat().sort(newerFirst);
-    const page = merged.slice(0, size);
+    // Entries from every subgraph pass here, merged, before anything reaches the reader.
+    const page = await forReader(context, merged.slice(0, size));
     const edges = page.map((node) => ({ cursor: encodeCursor(JSON.stringify(positionOf(node))), node }));
     return { edges, pageInfo: { hasNextPage: merged.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
   }

@@ -3,8 +3,8 @@
  * Each runs in one transaction with the case row locked, so concurrent writers queue
  * and a stale version is refused rather than overwritten.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
-import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
+import { appendAuditEntries, auditedTransaction } from "../../../shared/audit/audit-log";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import type { SubgraphContext } from "../../../shared/context";
 import { ErrorCode, hubError } from "../../../shared/errors";
@@ -21,6 +21,33 @@ export const CONSENT_FOR_REFERRAL: Partial<Record<ReferralRole, ConsentKind>> = 
   [ReferralRole.SHELTER]: ConsentKind.SHELTER_SHARING,
   [ReferralRole.REPATRIATION]: ConsentKind.REPATRIATION,
 };
+
+/**
+ * Withdraws one consent of a case (if it stands) and ends the referrals that needed it, in
+ * the caller's transaction. Returns whether a standing consent was withdrawn.
+ */
+async function withdrawConsent(manager: EntityManager, context: SubgraphContext, victimId: string, kind: ConsentKind): Promise<boolean> {
+  const withdrawn: unknown[] = await manager.query(
+    `UPDATE consent SET granted = false, recorded_by_org = $3, recorded_by = $4, recorded_by_role = $5, recorded_at = now() WHERE victim_id = $1 AND kind = $2 AND granted RETURNING id`,
+    [victimId, kind, context.caller.org, context.caller.sub, context.caller.role],
+  );
+  await revokeReferralsNeeding(manager, victimId, kind);
+  return Array.isArray(withdrawn[0]) ? (withdrawn[0] as unknown[]).length > 0 : withdrawn.length > 0;
+}
+
+async function revokeReferralsNeeding(manager: EntityManager, victimId: string, kind: ConsentKind): Promise<void> {
+  const roles = Object.entries(CONSENT_FOR_REFERRAL).filter(([, needed]) => needed === kind).map(([role]) => role);
+  if (roles.length === 0) return;
+  await manager
+    .createQueryBuilder()
+    .update(Referral)
+    .set({ status: ReferralStatus.REVOKED, decidedAt: () => "now()" })
+    .where("victim_id = :victimId AND to_role IN (:...roles) AND status IN (:...open)", { victimId, roles, open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED] })
+    .execute();
+}
+
+/** Consents given for a country: a change of nationality withdraws them (no case moves to another embassy without a new consent). */
+const CONSENTS_FOR_A_COUNTRY: ConsentKind[] = [ConsentKind.CONSULAR_CONTACT];
 
 function reload(manager: EntityManager, id: string): Promise<Victim> {
   return manager.getRepository(Victim).findOneByOrFail({ id });
@@ -49,6 +76,14 @@ export class CaseUpdateResolver {
       }
       // The version column and updated_at advance with every update (TypeORM adds both).
       await manager.createQueryBuilder().update(Victim).set(set).where("id = :id", { id }).execute();
+      if (set.nationality !== undefined && set.nationality !== victim.nationality) {
+        for (const kind of CONSENTS_FOR_A_COUNTRY) {
+          if (await withdrawConsent(manager, context, id, kind)) {
+            // Recorded as the consent decision it is, in the same transaction as the change that caused it.
+            await appendAuditEntries(manager, [context.audit.entry("WRITE", "recordConsent", "ALLOWED", [id], ["consent.granted", "consent.kind", "nationality"])]);
+          }
+        }
+      }
       return reload(manager, id);
     });
   }
@@ -73,26 +108,27 @@ export class CaseUpdateResolver {
   })
   recordConsent(@Arg("victimId", () => ID) victimId: string, @Arg("consent", () => ConsentInput) input: ConsentInput, @Ctx() context: SubgraphContext): Promise<Consent> {
     return auditedTransaction(context, async (manager) => {
-      await lockCaseForWrite(manager, context.caller, victimId);
+      const victim = await lockCaseForWrite(manager, context.caller, victimId);
+      // Consular contact is for the embassy of the person's nationality now, and names it.
+      const country = CONSENTS_FOR_A_COUNTRY.includes(input.kind) ? victim.nationality : null;
       await manager
         .createQueryBuilder()
         .insert()
         .into(Consent)
-        .values({ victimId, kind: input.kind, granted: input.granted, recordedByOrg: context.caller.org, recordedBy: context.caller.sub, recordedAt: () => "now()" })
-        .orUpdate(["granted", "recorded_by_org", "recorded_by", "recorded_at"], ["victim_id", "kind"])
+        .values({ victimId, kind: input.kind, granted: input.granted, country, recordedByOrg: context.caller.org, recordedBy: context.caller.sub, recordedByRole: context.caller.role, recordedAt: () => "now()" })
+        .orUpdate(["granted", "country", "recorded_by_org", "recorded_by", "recorded_by_role", "recorded_at"], ["victim_id", "kind"])
         .execute();
-      if (!input.granted) {
-        const roles = Object.entries(CONSENT_FOR_REFERRAL).filter(([, kind]) => kind === input.kind).map(([role]) => role);
-        if (roles.length > 0) {
-          await manager
-            .createQueryBuilder()
-            .update(Referral)
-            .set({ status: ReferralStatus.REVOKED, decidedAt: () => "now()" })
-            .where("victim_id = :victimId AND to_role IN (:...roles) AND status IN (:...open)", { victimId, roles, open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED] })
-            .execute();
-        }
-      }
+      if (!input.granted) await revokeReferralsNeeding(manager, victimId, input.kind);
       return manager.getRepository(Consent).findOneByOrFail({ victimId, kind: input.kind });
     });
+  }
+}
+
+/** What a consent shows of who recorded it: organisation and role to all who may read it; the person only to their own organisation. */
+@Resolver(() => Consent)
+export class ConsentResolver {
+  @FieldResolver(() => String, { nullable: true, description: "Person (token subject) who recorded the decision: shown only to readers of the same organisation (others see recordedByOrg and recordedByRole)." })
+  recordedBy(@Root() consent: Consent, @Ctx() context: SubgraphContext): string | null {
+    return consent.recordedByOrg === context.caller.org ? consent.recordedBy : null;
   }
 }

@@ -40,8 +40,14 @@ export class AuditEntry {
   @Field({ description: "ALLOWED, DENIED (refused) or FAILED (a write that did not happen)." })
   outcome!: string;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: "The people the entry is about whom the reader may see; the others are withheld (see withheldVictimIds)." })
   victimIds!: string[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "How many people of the entry are withheld because the reader may not see them: exact when 0 or at least 5, null for 1 to 4 (a small group is not counted).",
+  })
+  withheldVictimIds!: number | null;
 
   @Field(() => [String], { description: "Type.field for reads; the input fields given for writes." })
   fields!: string[];
