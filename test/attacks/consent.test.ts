@@ -6,6 +6,9 @@
 import { consent, CONSENT, register, REQUEST_VERIFICATION } from "../support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "../support/hub";
 
+/** A case owner of its own: the demo NGOs' case counts stay as the record-rule tests expect. */
+const OWNER = { role: "ngo", org: "ngo-attack-consent" } as const;
+
 const UPDATE = `mutation ($id: ID!, $version: Int!, $changes: UpdateVictimInput!) { updateVictim(id: $id, version: $version, changes: $changes) { version nationality } }`;
 const CONSENTS = `query ($id: ID!) { victim(id: $id) { consents { kind granted country } } }`;
 const SEE = `query ($id: ID!) { victim(id: $id) { id legalName } }`;
@@ -14,11 +17,11 @@ describe("changing the nationality withdraws consular-contact consent", () => {
   let id = "";
 
   beforeAll(async () => {
-    const victim = await register(PERSONAS.ngo, { nationality: "PH" });
+    const victim = await register(OWNER, { nationality: "PH" });
     id = victim.id;
-    await consent(PERSONAS.ngo, id, "CONSULAR_CONTACT", true);
+    await consent(OWNER, id, "CONSULAR_CONTACT", true);
     expect((await asPersona(PERSONAS.embassyPH, SEE, { id })).data?.victim).toBeTruthy();
-    const changed = await asPersona(PERSONAS.ngo, UPDATE, { id, version: victim.version, changes: { nationality: "KE" } });
+    const changed = await asPersona(OWNER, UPDATE, { id, version: victim.version, changes: { nationality: "KE" } });
     expect(changed.errors).toBeUndefined();
   });
 
@@ -35,19 +38,19 @@ describe("changing the nationality withdraws consular-contact consent", () => {
   });
 
   it("the consent reads as withdrawn, for the country it was given for", async () => {
-    const response = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(PERSONAS.ngo, CONSENTS, { id });
+    const response = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
     expect(response.errors).toBeUndefined();
     expect(response.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({ kind: "CONSULAR_CONTACT", granted: false, country: "PH" });
   });
 
   it("other subgraphs are told the consent does not stand: no nationality verification without a new consent", async () => {
-    const response = await asPersona(PERSONAS.ngo, REQUEST_VERIFICATION, { victimId: id });
+    const response = await asPersona(OWNER, REQUEST_VERIFICATION, { victimId: id });
     expect(errorCodes(response)).toEqual(["CONSENT_REQUIRED"]);
   });
 
   it("the withdrawal is in the audit trail", async () => {
     const trail = await asPersona<{ auditTrail: { edges: Array<{ node: { action: string; kind: string; fields: string[] } }> } }>(
-      PERSONAS.ngo,
+      OWNER,
       `query ($id: ID!) { auditTrail(first: 20, filter: { victimId: $id, operation: "recordConsent" }) { edges { node { action kind fields } } } }`,
       { id },
     );
@@ -56,20 +59,20 @@ describe("changing the nationality withdraws consular-contact consent", () => {
   });
 
   it("a new consent is for the new country, and opens the case to that embassy only", async () => {
-    const recorded = await asPersona<{ recordConsent: { kind: string; granted: boolean } }>(PERSONAS.ngo, CONSENT, { victimId: id, consent: { kind: "CONSULAR_CONTACT", granted: true } });
+    const recorded = await asPersona<{ recordConsent: { kind: string; granted: boolean } }>(OWNER, CONSENT, { victimId: id, consent: { kind: "CONSULAR_CONTACT", granted: true } });
     expect(recorded.errors).toBeUndefined();
-    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(PERSONAS.ngo, CONSENTS, { id });
+    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
     expect(consents.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({ kind: "CONSULAR_CONTACT", granted: true, country: "KE" });
     expect((await asPersona(PERSONAS.embassyKE, SEE, { id })).data?.victim).toBeTruthy();
     expect(errorCodes(await asPersona(PERSONAS.embassyPH, SEE, { id }))).toEqual(["NOT_FOUND"]);
   });
 
   it("other consents carry no country, and an unchanged nationality withdraws nothing", async () => {
-    await consent(PERSONAS.ngo, id, "REPATRIATION", true);
-    const before = await asPersona<{ victim: { version: number } }>(PERSONAS.ngo, `query ($id: ID!) { victim(id: $id) { version } }`, { id });
-    const same = await asPersona(PERSONAS.ngo, UPDATE, { id, version: before.data!.victim.version, changes: { nationality: "KE", medicalNeeds: "none known" } });
+    await consent(OWNER, id, "REPATRIATION", true);
+    const before = await asPersona<{ victim: { version: number } }>(OWNER, `query ($id: ID!) { victim(id: $id) { version } }`, { id });
+    const same = await asPersona(OWNER, UPDATE, { id, version: before.data!.victim.version, changes: { nationality: "KE", medicalNeeds: "none known" } });
     expect(same.errors).toBeUndefined();
-    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(PERSONAS.ngo, CONSENTS, { id });
+    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
     expect(consents.data!.victim.consents.find((entry) => entry.kind === "REPATRIATION")).toEqual({ kind: "REPATRIATION", granted: true, country: null });
     expect(consents.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")?.granted).toBe(true);
   });
