@@ -160,7 +160,7 @@ function readRateLimits(reader: EnvReader): RateLimits {
   const perMinuteByOrg: Record<string, number> = {};
   const overrides = reader.string("RATE_LIMIT_ORG_OVERRIDES");
   for (const pair of overrides ? overrides.split(",") : []) {
-    const match = /^\s*([a-z0-9][a-z0-9-]{1,62})=(\d+)\s*$/.exec(pair);
+    const match = /^\s*([A-Za-z0-9][A-Za-z0-9-]{1,62})=(\d+)\s*$/.exec(pair);
     if (!match || Number(match[2]) <= 0) reader.problems.push(`RATE_LIMIT_ORG_OVERRIDES must be "org=requests-per-minute" pairs separated by commas, e.g. "gov-mdt=5000"`);
     else perMinuteByOrg[match[1]] = Number(match[2]);
   }

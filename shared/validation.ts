@@ -54,7 +54,7 @@ export const IsLanguageCodes = () => Matches(/^[a-z]{2}$/, { each: true, message
 export const IsDay = () => IsISO8601({ strict: true }, { message: "$property must be a date, YYYY-MM-DD" });
 export const IsDateTime = () => IsISO8601({ strict: true }, { message: "$property must be an ISO 8601 date-time" });
 /** Organisation ids as they appear in tokens, e.g. shelter-maesot-1. */
-export const IsOrganisationId = () => Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: "$property must be an organisation id: lower-case letters, digits and dashes" });
+export const IsOrganisationId = () => Matches(/^[A-Za-z0-9][A-Za-z0-9-]{1,62}$/, { message: "$property must be an organisation id: letters, digits and dashes (e.g. shelter-maesot-1, embassy-PH)" });
 
 /** BAD_USER_INPUT for a rule between fields that class-validator cannot state (e.g. an end after a start). */
 export function invalidField(field: string, reason: string): GraphQLError {

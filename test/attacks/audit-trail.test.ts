@@ -107,6 +107,11 @@ describe("malformed filters and cursors are BAD_USER_INPUT, decided before anyon
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
   });
 
+  it("an organisation id with capitals (an embassy's) is a valid filter, not bad input", async () => {
+    const response = await asPersona(PERSONAS.auditor, PLAIN_TRAIL, { filter: { actorOrg: "embassy-PH" } });
+    expect(response.errors).toBeUndefined();
+  });
+
   it("a cursor the hub gave is still accepted", async () => {
     const first = await asPersona<{ auditTrail: { pageInfo: { endCursor: string | null } } }>(PERSONAS.auditor, PLAIN_TRAIL, {});
     expect(first.errors).toBeUndefined();
