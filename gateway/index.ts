@@ -1,12 +1,14 @@
 import { startGateway } from "./server";
 import { loadGatewayConfig } from "../shared/config";
+import { describeStartupFailure } from "../shared/startup";
 
 let config;
 try {
   config = loadGatewayConfig();
 } catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
+  const failure = describeStartupFailure(error);
+  console.error(failure.message);
+  process.exit(failure.exitCode);
 }
 startGateway(config).then(
   (gateway) => {
@@ -14,8 +16,10 @@ startGateway(config).then(
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   },
-  (error: Error) => {
-    console.error(`gateway failed to start: ${error.message}`);
-    process.exit(1);
+  (error: unknown) => {
+    // A configuration problem (port taken, …) exits with its own code: the supervisor does not restart it.
+    const failure = describeStartupFailure(error);
+    console.error(`gateway failed to start: ${failure.message}`);
+    process.exit(failure.exitCode);
   },
 );

@@ -58,6 +58,18 @@ class EnvReader {
     return value;
   }
 
+  /** A whole number from 0 to `max`. */
+  boundedInt(name: string, fallback: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value > max) {
+      this.problems.push(`${name} must be a whole number from 0 to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
@@ -97,7 +109,14 @@ export interface AuthConfig {
   publicKeyFile?: string;
   /** Development only: where the generated signing key pair is kept. */
   devKeyDir: string;
+  /** Seconds of clock difference tolerated on `exp`/`nbf` (JWT_CLOCK_TOLERANCE_SECONDS); DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS when absent. */
+  clockToleranceSeconds?: number;
 }
+
+/** How far the issuer's clock and ours may disagree before a token counts as expired or not yet valid. */
+export const DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS = 5;
+/** More than five minutes would keep expired tokens working for longer than a short-lived token lives. */
+export const MAX_JWT_CLOCK_TOLERANCE_SECONDS = 300;
 
 export interface CommonConfig {
   environment: Environment;
@@ -167,6 +186,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     audience: reader.string("JWT_AUDIENCE", "survivor-hub")!,
     publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
     devKeyDir: path.join(dataDir, "keys"),
+    clockToleranceSeconds: reader.boundedInt("JWT_CLOCK_TOLERANCE_SECONDS", DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS, MAX_JWT_CLOCK_TOLERANCE_SECONDS),
   };
   if (environment === "production") {
     for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE"]) {

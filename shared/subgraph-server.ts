@@ -32,6 +32,7 @@ import { createLogger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
+import { describeStartupFailure } from "./startup";
 import { validateArgument } from "./validation";
 import { openVictimAccessGrants } from "./victim-access";
 
@@ -203,8 +204,9 @@ export function runSubgraph(module: SubgraphModule): void {
   try {
     config = loadSubgraphConfig(module.name);
   } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
+    const failure = describeStartupFailure(error);
+    console.error(failure.message);
+    process.exit(failure.exitCode);
   }
   startSubgraph(module, config).then(
     (running) => {
@@ -217,9 +219,11 @@ export function runSubgraph(module: SubgraphModule): void {
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     },
-    (error: Error) => {
-      console.error(`subgraph ${module.name} failed to start: ${error.message}`);
-      process.exit(1);
+    (error: unknown) => {
+      // A configuration problem (port taken, data directory held, …) exits with its own code: the supervisor does not restart it.
+      const failure = describeStartupFailure(error);
+      console.error(`subgraph ${module.name} failed to start: ${failure.message}`);
+      process.exit(failure.exitCode);
     },
   );
 }
