@@ -55,7 +55,8 @@ function startChild(child: Child): void {
   proc.on("exit", (code, signal) => {
     if (stopping) return;
     if (code === EXIT_CONFIGURATION) {
-      void fail(`${child.name} cannot start: ${child.lastError || "configuration error"}`, EXIT_CONFIGURATION);
+      // The child's own last line says why (it names itself); restarting would fail the same way.
+      void fail(child.lastError || `${child.name} cannot start: a configuration problem`, EXIT_CONFIGURATION);
       return;
     }
     if (Date.now() - started >= RESET_AFTER_MS) child.restarts = 0;
@@ -111,7 +112,7 @@ let failing: Promise<never> | undefined;
 /** Stops every child and exits with `exitCode`, saying why (once: the first reason wins). */
 function fail(message: string, exitCode: number): Promise<never> {
   failing ??= (async () => {
-    console.error(`[supervisor] ${message}; stopping the hub`);
+    console.error(`[supervisor] stopping the hub: ${message}`);
     await stopAll();
     process.exit(exitCode);
   })();

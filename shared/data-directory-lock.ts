@@ -17,7 +17,28 @@ import os from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 
-const MUTEX_STALE_MS = 5000;
+/** proper-lockfile's smallest: a mutex left by a process killed inside it is taken over after 2 s. */
+const MUTEX_STALE_MS = 2000;
+
+/**
+ * Runs `critical` with SIGTERM and SIGINT held back: a supervisor stopping a child that
+ * is inside the mutex would otherwise leave the mutex behind (proper-lockfile only
+ * cleans up locks it has finished taking). A signal that came meanwhile is raised again
+ * afterwards, when nothing else in the process listens for it (else they have heard it).
+ */
+async function withSignalsDeferred<T>(critical: () => Promise<T>): Promise<T> {
+  const signals: NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
+  const received: NodeJS.Signals[] = [];
+  const defer = (signal: NodeJS.Signals) => void received.push(signal);
+  for (const signal of signals) process.on(signal, defer);
+  try {
+    return await critical();
+  } finally {
+    for (const signal of signals) process.removeListener(signal, defer);
+    const signal = received[0];
+    if (signal && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  }
+}
 
 /** A data directory that cannot be used as it is: a configuration problem, not a crash. */
 export class DataDirectoryError extends Error {
@@ -119,23 +140,25 @@ export async function lockDataDirectory(dataDir: string): Promise<DataDirectoryL
   const mine = held.get(directory);
   if (mine) throw new DataDirectoryInUseError(directory, mine, pidFile);
   fs.mkdirSync(path.dirname(directory), { recursive: true });
-  let releaseMutex: () => Promise<void>;
-  try {
-    releaseMutex = await lockfile.lock(pidFile, { realpath: false, stale: MUTEX_STALE_MS, retries: { retries: 100, minTimeout: 20, maxTimeout: 100 } });
-  } catch (error) {
-    throw new DataDirectoryError(`could not lock the data directory ${directory}: ${(error as Error).message}`);
-  }
   const owner: DataDirectoryOwner = { pid: process.pid, host: os.hostname(), bootId: bootId(), startTicks: startTicks(process.pid), since: new Date().toISOString() };
-  try {
-    const current = readOwner(pidFile);
-    if (current && ownerAlive(current)) throw new DataDirectoryInUseError(directory, current, pidFile);
-    // Whole or not at all: a reader never sees half a file.
-    const writing = `${pidFile}.${process.pid}`;
-    fs.writeFileSync(writing, JSON.stringify(owner) + "\n");
-    fs.renameSync(writing, pidFile);
-  } finally {
-    await releaseMutex();
-  }
+  await withSignalsDeferred(async () => {
+    let releaseMutex: () => Promise<void>;
+    try {
+      releaseMutex = await lockfile.lock(pidFile, { realpath: false, stale: MUTEX_STALE_MS, retries: { retries: 100, factor: 1.5, minTimeout: 20, maxTimeout: 100 } });
+    } catch (error) {
+      throw new DataDirectoryError(`could not lock the data directory ${directory}: ${(error as Error).message}`);
+    }
+    try {
+      const current = readOwner(pidFile);
+      if (current && ownerAlive(current)) throw new DataDirectoryInUseError(directory, current, pidFile);
+      // Whole or not at all: a reader never sees half a file.
+      const writing = `${pidFile}.${process.pid}`;
+      fs.writeFileSync(writing, JSON.stringify(owner) + "\n");
+      fs.renameSync(writing, pidFile);
+    } finally {
+      await releaseMutex();
+    }
+  });
   held.set(directory, owner);
   let released = false;
   const release = (): void => {
