@@ -16,7 +16,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { ensureDevKeyPair } from "../shared/auth/keys";
 import { signDevToken } from "../shared/auth/tokens";
-import { DEFAULT_SUBGRAPH_PORTS, loadGatewayConfig, SUBGRAPH_NAMES, subgraphPortVariable } from "../shared/config";
+import { databaseUrlVariable, DEFAULT_SUBGRAPH_PORTS, loadGatewayConfig, SUBGRAPH_NAMES, subgraphPortVariable } from "../shared/config";
+import { DataDirectoryInUseError, dataDirectoryHolder } from "../shared/data-directory-lock";
 import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "../shared/instance-nonce";
 import { DEMO_PERSONAS } from "../shared/personas";
 import { describeStartupFailure, EXIT_CONFIGURATION, EXIT_FAILURE } from "../shared/startup";
@@ -122,6 +123,15 @@ function fail(message: string, exitCode: number): Promise<never> {
 async function main(): Promise<void> {
   const began = Date.now();
   const config = loadGatewayConfig();
+  // A data directory another hub holds: say so at once, before starting anything. (Each
+  // child still takes the lock itself, which is what decides when two start together.)
+  for (const name of SUBGRAPH_NAMES) {
+    if (process.env[databaseUrlVariable(name)]) continue;
+    const dataDir = path.join(config.dataDir, name);
+    const holder = dataDirectoryHolder(dataDir);
+    if (holder) throw new DataDirectoryInUseError(dataDir, holder, `${dataDir}.pid`);
+  }
+
   // Make the development key once, before the children race for it.
   if (config.environment !== "production") ensureDevKeyPair(config.auth.devKeyDir);
 

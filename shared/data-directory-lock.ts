@@ -128,6 +128,15 @@ function ownerAlive(owner: DataDirectoryOwner): boolean {
   return !(owner.startTicks && ticks && ticks !== owner.startTicks);
 }
 
+/**
+ * The running process that holds `dataDir`, or null when none does — a look, not a lock:
+ * the supervisor asks before it starts anything, so a second hub is refused at once.
+ */
+export function dataDirectoryHolder(dataDir: string): DataDirectoryOwner | null {
+  const owner = readOwner(`${path.resolve(dataDir)}.pid`);
+  return owner && ownerAlive(owner) ? owner : null;
+}
+
 const held = new Map<string, DataDirectoryOwner>();
 
 /**
