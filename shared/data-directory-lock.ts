@@ -4,8 +4,9 @@
  * has the directory open. It is taken before PGlite (or anything else) touches the
  * directory, held for as long as the database is open, and removed on exit. After a
  * crash (kill -9, power cut) the file stays behind; it is stale — and taken over — when
- * the process it names is gone: no such PID, or a PID now reused by another process
- * (its start time differs), or a machine that has restarted since (another boot id).
+ * the process it names is gone: no such PID, a zombie (killed, not yet reaped), a PID
+ * now reused by another process (its start time differs), or a machine that has
+ * restarted since (another boot id).
  *
  * Reading and replacing the file happens under a short-lived proper-lockfile mutex, so
  * two processes starting at once never both take a stale file over. The mutex is only
@@ -90,12 +91,16 @@ function bootId(): string | null {
   return readFirstLine("/proc/sys/kernel/random/boot_id");
 }
 
-/** When `pid` started, in clock ticks since boot; null where there is no /proc (macOS). */
-function startTicks(pid: number): string | null {
+/** Fields 3… of /proc/<pid>/stat (state, ppid, …); null where there is no /proc (macOS). */
+function procStat(pid: number): string[] | null {
   const stat = readFirstLine(`/proc/${pid}/stat`);
-  if (!stat) return null;
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count from the last ")".
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : null;
+}
+
+/** When `pid` started, in clock ticks since boot (field 22). */
+function startTicks(pid: number): string | null {
+  return procStat(pid)?.[19] ?? null;
 }
 
 function readOwner(pidFile: string): DataDirectoryOwner | null {
@@ -124,7 +129,10 @@ function ownerAlive(owner: DataDirectoryOwner): boolean {
     // EPERM: it runs, as another user.
     if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
-  const ticks = startTicks(owner.pid);
+  const stat = procStat(owner.pid);
+  // A zombie has closed all its files: killed, not yet reaped (a container's PID 1 may never reap it).
+  if (stat && (stat[0] === "Z" || stat[0] === "X")) return false;
+  const ticks = stat?.[19];
   return !(owner.startTicks && ticks && ticks !== owner.startTicks);
 }
 
