@@ -45,10 +45,11 @@ describe("one hub per data directory", () => {
       const before = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, { name: "Before the second hub (fictional)" });
       expect(before.errors).toBeUndefined();
 
-      const holders = SUBGRAPH_PIDS.map((name) => (JSON.parse(fs.readFileSync(path.join(dataDir, `${name}.pid`), "utf8")) as { pid: number }).pid);
       const sameOutput = await secondHubRefused(env, dataDir);
-      expect(holders.some((pid) => sameOutput.includes(`in use by process ${pid} `))).toBe(true);
       await secondHubRefused(supervisedEnv(testPort(55), dataDir), dataDir);
+      // The PID named is one of the first hub's subgraphs.
+      const holders = SUBGRAPH_PIDS.map((name) => (JSON.parse(fs.readFileSync(path.join(dataDir, `${name}.pid`), "utf8")) as { pid: number }).pid);
+      expect(holders.some((pid) => sameOutput.includes(`in use by process ${pid} `))).toBe(true);
 
       // The first hub never noticed: it serves and writes as before.
       const after = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, { name: "After the second hub (fictional)" });
