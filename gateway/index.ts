@@ -1,6 +1,6 @@
 import { startGateway } from "./server";
 import { loadGatewayConfig } from "../shared/config";
-import { describeStartupFailure } from "../shared/startup";
+import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "../shared/startup";
 
 let config;
 try {
@@ -10,9 +10,17 @@ try {
   console.error(failure.message);
   process.exit(failure.exitCode);
 }
+let stopRunning: (() => void) | undefined;
+whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
 startGateway(config).then(
   (gateway) => {
-    const shutdown = () => gateway.stop().then(() => process.exit(0), () => process.exit(1));
+    let stopping = false;
+    const shutdown = () => {
+      if (stopping) return;
+      stopping = true;
+      gateway.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    stopRunning = shutdown;
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   },

@@ -10,6 +10,8 @@
  * other children and exits non-zero, repeating the child's reason. A child that crashes
  * is restarted with backoff (1, 2, 4, 8, 16 s), at most MAX_RESTARTS times in a row; a
  * child that has run for RESET_AFTER_MS since its last start begins a fresh count.
+ * Each child has an IPC channel to the supervisor: if the supervisor dies, even by
+ * SIGKILL, the children stop by themselves (shared/startup.ts, whenSupervisorGone).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -46,7 +48,7 @@ const children: Child[] = [];
 function startChild(child: Child): void {
   const started = Date.now();
   child.nonce = randomBytes(16).toString("hex");
-  const proc = spawn(process.execPath, [child.entry], { stdio: ["ignore", "inherit", "pipe"], env: { ...process.env, [INSTANCE_NONCE_VARIABLE]: child.nonce } });
+  const proc = spawn(process.execPath, [child.entry], { stdio: ["ignore", "inherit", "pipe", "ipc"], env: { ...process.env, [INSTANCE_NONCE_VARIABLE]: child.nonce } });
   child.process = proc;
   proc.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);

@@ -23,3 +23,15 @@ export function describeStartupFailure(error: unknown): { message: string; exitC
   }
   return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT_FAILURE };
 }
+
+/**
+ * Under the supervisor (which gives its children an IPC channel): when the supervisor is
+ * gone — even killed with SIGKILL — `stop` runs, so its children do not run on orphaned,
+ * holding the ports and data directories a new `npm start` needs. No-op otherwise.
+ */
+export function whenSupervisorGone(stop: () => void): void {
+  if (!process.channel) return;
+  // The channel alone must not keep the process alive.
+  process.channel.unref();
+  process.once("disconnect", stop);
+}

@@ -32,7 +32,7 @@ import { createLogger } from "./logger";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
-import { describeStartupFailure } from "./startup";
+import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "./startup";
 import { validateArgument } from "./validation";
 import { openVictimAccessGrants } from "./victim-access";
 
@@ -208,14 +208,20 @@ export function runSubgraph(module: SubgraphModule): void {
     console.error(failure.message);
     process.exit(failure.exitCode);
   }
+  let stopRunning: (() => void) | undefined;
+  whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
   startSubgraph(module, config).then(
     (running) => {
+      let stopping = false;
       const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
         running.stop().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
+      stopRunning = shutdown;
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     },

@@ -3,8 +3,9 @@
  * a second `npm start` on a running hub's `.data/` (on the same ports, and on others)
  * exits non-zero within 10 s naming the directory and the process holding it, without
  * ever saying it is ready, and the first hub's acknowledged writes survive its restart;
- * a lock left by a process killed with SIGKILL is taken over; a port in use stops the
- * hub with the reason instead of a restart loop.
+ * a lock left by a process killed with SIGKILL is taken over; children of a supervisor
+ * killed with SIGKILL stop by themselves; a port in use stops the hub with the reason
+ * instead of a restart loop.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -35,7 +36,7 @@ async function secondHubRefused(env: Record<string, string>, dataDir: string): P
 }
 
 describe("one hub per data directory", () => {
-  it("a second hub on a running hub's data directory (same ports, then others) exits non-zero within 10 s naming the directory and the PID; the first hub's writes survive its restart", async () => {
+  it("a second hub on a running hub's data directory (same ports, then others) exits non-zero within 10 s naming the directory and the PID; the first hub's writes survive its restart; its children stop when its supervisor is killed", async () => {
     const dataDir = makeDataDir();
     const env = supervisedEnv(testPort(50), dataDir);
     const gateway = `http://127.0.0.1:${testPort(50)}/graphql`;
@@ -64,6 +65,14 @@ describe("one hub per data directory", () => {
         const found = await askAt<{ victim: { id: string } | null }>(gateway, dataDir, ngo, "query ($id: ID!) { victim(id: $id) { id } }", { id });
         expect(found.data?.victim?.id).toBe(id);
       }
+
+      // The supervisor killed alone: its children notice and stop cleanly, releasing the directories.
+      first.process.child.kill("SIGKILL");
+      await first.exited;
+      const deadline = Date.now() + 15_000;
+      const locked = () => SUBGRAPH_PIDS.filter((name) => fs.existsSync(path.join(dataDir, `${name}.pid`)));
+      while (locked().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(locked()).toEqual([]);
     } finally {
       await stopSupervisor(first);
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -59,6 +59,8 @@ export async function stopSupervisor(hub: SupervisedHub): Promise<{ code: number
   const timer = setTimeout(() => killGroup(pid), 20_000);
   const result = await hub.exited;
   clearTimeout(timer);
+  // Children left behind (the supervisor died first, say) go with their group.
+  killGroup(pid);
   return result;
 }
 
