@@ -1,21 +1,33 @@
 import { startGateway } from "./server";
 import { loadGatewayConfig } from "../shared/config";
+import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "../shared/startup";
 
 let config;
 try {
   config = loadGatewayConfig();
 } catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
+  const failure = describeStartupFailure(error);
+  console.error(failure.message);
+  process.exit(failure.exitCode);
 }
+let stopRunning: (() => void) | undefined;
+whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
 startGateway(config).then(
   (gateway) => {
-    const shutdown = () => gateway.stop().then(() => process.exit(0), () => process.exit(1));
+    let stopping = false;
+    const shutdown = () => {
+      if (stopping) return;
+      stopping = true;
+      gateway.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    stopRunning = shutdown;
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   },
-  (error: Error) => {
-    console.error(`gateway failed to start: ${error.message}`);
-    process.exit(1);
+  (error: unknown) => {
+    // A configuration problem (port taken, …) exits with its own code: the supervisor does not restart it.
+    const failure = describeStartupFailure(error);
+    console.error(`gateway failed to start: ${failure.message}`);
+    process.exit(failure.exitCode);
   },
 );

@@ -58,6 +58,18 @@ class EnvReader {
     return value;
   }
 
+  /** A whole number from 0 to `max`. */
+  boundedInt(name: string, fallback: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value > max) {
+      this.problems.push(`${name} must be a whole number from 0 to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
@@ -99,7 +111,14 @@ export interface AuthConfig {
   devKeyDir: string;
   /** File holding the secret every hub process signs its requests to the subgraphs with (production). */
   requestSigningSecretFile?: string;
+  /** Seconds of clock difference tolerated on `exp`/`nbf` (JWT_CLOCK_TOLERANCE_SECONDS); DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS when absent. */
+  clockToleranceSeconds?: number;
 }
+
+/** How far the issuer's clock and ours may disagree before a token counts as expired or not yet valid. */
+export const DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS = 5;
+/** More than five minutes would keep expired tokens working for longer than a short-lived token lives. */
+export const MAX_JWT_CLOCK_TOLERANCE_SECONDS = 300;
 
 export interface CommonConfig {
   environment: Environment;
@@ -176,6 +195,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
     devKeyDir: path.join(dataDir, "keys"),
     requestSigningSecretFile: reader.string("HUB_REQUEST_SIGNING_SECRET_FILE"),
+    clockToleranceSeconds: reader.boundedInt("JWT_CLOCK_TOLERANCE_SECONDS", DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS, MAX_JWT_CLOCK_TOLERANCE_SECONDS),
   };
   if (environment === "production") {
     for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "HUB_REQUEST_SIGNING_SECRET_FILE"]) {

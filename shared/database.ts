@@ -15,6 +15,7 @@ import lockfile from "proper-lockfile";
 import { DataSource, type EntityManager, type EntityTarget, type Logger as TypeOrmLogger, type MixedList, type EntitySchema, type ObjectLiteral } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from "./config";
+import { DataDirectoryError, lockDataDirectory } from "./data-directory-lock";
 import type { Logger } from "./logger";
 import { countFor } from "./request-scope";
 
@@ -92,7 +93,7 @@ async function prepareCluster(dataDir: string): Promise<void> {
   if (holdsCluster(dataDir)) return;
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
     // Never overwrite files we did not make: the operator may have pointed us at the wrong place.
-    throw new Error(`${dataDir} is neither empty nor a PostgreSQL data directory; refusing to initialise a database there`);
+    throw new DataDirectoryError(`${dataDir} is neither empty nor a PostgreSQL data directory; refusing to initialise a database there`);
   }
   const template = installedTemplateDir();
   await ensureTemplateCluster(template);
@@ -109,8 +110,23 @@ async function prepareCluster(dataDir: string): Promise<void> {
  * Starts PGlite on `dataDir` and serves it on a loopback port. PGlite is one session;
  * the socket server queues statements and keeps a transaction on its own connection,
  * and it must accept more connections than any pool that connects (default is 1).
+ *
+ * First it takes the directory's lock (data-directory-lock.ts): two PGlite instances on
+ * one directory overwrite each other's pages and WAL, and acknowledged commits vanish.
+ * A directory another process holds is refused (DataDirectoryInUseError) before any
+ * file in it is touched.
  */
 export async function startEmbeddedPostgres(dataDir: string, options: { port?: number; maxConnections?: number; sharedBuffersMb?: number } = {}): Promise<EmbeddedPostgres> {
+  const lock = await lockDataDirectory(dataDir);
+  try {
+    return await startLockedEmbeddedPostgres(dataDir, lock.release, options);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLockedEmbeddedPostgres(dataDir: string, unlock: () => void, options: { port?: number; maxConnections?: number; sharedBuffersMb?: number }): Promise<EmbeddedPostgres> {
   await prepareCluster(dataDir);
   const sharedBuffers = options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB;
   // PGlite is one backend whatever the socket's connections; shared memory sized for
@@ -123,13 +139,20 @@ export async function startEmbeddedPostgres(dataDir: string, options: { port?: n
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 64,
   });
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // The lock is released by the caller: close first, so nothing writes after that.
+    await db.close();
+    throw error;
+  }
   const [host, port] = server.getServerConn().split(":");
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
     async stop() {
       await server.stop();
       await db.close();
+      unlock();
     },
   };
 }

@@ -10,6 +10,7 @@ import { RequestSignatureError, type RequestSignatureVerifier } from "./auth/req
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { Logger } from "./logger";
 import { ErrorCode } from "./errors";
+import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "./instance-nonce";
 import { requestScope } from "./request-scope";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -79,7 +80,11 @@ export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>, s
   app.get("/health", (_request, response) => {
     response.json({ status: "ok" });
   });
+  // The supervisor gives each child a fresh nonce and counts it ready only when its own
+  // child answers (scripts/start.ts): another hub on the same port does not echo it.
+  const instance = process.env[INSTANCE_NONCE_VARIABLE];
   app.get("/ready", async (_request, response) => {
+    if (instance) response.setHeader(INSTANCE_NONCE_HEADER, instance);
     if (shutdown?.draining) return void response.status(503).json({ status: "shutting down" });
     let ready: boolean;
     try {

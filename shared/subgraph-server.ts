@@ -34,6 +34,7 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
+import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "./startup";
 import { inputGuard, validateArgument } from "./validation";
 import { openVictimAccessGrants } from "./victim-access";
 
@@ -214,23 +215,32 @@ export function runSubgraph(module: SubgraphModule): void {
   try {
     config = loadSubgraphConfig(module.name);
   } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
+    const failure = describeStartupFailure(error);
+    console.error(failure.message);
+    process.exit(failure.exitCode);
   }
+  let stopRunning: (() => void) | undefined;
+  whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
   startSubgraph(module, config).then(
     (running) => {
+      let stopping = false;
       const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
         running.stop().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
+      stopRunning = shutdown;
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
     },
-    (error: Error) => {
-      console.error(`subgraph ${module.name} failed to start: ${error.message}`);
-      process.exit(1);
+    (error: unknown) => {
+      // A configuration problem (port taken, data directory held, …) exits with its own code: the supervisor does not restart it.
+      const failure = describeStartupFailure(error);
+      console.error(`subgraph ${module.name} failed to start: ${failure.message}`);
+      process.exit(failure.exitCode);
     },
   );
 }

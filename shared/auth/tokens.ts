@@ -5,7 +5,7 @@
  */
 import { createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
-import type { AuthConfig } from "../config";
+import { type AuthConfig, DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS } from "../config";
 import { type Caller, isRole, type Role } from "./claims";
 import { ensureDevKeyPair } from "./keys";
 
@@ -79,7 +79,7 @@ export function createTokenVerifier(auth: AuthConfig, publicKeyPem: string): Tok
           algorithms: [TOKEN_ALGORITHM],
           issuer: auth.issuer,
           audience: auth.audience,
-          clockTolerance: 5,
+          clockTolerance: auth.clockToleranceSeconds ?? DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS,
         });
       } catch (error) {
         throw new AuthenticationError(`Invalid token: ${describeJwtError(error)}`);

@@ -11,11 +11,13 @@ export interface HubProcess {
   output: string[];
 }
 
-export function spawnHubProcess(name: string, entry: string, env: Record<string, string>): HubProcess {
+/** `detached`: the process leads a process group of its own, so a test can kill it with all its children (`process.kill(-pid)`). */
+export function spawnHubProcess(name: string, entry: string, env: Record<string, string>, options: { detached?: boolean } = {}): HubProcess {
   const child = spawn(process.execPath, [path.join(DIST, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
   });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {

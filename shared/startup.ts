@@ -1,0 +1,37 @@
+/**
+ * How a process of the hub ends when it cannot start. A problem of configuration — bad
+ * settings, a port another program listens on, a data directory another process holds —
+ * exits with EXIT_CONFIGURATION (2): starting again would fail the same way, so the
+ * supervisor (scripts/start.ts) stops the hub instead of restarting the process. Any
+ * other failure exits with 1 and is restarted, with backoff.
+ */
+import { ConfigError } from "./config";
+import { DataDirectoryError } from "./data-directory-lock";
+
+export const EXIT_CONFIGURATION = 2;
+export const EXIT_FAILURE = 1;
+
+const CONFIGURATION_ERROR_CODES = new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES"]);
+
+/** One line saying why the process could not start, and the exit code that says what kind of problem it is. */
+export function describeStartupFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof ConfigError || error instanceof DataDirectoryError) return { message: error.message, exitCode: EXIT_CONFIGURATION };
+  const { code, port, address } = (error ?? {}) as { code?: string; port?: number; address?: string };
+  if (code && CONFIGURATION_ERROR_CODES.has(code) && port !== undefined) {
+    const why = code === "EADDRINUSE" ? "is already in use by another process" : code === "EACCES" ? "may not be used by this user" : "is not an address of this machine";
+    return { message: `port ${port} on ${address ?? "this machine"} ${why} (${code}); stop that process or choose another port`, exitCode: EXIT_CONFIGURATION };
+  }
+  return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT_FAILURE };
+}
+
+/**
+ * Under the supervisor (which gives its children an IPC channel): when the supervisor is
+ * gone — even killed with SIGKILL — `stop` runs, so its children do not run on orphaned,
+ * holding the ports and data directories a new `npm start` needs. No-op otherwise.
+ */
+export function whenSupervisorGone(stop: () => void): void {
+  if (!process.channel) return;
+  // The channel alone must not keep the process alive.
+  process.channel.unref();
+  process.once("disconnect", stop);
+}
