@@ -52,6 +52,7 @@ function readRequest(args: string[]): DevTokenRequest {
   const country = nonEmpty("country", values.country)?.toUpperCase();
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter ISO 3166-1 code such as PH, got "${values.country}"`);
   if (role === "embassy" && country === undefined) throw new UsageError("an embassy token needs --country, the two-letter code of the state it represents (e.g. --country PH)");
+  if (role === "embassy" && values.org !== undefined && values.org !== `embassy-${country}`) throw new UsageError(`an embassy token's --org must be embassy-${country}, or left out`);
   const shelter = nonEmpty("shelter", values.shelter);
   if (role === "shelter" && shelter === undefined) throw new UsageError("a shelter token needs --shelter, the id of the shelter its holder works at (e.g. --shelter shelter-maesot-1)");
   // The hub refuses a shelter token whose org and shelter differ (a shelter's organisation is the shelter).

@@ -108,6 +108,30 @@ export function listen(app: Express, port: number, host: string): Promise<Server
 }
 
 /**
+ * Waits until a round of the event loop brings no new connection and no new request. An
+ * embedded database runs its queries on this process's thread, so under load the loop can
+ * be busy for longer than the drain: connections then wait in the kernel's queue, and
+ * closing the listener right after the drain timer would reset them. A timer fires before
+ * the loop polls for I/O, so each round sleeps, then lets one poll phase take in whatever
+ * waited (setImmediate runs after it), and compares.
+ */
+async function untilQuiet(server: Server, deadline: number): Promise<void> {
+  let arrivals = 0;
+  const count = () => void (arrivals += 1);
+  server.on("connection", count).on("request", count);
+  try {
+    for (;;) {
+      const before = arrivals;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (arrivals === before || Date.now() > deadline) return;
+    }
+  } finally {
+    server.off("connection", count).off("request", count);
+  }
+}
+
+/**
  * Graceful shutdown: first drain (still serving, /ready says 503, answers close their
  * connections) so requests already on the wire — including those the kernel accepted
  * but the process had not yet read — are taken in and answered; then stop listening and
@@ -116,7 +140,10 @@ export function listen(app: Express, port: number, host: string): Promise<Server
  */
 export async function closeServer(server: Server, options: { shutdown?: ShutdownState; drainMs?: number; timeoutMs?: number } = {}): Promise<void> {
   if (options.shutdown) options.shutdown.draining = true;
-  if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+  if (options.drainMs) {
+    await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+    await untilQuiet(server, Date.now() + (options.timeoutMs ?? 10_000));
+  }
   await new Promise<void>((resolve) => {
     const deadline = setTimeout(() => server.closeAllConnections(), options.timeoutMs ?? 10_000);
     deadline.unref();

@@ -32,6 +32,7 @@ describe("the token command", () => {
     ["an embassy without --country", ["--role", "embassy"], /^token: an embassy token needs --country/],
     ["a country that is not two letters", ["--role", "embassy", "--country", "PHL"], /^token: --country must be a two-letter ISO 3166-1 code/],
     ["a shelter without --shelter", ["--role", "shelter"], /^token: a shelter token needs --shelter/],
+    ["an embassy whose --org names another country (the hub would refuse it)", ["--role", "embassy", "--country", "PH", "--org", "embassy-KE"], /^token: an embassy token's --org must be embassy-PH/],
     ["a shelter whose --org is another shelter (the hub would refuse it)", ["--role", "shelter", "--shelter", "shelter-maesot-1", "--org", "shelter-maesot-2"], /^token: a shelter token's --org must be its --shelter/],
     ["a --ttl it cannot read", ["--role", "ngo", "--ttl", "soon"], /^token: --ttl must be a lifetime/],
     ["a --ttl of zero (a token born expired)", ["--role", "ngo", "--ttl", "0"], /^token: --ttl must be a lifetime/],

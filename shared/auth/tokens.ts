@@ -51,6 +51,9 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
     if (typeof country !== "string" || !COUNTRY_CODE.test(country)) {
       throw new AuthenticationError("Invalid token: an embassy token needs a `country` claim (ISO 3166-1 alpha-2)");
     }
+    // The hub names an embassy's organisation after its country (embassy-PH): a token
+    // naming one country in `org` and another in `country` is refused, as for shelters.
+    if (org !== `embassy-${country}`) throw new AuthenticationError("Invalid token: an embassy token's `org` must be `embassy-` and its `country` claim");
     caller.country = country;
   }
   if (role === "shelter") {

@@ -18,9 +18,11 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
   isInputObjectType,
+  isInputType,
   isListType,
   Kind,
   type TypeNode,
+  typeFromAST,
   TypeInfo,
   valueFromAST,
   visit,
@@ -162,6 +164,21 @@ export function refusedArguments(schema: GraphQLSchema, document: DocumentNode, 
     }
   };
 
+  // A variable's default counts as a value given: `query ($s: NrmStatus = SCREENING)` filters
+  // as surely as `variables: {s: "SCREENING"}`. Defaults of every operation in the document,
+  // overridden by what the request sends (stricter than per-operation scoping, never looser).
+  const values: Record<string, unknown> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      if (!variable.defaultValue) continue;
+      const type = typeFromAST(schema, variable.type);
+      const value: unknown = type && isInputType(type) ? valueFromAST(variable.defaultValue, type) : undefined;
+      if (value !== undefined) values[variable.variable.name.value] = value;
+    }
+  }
+  Object.assign(values, variables ?? {});
+
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -172,7 +189,7 @@ export function refusedArguments(schema: GraphQLSchema, document: DocumentNode, 
         for (const argumentNode of node.arguments ?? []) {
           const argument = definition.args.find((candidate) => candidate.name === argumentNode.name.value);
           if (!argument) continue;
-          const value: unknown = valueFromAST(argumentNode.value, argument.type, variables ?? {});
+          const value: unknown = valueFromAST(argumentNode.value, argument.type, values);
           if (value === null || value === undefined) continue;
           const coordinate = argumentCoordinate(parent.name, definition.name, argument.name);
           if (!mayUse(coordinate)) refused.add(coordinate);

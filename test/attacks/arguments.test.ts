@@ -144,13 +144,24 @@ describe("arguments obey field rules (generated from the policy)", () => {
     }
   });
 
-  it("a literal argument is refused as a variable is (finding 3, as the embassy and the shelter)", async () => {
+  it("a literal argument, or a variable's default, is refused as a variable is (finding 3, as the embassy and the shelter)", async () => {
     for (const persona of [PERSONAS.embassyPH, PERSONAS.shelter]) {
       for (const url of [gatewayUrl(), subgraphUrl("victims")]) {
         const response = await postGraphQL(url, { query: "{ victims(filter: {nrmStatus: SCREENING}) { totalCount edges { node { id } } } }" }, `Bearer ${tokenFor(persona)}`);
         expect(response.status).toBe(403);
         expect(response.data ?? null).toBeNull();
         expect(refusedNaming(response, "VictimFilter.nrmStatus")).toBe(true);
+      }
+    }
+    // A default value of a variable is a value given (found by the black-box attacker).
+    for (const [text, variables] of [
+      ["query ($s: NrmStatus = SCREENING) { victims(filter: {nrmStatus: $s}) { totalCount } }", {}],
+      ["query ($f: VictimFilter = {nrmStatus: IDENTIFIED}) { victims(filter: $f) { totalCount } }", {}],
+      ["query ($f: VictimFilter = {nationality: \"PH\"}) { victims(filter: $f) { totalCount } }", { f: { nrmStatus: "IDENTIFIED" } }],
+    ] as const) {
+      for (const url of [gatewayUrl(), subgraphUrl("victims")]) {
+        const response = await postGraphQL(url, { query: text, variables }, `Bearer ${tokenFor(PERSONAS.embassyPH)}`);
+        expect({ text, status: response.status, refused: refusedNaming(response, "VictimFilter.nrmStatus") }).toEqual({ text, status: 403, refused: true });
       }
     }
     // Government may: the rule is the field's, not a blanket ban.
