@@ -5,6 +5,7 @@
  * plan is never served to another.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { Role } from "../shared/auth/claims";
 import type { GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
 import { ErrorCode } from "../shared/errors";
@@ -12,7 +13,13 @@ import type { Logger } from "../shared/logger";
 import type { GatewayContext } from "./context";
 import { applyNulls, filterOperation, type FilteredOperation, visibilityFromSupergraph, type VisibilityMap } from "./field-filter";
 
-export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): ApolloServerPlugin<GatewayContext> {
+/**
+ * The plugin, and the visibility it read from the supergraph: the argument rules
+ * (shared/policy/argument-rules.ts) are checked against the same map, not a second copy.
+ */
+export type FieldFilterPlugin = ApolloServerPlugin<GatewayContext> & { mayUse(role: Role, coordinate: string): boolean };
+
+export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): FieldFilterPlugin {
   let schema: GraphQLSchema | undefined;
   let visibility: VisibilityMap = new Map();
   // Filtering parses and validates; cache the result per role and query text.
@@ -24,6 +31,8 @@ export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): 
   });
 
   return {
+    mayUse: (role, coordinate) => visibility.get(coordinate)?.has(role) ?? false,
+
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {

@@ -24,7 +24,6 @@ import { requestScope } from "../shared/request-scope";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../shared/policy/argument-rules";
-import { visibilityFromSupergraph } from "./field-filter";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
 import { markGrantWanted } from "./victim-access-grants";
@@ -53,7 +52,6 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
-  const argumentVisibility = visibilityFromSupergraph(supergraphSdl);
   const fetcher = signingFetcher(createSubgraphFetcher(config.subgraphTimeoutMs), createRequestSigner("gateway", loadRequestSigningSecret(config.auth)));
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -61,6 +59,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     experimental_didResolveQueryPlan: markGrantWanted,
   });
 
+  const fieldFilter = fieldFilterPlugin({ cacheSize: 2000, log });
   const production = config.environment === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -69,9 +68,9 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
     persistedQueries: false,
     formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
     plugins: [
-      fieldFilterPlugin({ cacheSize: 2000, log }),
+      fieldFilter,
       // After the filter (on what is left of the operation), before planning: arguments obey field rules.
-      argumentPolicyPlugin<GatewayContext>((role, coordinate) => argumentVisibility.get(coordinate)?.has(role) ?? false),
+      argumentPolicyPlugin<GatewayContext>(fieldFilter.mayUse),
       costLimitPlugin(config.limits),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(config.diagnosticCounters ? [statementReportPlugin()] : []),
