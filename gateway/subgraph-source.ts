@@ -6,7 +6,7 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { Agent, fetch } from "undici";
-import { SIGNATURE_HEADER, type RequestSigner } from "../shared/auth/request-signature";
+import type { RequestSigner } from "../shared/auth/request-signature";
 import { GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER, MAX_GRANTS_PER_REQUEST } from "../shared/auth/victim-access-grant";
 import { ErrorCode } from "../shared/errors";
 
@@ -29,12 +29,8 @@ export function createSubgraphFetcher(timeoutMs: number): Fetcher {
  * and headers (a plain object).
  */
 export function signingFetcher(fetcher: Fetcher, signer: RequestSigner): Fetcher {
-  return ((url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => {
-    const target = new URL(url);
-    const headers: Record<string, string> = Object.fromEntries(Object.entries(init?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-    headers[SIGNATURE_HEADER] = signer.sign({ method: init?.method ?? "POST", path: target.pathname + target.search, body: init?.body ?? "", headers: (name) => headers[name] });
-    return fetcher(url, { ...init, headers } as Parameters<Fetcher>[1]);
-  }) as Fetcher;
+  return ((url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) =>
+    fetcher(url, { ...init, headers: signer.signed(init?.method ?? "POST", url, init?.body ?? "", init?.headers ?? {}) } as Parameters<Fetcher>[1])) as Fetcher;
 }
 
 /** Adds a subgraph's reported count (a response header; absent in production) to the request's tally. */

@@ -5,7 +5,7 @@
  * prints a JSON summary on stdout.
  */
 import autocannon from "autocannon";
-import { createRequestSigner, SIGNATURE_HEADER } from "../shared/auth/request-signature";
+import { createRequestSigner } from "../shared/auth/request-signature";
 
 interface LoadRequest {
   url: string;
@@ -23,7 +23,6 @@ async function main(): Promise<void> {
   const load = JSON.parse(process.argv[2]) as LoadRequest;
   const headers: Record<string, string> = { "content-type": "application/json", authorization: load.authorization };
   const signer = load.signingSecret ? createRequestSigner("gateway", load.signingSecret) : undefined;
-  const path = new URL(load.url).pathname;
   const result = await autocannon({
     url: load.url,
     method: "POST",
@@ -33,10 +32,7 @@ async function main(): Promise<void> {
     requests: signer
       ? [
           {
-            setupRequest: (request) => ({
-              ...request,
-              headers: { ...headers, [SIGNATURE_HEADER]: signer.sign({ method: "POST", path, body: load.body, headers: (name) => headers[name] }) },
-            }),
+            setupRequest: (request) => ({ ...request, headers: signer.signed("POST", load.url, load.body, headers) }),
           },
         ]
       : undefined,

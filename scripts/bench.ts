@@ -26,7 +26,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ensureDevRequestSigningSecret } from "../shared/auth/keys";
-import { createRequestSigner, SIGNATURE_HEADER } from "../shared/auth/request-signature";
+import { createRequestSigner } from "../shared/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../shared/auth/tokens";
 import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../shared/config";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../shared/database";
@@ -166,8 +166,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function post(target: string, authorization: string, query: string, signingSecret?: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> } } }> {
   const body = JSON.stringify({ query });
-  const headers: Record<string, string> = { "content-type": "application/json", authorization };
-  if (signingSecret) headers[SIGNATURE_HEADER] = createRequestSigner("gateway", signingSecret).sign({ method: "POST", path: new URL(target).pathname, body, headers: (name) => headers[name] });
+  const plain = { "content-type": "application/json", authorization };
+  const headers = signingSecret ? createRequestSigner("gateway", signingSecret).signed("POST", target, body, plain) : plain;
   const response = await fetch(target, { method: "POST", headers, body });
   const text = await response.text();
   return { text, json: JSON.parse(text) };

@@ -10,7 +10,6 @@ import type { Express } from "express";
 import { Agent, fetch } from "undici";
 import type { DataSource } from "typeorm";
 import type { Caller } from "./auth/claims";
-import { SIGNATURE_HEADER } from "./auth/request-signature";
 import { SERVICE_CREDENTIAL_HEADER, ServiceCredentialError, type ServiceCredentials } from "./auth/service-credentials";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { SubgraphName } from "./config";
@@ -98,13 +97,12 @@ export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphNa
   countFor("peerQuestions");
   const url = new URL(path, context.peers[peer]);
   const body = JSON.stringify(question);
-  const headers: Record<string, string> = {
+  const headers = context.requestSigner.signed("POST", url.toString(), body, {
     "content-type": "application/json",
     authorization: context.authorization,
     [SERVICE_CREDENTIAL_HEADER]: context.services.current(),
     "x-request-id": context.requestId,
-  };
-  headers[SIGNATURE_HEADER] = context.requestSigner.sign({ method: "POST", path: url.pathname + url.search, body, headers: (name) => headers[name] });
+  });
   try {
     response = await fetch(url.toString(), {
       method: "POST",

@@ -69,6 +69,8 @@ function canonical(signer: string, timestamp: string, nonce: string, request: Si
 export interface RequestSigner {
   /** The value of the signature header for this request. */
   sign(request: SignableRequest): string;
+  /** `headers` (names in lower case) with the signature of a request to `url` added: what every hub client sends. */
+  signed(method: string, url: string, body: string | Buffer, headers: Record<string, string>): Record<string, string>;
 }
 
 export interface RequestSignatureVerifier {
@@ -84,12 +86,19 @@ function keyOf(secretText: string): Buffer {
 export function createRequestSigner(signer: string, secretText: string, now: () => number = Date.now): RequestSigner {
   if (!SIGNER.test(signer)) throw new Error(`invalid signer name "${signer}"`);
   const key = keyOf(secretText);
+  const sign = (request: SignableRequest) => {
+    const timestamp = String(Math.floor(now() / 1000));
+    const nonce = randomBytes(18).toString("base64url");
+    const mac = createHmac("sha256", key).update(canonical(signer, timestamp, nonce, request)).digest("base64url");
+    return `${VERSION};signer=${signer};t=${timestamp};n=${nonce};sig=${mac}`;
+  };
   return {
-    sign(request) {
-      const timestamp = String(Math.floor(now() / 1000));
-      const nonce = randomBytes(18).toString("base64url");
-      const mac = createHmac("sha256", key).update(canonical(signer, timestamp, nonce, request)).digest("base64url");
-      return `${VERSION};signer=${signer};t=${timestamp};n=${nonce};sig=${mac}`;
+    sign,
+    signed(method, url, body, headers) {
+      const lower: Record<string, string> = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+      const target = new URL(url);
+      lower[SIGNATURE_HEADER] = sign({ method, path: target.pathname + target.search, body, headers: (name) => lower[name] });
+      return lower;
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Talking to the running hub from a test: tokens, GraphQL over HTTP, demo facts. */
 import path from "node:path";
 import { ensureDevRequestSigningSecret } from "../../shared/auth/keys";
-import { createRequestSigner, SIGNATURE_HEADER } from "../../shared/auth/request-signature";
+import { createRequestSigner } from "../../shared/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../../shared/auth/tokens";
 import type { AuthConfig, SubgraphName } from "../../shared/config";
 import { hubState, TEST_PORTS } from "./state";
@@ -57,17 +57,10 @@ export interface HubFetchOptions {
  * ignores the signature. `unsigned` sends it as an outsider would.
  */
 export function hubFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer }, options: HubFetchOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = Object.fromEntries(Object.entries(init.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  if (!options.unsigned) {
-    const secret = ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"));
-    const target = new URL(url);
-    headers[SIGNATURE_HEADER] = createRequestSigner(options.signer ?? "gateway", secret).sign({
-      method: init.method ?? "GET",
-      path: target.pathname + target.search,
-      body: init.body ?? "",
-      headers: (name) => headers[name],
-    });
-  }
+  const given = init.headers ?? {};
+  const headers = options.unsigned
+    ? given
+    : createRequestSigner(options.signer ?? "gateway", ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"))).signed(init.method ?? "GET", url, init.body ?? "", given);
   return fetch(url, { ...init, headers });
 }
 
