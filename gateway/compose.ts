@@ -6,8 +6,8 @@
  */
 import { composeServices } from "@apollo/composition";
 import { parse } from "graphql";
-import { DEFAULT_SUBGRAPH_PORTS } from "../shared/config";
-import { buildSubgraphSchema } from "../shared/subgraph-server";
+import { DEFAULT_SUBGRAPH_PORTS } from "../platform/config";
+import { buildSubgraphSchema } from "../platform/subgraph-server";
 import { SUBGRAPH_MODULES } from "../subgraphs/registry";
 
 export interface Composition {

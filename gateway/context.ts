@@ -1,4 +1,4 @@
-import type { Caller } from "../shared/auth/claims";
+import type { Caller } from "../platform/auth/claims";
 import type { FilteredOperation } from "./field-filter";
 
 export interface GatewayContext {

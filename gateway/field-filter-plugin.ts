@@ -5,17 +5,17 @@
  * plan is never served to another.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { Role } from "../shared/auth/claims";
+import type { Role } from "../platform/auth/claims";
 import type { GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
-import { ErrorCode } from "../shared/errors";
-import type { Logger } from "../shared/logger";
+import { ErrorCode } from "../platform/errors";
+import type { Logger } from "../platform/logger";
 import type { GatewayContext } from "./context";
 import { applyNulls, filterOperation, type FilteredOperation, visibilityFromSupergraph, type VisibilityMap } from "./field-filter";
 
 /**
  * The plugin, and the visibility it read from the supergraph: the argument rules
- * (shared/policy/argument-rules.ts) are checked against the same map, not a second copy.
+ * (platform/policy/argument-rules.ts) are checked against the same map, not a second copy.
  */
 export type FieldFilterPlugin = ApolloServerPlugin<GatewayContext> & { mayUse(role: Role, coordinate: string): boolean };
 

@@ -29,9 +29,9 @@ import {
   validate,
   visit,
 } from "graphql";
-import type { Role } from "../shared/auth/claims";
-import { VISIBLE_TO_DIRECTIVE } from "../shared/federation";
-import { argumentCoordinate } from "../shared/policy/argument-rules";
+import type { Role } from "../platform/auth/claims";
+import { VISIBLE_TO_DIRECTIVE } from "../platform/federation";
+import { argumentCoordinate } from "../platform/policy/argument-rules";
 
 /** `Type.field`, `Type.field(argument:)` and `Input.field` → roles, read once from the supergraph SDL. */
 export type VisibilityMap = Map<string, ReadonlySet<string>>;

@@ -1,6 +1,6 @@
 import { startGateway } from "./server";
-import { loadGatewayConfig } from "../shared/config";
-import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "../shared/startup";
+import { loadGatewayConfig } from "../platform/config";
+import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "../platform/startup";
 
 let config;
 try {

@@ -6,10 +6,10 @@
  */
 import type { RequestHandler } from "express";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Caller } from "../shared/auth/claims";
-import type { RateLimits } from "../shared/config";
-import { ErrorCode } from "../shared/errors";
-import { sendGraphQLError } from "../shared/http";
+import type { Caller } from "../platform/auth/claims";
+import type { RateLimits } from "../platform/config";
+import { ErrorCode } from "../platform/errors";
+import { sendGraphQLError } from "../platform/http";
 
 export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
   const limiters = new Map<number, RateLimiterMemory>();

@@ -6,9 +6,9 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { Agent, fetch } from "undici";
-import type { RequestSigner } from "../shared/auth/request-signature";
-import { GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER, MAX_GRANTS_PER_REQUEST } from "../shared/auth/victim-access-grant";
-import { ErrorCode } from "../shared/errors";
+import type { RequestSigner } from "../platform/auth/request-signature";
+import { GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER, MAX_GRANTS_PER_REQUEST } from "../platform/auth/victim-access-grant";
+import { ErrorCode } from "../platform/errors";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
@@ -24,7 +24,7 @@ export function createSubgraphFetcher(timeoutMs: number): Fetcher {
 }
 
 /**
- * Signs every fetch (shared/auth/request-signature.ts) over exactly what is sent:
+ * Signs every fetch (platform/auth/request-signature.ts) over exactly what is sent:
  * subgraphs answer nothing else. Apollo's data source hands the fetcher its final body
  * and headers (a plain object).
  */

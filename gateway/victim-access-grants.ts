@@ -1,12 +1,12 @@
 /**
- * The gateway's part in victim-access grants (shared/auth/victim-access-grant.ts): when
+ * The gateway's part in victim-access grants (platform/auth/victim-access-grant.ts): when
  * a request's plan fetches from the victims subgraph and also from another, the victims
  * fetch is asked for a grant, and the grants it returns ride along (in the GraphQL
  * request's `extensions`) with the later fetches of the same request. The gateway holds
  * no key: it can neither make nor change a grant, and never passes one to the client.
  */
 import type { Experimental_DidResolveQueryPlanCallback } from "@apollo/gateway";
-import type { SubgraphName } from "../shared/config";
+import type { SubgraphName } from "../platform/config";
 import type { GatewayContext } from "./context";
 
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]["queryPlan"];

@@ -2,7 +2,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { renderAccessMatrix } from "../shared/policy/access-matrix";
+import { renderAccessMatrix } from "../platform/policy/access-matrix";
 import { HUB_POLICIES } from "../subgraphs/policies";
 
 const target = path.resolve(__dirname, "..", "..", "docs", "access-matrix.md");

@@ -6,7 +6,7 @@
  * Philippine, so the embassy dashboard has full pages at every size.
  */
 import { Client } from "pg";
-import { ORIGIN_COUNTRIES } from "../shared/demo/release";
+import { ORIGIN_COUNTRIES } from "../platform/demo/release";
 import { RECOUNT_OCCUPANCY_SQL } from "../subgraphs/shelters/beds";
 
 const BRACKETS = ["AGE_18_25", "AGE_26_35", "AGE_36_50", "AGE_14_17", "OVER_50", "UNDER_14"];

@@ -8,9 +8,9 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import fs from "node:fs";
-import { loadRequestSigningSecret } from "../shared/auth/keys";
-import { createRequestSigner } from "../shared/auth/request-signature";
-import { loadGatewayConfig, type SubgraphName } from "../shared/config";
+import { loadRequestSigningSecret } from "../platform/auth/keys";
+import { createRequestSigner } from "../platform/auth/request-signature";
+import { loadGatewayConfig, type SubgraphName } from "../platform/config";
 import { signingFetcher } from "../gateway/subgraph-source";
 
 interface Context {

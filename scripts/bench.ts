@@ -25,11 +25,11 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { ensureDevRequestSigningSecret } from "../shared/auth/keys";
-import { createRequestSigner } from "../shared/auth/request-signature";
-import { signDevToken, type DevTokenRequest } from "../shared/auth/tokens";
-import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../shared/config";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../shared/database";
+import { ensureDevRequestSigningSecret } from "../platform/auth/keys";
+import { createRequestSigner } from "../platform/auth/request-signature";
+import { signDevToken, type DevTokenRequest } from "../platform/auth/tokens";
+import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../platform/config";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../platform/database";
 import { seedBench } from "./bench-seed";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -4,9 +4,9 @@
  * runs: an embedded database belongs to one process at a time.
  */
 import "reflect-metadata";
-import { loadSubgraphConfig } from "../shared/config";
-import { openDatabase } from "../shared/database";
-import { createLogger } from "../shared/logger";
+import { loadSubgraphConfig } from "../platform/config";
+import { openDatabase } from "../platform/database";
+import { createLogger } from "../platform/logger";
 import { SUBGRAPH_MODULES } from "../subgraphs/registry";
 
 async function isListening(url: string): Promise<boolean> {

@@ -11,18 +11,18 @@
  * is restarted with backoff (1, 2, 4, 8, 16 s), at most MAX_RESTARTS times in a row; a
  * child that has run for RESET_AFTER_MS since its last start begins a fresh count.
  * Each child has an IPC channel to the supervisor: if the supervisor dies, even by
- * SIGKILL, the children stop by themselves (shared/startup.ts, whenSupervisorGone).
+ * SIGKILL, the children stop by themselves (platform/startup.ts, whenSupervisorGone).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { ensureDevKeyPair } from "../shared/auth/keys";
-import { signDevToken } from "../shared/auth/tokens";
-import { databaseUrlVariable, DEFAULT_SUBGRAPH_PORTS, loadGatewayConfig, SUBGRAPH_NAMES, subgraphPortVariable } from "../shared/config";
-import { DataDirectoryInUseError, dataDirectoryHolder } from "../shared/data-directory-lock";
-import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "../shared/instance-nonce";
-import { DEMO_PERSONAS } from "../shared/personas";
-import { describeStartupFailure, EXIT_CONFIGURATION, EXIT_FAILURE } from "../shared/startup";
+import { ensureDevKeyPair } from "../platform/auth/keys";
+import { signDevToken } from "../platform/auth/tokens";
+import { databaseUrlVariable, DEFAULT_SUBGRAPH_PORTS, loadGatewayConfig, SUBGRAPH_NAMES, subgraphPortVariable } from "../platform/config";
+import { DataDirectoryInUseError, dataDirectoryHolder } from "../platform/data-directory-lock";
+import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "../platform/instance-nonce";
+import { DEMO_PERSONAS } from "../platform/personas";
+import { describeStartupFailure, EXIT_CONFIGURATION, EXIT_FAILURE } from "../platform/startup";
 
 const DIST = path.resolve(__dirname, "..");
 const READY_TIMEOUT_MS = 60_000;

@@ -8,9 +8,9 @@
  * --country, a shelter without --shelter, an empty --org or --sub, a --ttl it cannot read.
  */
 import { parseArgs } from "node:util";
-import { ROLES, isRole, type Role } from "../shared/auth/claims";
-import { signDevToken, type DevTokenRequest } from "../shared/auth/tokens";
-import { loadGatewayConfig } from "../shared/config";
+import { ROLES, isRole, type Role } from "../platform/auth/claims";
+import { signDevToken, type DevTokenRequest } from "../platform/auth/tokens";
+import { loadGatewayConfig } from "../platform/config";
 
 const USAGE = `usage: npm run -s token -- --role <${ROLES.join("|")}> [--org ID] [--sub ID] [--country XX] [--shelter ID] [--ttl 12h]`;
 const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };

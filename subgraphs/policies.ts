@@ -3,8 +3,8 @@
  * policy files are imported (no entities or resolvers), so the victims subgraph can
  * answer `me` for the whole hub, and the access matrix is rendered from one source.
  */
-import type { SubgraphName } from "../shared/config";
-import type { SubgraphPolicy } from "../shared/policy/types";
+import type { SubgraphName } from "../platform/config";
+import type { SubgraphPolicy } from "../platform/policy/types";
 import { embassiesPolicy } from "./embassies/policy";
 import { repatriationPolicy } from "./repatriation/policy";
 import { sheltersPolicy } from "./shelters/policy";

@@ -1,7 +1,7 @@
 /** docs/access-matrix.md is generated from the policy; it must not drift. */
 import fs from "node:fs";
 import path from "node:path";
-import { renderAccessMatrix } from "../shared/policy/access-matrix";
+import { renderAccessMatrix } from "../platform/policy/access-matrix";
 import { HUB_POLICIES } from "../subgraphs/policies";
 
 it("docs/access-matrix.md is up to date (run `npm run docs:access` if this fails)", () => {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Client } from "pg";
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import { register } from "./support/cases";
 import { asPersona, errorCodes, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
 import { hubState, testPort } from "./support/state";

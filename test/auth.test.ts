@@ -1,9 +1,9 @@
 /** Every persona gets in; a missing or bad token gets HTTP 401 and no data, at the gateway and at each subgraph. */
 import jwt from "jsonwebtoken";
 import { generateKeyPairSync } from "node:crypto";
-import { ensureDevKeyPair } from "../shared/auth/keys";
-import { createServiceCredentials, loadServiceSecret } from "../shared/auth/service-credentials";
-import { SUBGRAPH_NAMES } from "../shared/config";
+import { ensureDevKeyPair } from "../platform/auth/keys";
+import { createServiceCredentials, loadServiceSecret } from "../platform/auth/service-credentials";
+import { SUBGRAPH_NAMES } from "../platform/config";
 import { asPersona, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const QUERY = "{ shelters(first: 1) { totalCount } }";

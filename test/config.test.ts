@@ -3,7 +3,7 @@
  * is wrong, all problems at once, never echoing a value that may hold a secret; a
  * production process refuses to start without its token-verification settings.
  */
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../shared/config";
+import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../platform/config";
 import { spawnHubProcess } from "./support/processes";
 
 function problemsOf(load: () => unknown): string[] {

@@ -9,7 +9,7 @@
  * TEST_DATABASE_URL.
  */
 import fs from "node:fs";
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import type { GraphQLResponse } from "./support/hub";
 import { withStandaloneHub } from "./support/standalone";
 import { testPort } from "./support/state";

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../platform/config";
 
 interface Service {
   build?: string;

@@ -8,11 +8,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { signDevToken } from "../shared/auth/tokens";
-import { databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../shared/config";
+import { signDevToken } from "../platform/auth/tokens";
+import { databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../platform/config";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ensureTemplateCluster, installedTemplateDir } from "../shared/database";
+import { ensureTemplateCluster, installedTemplateDir } from "../platform/database";
 import { DIST, ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./support/processes";
 import { PERSONAS, postGraphQL } from "./support/hub";
 import { hubState, testPort } from "./support/state";
@@ -85,7 +85,7 @@ describe("an embedded database's memory settings", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-buffers-"));
     // PGlite loads WebAssembly through dynamic import, which jest's VM cannot run: a process of its own, as in production.
     const script = `
-      const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(DIST, "shared", "database.js"))});
+      const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(DIST, "platform", "database.js"))});
       const { Client } = require("pg");
       (async () => {
         const database = await startEmbeddedPostgres(process.argv[1], { sharedBuffersMb: 8 });

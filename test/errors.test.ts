@@ -1,6 +1,6 @@
 /** Error masking: what a client may see of an error, and what it never sees. */
 import { GraphQLError } from "graphql";
-import { formatClientError } from "../shared/errors";
+import { formatClientError } from "../platform/errors";
 
 describe("formatClientError", () => {
   it("masks an unknown error, whatever Apollo called it, and logs it with the request id", () => {

@@ -6,8 +6,8 @@
  * straight at a subgraph. Rate limits: HTTP 429 with Retry-After per organisation.
  */
 import { ApolloServer } from "@apollo/server";
-import { loadGatewayConfig } from "../shared/config";
-import { DEFAULT_LIMITS, hardenedServerOptions } from "../shared/limits";
+import { loadGatewayConfig } from "../platform/config";
+import { DEFAULT_LIMITS, hardenedServerOptions } from "../platform/limits";
 import { asPersona, asPersonaAt, errorCodes, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
 
 const government = PERSONAS.government;

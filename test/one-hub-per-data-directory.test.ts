@@ -12,7 +12,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { DataDirectoryInUseError, lockDataDirectory } from "../shared/data-directory-lock";
+import { DataDirectoryInUseError, lockDataDirectory } from "../platform/data-directory-lock";
 import { DIST, ROOT } from "./support/processes";
 import { testPort } from "./support/state";
 import { alive, askAt, makeDataDir, startSupervisor, stopSupervisor, supervisedEnv, waitSupervisorReady, type SupervisedHub } from "./support/supervised";
@@ -81,7 +81,7 @@ describe("one hub per data directory", () => {
 
   it("a lock left by a process killed with SIGKILL is taken over; one held by a running process is refused, naming it, before anything is created", async () => {
     const dataDir = path.join(makeDataDir(), "victims");
-    const holder = spawn(process.execPath, ["-e", `require(${JSON.stringify(path.join(DIST, "shared", "data-directory-lock.js"))}).lockDataDirectory(process.argv[1]).then(() => { console.log("locked"); setInterval(() => undefined, 1000); })`, dataDir], {
+    const holder = spawn(process.execPath, ["-e", `require(${JSON.stringify(path.join(DIST, "platform", "data-directory-lock.js"))}).lockDataDirectory(process.argv[1]).then(() => { console.log("locked"); setInterval(() => undefined, 1000); })`, dataDir], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
     });

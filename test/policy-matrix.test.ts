@@ -6,9 +6,9 @@
  * a few dozen requests cover every (persona, field) pair.
  */
 import { getNamedType, isObjectType, type GraphQLObjectType } from "graphql";
-import type { Role } from "../shared/auth/claims";
-import type { DevTokenRequest } from "../shared/auth/tokens";
-import type { SubgraphPolicy } from "../shared/policy/types";
+import type { Role } from "../platform/auth/claims";
+import type { DevTokenRequest } from "../platform/auth/tokens";
+import type { SubgraphPolicy } from "../platform/policy/types";
 import { HUB_POLICIES } from "../subgraphs/policies";
 import { asPersona, asPersonaAt, PERSONAS } from "./support/hub";
 import { checkResponse, mergeChecked, render, ruleOf, selectAll, supergraphSchema, type MatrixFinding, type MatrixResult, type Selection } from "./support/policy-matrix";

@@ -6,7 +6,7 @@
  * minus the published cells of a finer one) reveals a group of 1 to 4. Through the
  * shared hub: open to every role including the auditor, one audit entry per query.
  */
-import { suppressSmallCells } from "../shared/statistics/suppression";
+import { suppressSmallCells } from "../platform/statistics/suppression";
 import { asPersona, PERSONAS } from "./support/hub";
 import { withStandaloneHub, type StandaloneHub } from "./support/standalone";
 import { testPort } from "./support/state";

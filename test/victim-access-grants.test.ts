@@ -1,14 +1,14 @@
 /**
- * Victim-access grants (shared/auth/victim-access-grant.ts): the victims subgraph's
+ * Victim-access grants (platform/auth/victim-access-grant.ts): the victims subgraph's
  * sealed answer to "who may this caller see", handed by the gateway to the later fetches
  * of the same request so they need not ask. A grant may save a question; it must never
  * widen an answer, travel to the client, or serve another caller or request.
  */
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { createServiceCredentials, loadServiceSecret, ServiceCredentialError } from "../shared/auth/service-credentials";
-import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION } from "../shared/auth/victim-access-grant";
-import type { VictimAccess } from "../shared/victim-access";
+import { createServiceCredentials, loadServiceSecret, ServiceCredentialError } from "../platform/auth/service-credentials";
+import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION } from "../platform/auth/victim-access-grant";
+import type { VictimAccess } from "../platform/victim-access";
 import { asPersona, hubFetch, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const secret = () => loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir });

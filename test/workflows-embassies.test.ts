@@ -4,7 +4,7 @@
  * only a confirmed national gets a travel document, which it can revoke. Uses its own
  * NGO and Nigerian and Malaysian cases, which no other test reads.
  */
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import { confirmNationality, consent, DECIDE_VERIFICATION, ISSUE_DOCUMENT, register, REQUEST_VERIFICATION, travelDocumentInput } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "./support/hub";
 

@@ -6,7 +6,7 @@
  * standing), and the history of every step. Uses Brazilian cases of its own NGOs,
  * which no other test reads.
  */
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import { confirmNationality, consent, issueTravelDocument, register } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "./support/hub";
 

@@ -4,7 +4,7 @@
  * changing shelters, and who may do each. Works in shelters it opens itself and with
  * its own NGO, so the read-only tests running beside it see the demo data unchanged.
  */
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import { consent, refer, register, registerMany } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "./support/hub";
 

@@ -5,8 +5,8 @@
  * Runs beside the read-only tests on the same hub, so it works with its own partners
  * (an NGO, a shelter and an embassy no other test uses) and never changes theirs.
  */
-import type { Role } from "../shared/auth/claims";
-import type { DevTokenRequest } from "../shared/auth/tokens";
+import type { Role } from "../platform/auth/claims";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 import { consent, CONSENT, person, refer, REGISTER, REGISTER_MANY, register, seesCase } from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS, type GraphQLResponse } from "./support/hub";
 

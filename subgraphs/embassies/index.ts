@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { runSubgraph } from "../../shared/subgraph-server";
+import { runSubgraph } from "../../platform/subgraph-server";
 import { embassiesSubgraph } from "./module";
 
 runSubgraph(embassiesSubgraph);

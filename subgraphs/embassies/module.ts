@@ -1,7 +1,7 @@
 /** The embassies subgraph: embassies, nationality verification, travel documents. */
 import { Victim } from "./entities/victim";
-import { AuditTrail1768003200000 } from "../../shared/audit/migration";
-import type { SubgraphModule } from "../../shared/subgraph-server";
+import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import type { SubgraphModule } from "../../platform/subgraph-server";
 import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
 import { TravelDocument } from "./entities/travel-document";

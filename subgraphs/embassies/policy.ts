@@ -4,8 +4,8 @@
  * victims subgraph), and a travel-document number only reaches the issuing embassy,
  * government and the repatriation agency.
  */
-import { connectionPolicy } from "../../shared/pagination";
-import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../shared/policy/types";
+import { connectionPolicy } from "../../platform/pagination";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, type SubgraphPolicy } from "../../platform/policy/types";
 
 const CONSULAR_CASE_ROLES = ["government", "ngo", "embassy", "repatriation"] as const;
 

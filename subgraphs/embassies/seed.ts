@@ -1,7 +1,7 @@
 /** Demo data of the embassies subgraph: one embassy per country, verifications, documents. */
 import type { DataSource } from "typeorm";
-import { generateRelease, ORIGIN_COUNTRIES } from "../../shared/demo/release";
-import type { DemoData } from "../../shared/subgraph-server";
+import { generateRelease, ORIGIN_COUNTRIES } from "../../platform/demo/release";
+import type { DemoData } from "../../platform/subgraph-server";
 import { Embassy } from "./entities/embassy";
 import { TravelDocumentKind, TravelDocumentStatus, VerificationStatus } from "./entities/enums";
 import { NationalityVerification } from "./entities/nationality-verification";

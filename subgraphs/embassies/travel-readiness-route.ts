@@ -5,8 +5,8 @@
  * subgraph's record rules, and the answer carries no document number.
  */
 import type { Express } from "express";
-import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
-import { TRAVEL_READINESS_PATH, type TravelReadinessAnswer } from "../../shared/travel-readiness";
+import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../platform/internal-api";
+import { TRAVEL_READINESS_PATH, type TravelReadinessAnswer } from "../../platform/travel-readiness";
 import { TravelDocumentStatus } from "./entities/enums";
 import { TravelDocument } from "./entities/travel-document";
 

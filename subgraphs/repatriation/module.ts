@@ -1,7 +1,7 @@
 /** The repatriation subgraph: journeys home and their state machine; extends Victim with repatriation. */
 import { Victim } from "./entities/victim";
-import { AuditTrail1768003200000 } from "../../shared/audit/migration";
-import type { SubgraphModule } from "../../shared/subgraph-server";
+import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import type { SubgraphModule } from "../../platform/subgraph-server";
 import { mountStatisticsRoute } from "./statistics-route";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";

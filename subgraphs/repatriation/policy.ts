@@ -1,6 +1,6 @@
 /** Access policy of the repatriation subgraph. */
-import { connectionPolicy } from "../../shared/pagination";
-import { allow, CASE_ROLES as EVERY_CASE_ROLE, derived, input, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { connectionPolicy } from "../../platform/pagination";
+import { allow, CASE_ROLES as EVERY_CASE_ROLE, derived, input, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
 import { VICTIM_FIELD_RULES } from "../victims/field-rules";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";

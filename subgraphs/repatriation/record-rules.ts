@@ -6,9 +6,9 @@
  * person is asked of the victims subgraph (`personRuleHolds`, `whereEmbassySeesThePerson`).
  */
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import type { Caller } from "../../shared/auth/claims";
-import type { SubgraphContext } from "../../shared/context";
-import { victimAccessLoader, type VictimAccess } from "../../shared/victim-access";
+import type { Caller } from "../../platform/auth/claims";
+import type { SubgraphContext } from "../../platform/context";
+import { victimAccessLoader, type VictimAccess } from "../../platform/victim-access";
 
 export const CASE_RECORD_RULES: Record<Caller["role"], string> = {
   government: "every case",

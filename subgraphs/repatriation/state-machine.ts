@@ -4,8 +4,8 @@
  * ARRIVED, and CANCELLED from any open state. The policy document, the resolver and the
  * INVALID_TRANSITION / FORBIDDEN errors all read this one table.
  */
-import type { Caller } from "../../shared/auth/claims";
-import { ErrorCode, hubError } from "../../shared/errors";
+import type { Caller } from "../../platform/auth/claims";
+import { ErrorCode, hubError } from "../../platform/errors";
 import { RepatriationStatus as S } from "./entities/repatriation-case";
 
 /** The parts a caller can play in one case. */

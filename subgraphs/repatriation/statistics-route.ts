@@ -1,7 +1,7 @@
 /** `POST /internal/statistics/journeys`: each person's latest journey, for the victims subgraph's statistics (hub subgraphs only). */
 import type { Express } from "express";
-import { mountInternalRoute, type InternalRouteDeps } from "../../shared/internal-api";
-import { JOURNEYS_PATH, type JourneyFact } from "../../shared/statistics/facts";
+import { mountInternalRoute, type InternalRouteDeps } from "../../platform/internal-api";
+import { JOURNEYS_PATH, type JourneyFact } from "../../platform/statistics/facts";
 import { RepatriationCase } from "./entities/repatriation-case";
 import { whereCaseVisible } from "./record-rules";
 

@@ -6,7 +6,7 @@
  * the same transaction as the placement that changes it.
  */
 import type { EntityManager } from "typeorm";
-import { ErrorCode, hubError } from "../../shared/errors";
+import { ErrorCode, hubError } from "../../platform/errors";
 
 /** Locks the shelters (in id order, so two transfers never deadlock) and returns their capacities. */
 export async function lockShelters(manager: EntityManager, ids: string[]): Promise<Map<string, number>> {

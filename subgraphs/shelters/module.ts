@@ -1,7 +1,7 @@
 /** The shelters subgraph: shelters, beds and placements; extends Victim with currentPlacement. */
 import { Victim } from "./entities/victim";
-import { AuditTrail1768003200000 } from "../../shared/audit/migration";
-import type { SubgraphModule } from "../../shared/subgraph-server";
+import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import type { SubgraphModule } from "../../platform/subgraph-server";
 import { mountStatisticsRoute } from "./statistics-route";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";

@@ -5,9 +5,9 @@
  * ownership come from the victims subgraph (asked with the caller's token), never
  * from the request; a person the caller may not see is NOT_FOUND, as if absent.
  */
-import type { SubgraphContext } from "../../shared/context";
-import { ErrorCode, hubError } from "../../shared/errors";
-import { requireVisibleVictim } from "../../shared/victim-access";
+import type { SubgraphContext } from "../../platform/context";
+import { ErrorCode, hubError } from "../../platform/errors";
+import { requireVisibleVictim } from "../../platform/victim-access";
 
 export const PLACEMENT_RULE = {
   government: "any person, any shelter",

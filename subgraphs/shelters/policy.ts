@@ -3,9 +3,9 @@
  * authenticated partner; who stays where is for that shelter, the case's owner and
  * partners the case is visible to, and government.
  */
-import { connectionPolicy } from "../../shared/pagination";
+import { connectionPolicy } from "../../platform/pagination";
 import { PLACEMENT_RULE } from "./placement-rules";
-import { ALL_ROLES, allow, CASE_ROLES, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { ALL_ROLES, allow, CASE_ROLES, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
 
 export const sheltersPolicy: SubgraphPolicy = {
   Query: {

@@ -1,7 +1,7 @@
 /** Demo data of the shelters subgraph: six shelters near the border and who stays where. */
 import type { DataSource } from "typeorm";
-import { DEMO_SHELTERS, generateRelease } from "../../shared/demo/release";
-import type { DemoData } from "../../shared/subgraph-server";
+import { DEMO_SHELTERS, generateRelease } from "../../platform/demo/release";
+import type { DemoData } from "../../platform/subgraph-server";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { RECOUNT_OCCUPANCY_SQL } from "./beds";

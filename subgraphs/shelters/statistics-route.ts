@@ -1,7 +1,7 @@
 /** `POST /internal/statistics/stays`: open placements, for the victims subgraph's statistics (hub subgraphs only). */
 import type { Express } from "express";
-import { mountInternalRoute, type InternalRouteDeps } from "../../shared/internal-api";
-import { STAYS_PATH, type StayFact } from "../../shared/statistics/facts";
+import { mountInternalRoute, type InternalRouteDeps } from "../../platform/internal-api";
+import { STAYS_PATH, type StayFact } from "../../platform/statistics/facts";
 
 export function mountStatisticsRoute(app: Express, deps: InternalRouteDeps): void {
   mountInternalRoute(app, deps, { path: STAYS_PATH, askers: ["victims"] }, () => null, async (caller, _question, db) => {

@@ -4,7 +4,7 @@
  * from a Victim field can carry exactly its rule (`derived("Victim.requiresMedicalEscort",
  * VICTIM_FIELD_RULES.requiresMedicalEscort)`) without loading the victims subgraph's code.
  */
-import { allow, CASE_ROLES, sameRule, type FieldRule } from "../../shared/policy/types";
+import { allow, CASE_ROLES, sameRule, type FieldRule } from "../../platform/policy/types";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
 

@@ -3,9 +3,9 @@
  * record rules inside the statement. Used by `victim`, `_entities` and list children.
  */
 import DataLoader from "dataloader";
-import { groupedLoader } from "../../shared/batch-loaders";
-import { isUuid } from "../../shared/ids";
-import { perRequest, type SubgraphContext } from "../../shared/context";
+import { groupedLoader } from "../../platform/batch-loaders";
+import { isUuid } from "../../platform/ids";
+import { perRequest, type SubgraphContext } from "../../platform/context";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";

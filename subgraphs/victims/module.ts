@@ -1,6 +1,6 @@
 /** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it. */
-import { AuditTrail1768003200000 } from "../../shared/audit/migration";
-import type { SubgraphModule } from "../../shared/subgraph-server";
+import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import type { SubgraphModule } from "../../platform/subgraph-server";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";

@@ -3,8 +3,8 @@
  * Change visibility here and nowhere else; `npm run docs:access` regenerates the
  * matrix, `npm run compose` the SDL that carries it to the gateway.
  */
-import { connectionPolicy } from "../../shared/pagination";
-import { ALL_ROLES, allow, CASE_ROLES, input, open, sameRule, tests, type SubgraphPolicy } from "../../shared/policy/types";
+import { connectionPolicy } from "../../platform/pagination";
+import { ALL_ROLES, allow, CASE_ROLES, input, open, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
 import { VICTIM_FIELD_RULES } from "./field-rules";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
@@ -38,7 +38,7 @@ export const victimsPolicy: SubgraphPolicy = {
         ...allow(ALL_ROLES),
         arguments: {
           // A grouping publishes counts, never a record: each cell is published only when the part of it the
-          // caller may not see (a record, or a grouped field of it) is 0 or at least 5 (shared/statistics).
+          // caller may not see (a record, or a grouped field of it) is 0 or at least 5 (platform/statistics).
           groupBy: open("aggregates only: a cell is published when the part of it the caller may not see is 0 or at least 5 people"),
         },
       },

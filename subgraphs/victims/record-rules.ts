@@ -5,9 +5,9 @@
  * stay right and no row the caller may not see ever leaves the database.
  */
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import type { Caller } from "../../shared/auth/claims";
-import { ErrorCode, hubError, notFound } from "../../shared/errors";
-import { isUuid } from "../../shared/ids";
+import type { Caller } from "../../platform/auth/claims";
+import { ErrorCode, hubError, notFound } from "../../platform/errors";
+import { isUuid } from "../../platform/ids";
 import { ConsentKind, ReferralStatus } from "./entities/enums";
 import { Victim } from "./entities/victim";
 

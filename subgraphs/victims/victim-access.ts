@@ -6,16 +6,16 @@
  *   credential, which of some victim ids that caller may see and the facts their rules need;
  * - given ahead: when the gateway asks for it (a plan that continues in other subgraphs),
  *   a signed grant with the same answer for the people this response names, which the
- *   gateway hands to the later fetches of the request (shared/auth/victim-access-grant.ts).
+ *   gateway hands to the later fetches of the request (platform/auth/victim-access-grant.ts).
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Express } from "express";
 import type { DataSource } from "typeorm";
-import type { Caller } from "../../shared/auth/claims";
-import { GRANT_RESPONSE_EXTENSION } from "../../shared/auth/victim-access-grant";
-import type { SubgraphContext } from "../../shared/context";
-import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../shared/internal-api";
-import { factsFor, VICTIM_ACCESS_ASKERS, VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../shared/victim-access";
+import type { Caller } from "../../platform/auth/claims";
+import { GRANT_RESPONSE_EXTENSION } from "../../platform/auth/victim-access-grant";
+import type { SubgraphContext } from "../../platform/context";
+import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../platform/internal-api";
+import { factsFor, VICTIM_ACCESS_ASKERS, VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../platform/victim-access";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, CONSULAR_CONSENT_STANDS, whereVisible } from "./record-rules";
 

@@ -19,9 +19,9 @@ import {
   isNonNullType,
   type GraphQLSchema,
 } from "graphql";
-import type { Role } from "../../shared/auth/claims";
-import type { SubgraphName } from "../../shared/config";
-import { PLUMBING_ARGUMENTS, type ArgumentRule } from "../../shared/policy/types";
+import type { Role } from "../../platform/auth/claims";
+import type { SubgraphName } from "../../platform/config";
+import { PLUMBING_ARGUMENTS, type ArgumentRule } from "../../platform/policy/types";
 import { HUB_POLICIES } from "../../subgraphs/policies";
 import { gatewayUrl, PERSONAS, postGraphQL, subgraphUrl, tokenFor, type GraphQLResponse } from "../support/hub";
 import { ruleOf, supergraphSchema } from "../support/policy-matrix";

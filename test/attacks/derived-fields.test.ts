@@ -5,7 +5,7 @@
  * a field no embassy may read. The destination embassy sees a case only while it may see
  * the person; a derived field carries its source's rule (policy `derivedFrom`).
  */
-import type { DevTokenRequest } from "../../shared/auth/tokens";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { HUB_POLICIES } from "../../subgraphs/policies";
 import { consent, register } from "../support/cases";
 import { hiddenWorld, REQUEST_REPATRIATION, type HiddenWorld } from "../support/attack-world";

@@ -15,12 +15,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { getNamedType, getNullableType, isEnumType, isLeafType, isListType, isNonNullType, type GraphQLArgument, type GraphQLField, type GraphQLInputType } from "graphql";
-import type { DevTokenRequest } from "../../shared/auth/tokens";
-import type { SubgraphName } from "../../shared/config";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
+import type { SubgraphName } from "../../platform/config";
 import { hiddenWorld, type HiddenWorld } from "../support/attack-world";
 import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "../support/hub";
 import { ruleOf, supergraphSchema } from "../support/policy-matrix";
-import type { Role } from "../../shared/auth/claims";
+import type { Role } from "../../platform/auth/claims";
 
 
 type PersonaName = keyof typeof PERSONAS;

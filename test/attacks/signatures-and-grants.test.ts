@@ -5,15 +5,15 @@
  * grant, no fact the asker does not need.
  */
 import { randomUUID } from "node:crypto";
-import { ensureDevRequestSigningSecret } from "../../shared/auth/keys";
-import { createRequestSigner, SIGNATURE_HEADER, SIGNATURE_WINDOW_SECONDS } from "../../shared/auth/request-signature";
-import { createServiceCredentials, loadServiceSecret, SERVICE_CREDENTIAL_HEADER } from "../../shared/auth/service-credentials";
-import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../shared/auth/victim-access-grant";
-import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH } from "../../shared/audit/trail";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../shared/config";
-import { JOURNEYS_PATH, STAYS_PATH } from "../../shared/statistics/facts";
-import { TRAVEL_READINESS_PATH } from "../../shared/travel-readiness";
-import { VICTIM_ACCESS_PATH } from "../../shared/victim-access";
+import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import { createRequestSigner, SIGNATURE_HEADER, SIGNATURE_WINDOW_SECONDS } from "../../platform/auth/request-signature";
+import { createServiceCredentials, loadServiceSecret, SERVICE_CREDENTIAL_HEADER } from "../../platform/auth/service-credentials";
+import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../platform/auth/victim-access-grant";
+import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH } from "../../platform/audit/trail";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
+import { JOURNEYS_PATH, STAYS_PATH } from "../../platform/statistics/facts";
+import { TRAVEL_READINESS_PATH } from "../../platform/travel-readiness";
+import { VICTIM_ACCESS_PATH } from "../../platform/victim-access";
 import { asPersona, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "../support/hub";
 import { consent, register } from "../support/cases";
 

@@ -4,7 +4,7 @@
  * Each attack uses a nationality no other test file registers, so its rows hold only the
  * people registered here (other files add people to the shared hub meanwhile).
  */
-import type { DevTokenRequest } from "../../shared/auth/tokens";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { consent, registerMany } from "../support/cases";
 import { asPersona, PERSONAS } from "../support/hub";
 

@@ -8,7 +8,7 @@
  *   case — then consular-contact and repatriation consent withdrawn, so the PH embassy
  *   no longer sees the person, nor anything about them.
  */
-import type { DevTokenRequest } from "../../shared/auth/tokens";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { consent, DECIDE_VERIFICATION, issueTravelDocument, refer, register, REQUEST_VERIFICATION } from "./cases";
 import { asPersona, PERSONAS } from "./hub";
 

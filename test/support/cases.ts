@@ -1,5 +1,5 @@
 /** Case set-up steps the workflow tests share: register, consent, refer, look. */
-import type { DevTokenRequest } from "../../shared/auth/tokens";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { asPersona, errorCodes } from "./hub";
 
 export const REGISTER = `mutation ($victim: RegisterVictimInput!) { registerVictim(victim: $victim) { id caseNumber nationality nrmStatus version } }`;

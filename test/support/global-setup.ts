@@ -9,9 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { ensureDevKeyPair } from "../../shared/auth/keys";
-import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from "../../shared/database";
-import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../shared/config";
+import { ensureDevKeyPair } from "../../platform/auth/keys";
+import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from "../../platform/database";
+import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../platform/config";
 import { ROOT, spawnHubProcess, waitReady, type HubProcess } from "./processes";
 import { databaseUrlOn, TEST_PORTS, type TestHubState } from "./state";
 
@@ -62,7 +62,7 @@ export default async function globalSetup(): Promise<void> {
     // for one organisation the rate-limit test uses (test/limits.test.ts).
     ...Object.fromEntries(["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [`RATE_LIMIT_${role}_PER_MINUTE`, "1000000"])),
     RATE_LIMIT_ORG_OVERRIDES: "ngo-rate-limited=5",
-    // The embedded servers are PGlite: one connection per subgraph (see shared/database.ts).
+    // The embedded servers are PGlite: one connection per subgraph (see platform/database.ts).
     ...(serverUrl ? {} : { DATABASE_POOL_SIZE: String(EMBEDDED_POOL_SIZE) }),
   };
   for (const name of SUBGRAPH_NAMES) {

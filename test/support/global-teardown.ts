@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { Client } from "pg";
 import { stopHubProcess, type HubProcess } from "./processes";
-import type { EmbeddedPostgres } from "../../shared/database";
+import type { EmbeddedPostgres } from "../../platform/database";
 
 export default async function globalTeardown(): Promise<void> {
   const handles = (globalThis as { __hubHandles?: { processes: HubProcess[]; embedded: EmbeddedPostgres[]; serverDatabases: { adminUrl: string; names: string[] }; tmpDir: string } }).__hubHandles;

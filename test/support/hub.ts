@@ -1,9 +1,9 @@
 /** Talking to the running hub from a test: tokens, GraphQL over HTTP, demo facts. */
 import path from "node:path";
-import { ensureDevRequestSigningSecret } from "../../shared/auth/keys";
-import { createRequestSigner } from "../../shared/auth/request-signature";
-import { signDevToken, type DevTokenRequest } from "../../shared/auth/tokens";
-import type { AuthConfig, SubgraphName } from "../../shared/config";
+import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import { createRequestSigner } from "../../platform/auth/request-signature";
+import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
+import type { AuthConfig, SubgraphName } from "../../platform/config";
 import { hubState, TEST_PORTS } from "./state";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -52,7 +52,7 @@ export interface HubFetchOptions {
 }
 
 /**
- * fetch, signed as the gateway signs its fetches (shared/auth/request-signature.ts), so a
+ * fetch, signed as the gateway signs its fetches (platform/auth/request-signature.ts), so a
  * test can reach a subgraph the way the hub does; harmless towards the gateway, which
  * ignores the signature. `unsigned` sends it as an outsider would.
  */

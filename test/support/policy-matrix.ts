@@ -18,9 +18,9 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
-import type { Role } from "../../shared/auth/claims";
-import { ErrorCode } from "../../shared/errors";
-import type { FieldRule, SubgraphPolicy } from "../../shared/policy/types";
+import type { Role } from "../../platform/auth/claims";
+import { ErrorCode } from "../../platform/errors";
+import type { FieldRule, SubgraphPolicy } from "../../platform/policy/types";
 import { HUB_POLICIES } from "../../subgraphs/policies";
 import type { GraphQLResponse } from "./hub";
 

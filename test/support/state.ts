@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { SubgraphName } from "../../shared/config";
+import type { SubgraphName } from "../../platform/config";
 
 /**
  * Every port a test listens on is TEST_PORT_BASE plus a fixed offset, so two checkouts can

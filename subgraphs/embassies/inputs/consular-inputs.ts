@@ -1,7 +1,7 @@
 /** What an embassy sends to decide a verification or issue a travel document. */
 import { Length, Matches } from "class-validator";
 import { Field, InputType } from "type-graphql";
-import { IsDay } from "../../../shared/validation";
+import { IsDay } from "../../../platform/validation";
 import { TravelDocumentKind, VerificationDecision } from "../entities/enums";
 
 @InputType({ description: "An embassy's answer to a verification request." })

@@ -5,15 +5,15 @@
  * only for a confirmed national does it issue a travel document. Who owns the case,
  * the nationality and the consents come from the victims subgraph, never from the client.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../shared/context";
-import { insertUnlessClash } from "../../../shared/database";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { invalidField } from "../../../shared/validation";
-import { requireVisibleVictim } from "../../../shared/victim-access";
-import { findVisibleOfVictim } from "../../../shared/visible-record";
+import type { SubgraphContext } from "../../../platform/context";
+import { insertUnlessClash } from "../../../platform/database";
+import { ErrorCode, hubError, notFound } from "../../../platform/errors";
+import { invalidField } from "../../../platform/validation";
+import { requireVisibleVictim } from "../../../platform/victim-access";
+import { findVisibleOfVictim } from "../../../platform/visible-record";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
 import { NationalityVerification } from "../entities/nationality-verification";
@@ -24,7 +24,7 @@ import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consul
  * A verification or document of the caller's own country, of a person the caller may
  * still see (consular consent may be withdrawn): anything else — missing, another
  * country's, a person hidden from the caller — is the same NOT_FOUND at the same cost
- * (shared/visible-record.ts). Read before the transaction; read again, locked, inside it.
+ * (platform/visible-record.ts). Read before the transaction; read again, locked, inside it.
  */
 function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
   context: SubgraphContext,

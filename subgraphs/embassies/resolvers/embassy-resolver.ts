@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
-import { groupedLoader } from "../../../shared/batch-loaders";
-import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError } from "../../../shared/errors";
-import { connectionType, paginate } from "../../../shared/pagination";
-import { victimAccessLoader, victimStubReference } from "../../../shared/victim-access";
+import { groupedLoader } from "../../../platform/batch-loaders";
+import type { SubgraphContext } from "../../../platform/context";
+import { ErrorCode, hubError } from "../../../platform/errors";
+import { connectionType, paginate } from "../../../platform/pagination";
+import { victimAccessLoader, victimStubReference } from "../../../platform/victim-access";
 import { Embassy } from "../entities/embassy";
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";

@@ -1,7 +1,7 @@
 /** What a caller sends to open a repatriation case or plan a leg of the journey. */
 import { Length, MaxLength } from "class-validator";
 import { Field, InputType } from "type-graphql";
-import { IsDateTime, IsOrganisationId } from "../../../shared/validation";
+import { IsDateTime, IsOrganisationId } from "../../../platform/validation";
 import { TravelMode } from "../entities/enums";
 
 @InputType({ description: "A request to take a survivor home. Destination, case owner and medical escort need come from the victims subgraph." })

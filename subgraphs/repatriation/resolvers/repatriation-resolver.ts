@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
-import { groupedLoader } from "../../../shared/batch-loaders";
-import { isUuid } from "../../../shared/ids";
-import { perRequest, type SubgraphContext } from "../../../shared/context";
-import { connectionType, paginate } from "../../../shared/pagination";
-import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../shared/victim-access";
+import { groupedLoader } from "../../../platform/batch-loaders";
+import { isUuid } from "../../../platform/ids";
+import { perRequest, type SubgraphContext } from "../../../platform/context";
+import { connectionType, paginate } from "../../../platform/pagination";
+import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../platform/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";

@@ -6,28 +6,28 @@
  * medical escort (victims), a valid travel document (embassies) — are asked of their
  * owners for this caller, never read from the request.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import { groupedLoader } from "../../../shared/batch-loaders";
-import type { SubgraphContext } from "../../../shared/context";
-import { insertUnlessClash } from "../../../shared/database";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { validTravelDocuments } from "../../../shared/travel-readiness";
-import { invalidField } from "../../../shared/validation";
-import { requireVisibleVictim, victimAccessLoader } from "../../../shared/victim-access";
+import { groupedLoader } from "../../../platform/batch-loaders";
+import type { SubgraphContext } from "../../../platform/context";
+import { insertUnlessClash } from "../../../platform/database";
+import { ErrorCode, hubError, notFound } from "../../../platform/errors";
+import { validTravelDocuments } from "../../../platform/travel-readiness";
+import { invalidField } from "../../../platform/validation";
+import { requireVisibleVictim, victimAccessLoader } from "../../../platform/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
 import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
 import { personRuleHolds, whereCaseVisible } from "../record-rules";
-import { findVisibleOfVictim } from "../../../shared/visible-record";
+import { findVisibleOfVictim } from "../../../platform/visible-record";
 import { actorsOf, assertTransition, PLANNING_STATES } from "../state-machine";
 
 /** Steps that move the person on: they need the survivor's repatriation consent to stand. */
 const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED];
 
-/** The case if the caller may see it (record rule in SQL, and the embassy only with its person); otherwise NOT_FOUND at the same cost (shared/visible-record.ts). */
+/** The case if the caller may see it (record rule in SQL, and the embassy only with its person); otherwise NOT_FOUND at the same cost (platform/visible-record.ts). */
 async function visibleCase(context: SubgraphContext, id: string): Promise<RepatriationCase> {
   const load = (caseId: string) => whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id: caseId }), context.caller).getOne();
   const found = await findVisibleOfVictim(context, "RepatriationCase", id, load, (_record, access) => personRuleHolds(context.caller, access));

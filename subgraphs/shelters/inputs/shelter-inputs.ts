@@ -1,7 +1,7 @@
 /** What a caller sends to open a shelter or change its beds, services and languages. */
 import { ArrayMaxSize, Length, Matches, Max, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
-import { IsLanguageCodes } from "../../../shared/validation";
+import { IsLanguageCodes } from "../../../platform/validation";
 
 const SERVICE = /^[a-z][a-z-]{1,39}$/;
 const serviceMessage = { each: true, message: "$property must be short lower-case words, e.g. medical, psychosocial, legal, translation" };

@@ -4,8 +4,8 @@
  * one STATISTICS entry like every statistic.
  */
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { auditStatistics } from "../../../shared/audit/audit-log";
-import type { SubgraphContext } from "../../../shared/context";
+import { auditStatistics } from "../../../platform/audit/audit-log";
+import type { SubgraphContext } from "../../../platform/context";
 
 @ObjectType({ description: "Beds in one region." })
 export class RegionOccupancy {

@@ -4,13 +4,13 @@
  * (capacity + 1)th gets CAPACITY_EXCEEDED. The partial unique index on open placements
  * keeps a person in at most one shelter, whatever the interleaving.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../shared/context";
-import { insertUnlessClash } from "../../../shared/database";
-import { invalidField } from "../../../shared/validation";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import type { SubgraphContext } from "../../../platform/context";
+import { insertUnlessClash } from "../../../platform/database";
+import { invalidField } from "../../../platform/validation";
+import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { assertFreeBed, changeOccupancy, lockShelters } from "../beds";
 import { DischargeReason, PlacementEndReason } from "../entities/enums";
 import { Placement } from "../entities/placement";

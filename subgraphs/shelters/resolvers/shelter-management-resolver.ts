@@ -1,9 +1,9 @@
 /** Opening a shelter (government) and changing its beds, services and languages (its staff, government). */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import type { SubgraphContext } from "../../../shared/context";
-import { insertUnlessClash } from "../../../shared/database";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
+import type { SubgraphContext } from "../../../platform/context";
+import { insertUnlessClash } from "../../../platform/database";
+import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { lockShelters, occupiedBeds } from "../beds";
 import { Shelter } from "../entities/shelter";
 import { OpenShelterInput, UpdateShelterInput } from "../inputs/shelter-inputs";

@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import { In, IsNull } from "typeorm";
-import { perRequest, type SubgraphContext } from "../../../shared/context";
-import { notFound } from "../../../shared/errors";
-import { connectionType, paginate } from "../../../shared/pagination";
-import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../shared/victim-access";
+import { perRequest, type SubgraphContext } from "../../../platform/context";
+import { notFound } from "../../../platform/errors";
+import { connectionType, paginate } from "../../../platform/pagination";
+import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../platform/victim-access";
 import { Placement } from "../entities/placement";
 import { Shelter } from "../entities/shelter";
 import { Victim } from "../entities/victim";

@@ -1,6 +1,6 @@
 /** Inputs of the NRM decision, consent and referral mutations. */
 import { Length } from "class-validator";
-import { IsDay, IsOrganisationId } from "../../../shared/validation";
+import { IsDay, IsOrganisationId } from "../../../platform/validation";
 import { Field, InputType } from "type-graphql";
 import { ConsentKind, NrmDecision, ReferralRole } from "../entities/enums";
 

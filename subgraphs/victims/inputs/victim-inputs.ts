@@ -1,6 +1,6 @@
 /** What a caller sends to register or update a case; validated before any resolver runs. */
 import { ArrayMaxSize, Length, MaxLength } from "class-validator";
-import { IsCountryCode, IsDateTime, IsDay, IsLanguageCodes } from "../../../shared/validation";
+import { IsCountryCode, IsDateTime, IsDay, IsLanguageCodes } from "../../../platform/validation";
 import { Field, InputType } from "type-graphql";
 import { AgeBracket, Gender } from "../entities/enums";
 

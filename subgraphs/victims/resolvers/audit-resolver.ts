@@ -4,14 +4,14 @@
  * three over the internal routes, merging pages newest first.
  */
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
-import type { SubgraphContext } from "../../../shared/context";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../../shared/config";
-import { ErrorCode, hubError } from "../../../shared/errors";
-import { askPeer } from "../../../shared/internal-api";
-import { decodeCursor, encodeCursor, pageSize } from "../../../shared/pagination";
-import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH, readTrail, verifyChain, type AuditChainReport as ChainReport, type AuditEntryRow, type AuditPosition } from "../../../shared/audit/trail";
-import { isUuid } from "../../../shared/ids";
-import { SMALLEST_PUBLISHED_GROUP } from "../../../shared/statistics/suppression";
+import type { SubgraphContext } from "../../../platform/context";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../../platform/config";
+import { ErrorCode, hubError } from "../../../platform/errors";
+import { askPeer } from "../../../platform/internal-api";
+import { decodeCursor, encodeCursor, pageSize } from "../../../platform/pagination";
+import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH, readTrail, verifyChain, type AuditChainReport as ChainReport, type AuditEntryRow, type AuditPosition } from "../../../platform/audit/trail";
+import { isUuid } from "../../../platform/ids";
+import { SMALLEST_PUBLISHED_GROUP } from "../../../platform/statistics/suppression";
 import { Victim } from "../entities/victim";
 import { caseFor, whereVisible } from "../record-rules";
 import { AuditChainReport, AuditEntryConnection, AuditTrailFilterInput } from "../types/audit";

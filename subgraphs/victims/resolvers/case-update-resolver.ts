@@ -3,11 +3,11 @@
  * Each runs in one transaction with the case row locked, so concurrent writers queue
  * and a stale version is refused rather than overwritten.
  */
-import { appendAuditEntries, auditedTransaction } from "../../../shared/audit/audit-log";
+import { appendAuditEntries, auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError } from "../../../shared/errors";
+import type { SubgraphContext } from "../../../platform/context";
+import { ErrorCode, hubError } from "../../../platform/errors";
 import { Consent } from "../entities/consent";
 import { ConsentKind, NrmDecision, NrmStatus, ReferralRole, ReferralStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";

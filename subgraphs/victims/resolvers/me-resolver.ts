@@ -1,6 +1,6 @@
 import { Ctx, Query, Resolver } from "type-graphql";
-import type { SubgraphContext } from "../../../shared/context";
-import { accessForRole } from "../../../shared/policy/caller-access";
+import type { SubgraphContext } from "../../../platform/context";
+import { accessForRole } from "../../../platform/policy/caller-access";
 import { HUB_POLICIES } from "../../policies";
 import { Me } from "../types/me";
 

@@ -4,12 +4,12 @@
  * partner's access ends on its next request (record rules read referrals live).
  * Status: PENDING → ACCEPTED | DECLINED; PENDING or ACCEPTED → REVOKED.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError } from "../../../shared/errors";
-import { findVisible } from "../../../shared/visible-record";
+import type { SubgraphContext } from "../../../platform/context";
+import { ErrorCode, hubError } from "../../../platform/errors";
+import { findVisible } from "../../../platform/visible-record";
 import { Consent } from "../entities/consent";
 import { ReferralStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";

@@ -6,12 +6,12 @@
  * review (`possibleDuplicateOf`), never silently merged; the registering partner is
  * not told, so registration cannot be used to probe for cases it may not see.
  */
-import { auditedTransaction } from "../../../shared/audit/audit-log";
+import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { In, type EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError } from "../../../shared/errors";
+import type { SubgraphContext } from "../../../platform/context";
+import { ErrorCode, hubError } from "../../../platform/errors";
 import { NrmStatus } from "../entities/enums";
 import { Victim } from "../entities/victim";
 import { RegisterVictimInput } from "../inputs/victim-inputs";

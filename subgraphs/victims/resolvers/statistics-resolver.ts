@@ -6,13 +6,13 @@
  * query is audited as one STATISTICS entry.
  */
 import { Arg, Ctx, Query, Resolver } from "type-graphql";
-import type { Caller } from "../../../shared/auth/claims";
-import type { SubgraphContext } from "../../../shared/context";
-import { auditStatistics } from "../../../shared/audit/audit-log";
-import { ErrorCode, hubError } from "../../../shared/errors";
-import { currentStays, latestJourneys, type JourneyFact, type Journeys, type Stays } from "../../../shared/statistics/facts";
-import { publishable, SMALLEST_PUBLISHED_GROUP, suppressSmallCells, type Cell, type PublishedCell } from "../../../shared/statistics/suppression";
-import { mayRead } from "../../../shared/policy/types";
+import type { Caller } from "../../../platform/auth/claims";
+import type { SubgraphContext } from "../../../platform/context";
+import { auditStatistics } from "../../../platform/audit/audit-log";
+import { ErrorCode, hubError } from "../../../platform/errors";
+import { currentStays, latestJourneys, type JourneyFact, type Journeys, type Stays } from "../../../platform/statistics/facts";
+import { publishable, SMALLEST_PUBLISHED_GROUP, suppressSmallCells, type Cell, type PublishedCell } from "../../../platform/statistics/suppression";
+import { mayRead } from "../../../platform/policy/types";
 import { HUB_POLICIES } from "../../policies";
 import { Victim } from "../entities/victim";
 import { visibilityCondition } from "../record-rules";

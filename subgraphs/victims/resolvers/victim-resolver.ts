@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
-import type { SubgraphContext } from "../../../shared/context";
-import { ErrorCode, hubError, notFound } from "../../../shared/errors";
-import { connectionType, paginate } from "../../../shared/pagination";
+import type { SubgraphContext } from "../../../platform/context";
+import { ErrorCode, hubError, notFound } from "../../../platform/errors";
+import { connectionType, paginate } from "../../../platform/pagination";
 import { Consent } from "../entities/consent";
 import { NrmStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";
