@@ -14,6 +14,8 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" } },
+    languageOptions: {
+      globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
+    },
   },
 );

@@ -11,13 +11,21 @@ import { LRUCache } from "lru-cache";
 import { ErrorCode } from "../platform/errors";
 import type { Logger } from "../platform/logger";
 import type { GatewayContext } from "./context";
-import { applyNulls, filterOperation, type FilteredOperation, visibilityFromSupergraph, type VisibilityMap } from "./field-filter";
+import {
+  applyNulls,
+  filterOperation,
+  type FilteredOperation,
+  visibilityFromSupergraph,
+  type VisibilityMap,
+} from "./field-filter";
 
 /**
  * The plugin, and the visibility it read from the supergraph: the argument rules
  * (platform/policy/argument-rules.ts) are checked against the same map, not a second copy.
  */
-export type FieldFilterPlugin = ApolloServerPlugin<GatewayContext> & { mayUse(role: Role, coordinate: string): boolean };
+export type FieldFilterPlugin = ApolloServerPlugin<GatewayContext> & {
+  mayUse(role: Role, coordinate: string): boolean;
+};
 
 export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): FieldFilterPlugin {
   let schema: GraphQLSchema | undefined;
@@ -58,7 +66,15 @@ export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): 
       // The owning subgraph never sees a field removed here, so its audit trail cannot record
       // the refusal: the gateway's log does (coordinates only, never arguments or values).
       const { caller, requestId } = contextValue;
-      options.log.warn({ requestId, org: caller.org, role: caller.role, refused: filtered.removed.map((removed) => removed.coordinate) }, "fields refused by the access policy");
+      options.log.warn(
+        {
+          requestId,
+          org: caller.org,
+          role: caller.role,
+          refused: filtered.removed.map((removed) => removed.coordinate),
+        },
+        "fields refused by the access policy",
+      );
       request.query = filtered.query;
       if (filtered.placeholder) request.operationName = undefined;
 

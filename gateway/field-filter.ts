@@ -43,17 +43,22 @@ export function visibilityFromSupergraph(supergraphSdl: string): VisibilityMap {
     const directive = directives?.find((d) => d.name.value === VISIBLE_TO_DIRECTIVE);
     const rolesArgument = directive?.arguments?.find((argument) => argument.name.value === "roles");
     if (rolesArgument?.value.kind !== Kind.LIST) return;
-    map.set(coordinate, new Set(rolesArgument.value.values.flatMap((value) => (value.kind === Kind.STRING ? [value.value] : []))));
+    map.set(
+      coordinate,
+      new Set(rolesArgument.value.values.flatMap((value) => (value.kind === Kind.STRING ? [value.value] : []))),
+    );
   };
   for (const definition of document.definitions) {
     if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
-      for (const field of definition.fields ?? []) record(`${definition.name.value}.${field.name.value}`, field.directives);
+      for (const field of definition.fields ?? [])
+        record(`${definition.name.value}.${field.name.value}`, field.directives);
       continue;
     }
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     for (const field of definition.fields ?? []) {
       record(`${definition.name.value}.${field.name.value}`, field.directives);
-      for (const argument of field.arguments ?? []) record(argumentCoordinate(definition.name.value, field.name.value, argument.name.value), argument.directives);
+      for (const argument of field.arguments ?? [])
+        record(argumentCoordinate(definition.name.value, field.name.value, argument.name.value), argument.directives);
     }
   }
   return map;
@@ -95,7 +100,11 @@ class OperationFilter {
   ) {}
 
   /** Returns the filtered selection set, or undefined if nothing is left in it. */
-  selectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, path: string[]): SelectionSetNode | undefined {
+  selectionSet(
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLCompositeType,
+    path: string[],
+  ): SelectionSetNode | undefined {
     const kept: SelectionNode[] = [];
     for (const selection of selectionSet.selections) {
       const result = this.selection(selection, parentType, path);
@@ -104,7 +113,11 @@ class OperationFilter {
     return kept.length > 0 ? { ...selectionSet, selections: kept } : undefined;
   }
 
-  private selection(selection: SelectionNode, parentType: GraphQLCompositeType, path: string[]): SelectionNode | undefined {
+  private selection(
+    selection: SelectionNode,
+    parentType: GraphQLCompositeType,
+    path: string[],
+  ): SelectionNode | undefined {
     switch (selection.kind) {
       case Kind.FIELD:
         return this.field(selection, parentType, path);
@@ -121,7 +134,12 @@ class OperationFilter {
         if (!fragment || !type) return undefined;
         const selectionSet = this.selectionSet(fragment.selectionSet, type, path);
         if (!selectionSet) return undefined;
-        return { kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: selection.directives, selectionSet };
+        return {
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition: fragment.typeCondition,
+          directives: selection.directives,
+          selectionSet,
+        };
       }
     }
   }
@@ -131,8 +149,13 @@ class OperationFilter {
     if (name.startsWith("__")) return field; // __typename, and introspection (governed by its own setting)
     const responsePath = [...path, field.alias?.value ?? name];
     // On an interface, the field must be readable on every object type that could answer.
-    const owners = isInterfaceType(parentType) ? this.schema.getPossibleTypes(parentType) : isObjectType(parentType) ? [parentType] : [];
-    const denied = owners.length === 0 || owners.some((owner) => !mayRead(this.visibility, owner.name, name, this.role));
+    const owners = isInterfaceType(parentType)
+      ? this.schema.getPossibleTypes(parentType)
+      : isObjectType(parentType)
+        ? [parentType]
+        : [];
+    const denied =
+      owners.length === 0 || owners.some((owner) => !mayRead(this.visibility, owner.name, name, this.role));
     if (denied) {
       this.removed.push({ path: responsePath, coordinate: `${parentType.name}.${name}` });
       this.nullPaths.push(responsePath);
@@ -170,14 +193,25 @@ function withoutUnusedVariables(operation: OperationDefinitionNode): OperationDe
       used.add(node.name.value);
     },
   });
-  return { ...operation, variableDefinitions: operation.variableDefinitions?.filter((definition) => used.has(definition.variable.name.value)) };
+  return {
+    ...operation,
+    variableDefinitions: operation.variableDefinitions?.filter((definition) =>
+      used.has(definition.variable.name.value),
+    ),
+  };
 }
 
 /**
  * Filters one operation for one role. Operations that do not validate are left alone:
  * Apollo Server rejects them with its usual errors, and nothing executes.
  */
-export function filterOperation(schema: GraphQLSchema, visibility: VisibilityMap, role: Role, query: string, operationName?: string | null): FilteredOperation {
+export function filterOperation(
+  schema: GraphQLSchema,
+  visibility: VisibilityMap,
+  role: Role,
+  query: string,
+  operationName?: string | null,
+): FilteredOperation {
   let document: DocumentNode;
   try {
     document = parse(query);
@@ -185,22 +219,36 @@ export function filterOperation(schema: GraphQLSchema, visibility: VisibilityMap
     return NOTHING_REMOVED;
   }
   if (validate(schema, document).length > 0) return NOTHING_REMOVED;
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return NOTHING_REMOVED;
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return NOTHING_REMOVED;
 
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
   );
   const filter = new OperationFilter(schema, visibility, role, fragments);
   const selectionSet = filter.selectionSet(operation.selectionSet, rootType, []);
   if (filter.removed.length === 0) return NOTHING_REMOVED;
-  if (!selectionSet) return { query: PLACEHOLDER_QUERY, removed: filter.removed, nullPaths: filter.nullPaths, placeholder: true };
+  if (!selectionSet)
+    return { query: PLACEHOLDER_QUERY, removed: filter.removed, nullPaths: filter.nullPaths, placeholder: true };
   const filtered = withoutUnusedVariables({ ...operation, selectionSet });
   // Only the chosen operation goes on, with its fragments inlined.
-  return { query: print({ kind: Kind.DOCUMENT, definitions: [filtered] }), removed: filter.removed, nullPaths: filter.nullPaths, placeholder: false };
+  return {
+    query: print({ kind: Kind.DOCUMENT, definitions: [filtered] }),
+    removed: filter.removed,
+    nullPaths: filter.nullPaths,
+    placeholder: false,
+  };
 }
 
 /** Writes `null` at every path (through lists) where the parent object exists. */

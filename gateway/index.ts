@@ -18,7 +18,10 @@ startGateway(config).then(
     const shutdown = () => {
       if (stopping) return;
       stopping = true;
-      gateway.stop().then(() => process.exit(0), () => process.exit(1));
+      gateway.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     stopRunning = shutdown;
     process.once("SIGTERM", shutdown);

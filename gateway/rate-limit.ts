@@ -29,7 +29,12 @@ export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
         (rejection: unknown) => {
           if (!(rejection instanceof RateLimiterRes)) return next(rejection);
           response.setHeader("Retry-After", String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
-          sendGraphQLError(response, 429, ErrorCode.RATE_LIMITED, "Too many requests from your organisation; retry after the number of seconds in Retry-After");
+          sendGraphQLError(
+            response,
+            429,
+            ErrorCode.RATE_LIMITED,
+            "Too many requests from your organisation; retry after the number of seconds in Retry-After",
+          );
         },
       );
   };

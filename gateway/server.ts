@@ -18,7 +18,17 @@ import { createTokenVerifier } from "../platform/auth/tokens";
 import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../platform/config";
 import { formatClientError } from "../platform/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../platform/limits";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, sendRequestError, withRequestScope, type ShutdownState } from "../platform/http";
+import {
+  addHealthRoutes,
+  authenticate,
+  boundPort,
+  closeServer,
+  listen,
+  requestLog,
+  sendRequestError,
+  withRequestScope,
+  type ShutdownState,
+} from "../platform/http";
 import { createLogger } from "../platform/logger";
 import { requestScope } from "../platform/request-scope";
 import type { GatewayContext } from "./context";
@@ -35,7 +45,11 @@ function statementReportPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== "single") return;
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.sqlStatements, peerQuestions: contextValue.peerQuestions };
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            sqlStatements: contextValue.sqlStatements,
+            peerQuestions: contextValue.peerQuestions,
+          };
         },
       };
     },
@@ -52,10 +66,14 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
-  const fetcher = signingFetcher(createSubgraphFetcher(config.subgraphTimeoutMs), createRequestSigner("gateway", loadRequestSigningSecret(config.auth)));
+  const fetcher = signingFetcher(
+    createSubgraphFetcher(config.subgraphTimeoutMs),
+    createRequestSigner("gateway", loadRequestSigningSecret(config.auth)),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
+    buildService: ({ name, url }) =>
+      new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
     experimental_didResolveQueryPlan: markGrantWanted,
   });
 
@@ -72,7 +90,9 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
       // After the filter (on what is left of the operation), before planning: arguments obey field rules.
       argumentPolicyPlugin<GatewayContext>(fieldFilter.mayUse),
       costLimitPlugin(config.limits),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(config.diagnosticCounters ? [statementReportPlugin()] : []),
     ],
   });

@@ -7,7 +7,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { Agent, fetch } from "undici";
 import type { RequestSigner } from "../platform/auth/request-signature";
-import { GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER, MAX_GRANTS_PER_REQUEST } from "../platform/auth/victim-access-grant";
+import {
+  GRANT_REQUEST_EXTENSION,
+  GRANT_RESPONSE_EXTENSION,
+  GRANT_WANTED_HEADER,
+  MAX_GRANTS_PER_REQUEST,
+} from "../platform/auth/victim-access-grant";
 import { ErrorCode } from "../platform/errors";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.
@@ -17,10 +22,17 @@ import type { GatewayContext } from "./context";
 import { isVictimsSubgraph } from "./victim-access-grants";
 
 export function createSubgraphFetcher(timeoutMs: number): Fetcher {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 64,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   // undici's fetch satisfies Apollo's minimal Fetcher contract; the types differ only nominally.
   return ((url: string, init?: Record<string, unknown>) =>
-    fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<typeof fetch>[1])) as unknown as Fetcher;
+    fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<
+      typeof fetch
+    >[1])) as unknown as Fetcher;
 }
 
 /**
@@ -30,7 +42,10 @@ export function createSubgraphFetcher(timeoutMs: number): Fetcher {
  */
 export function signingFetcher(fetcher: Fetcher, signer: RequestSigner): Fetcher {
   return ((url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) =>
-    fetcher(url, { ...init, headers: signer.signed(init?.method ?? "POST", url, init?.body ?? "", init?.headers ?? {}) } as Parameters<Fetcher>[1])) as Fetcher;
+    fetcher(url, {
+      ...init,
+      headers: signer.signed(init?.method ?? "POST", url, init?.body ?? "", init?.headers ?? {}),
+    } as Parameters<Fetcher>[1])) as Fetcher;
 }
 
 /** Adds a subgraph's reported count (a response header; absent in production) to the request's tally. */
@@ -55,7 +70,10 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (isVictimsSubgraph(this.subgraphName)) {
       if (context.wantsVictimAccessGrant) request.http?.headers.set(GRANT_WANTED_HEADER, "wanted");
     } else if (context.victimAccessGrants?.length) {
-      request.extensions = { ...request.extensions, [GRANT_REQUEST_EXTENSION]: context.victimAccessGrants.slice(0, MAX_GRANTS_PER_REQUEST) };
+      request.extensions = {
+        ...request.extensions,
+        [GRANT_REQUEST_EXTENSION]: context.victimAccessGrants.slice(0, MAX_GRANTS_PER_REQUEST),
+      };
     }
   }
 
@@ -69,8 +87,10 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
         delete response.extensions![GRANT_RESPONSE_EXTENSION];
         if (typeof grant === "string" && isVictimsSubgraph(this.subgraphName)) context?.victimAccessGrants?.push(grant);
       }
-      if (context?.sqlStatements) add(context.sqlStatements, this.subgraphName, response.http?.headers.get("x-sql-statements"));
-      if (context?.peerQuestions) add(context.peerQuestions, this.subgraphName, response.http?.headers.get("x-peer-questions"));
+      if (context?.sqlStatements)
+        add(context.sqlStatements, this.subgraphName, response.http?.headers.get("x-sql-statements"));
+      if (context?.peerQuestions)
+        add(context.peerQuestions, this.subgraphName, response.http?.headers.get("x-peer-questions"));
       return response;
     } catch {
       // Network failure, timeout or a non-GraphQL answer: name the service, reveal nothing else.

@@ -170,17 +170,30 @@ export interface RateLimits {
   perMinuteByOrg: Record<string, number>;
 }
 
-export const DEFAULT_RATE_LIMITS: Record<Role, number> = { government: 1200, ngo: 600, shelter: 300, embassy: 600, repatriation: 600, auditor: 300 };
+export const DEFAULT_RATE_LIMITS: Record<Role, number> = {
+  government: 1200,
+  ngo: 600,
+  shelter: 300,
+  embassy: 600,
+  repatriation: 600,
+  auditor: 300,
+};
 
 function readRateLimits(reader: EnvReader): RateLimits {
   const perMinuteByRole = Object.fromEntries(
-    ROLES.map((role) => [role, reader.positiveInt(`RATE_LIMIT_${role.toUpperCase()}_PER_MINUTE`, DEFAULT_RATE_LIMITS[role])]),
+    ROLES.map((role) => [
+      role,
+      reader.positiveInt(`RATE_LIMIT_${role.toUpperCase()}_PER_MINUTE`, DEFAULT_RATE_LIMITS[role]),
+    ]),
   ) as Record<Role, number>;
   const perMinuteByOrg: Record<string, number> = {};
   const overrides = reader.string("RATE_LIMIT_ORG_OVERRIDES");
   for (const pair of overrides ? overrides.split(",") : []) {
     const match = /^\s*([A-Za-z0-9][A-Za-z0-9-]{1,62})=(\d+)\s*$/.exec(pair);
-    if (!match || Number(match[2]) <= 0) reader.problems.push(`RATE_LIMIT_ORG_OVERRIDES must be "org=requests-per-minute" pairs separated by commas, e.g. "gov-mdt=5000"`);
+    if (!match || Number(match[2]) <= 0)
+      reader.problems.push(
+        `RATE_LIMIT_ORG_OVERRIDES must be "org=requests-per-minute" pairs separated by commas, e.g. "gov-mdt=5000"`,
+      );
     else perMinuteByOrg[match[1]] = Number(match[2]);
   }
   return { perMinuteByRole, perMinuteByOrg };
@@ -195,7 +208,11 @@ function readCommon(reader: EnvReader): CommonConfig {
     publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
     devKeyDir: path.join(dataDir, "keys"),
     requestSigningSecretFile: reader.string("HUB_REQUEST_SIGNING_SECRET_FILE"),
-    clockToleranceSeconds: reader.boundedInt("JWT_CLOCK_TOLERANCE_SECONDS", DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS, MAX_JWT_CLOCK_TOLERANCE_SECONDS),
+    clockToleranceSeconds: reader.boundedInt(
+      "JWT_CLOCK_TOLERANCE_SECONDS",
+      DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS,
+      MAX_JWT_CLOCK_TOLERANCE_SECONDS,
+    ),
   };
   if (environment === "production") {
     for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "HUB_REQUEST_SIGNING_SECRET_FILE"]) {
@@ -212,11 +229,23 @@ function readCommon(reader: EnvReader): CommonConfig {
     cost: reader.positiveInt("HUB_MAX_COST", DEFAULT_LIMITS.cost),
     rootFields: reader.positiveInt("HUB_MAX_ROOT_FIELDS", DEFAULT_LIMITS.rootFields),
   };
-  const introspection = reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
+  const introspection =
+    reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
   const shutdownDrainMs = reader.positiveInt("SHUTDOWN_DRAIN_MS", 1000);
-  const diagnosticCounters = reader.oneOf("HUB_DIAGNOSTIC_COUNTERS", ["on", "off"], environment === "test" ? "on" : "off") === "on";
-  if (diagnosticCounters && environment === "production") reader.problems.push("HUB_DIAGNOSTIC_COUNTERS cannot be on when NODE_ENV=production");
-  return { environment, dataDir, logLevel: reader.string("LOG_LEVEL", "info")!, auth, limits, introspection, shutdownDrainMs, diagnosticCounters };
+  const diagnosticCounters =
+    reader.oneOf("HUB_DIAGNOSTIC_COUNTERS", ["on", "off"], environment === "test" ? "on" : "off") === "on";
+  if (diagnosticCounters && environment === "production")
+    reader.problems.push("HUB_DIAGNOSTIC_COUNTERS cannot be on when NODE_ENV=production");
+  return {
+    environment,
+    dataDir,
+    logLevel: reader.string("LOG_LEVEL", "info")!,
+    auth,
+    limits,
+    introspection,
+    shutdownDrainMs,
+    diagnosticCounters,
+  };
 }
 
 export function subgraphUrlVariable(name: SubgraphName): string {
@@ -266,7 +295,9 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
   };
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
-    reader.problems.push("HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production (the secret subgraphs share for service-to-service calls)");
+    reader.problems.push(
+      "HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production (the secret subgraphs share for service-to-service calls)",
+    );
   }
   reader.done();
   return config;

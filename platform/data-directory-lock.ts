@@ -106,8 +106,20 @@ function startTicks(pid: number): string | null {
 function readOwner(pidFile: string): DataDirectoryOwner | null {
   try {
     const owner = JSON.parse(fs.readFileSync(pidFile, "utf8")) as Partial<DataDirectoryOwner>;
-    if (typeof owner.pid !== "number" || !Number.isInteger(owner.pid) || owner.pid <= 0 || typeof owner.host !== "string") return null;
-    return { pid: owner.pid, host: owner.host, bootId: owner.bootId ?? null, startTicks: owner.startTicks ?? null, since: String(owner.since ?? "an unknown time") };
+    if (
+      typeof owner.pid !== "number" ||
+      !Number.isInteger(owner.pid) ||
+      owner.pid <= 0 ||
+      typeof owner.host !== "string"
+    )
+      return null;
+    return {
+      pid: owner.pid,
+      host: owner.host,
+      bootId: owner.bootId ?? null,
+      startTicks: owner.startTicks ?? null,
+      since: String(owner.since ?? "an unknown time"),
+    };
   } catch {
     // Absent, or not ours to read (we write it whole, by rename): nothing holds the directory.
     return null;
@@ -157,11 +169,21 @@ export async function lockDataDirectory(dataDir: string): Promise<DataDirectoryL
   const mine = held.get(directory);
   if (mine) throw new DataDirectoryInUseError(directory, mine, pidFile);
   fs.mkdirSync(path.dirname(directory), { recursive: true });
-  const owner: DataDirectoryOwner = { pid: process.pid, host: os.hostname(), bootId: bootId(), startTicks: startTicks(process.pid), since: new Date().toISOString() };
+  const owner: DataDirectoryOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    bootId: bootId(),
+    startTicks: startTicks(process.pid),
+    since: new Date().toISOString(),
+  };
   await withSignalsDeferred(async () => {
     let releaseMutex: () => Promise<void>;
     try {
-      releaseMutex = await lockfile.lock(pidFile, { realpath: false, stale: MUTEX_STALE_MS, retries: { retries: 100, factor: 1.5, minTimeout: 20, maxTimeout: 100 } });
+      releaseMutex = await lockfile.lock(pidFile, {
+        realpath: false,
+        stale: MUTEX_STALE_MS,
+        retries: { retries: 100, factor: 1.5, minTimeout: 20, maxTimeout: 100 },
+      });
     } catch (error) {
       throw new DataDirectoryError(`could not lock the data directory ${directory}: ${(error as Error).message}`);
     }

@@ -12,7 +12,15 @@ import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import lockfile from "proper-lockfile";
-import { DataSource, type EntityManager, type EntityTarget, type Logger as TypeOrmLogger, type MixedList, type EntitySchema, type ObjectLiteral } from "typeorm";
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type Logger as TypeOrmLogger,
+  type MixedList,
+  type EntitySchema,
+  type ObjectLiteral,
+} from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from "./config";
 import { DataDirectoryError, lockDataDirectory } from "./data-directory-lock";
@@ -93,7 +101,9 @@ async function prepareCluster(dataDir: string): Promise<void> {
   if (holdsCluster(dataDir)) return;
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
     // Never overwrite files we did not make: the operator may have pointed us at the wrong place.
-    throw new DataDirectoryError(`${dataDir} is neither empty nor a PostgreSQL data directory; refusing to initialise a database there`);
+    throw new DataDirectoryError(
+      `${dataDir} is neither empty nor a PostgreSQL data directory; refusing to initialise a database there`,
+    );
   }
   const template = installedTemplateDir();
   await ensureTemplateCluster(template);
@@ -116,7 +126,10 @@ async function prepareCluster(dataDir: string): Promise<void> {
  * A directory another process holds is refused (DataDirectoryInUseError) before any
  * file in it is touched.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { port?: number; maxConnections?: number; sharedBuffersMb?: number } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { port?: number; maxConnections?: number; sharedBuffersMb?: number } = {},
+): Promise<EmbeddedPostgres> {
   const lock = await lockDataDirectory(dataDir);
   try {
     return await startLockedEmbeddedPostgres(dataDir, lock.release, options);
@@ -126,13 +139,19 @@ export async function startEmbeddedPostgres(dataDir: string, options: { port?: n
   }
 }
 
-async function startLockedEmbeddedPostgres(dataDir: string, unlock: () => void, options: { port?: number; maxConnections?: number; sharedBuffersMb?: number }): Promise<EmbeddedPostgres> {
+async function startLockedEmbeddedPostgres(
+  dataDir: string,
+  unlock: () => void,
+  options: { port?: number; maxConnections?: number; sharedBuffersMb?: number },
+): Promise<EmbeddedPostgres> {
   await prepareCluster(dataDir);
   const sharedBuffers = options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB;
   // PGlite is one backend whatever the socket's connections; shared memory sized for
   // PostgreSQL's 100 connections (lock tables, process slots) was ~20 MB held for nothing.
   const settings = [`shared_buffers=${sharedBuffers}MB`, `max_connections=${EMBEDDED_MAX_CONNECTIONS}`];
-  const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])] });
+  const db = await PGlite.create(dataDir, {
+    startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])],
+  });
   const server = new PGLiteSocketServer({
     db,
     host: "127.0.0.1",
@@ -214,7 +233,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // queries then bind to each other's statements. One connection is also all the
     // throughput a single session has, so the pool holds exactly one.
     poolSize = EMBEDDED_POOL_SIZE;
-    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), { maxConnections: 4, sharedBuffersMb: options.embeddedSharedBuffersMb });
+    embedded = await startEmbeddedPostgres(path.join(options.dataDir, options.name), {
+      maxConnections: 4,
+      sharedBuffersMb: options.embeddedSharedBuffersMb,
+    });
     url = embedded.url;
     options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
@@ -243,7 +265,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // Our own tables only: a bare ANALYZE also walks every system catalogue (~2 s per database at start).
     const analyse = async () => {
       try {
-        const tables = await dataSource.query<Array<{ name: string }>>("SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'");
+        const tables = await dataSource.query<Array<{ name: string }>>(
+          "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'",
+        );
         if (tables.length > 0) await dataSource.query(`ANALYZE ${tables.map((table) => table.name).join(", ")}`);
       } catch (error) {
         options.logger.warn({ err: (error as Error).message }, "ANALYZE failed");

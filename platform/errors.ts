@@ -46,8 +46,21 @@ export function notFound(typeName: string): GraphQLError {
 const INTERNAL_MESSAGE = "Internal error; quote the request id to the hub's operators.";
 
 /** Driver and server codes that mean "the database cannot be reached now" (connection lost, shutting down, starting up). */
-const DATABASE_DOWN_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
-const DATABASE_DOWN_MESSAGES = /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i;
+const DATABASE_DOWN_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+const DATABASE_DOWN_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i;
 
 function databaseUnavailable(error: unknown): boolean {
   for (let cause: unknown = error, depth = 0; cause && depth < 5; depth += 1) {
@@ -73,7 +86,12 @@ interface ErrorLog {
 /** graphql-js's own client errors that come without a code: the request's fault, said as such. */
 const CODELESS_CLIENT_ERRORS = /^Too many errors processing variables, error limit reached\. Execution aborted\.$/;
 
-export function formatClientError(formatted: GraphQLFormattedError, requestId?: string, error?: unknown, log?: ErrorLog): GraphQLFormattedError {
+export function formatClientError(
+  formatted: GraphQLFormattedError,
+  requestId?: string,
+  error?: unknown,
+  log?: ErrorLog,
+): GraphQLFormattedError {
   const given = typeof formatted.extensions?.code === "string" ? formatted.extensions.code : undefined;
   const code = given ?? (CODELESS_CLIENT_ERRORS.test(formatted.message) ? ErrorCode.BAD_USER_INPUT : undefined);
   const safeExtensions: Record<string, unknown> = {};
@@ -84,13 +102,22 @@ export function formatClientError(formatted: GraphQLFormattedError, requestId?: 
   if (requestId) safeExtensions.requestId = requestId;
   if (code && PUBLIC_CODES.has(code)) {
     // graphql-js names its token limit in the message; the hub never reveals a limit's value.
-    const message = /^Syntax Error: Document contains more th/.test(formatted.message) ? "Syntax Error: the operation is too long" : formatted.message;
+    const message = /^Syntax Error: Document contains more th/.test(formatted.message)
+      ? "Syntax Error: the operation is too long"
+      : formatted.message;
     return { message, path: formatted.path, locations: formatted.locations, extensions: safeExtensions };
   }
   if (databaseUnavailable(error)) {
-    return { message: "The database is unavailable for a moment; try again shortly", path: formatted.path, extensions: { ...(requestId ? { requestId } : {}), code: ErrorCode.SERVICE_UNAVAILABLE } };
+    return {
+      message: "The database is unavailable for a moment; try again shortly",
+      path: formatted.path,
+      extensions: { ...(requestId ? { requestId } : {}), code: ErrorCode.SERVICE_UNAVAILABLE },
+    };
   }
-  log?.error({ requestId, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, "internal error");
+  log?.error(
+    { requestId, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+    "internal error",
+  );
   return {
     message: INTERNAL_MESSAGE,
     path: formatted.path,

@@ -54,7 +54,13 @@ function visibleToDirective(roles: readonly string[], condition?: string): Const
       value: { kind: Kind.LIST, values: roles.map((role) => ({ kind: Kind.STRING, value: role })) },
     },
     ...(condition
-      ? [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "condition" }, value: { kind: Kind.STRING, value: condition } } as const]
+      ? [
+          {
+            kind: Kind.ARGUMENT,
+            name: { kind: Kind.NAME, value: "condition" },
+            value: { kind: Kind.STRING, value: condition },
+          } as const,
+        ]
       : []),
   ];
   return { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: VISIBLE_TO_DIRECTIVE }, arguments: args };
@@ -96,7 +102,10 @@ function annotateArguments(document: DocumentNode, roles: ReadonlyMap<string, re
 }
 
 /** Writes the policy into the SDL; a field with no policy entry is reported, not guessed. */
-export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolicy): { document: DocumentNode; unpoliced: string[]; argumentRoles: ReadonlyMap<string, readonly Role[]> } {
+export function annotateWithPolicy(
+  document: DocumentNode,
+  policy: SubgraphPolicy,
+): { document: DocumentNode; unpoliced: string[]; argumentRoles: ReadonlyMap<string, readonly Role[]> } {
   const unpoliced: string[] = [];
   let currentType: string | undefined;
   const annotated = visit(document, {
@@ -127,7 +136,11 @@ export function annotateWithPolicy(document: DocumentNode, policy: SubgraphPolic
     },
   });
   const argumentsDecided = argumentRoles(annotated, policy);
-  return { document: annotateArguments(annotated, argumentsDecided.roles), unpoliced: [...unpoliced, ...argumentsDecided.unpoliced], argumentRoles: argumentsDecided.roles };
+  return {
+    document: annotateArguments(annotated, argumentsDecided.roles),
+    unpoliced: [...unpoliced, ...argumentsDecided.unpoliced],
+    argumentRoles: argumentsDecided.roles,
+  };
 }
 
 export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck"> {
@@ -150,10 +163,17 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const { policy, referenceResolvers, ...buildOptions } = options;
   const typeGraphQLSchema = await buildSchema({ ...buildOptions, skipCheck: true });
   const printed = printSchemaWithDirectives(typeGraphQLSchema);
-  const { document, unpoliced, argumentRoles: decided } = annotateWithPolicy(parse(FEDERATION_HEADER + printed), policy);
+  const {
+    document,
+    unpoliced,
+    argumentRoles: decided,
+  } = annotateWithPolicy(parse(FEDERATION_HEADER + printed), policy);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, typeResolvers] of Object.entries(referenceResolvers ?? {})) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as GraphQLResolverMap<unknown>[string];
+    resolvers[typeName] = {
+      ...(resolvers[typeName] as object),
+      ...(typeResolvers as object),
+    } as GraphQLResolverMap<unknown>[string];
   }
   const schema = buildSubgraphSchema({ typeDefs: document, resolvers });
   // The same text `_service { sdl }` answers: what composition reads.

@@ -47,9 +47,15 @@ export function requireHubSignature(verifier: RequestSignatureVerifier, limit: s
     (request, response, next) => {
       const body: Buffer = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       try {
-        response.locals.signer = verifier.verify({ method: request.method, path: request.originalUrl, body, headers: (name) => request.header(name) }).signer;
+        response.locals.signer = verifier.verify({
+          method: request.method,
+          path: request.originalUrl,
+          body,
+          headers: (name) => request.header(name),
+        }).signer;
       } catch (error) {
-        if (error instanceof RequestSignatureError) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
+        if (error instanceof RequestSignatureError)
+          return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
         return next(error);
       }
       request.body = undefined;
@@ -138,7 +144,10 @@ async function untilQuiet(server: Server, deadline: number): Promise<void> {
  * wait for the requests in flight, up to `timeoutMs`, before closing what is left.
  * (Closing at once would reset connections whose request was not read yet.)
  */
-export async function closeServer(server: Server, options: { shutdown?: ShutdownState; drainMs?: number; timeoutMs?: number } = {}): Promise<void> {
+export async function closeServer(
+  server: Server,
+  options: { shutdown?: ShutdownState; drainMs?: number; timeoutMs?: number } = {},
+): Promise<void> {
   if (options.shutdown) options.shutdown.draining = true;
   if (options.drainMs) {
     await new Promise((resolve) => setTimeout(resolve, options.drainMs));
@@ -169,16 +178,23 @@ export function authenticate(verifier: TokenVerifier, options: { allowLandingPag
       response.locals.caller = verifier.verify(request.header("authorization"));
       next();
     } catch (error) {
-      if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
+      if (error instanceof AuthenticationError)
+        return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
       next(error);
     }
   };
 }
 
 /** Malformed JSON and oversized bodies: a clean 400/413, never a stack trace. */
-export function sendRequestError(error: { status?: number }, _request: Request, response: Response, _next: NextFunction): void {
+export function sendRequestError(
+  error: { status?: number },
+  _request: Request,
+  response: Response,
+  _next: NextFunction,
+): void {
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const message = status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
+  const message =
+    status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
   sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
 }
 
@@ -196,7 +212,11 @@ export function requestLog(log: Logger): RequestHandler {
       return { org: caller?.org, role: caller?.role };
     },
     serializers: {
-      req: (request: { id?: unknown; method?: string; url?: string }) => ({ requestId: request.id, method: request.method, path: request.url?.split("?")[0] }),
+      req: (request: { id?: unknown; method?: string; url?: string }) => ({
+        requestId: request.id,
+        method: request.method,
+        path: request.url?.split("?")[0],
+      }),
       res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
     },
     autoLogging: { ignore: (request) => request.url === "/health" || request.url === "/ready" },

@@ -20,7 +20,8 @@ export function isOrganisationId(value: unknown): value is string {
  * have organisation ids; every other record a UUID.
  */
 export function idKindOf(argumentName: string, returnTypeName: string): "uuid" | "organisation" {
-  const named = argumentName === "id" ? returnTypeName : argumentName.replace(/^(to|from)(?=[A-Z])/, "").replace(/Ids?$/, "");
+  const named =
+    argumentName === "id" ? returnTypeName : argumentName.replace(/^(to|from)(?=[A-Z])/, "").replace(/Ids?$/, "");
   const typeName = named.charAt(0).toUpperCase() + named.slice(1);
   return ORGANISATION_ID_TYPES.has(typeName) ? "organisation" : "uuid";
 }

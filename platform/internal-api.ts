@@ -36,7 +36,8 @@ export class InvalidQuestion extends Error {}
 /** The usual question: `{ ids: [...] }`, victim ids (anything else is ignored). */
 export function victimIdsQuestion(body: unknown): string[] {
   const ids: unknown = (body as { ids?: unknown } | null)?.ids;
-  if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION) throw new InvalidQuestion(`ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
+  if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION)
+    throw new InvalidQuestion(`ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
   return [...new Set(ids.filter(isUuid))];
 }
 
@@ -63,19 +64,23 @@ export function mountInternalRoute<Question, Answer>(
     let asker: SubgraphName;
     try {
       const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
-      if (!(route.askers as readonly string[]).includes(subject) || response.locals.signer !== subject) throw new ServiceCredentialError("This route answers hub subgraphs only");
+      if (!(route.askers as readonly string[]).includes(subject) || response.locals.signer !== subject)
+        throw new ServiceCredentialError("This route answers hub subgraphs only");
       asker = subject as SubgraphName;
       caller = deps.verifier.verify(request.header("authorization"));
     } catch (error) {
-      if (error instanceof ServiceCredentialError) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
-      if (error instanceof AuthenticationError) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
+      if (error instanceof ServiceCredentialError)
+        return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
+      if (error instanceof AuthenticationError)
+        return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
       throw error;
     }
     let question: Question;
     try {
       question = parse(request.body);
     } catch (error) {
-      if (error instanceof InvalidQuestion) return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
+      if (error instanceof InvalidQuestion)
+        return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
       throw error;
     }
     try {
@@ -92,7 +97,12 @@ export function mountInternalRoute<Question, Answer>(
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 
 /** Asks subgraph `peer` the question at `path` (`{ ids }` by default), as the current caller. */
-export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphName, path: string, question: unknown): Promise<Answer> {
+export async function askPeer<Answer>(
+  context: SubgraphContext,
+  peer: SubgraphName,
+  path: string,
+  question: unknown,
+): Promise<Answer> {
   let response: Awaited<ReturnType<typeof fetch>>;
   countFor("peerQuestions");
   const url = new URL(path, context.peers[peer]);
@@ -112,8 +122,15 @@ export async function askPeer<Answer>(context: SubgraphContext, peer: SubgraphNa
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
-    throw hubError(ErrorCode.SERVICE_UNAVAILABLE, `The ${peer} service is unavailable; the request cannot be checked`, { serviceName: peer });
+    throw hubError(ErrorCode.SERVICE_UNAVAILABLE, `The ${peer} service is unavailable; the request cannot be checked`, {
+      serviceName: peer,
+    });
   }
-  if (!response.ok) throw hubError(ErrorCode.SERVICE_UNAVAILABLE, `The ${peer} service could not answer; the request cannot be checked`, { serviceName: peer });
+  if (!response.ok)
+    throw hubError(
+      ErrorCode.SERVICE_UNAVAILABLE,
+      `The ${peer} service could not answer; the request cannot be checked`,
+      { serviceName: peer },
+    );
   return (await response.json()) as Answer;
 }

@@ -9,7 +9,15 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { getNullableType, GraphQLError, isListType, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  getNullableType,
+  GraphQLError,
+  isListType,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_PAGE_SIZE } from "./page-size";
@@ -23,7 +31,14 @@ export interface OperationLimits {
   rootFields: number;
 }
 
-export const DEFAULT_LIMITS: OperationLimits = { depth: 12, aliases: 30, directives: 20, tokens: 10_000, cost: 20_000, rootFields: 10 };
+export const DEFAULT_LIMITS: OperationLimits = {
+  depth: 12,
+  aliases: 30,
+  directives: 20,
+  tokens: 10_000,
+  cost: 20_000,
+  rootFields: 10,
+};
 
 /** How many items a list without a page size is assumed to hold, for the cost estimate. */
 const UNPAGED_LIST_ESTIMATE = 10;
@@ -53,7 +68,8 @@ function maxRootFieldsRule(limit: number): ValidationRule {
       }, 0);
     return {
       OperationDefinition(operation) {
-        if (countRootFields(operation.selectionSet, new Set()) > limit) context.reportError(new GraphQLError(LIMIT_MESSAGES.rootFields, { nodes: [operation] }));
+        if (countRootFields(operation.selectionSet, new Set()) > limit)
+          context.reportError(new GraphQLError(LIMIT_MESSAGES.rootFields, { nodes: [operation] }));
       },
     };
   };
@@ -70,7 +86,12 @@ export function limitValidationRules(limits: OperationLimits): ValidationRule[] 
     onReject: [(context: ValidationContext | null) => context?.reportError(new GraphQLError(message))],
   });
   return [
-    maxDepthRule({ ...refuse(LIMIT_MESSAGES.depth), n: limits.depth, ignoreIntrospection: true, flattenFragments: true }),
+    maxDepthRule({
+      ...refuse(LIMIT_MESSAGES.depth),
+      n: limits.depth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+    }),
     maxAliasesRule({ ...refuse(LIMIT_MESSAGES.aliases), n: limits.aliases }),
     maxDirectivesRule({ ...refuse(LIMIT_MESSAGES.directives), n: limits.directives }),
     maxRootFieldsRule(limits.rootFields),
@@ -87,7 +108,8 @@ export function limitValidationRules(limits: OperationLimits): ValidationRule[] 
  */
 const pageSizeEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (type.name.endsWith("Connection")) return 1 + childComplexity;
-  if (field.args.some((argument) => argument.name === "first")) return 1 + (typeof args.first === "number" ? args.first : DEFAULT_PAGE_SIZE) * childComplexity;
+  if (field.args.some((argument) => argument.name === "first"))
+    return 1 + (typeof args.first === "number" ? args.first : DEFAULT_PAGE_SIZE) * childComplexity;
   if (isListType(getNullableType(field.type))) return 1 + UNPAGED_LIST_ESTIMATE * childComplexity;
   return 1 + childComplexity;
 };
@@ -96,24 +118,40 @@ const pageSizeEstimator: ComplexityEstimator = ({ type, field, args, childComple
 export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
   // The same operation with the same variables always costs the same: estimate it once.
   // Bounded by key size too: 2,000 distinct 1 MB operations must not hold 2 GB.
-  const costs = new LRUCache<string, number>({ max: 2000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_cost, key) => key.length });
+  const costs = new LRUCache<string, number>({
+    max: 2000,
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (_cost, key) => key.length,
+  });
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
           const onlyIntrospection = document.definitions.every(
-            (definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith("__")),
+            (definition) =>
+              definition.kind !== Kind.OPERATION_DEFINITION ||
+              definition.selectionSet.selections.every(
+                (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith("__"),
+              ),
           );
           if (onlyIntrospection) return;
           const representations = request.variables?.representations;
           if (Array.isArray(representations) && representations.length > MAX_REPRESENTATIONS) {
-            throw new GraphQLError(LIMIT_MESSAGES.cost, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
+            throw new GraphQLError(LIMIT_MESSAGES.cost, {
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
+            });
           }
           const key = `${operationName ?? ""}\u0000${request.query ?? ""}\u0000${JSON.stringify(request.variables ?? {})}`;
           let cost = request.query ? costs.get(key) : undefined;
           if (cost === undefined) {
             try {
-              cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pageSizeEstimator] });
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                operationName: operationName ?? undefined,
+                estimators: [pageSizeEstimator],
+              });
             } catch {
               // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT before any work.
               return;
@@ -121,7 +159,9 @@ export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
             if (request.query) costs.set(key, cost);
           }
           if (cost > limits.cost) {
-            throw new GraphQLError(LIMIT_MESSAGES.cost, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
+            throw new GraphQLError(LIMIT_MESSAGES.cost, {
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
+            });
           }
         },
       };
@@ -130,7 +170,11 @@ export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
 }
 
 /** Apollo Server options shared by the gateway and the subgraphs: limits, suggestions, introspection. */
-export function hardenedServerOptions(options: { limits: OperationLimits; production: boolean; introspection: boolean }) {
+export function hardenedServerOptions(options: {
+  limits: OperationLimits;
+  production: boolean;
+  introspection: boolean;
+}) {
   return {
     validationRules: limitValidationRules(options.limits),
     parseOptions: { maxTokens: options.limits.tokens },

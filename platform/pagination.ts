@@ -108,12 +108,22 @@ export function pageSize(first: number | undefined | null): number {
  */
 export async function paginate<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
-  options: { first?: number | null; after?: string | null; keyColumn: string; keyKind: KeyKind; keyOf: (row: T) => string },
+  options: {
+    first?: number | null;
+    after?: string | null;
+    keyColumn: string;
+    keyKind: KeyKind;
+    keyOf: (row: T) => string;
+  },
 ): Promise<ConnectionShape<T>> {
   const size = pageSize(options.first);
   const countQuery = query.clone();
-  const pageQuery = query.clone().orderBy(options.keyColumn, "ASC").limit(size + 1);
-  if (options.after) pageQuery.andWhere(`${options.keyColumn} > :afterKey`, { afterKey: decodeCursor(options.after, options.keyKind) });
+  const pageQuery = query
+    .clone()
+    .orderBy(options.keyColumn, "ASC")
+    .limit(size + 1);
+  if (options.after)
+    pageQuery.andWhere(`${options.keyColumn} > :afterKey`, { afterKey: decodeCursor(options.after, options.keyKind) });
   const rows = await pageQuery.getMany();
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(options.keyOf(node)), node }));

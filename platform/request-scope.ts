@@ -14,6 +14,9 @@ export interface RequestScope {
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 /** Counts one SQL statement or question for a request: the current one, unless another's scope is given. */
-export function countFor(measure: "sqlStatements" | "peerQuestions", scope: RequestScope | undefined = requestScope.getStore()): void {
+export function countFor(
+  measure: "sqlStatements" | "peerQuestions",
+  scope: RequestScope | undefined = requestScope.getStore(),
+): void {
   if (scope) scope[measure] += 1;
 }

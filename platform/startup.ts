@@ -15,11 +15,20 @@ const CONFIGURATION_ERROR_CODES = new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCE
 
 /** One line saying why the process could not start, and the exit code that says what kind of problem it is. */
 export function describeStartupFailure(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof ConfigError || error instanceof DataDirectoryError) return { message: error.message, exitCode: EXIT_CONFIGURATION };
+  if (error instanceof ConfigError || error instanceof DataDirectoryError)
+    return { message: error.message, exitCode: EXIT_CONFIGURATION };
   const { code, port, address } = (error ?? {}) as { code?: string; port?: number; address?: string };
   if (code && CONFIGURATION_ERROR_CODES.has(code) && port !== undefined) {
-    const why = code === "EADDRINUSE" ? "is already in use by another process" : code === "EACCES" ? "may not be used by this user" : "is not an address of this machine";
-    return { message: `port ${port} on ${address ?? "this machine"} ${why} (${code}); stop that process or choose another port`, exitCode: EXIT_CONFIGURATION };
+    const why =
+      code === "EADDRINUSE"
+        ? "is already in use by another process"
+        : code === "EACCES"
+          ? "may not be used by this user"
+          : "is not an address of this machine";
+    return {
+      message: `port ${port} on ${address ?? "this machine"} ${why} (${code}); stop that process or choose another port`,
+      exitCode: EXIT_CONFIGURATION,
+    };
   }
   return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT_FAILURE };
 }

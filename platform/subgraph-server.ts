@@ -5,7 +5,10 @@
  * is here, identical for all.
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
@@ -26,7 +29,18 @@ import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
-import { addHealthRoutes, authenticate, boundPort, closeServer, listen, requestLog, requireHubSignature, sendRequestError, withRequestScope, type ShutdownState } from "./http";
+import {
+  addHealthRoutes,
+  authenticate,
+  boundPort,
+  closeServer,
+  listen,
+  requestLog,
+  requireHubSignature,
+  sendRequestError,
+  withRequestScope,
+  type ShutdownState,
+} from "./http";
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger } from "./logger";
@@ -101,10 +115,16 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startSubgraph(module: SubgraphModule, config: SubgraphConfig = loadSubgraphConfig(module.name)): Promise<RunningSubgraph> {
+export async function startSubgraph(
+  module: SubgraphModule,
+  config: SubgraphConfig = loadSubgraphConfig(module.name),
+): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
-  const serviceSecret = loadServiceSecret({ serviceSecretFile: config.serviceSecretFile, devKeyDir: config.auth.devKeyDir });
+  const serviceSecret = loadServiceSecret({
+    serviceSecretFile: config.serviceSecretFile,
+    devKeyDir: config.auth.devKeyDir,
+  });
   const services = createServiceCredentials(module.name, serviceSecret);
   const grants = createVictimAccessGrants(serviceSecret);
   const requestSigningSecret = loadRequestSigningSecret(config.auth);
@@ -141,7 +161,9 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
       ApolloServerPluginInlineTraceDisabled(),
       ...(module.plugins ?? []),
       // Arguments obey field rules here too: a request that reached this subgraph any other way than through the gateway's check is no way around them.
-      argumentPolicyPlugin<SubgraphContext>((role, coordinate) => argumentRoles.get(coordinate)?.includes(role) ?? false),
+      argumentPolicyPlugin<SubgraphContext>(
+        (role, coordinate) => argumentRoles.get(coordinate)?.includes(role) ?? false,
+      ),
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
       ...(config.diagnosticCounters ? [statementCountPlugin()] : []),
@@ -185,9 +207,17 @@ export async function startSubgraph(module: SubgraphModule, config: SubgraphConf
           services,
           requestSigner,
           grants,
-          grantedVictimAccess: openVictimAccessGrants(grants, (req.body as { extensions?: unknown } | undefined)?.extensions, authorization, requestId, module.name, log),
+          grantedVictimAccess: openVictimAccessGrants(
+            grants,
+            (req.body as { extensions?: unknown } | undefined)?.extensions,
+            authorization,
+            requestId,
+            module.name,
+            log,
+          ),
           // Only the gateway may ask for a grant: it alone strips it before answering the client.
-          grantFor: res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
+          grantFor:
+            res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
         };
       },
     }),

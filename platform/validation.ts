@@ -5,7 +5,14 @@
  * screening-day batch, every bad row's index) — never "Argument Validation Error".
  */
 import { IsISO8601, Matches, validate, type ValidationError } from "class-validator";
-import { getNamedType, getNullableType, isInputObjectType, isListType, type GraphQLError, type GraphQLInputType } from "graphql";
+import {
+  getNamedType,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  type GraphQLError,
+  type GraphQLInputType,
+} from "graphql";
 import type { MiddlewareFn, ValidatorFn } from "type-graphql";
 import { ErrorCode, hubError } from "./errors";
 import { idKindOf, isOrganisationId, isUuid } from "./ids";
@@ -34,7 +41,9 @@ export const validateArgument: ValidatorFn = async (argValue) => {
   if (argValue === null || typeof argValue !== "object") return;
   const rows: RowError[] = [];
   if (Array.isArray(argValue)) {
-    const results = await Promise.all(argValue.map((item: unknown) => (item !== null && typeof item === "object" ? problemsOf(item) : [])));
+    const results = await Promise.all(
+      argValue.map((item: unknown) => (item !== null && typeof item === "object" ? problemsOf(item) : [])),
+    );
     results.forEach((problems, index) => rows.push(...problems.map((problem) => ({ index, ...problem }))));
   } else {
     rows.push(...(await problemsOf(argValue)));
@@ -49,16 +58,23 @@ export const validateArgument: ValidatorFn = async (argValue) => {
 };
 
 /** The hub's shared input rules, so every subgraph says the same thing about the same kind of value. */
-export const IsCountryCode = () => Matches(/^[A-Z]{2}$/, { message: "$property must be an ISO 3166-1 alpha-2 country code in capitals, e.g. PH" });
-export const IsLanguageCodes = () => Matches(/^[a-z]{2}$/, { each: true, message: "$property must be ISO 639-1 codes, e.g. tl" });
+export const IsCountryCode = () =>
+  Matches(/^[A-Z]{2}$/, { message: "$property must be an ISO 3166-1 alpha-2 country code in capitals, e.g. PH" });
+export const IsLanguageCodes = () =>
+  Matches(/^[a-z]{2}$/, { each: true, message: "$property must be ISO 639-1 codes, e.g. tl" });
 export const IsDay = () => IsISO8601({ strict: true }, { message: "$property must be a date, YYYY-MM-DD" });
 export const IsDateTime = () => IsISO8601({ strict: true }, { message: "$property must be an ISO 8601 date-time" });
 /** Organisation ids as they appear in tokens, e.g. shelter-maesot-1. */
-export const IsOrganisationId = () => Matches(/^[A-Za-z0-9][A-Za-z0-9-]{1,62}$/, { message: "$property must be an organisation id: letters, digits and dashes (e.g. shelter-maesot-1, embassy-PH)" });
+export const IsOrganisationId = () =>
+  Matches(/^[A-Za-z0-9][A-Za-z0-9-]{1,62}$/, {
+    message: "$property must be an organisation id: letters, digits and dashes (e.g. shelter-maesot-1, embassy-PH)",
+  });
 
 /** BAD_USER_INPUT for a rule between fields that class-validator cannot state (e.g. an end after a start). */
 export function invalidField(field: string, reason: string): GraphQLError {
-  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, { rowErrors: [{ field, reason: `${field} ${reason}` }] });
+  return hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${field} ${reason}`, {
+    rowErrors: [{ field, reason: `${field} ${reason}` }],
+  });
 }
 
 /** The longest string any argument may carry (the longest free-text field, e.g. a testimony). */
@@ -76,16 +92,32 @@ export function unusableString(value: string): string | undefined {
 }
 
 /** Every problem of one argument value, walked with its GraphQL type (lists and input objects included). */
-function inputProblems(value: unknown, type: GraphQLInputType, path: string, idKind: "uuid" | "organisation" | undefined, problems: Array<{ field: string; reason: string }>): void {
+function inputProblems(
+  value: unknown,
+  type: GraphQLInputType,
+  path: string,
+  idKind: "uuid" | "organisation" | undefined,
+  problems: Array<{ field: string; reason: string }>,
+): void {
   if (value === null || value === undefined || problems.length >= 5) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    if (Array.isArray(value)) value.forEach((item, index) => inputProblems(item, nullable.ofType as GraphQLInputType, `${path}[${index}]`, idKind, problems));
+    if (Array.isArray(value))
+      value.forEach((item, index) =>
+        inputProblems(item, nullable.ofType as GraphQLInputType, `${path}[${index}]`, idKind, problems),
+      );
     return;
   }
   if (isInputObjectType(nullable)) {
     if (typeof value !== "object") return;
-    for (const field of Object.values(nullable.getFields())) inputProblems((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`, undefined, problems);
+    for (const field of Object.values(nullable.getFields()))
+      inputProblems(
+        (value as Record<string, unknown>)[field.name],
+        field.type,
+        `${path}.${field.name}`,
+        undefined,
+        problems,
+      );
     return;
   }
   if (typeof value !== "string") return;
@@ -94,8 +126,10 @@ function inputProblems(value: unknown, type: GraphQLInputType, path: string, idK
     problems.push({ field: path, reason: `${path} ${unusable}` });
     return;
   }
-  if (getNamedType(type).name === "ID" && idKind === "uuid" && !isUuid(value)) problems.push({ field: path, reason: `${path} must be an id the hub gave out (a UUID)` });
-  if (getNamedType(type).name === "ID" && idKind === "organisation" && !isOrganisationId(value)) problems.push({ field: path, reason: `${path} must be an organisation id, e.g. shelter-maesot-1` });
+  if (getNamedType(type).name === "ID" && idKind === "uuid" && !isUuid(value))
+    problems.push({ field: path, reason: `${path} must be an id the hub gave out (a UUID)` });
+  if (getNamedType(type).name === "ID" && idKind === "organisation" && !isOrganisationId(value))
+    problems.push({ field: path, reason: `${path} must be an organisation id, e.g. shelter-maesot-1` });
 }
 
 /**
@@ -114,10 +148,18 @@ export const inputGuard: MiddlewareFn = async ({ args, info }, next) => {
   for (const argument of field.args) {
     if (!(argument.name in args)) continue;
     const isId = getNamedType(argument.type).name === "ID";
-    inputProblems(args[argument.name], argument.type, argument.name, isId ? idKindOf(argument.name, returnType) : undefined, problems);
+    inputProblems(
+      args[argument.name],
+      argument.type,
+      argument.name,
+      isId ? idKindOf(argument.name, returnType) : undefined,
+      problems,
+    );
   }
   if (problems.length > 0) {
-    throw hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${problems.map((problem) => problem.reason).join("; ")}`, { rowErrors: problems });
+    throw hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${problems.map((problem) => problem.reason).join("; ")}`, {
+      rowErrors: problems,
+    });
   }
   return next();
 };

@@ -75,11 +75,14 @@ export interface VictimAccessAnswer {
  */
 export function victimAccessLoader(context: SubgraphContext): DataLoader<string, VictimAccess | null> {
   return perRequest(context, "victimAccess", () => {
-    const loader = new DataLoader<string, VictimAccess | null>(async (ids) => {
-      const answer = await askPeer<VictimAccessAnswer>(context, "victims", VICTIM_ACCESS_PATH, { ids });
-      const visible = new Map(answer.visible.map((entry) => [entry.id, entry]));
-      return ids.map((id) => visible.get(id) ?? null);
-    }, { maxBatchSize: 1000 });
+    const loader = new DataLoader<string, VictimAccess | null>(
+      async (ids) => {
+        const answer = await askPeer<VictimAccessAnswer>(context, "victims", VICTIM_ACCESS_PATH, { ids });
+        const visible = new Map(answer.visible.map((entry) => [entry.id, entry]));
+        return ids.map((id) => visible.get(id) ?? null);
+      },
+      { maxBatchSize: 1000 },
+    );
     for (const [id, access] of context.grantedVictimAccess) loader.prime(id, access);
     return loader;
   });

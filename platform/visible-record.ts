@@ -41,7 +41,9 @@ export async function findVisibleOfVictim<T extends { victimId: string }>(
 ): Promise<VisibleRecord<T>> {
   const record = isUuid(id) ? await load(id) : null;
   // Asked even when there is no record, about an id that names no person: the same question either way.
-  const access = await victimAccessLoader(context).load(record?.victimId ?? (isUuid(id) ? id : "00000000-0000-0000-0000-000000000000"));
+  const access = await victimAccessLoader(context).load(
+    record?.victimId ?? (isUuid(id) ? id : "00000000-0000-0000-0000-000000000000"),
+  );
   if (!record || !visible(record, access)) throw notFound(typeName);
   return { record, access };
 }
@@ -50,7 +52,11 @@ export async function findVisibleOfVictim<T extends { victimId: string }>(
  * A record whose whole record rule is SQL in this subgraph (`load` applies it in the
  * statement that reads the record): missing and hidden are the same null.
  */
-export async function findVisible<T>(typeName: string, id: string, load: (id: string) => Promise<T | null>): Promise<T> {
+export async function findVisible<T>(
+  typeName: string,
+  id: string,
+  load: (id: string) => Promise<T | null>,
+): Promise<T> {
   const record = isUuid(id) ? await load(id) : null;
   if (!record) throw notFound(typeName);
   return record;

@@ -23,11 +23,17 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 }
 
 /** Adds people numbered `from`..`to` (inclusive) to the four databases. */
-export async function seedBench(urls: Record<"victims" | "shelters" | "embassies" | "repatriation", string>, from: number, to: number): Promise<void> {
+export async function seedBench(
+  urls: Record<"victims" | "shelters" | "embassies" | "repatriation", string>,
+  from: number,
+  to: number,
+): Promise<void> {
   const countries = ORIGIN_COUNTRIES.map((country) => country.code);
-  const people: Array<{ id: string; nationality: string; owner_org: string; n: number }> = await withClient(urls.victims, async (client) => {
-    await client.query(
-      `INSERT INTO victim (case_number, nationality, gender, age_bracket, preferred_name, languages, legal_name, nrm_status, identified_at, rescued_at,
+  const people: Array<{ id: string; nationality: string; owner_org: string; n: number }> = await withClient(
+    urls.victims,
+    async (client) => {
+      await client.query(
+        `INSERT INTO victim (case_number, nationality, gender, age_bracket, preferred_name, languages, legal_name, nrm_status, identified_at, rescued_at,
                            rescue_location, owner_org, requires_medical_escort, medical_needs)
        SELECT 'BX-' || lpad(n::text, 7, '0'), CASE WHEN n % 3 = 0 THEN 'PH' ELSE ($3::text[])[1 + n % array_length($3::text[], 1)] END,
               (ARRAY['FEMALE','MALE','NON_BINARY'])[1 + n % 3],
@@ -35,20 +41,21 @@ export async function seedBench(urls: Record<"victims" | "shelters" | "embassies
               now() - interval '10 days', now() - interval '20 days', 'Border crossing (bench)', (ARRAY['ngo-lighthouse','ngo-harbour'])[1 + n % 2],
               n % 10 = 0, CASE WHEN n % 7 = 0 THEN 'Needs follow-up (bench)' END
          FROM generate_series($1::int, $2::int) n`,
-      [from, to, countries, BRACKETS],
-    );
-    const { rows } = await client.query(
-      `SELECT id, nationality, owner_org, substring(case_number from 4)::int AS n FROM victim WHERE case_number >= $1 AND case_number <= $2`,
-      [`BX-${String(from).padStart(7, "0")}`, `BX-${String(to).padStart(7, "0")}`],
-    );
-    await client.query(
-      `INSERT INTO consent (victim_id, kind, granted, recorded_by_org, recorded_by)
+        [from, to, countries, BRACKETS],
+      );
+      const { rows } = await client.query(
+        `SELECT id, nationality, owner_org, substring(case_number from 4)::int AS n FROM victim WHERE case_number >= $1 AND case_number <= $2`,
+        [`BX-${String(from).padStart(7, "0")}`, `BX-${String(to).padStart(7, "0")}`],
+      );
+      await client.query(
+        `INSERT INTO consent (victim_id, kind, granted, recorded_by_org, recorded_by)
        SELECT id, kind, true, owner_org, 'bench' FROM victim CROSS JOIN unnest(ARRAY['CONSULAR_CONTACT', 'REPATRIATION']) kind
         WHERE case_number >= $1 AND case_number <= $2 AND (kind = 'CONSULAR_CONTACT' OR substring(case_number from 4)::int % 5 = 0)`,
-      [`BX-${String(from).padStart(7, "0")}`, `BX-${String(to).padStart(7, "0")}`],
-    );
-    return rows;
-  });
+        [`BX-${String(from).padStart(7, "0")}`, `BX-${String(to).padStart(7, "0")}`],
+      );
+      return rows;
+    },
+  );
   const ids = people.map((person) => person.id);
   const numbers = people.map((person) => person.n);
   await withClient(urls.shelters, async (client) => {

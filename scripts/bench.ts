@@ -28,7 +28,13 @@ import { promisify } from "node:util";
 import { ensureDevRequestSigningSecret } from "../platform/auth/keys";
 import { createRequestSigner } from "../platform/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../platform/auth/tokens";
-import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../platform/config";
+import {
+  databaseUrlVariable,
+  SUBGRAPH_NAMES,
+  subgraphPortVariable,
+  subgraphUrlVariable,
+  type SubgraphName,
+} from "../platform/config";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../platform/database";
 import { seedBench } from "./bench-seed";
 
@@ -44,7 +50,14 @@ const READ_SCENARIOS = (process.env.BENCH_READS ?? "a,b,c").split(",");
 const COLD_START = process.env.BENCH_COLD_START !== "0";
 const DATA_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, ".bench"));
 const BASE_PORT = 14600;
-const PORTS: Record<SubgraphName | "gateway" | "stock", number> = { victims: BASE_PORT + 1, shelters: BASE_PORT + 2, embassies: BASE_PORT + 3, repatriation: BASE_PORT + 4, gateway: BASE_PORT, stock: BASE_PORT + 5 };
+const PORTS: Record<SubgraphName | "gateway" | "stock", number> = {
+  victims: BASE_PORT + 1,
+  shelters: BASE_PORT + 2,
+  embassies: BASE_PORT + 3,
+  repatriation: BASE_PORT + 4,
+  gateway: BASE_PORT,
+  stock: BASE_PORT + 5,
+};
 const url = (name: keyof typeof PORTS) => `http://127.0.0.1:${PORTS[name]}/graphql`;
 
 const PERSONAS = {
@@ -57,7 +70,9 @@ const DASHBOARD = `query Dashboard { nationals(first: 100) { edges { node { id c
   currentPlacement { placedAt shelter { name } } travelDocuments { kind number expiresOn } repatriation { status destinationCountry } } } } }`;
 const DASHBOARD_FIRST_FETCH = `query Dashboard { nationals(first: 100) { edges { node { id caseNumber legalName } } } }`;
 const SHELTER_BOARD = `query Board { shelters(first: 50) { edges { node { id name region capacity freeBeds services languages } } } }`;
-const profile = (id: string) => `query Profile { victim(id: "${id}") { id caseNumber nationality legalName dateOfBirth nrmStatus identifiedAt rescueLocation medicalNeeds
+const profile = (
+  id: string,
+) => `query Profile { victim(id: "${id}") { id caseNumber nationality legalName dateOfBirth nrmStatus identifiedAt rescueLocation medicalNeeds
   requiresMedicalEscort testimony familyContact consents { kind granted } referrals { toOrg status }
   currentPlacement { placedAt shelter { name } } nationalityVerification { status } travelDocuments { kind number } repatriation { status journeyLegs { toPlace } } } }`;
 
@@ -70,8 +85,14 @@ const running: Running[] = [];
 
 function start(name: string, entry: string, env: Record<string, string>): Running {
   // BENCH_PROFILE=gateway,victims writes a V8 CPU profile of those processes to .bench/profiles.
-  const profile = (process.env.BENCH_PROFILE ?? "").split(",").includes(name) ? ["--cpu-prof", `--cpu-prof-dir=${path.join(DATA_DIR, "profiles")}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  const profile = (process.env.BENCH_PROFILE ?? "").split(",").includes(name)
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(DATA_DIR, "profiles")}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(DIST, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const started = { name, child };
   running.push(started);
   return started;
@@ -95,7 +116,11 @@ async function waitGraphQL(target: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json", "apollo-require-preflight": "1" }, body: JSON.stringify({ query: "{ __typename }" }) });
+      const response = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json", "apollo-require-preflight": "1" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
       if (response.status < 500) return;
     } catch {
       // not listening yet
@@ -113,7 +138,10 @@ function cpuMs(pid: number): number {
 
 /** A line of /proc/<pid>/status in MB: VmHWM (peak resident) or VmRSS (resident now). */
 function statusMb(pid: number, field: "VmHWM" | "VmRSS"): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith(`${field}:`));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith(`${field}:`));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
@@ -135,10 +163,16 @@ const IDLE_SECONDS = 20;
  * supervisor reports all five processes ready, then the resident memory of those five
  * after IDLE_SECONDS without requests (the demo data loaded, nothing else).
  */
-async function measureColdStart(env: Record<string, string>): Promise<{ readySeconds: number; idleRssMb: Record<string, number> }> {
+async function measureColdStart(
+  env: Record<string, string>,
+): Promise<{ readySeconds: number; idleRssMb: Record<string, number> }> {
   const dataDir = path.join(DATA_DIR, "cold-start");
   const startedAt = Date.now();
-  const supervisor = spawn(process.execPath, [path.join(DIST, "scripts", "start.js")], { cwd: ROOT, env: { ...process.env, ...env, HUB_DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "inherit"] });
+  const supervisor = spawn(process.execPath, [path.join(DIST, "scripts", "start.js")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HUB_DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   try {
     const readySeconds = await new Promise<number>((resolve, reject) => {
       let output = "";
@@ -164,10 +198,24 @@ async function measureColdStart(env: Record<string, string>): Promise<{ readySec
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function post(target: string, authorization: string, query: string, signingSecret?: string): Promise<{ text: string; json: { data?: Record<string, unknown>; errors?: unknown[]; extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> } } }> {
+async function post(
+  target: string,
+  authorization: string,
+  query: string,
+  signingSecret?: string,
+): Promise<{
+  text: string;
+  json: {
+    data?: Record<string, unknown>;
+    errors?: unknown[];
+    extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> };
+  };
+}> {
   const body = JSON.stringify({ query });
   const plain = { "content-type": "application/json", authorization };
-  const headers = signingSecret ? createRequestSigner("gateway", signingSecret).signed("POST", target, body, plain) : plain;
+  const headers = signingSecret
+    ? createRequestSigner("gateway", signingSecret).signed("POST", target, body, plain)
+    : plain;
   const response = await fetch(target, { method: "POST", headers, body });
   const text = await response.text();
   return { text, json: JSON.parse(text) };
@@ -189,36 +237,73 @@ interface Measurement {
 
 /** CPU time the whole machine has spent busy (all cores, from /proc/stat), in milliseconds. */
 function machineBusyMs(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  const [, user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
 }
 
 /** The median of each measure over rounds of one scenario and target. */
 function summarise(rounds: Array<Omit<Measurement, "scenario" | "target">>): Omit<Measurement, "scenario" | "target"> {
   const cpuMsPerRequest: Record<string, number> = {};
-  for (const name of Object.keys(rounds[0].cpuMsPerRequest)) cpuMsPerRequest[name] = median(rounds.map((entry) => entry.cpuMsPerRequest[name]));
+  for (const name of Object.keys(rounds[0].cpuMsPerRequest))
+    cpuMsPerRequest[name] = median(rounds.map((entry) => entry.cpuMsPerRequest[name]));
   return {
     requestsPerSecond: median(rounds.map((entry) => entry.requestsPerSecond)),
     p50: median(rounds.map((entry) => entry.p50)),
     p99: median(rounds.map((entry) => entry.p99)),
-    gatewayCpuMsPerRequest: rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
+    gatewayCpuMsPerRequest:
+      rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
     cpuMsPerRequest,
     sqlStatementsPerRequest: rounds[0].sqlStatementsPerRequest,
     peerQuestionsPerRequest: rounds[0].peerQuestionsPerRequest,
   };
 }
 
-async function measure(scenario: string, target: "hub" | "stock" | "victims", query: string, persona: DevTokenRequest, check: (json: { data?: Record<string, unknown> }) => boolean): Promise<Omit<Measurement, "scenario" | "target">> {
+async function measure(
+  scenario: string,
+  target: "hub" | "stock" | "victims",
+  query: string,
+  persona: DevTokenRequest,
+  check: (json: { data?: Record<string, unknown> }) => boolean,
+): Promise<Omit<Measurement, "scenario" | "target">> {
   const targetUrl = target === "hub" ? url("gateway") : target === "stock" ? url("stock") : url("victims");
   const authorization = `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") }, persona)}`;
-  const sample = await post(targetUrl, authorization, query, target === "victims" ? ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys")) : undefined);
-  if (sample.json.errors || !check(sample.json)) throw new Error(`${scenario} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
+  const sample = await post(
+    targetUrl,
+    authorization,
+    query,
+    target === "victims" ? ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys")) : undefined,
+  );
+  if (sample.json.errors || !check(sample.json))
+    throw new Error(`${scenario} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
   const statements = sample.json.extensions?.sqlStatements;
   const questions = sample.json.extensions?.peerQuestions;
-  const gatewayPid = target === "hub" ? running.find((entry) => entry.name === "gateway")!.child.pid! : target === "stock" ? running.find((entry) => entry.name === "stock")!.child.pid! : undefined;
+  const gatewayPid =
+    target === "hub"
+      ? running.find((entry) => entry.name === "gateway")!.child.pid!
+      : target === "stock"
+        ? running.find((entry) => entry.name === "stock")!.child.pid!
+        : undefined;
   const signingSecret = target === "victims" ? ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys")) : undefined;
-  const load = { url: targetUrl, authorization, body: JSON.stringify({ query }), expectedData: JSON.stringify(sample.json.data), connections: CONNECTIONS, seconds: SECONDS, signingSecret };
-  const runLoad = (seconds: number) => promisify(execFile)(process.execPath, [path.join(DIST, "scripts", "bench-load.js"), JSON.stringify({ ...load, seconds })], { cwd: ROOT, maxBuffer: 1 << 20 });
+  const load = {
+    url: targetUrl,
+    authorization,
+    body: JSON.stringify({ query }),
+    expectedData: JSON.stringify(sample.json.data),
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    signingSecret,
+  };
+  const runLoad = (seconds: number) =>
+    promisify(execFile)(
+      process.execPath,
+      [path.join(DIST, "scripts", "bench-load.js"), JSON.stringify({ ...load, seconds })],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+    );
   // Warm-up, not measured: JIT, plan caches and database buffers as a running hub has them.
   await runLoad(WARMUP_SECONDS);
   const cpuBefore = gatewayPid ? cpuMs(gatewayPid) : 0;
@@ -226,17 +311,34 @@ async function measure(scenario: string, target: "hub" | "stock" | "victims", qu
   const machineBefore = machineBusyMs();
   const { stdout } = await runLoad(SECONDS);
   const machineSpent = machineBusyMs() - machineBefore;
-  const processesSpent = running.map((entry, index) => [entry.name, cpuMs(entry.child.pid!) - processesBefore[index]] as const);
-  const result = JSON.parse(stdout) as { requests: number; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; mismatches: number };
+  const processesSpent = running.map(
+    (entry, index) => [entry.name, cpuMs(entry.child.pid!) - processesBefore[index]] as const,
+  );
+  const result = JSON.parse(stdout) as {
+    requests: number;
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    mismatches: number;
+  };
   // Every answer must have been the checked one: a benchmark of wrong answers is worthless.
-  if (result.non2xx || result.errors || result.timeouts || result.mismatches) throw new Error(`${scenario} via ${target}: ${JSON.stringify(result)}`);
-  if (result.requests < CONNECTIONS) throw new Error(`${scenario} via ${target}: only ${result.requests} answers in ${SECONDS} s; per-request figures need a longer BENCH_SECONDS`);
+  if (result.non2xx || result.errors || result.timeouts || result.mismatches)
+    throw new Error(`${scenario} via ${target}: ${JSON.stringify(result)}`);
+  if (result.requests < CONNECTIONS)
+    throw new Error(
+      `${scenario} via ${target}: only ${result.requests} answers in ${SECONDS} s; per-request figures need a longer BENCH_SECONDS`,
+    );
   return {
     requestsPerSecond: result.requestsPerSecond,
     p50: result.p50,
     p99: result.p99,
     gatewayCpuMsPerRequest: gatewayPid ? (cpuMs(gatewayPid) - cpuBefore) / result.requests : null,
-    cpuMsPerRequest: Object.fromEntries([...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests])),
+    cpuMsPerRequest: Object.fromEntries(
+      [...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests]),
+    ),
     sqlStatementsPerRequest: statements ? Object.values(statements).reduce((sum, count) => sum + count, 0) : null,
     peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
   };
@@ -260,7 +362,12 @@ async function main(): Promise<void> {
     GATEWAY_HOST: "127.0.0.1",
     STOCK_GATEWAY_PORT: String(PORTS.stock),
     // The rate limiter runs, with a budget no benchmark of one organisation exhausts.
-    ...Object.fromEntries(["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [`RATE_LIMIT_${role}_PER_MINUTE`, "100000000"])),
+    ...Object.fromEntries(
+      ["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [
+        `RATE_LIMIT_${role}_PER_MINUTE`,
+        "100000000",
+      ]),
+    ),
   };
   for (const name of SUBGRAPH_NAMES) {
     env[subgraphPortVariable(name)] = String(PORTS[name]);
@@ -271,7 +378,8 @@ async function main(): Promise<void> {
     // Victims first: it makes the signing key and the template cluster the others share.
     start("victims", "subgraphs/victims/index.js", env);
     await waitReady(`http://127.0.0.1:${PORTS.victims}/ready`);
-    for (const name of SUBGRAPH_NAMES.filter((name) => name !== "victims")) start(name, `subgraphs/${name}/index.js`, env);
+    for (const name of SUBGRAPH_NAMES.filter((name) => name !== "victims"))
+      start(name, `subgraphs/${name}/index.js`, env);
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(`http://127.0.0.1:${PORTS[name]}/ready`)));
     start("gateway", "gateway/index.js", env);
     start("stock", "scripts/bench-stock-gateway.js", env);
@@ -303,15 +411,19 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   const record = (scenario: string, target: string, measured: Omit<Measurement, "scenario" | "target">) => {
     results.push({ scenario, target, ...measured });
-    console.error(`  ${scenario} via ${target}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms`);
+    console.error(
+      `  ${scenario} via ${target}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms`,
+    );
   };
-  const hasRows = (count: number) => (json: { data?: Record<string, unknown> }) => ((json.data?.nationals as { edges?: unknown[] } | undefined)?.edges?.length ?? 0) === count;
+  const hasRows = (count: number) => (json: { data?: Record<string, unknown> }) =>
+    ((json.data?.nationals as { edges?: unknown[] } | undefined)?.edges?.length ?? 0) === count;
 
   // p50 of (a) at about 1,000 people, before the rest is seeded.
   console.error(`seeding 1,000 people…`);
   await seed(1, 1000 - 260);
   const small: Array<Omit<Measurement, "scenario" | "target">> = [];
-  for (let round = 0; round < ROUNDS; round += 1) small.push(await measure("a", "hub", DASHBOARD, PERSONAS.embassy, hasRows(100)));
+  for (let round = 0; round < ROUNDS; round += 1)
+    small.push(await measure("a", "hub", DASHBOARD, PERSONAS.embassy, hasRows(100)));
   record("a (1,000 people)", "hub", summarise(small));
 
   console.error(`seeding to ${VICTIMS.toLocaleString("en")} people…`);
@@ -319,13 +431,44 @@ async function main(): Promise<void> {
   await seed(1000 - 260 + 1, VICTIMS - 260);
   console.error(`  seeded in ${((Date.now() - seedStart) / 1000).toFixed(0)} s`);
 
-  const profileId = JSON.parse((await post(url("gateway"), `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") }, PERSONAS.government)}`, "{ victims(first: 1) { edges { node { id } } } }")).text)
-    .data.victims.edges[0].node.id as string;
-  const scenarios: Array<{ name: string; query: string; persona: DevTokenRequest; check: (json: { data?: Record<string, unknown> }) => boolean; targets: Array<"hub" | "stock" | "victims"> }> = [
+  const profileId = JSON.parse(
+    (
+      await post(
+        url("gateway"),
+        `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") }, PERSONAS.government)}`,
+        "{ victims(first: 1) { edges { node { id } } } }",
+      )
+    ).text,
+  ).data.victims.edges[0].node.id as string;
+  const scenarios: Array<{
+    name: string;
+    query: string;
+    persona: DevTokenRequest;
+    check: (json: { data?: Record<string, unknown> }) => boolean;
+    targets: Array<"hub" | "stock" | "victims">;
+  }> = [
     { name: "a", query: DASHBOARD, persona: PERSONAS.embassy, check: hasRows(100), targets: ["hub", "stock"] },
-    { name: "a, first fetch", query: DASHBOARD_FIRST_FETCH, persona: PERSONAS.embassy, check: hasRows(100), targets: ["victims"] },
-    { name: "b", query: profile(profileId), persona: PERSONAS.government, check: (json) => Boolean((json.data?.victim as { id?: string } | undefined)?.id), targets: ["hub", "stock"] },
-    { name: "c", query: SHELTER_BOARD, persona: PERSONAS.ngo, check: (json) => ((json.data?.shelters as { edges?: unknown[] } | undefined)?.edges?.length ?? 0) > 6, targets: ["hub", "stock"] },
+    {
+      name: "a, first fetch",
+      query: DASHBOARD_FIRST_FETCH,
+      persona: PERSONAS.embassy,
+      check: hasRows(100),
+      targets: ["victims"],
+    },
+    {
+      name: "b",
+      query: profile(profileId),
+      persona: PERSONAS.government,
+      check: (json) => Boolean((json.data?.victim as { id?: string } | undefined)?.id),
+      targets: ["hub", "stock"],
+    },
+    {
+      name: "c",
+      query: SHELTER_BOARD,
+      persona: PERSONAS.ngo,
+      check: (json) => ((json.data?.shelters as { edges?: unknown[] } | undefined)?.edges?.length ?? 0) > 6,
+      targets: ["hub", "stock"],
+    },
   ];
   const rounds = new Map<string, Array<Omit<Measurement, "scenario" | "target">>>();
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -336,7 +479,9 @@ async function main(): Promise<void> {
         const measured = await measure(scenario.name, target, scenario.query, scenario.persona, scenario.check);
         const key = `${scenario.name}\u0000${target}`;
         rounds.set(key, [...(rounds.get(key) ?? []), measured]);
-        console.error(`  round ${round + 1}: ${scenario.name} via ${target}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms`);
+        console.error(
+          `  round ${round + 1}: ${scenario.name} via ${target}: ${measured.requestsPerSecond.toFixed(0)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms`,
+        );
       }
     }
   }
@@ -349,15 +494,25 @@ async function main(): Promise<void> {
   const intakeSeconds: number[] = [];
   const ngoToken = `Bearer ${signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") }, { role: "ngo", org: "ngo-bench-intake" })}`;
   for (let round = 0; round < ROUNDS; round += 1) {
-    const victims = Array.from({ length: 1000 }, (_, index) => ({ nationality: "PH", gender: "FEMALE", ageBracket: "AGE_18_25", legalName: `Intake ${round}-${index} (fictional)`, identityDocumentNumber: `BX-INTAKE-${round}-${index}` }));
+    const victims = Array.from({ length: 1000 }, (_, index) => ({
+      nationality: "PH",
+      gender: "FEMALE",
+      ageBracket: "AGE_18_25",
+      legalName: `Intake ${round}-${index} (fictional)`,
+      identityDocumentNumber: `BX-INTAKE-${round}-${index}`,
+    }));
     const startedAt = Date.now();
     const response = await fetch(url("gateway"), {
       method: "POST",
       headers: { "content-type": "application/json", authorization: ngoToken },
-      body: JSON.stringify({ query: "mutation ($victims: [RegisterVictimInput!]!) { registerVictims(victims: $victims) { id } }", variables: { victims } }),
+      body: JSON.stringify({
+        query: "mutation ($victims: [RegisterVictimInput!]!) { registerVictims(victims: $victims) { id } }",
+        variables: { victims },
+      }),
     });
     const json = (await response.json()) as { data?: { registerVictims?: unknown[] }; errors?: unknown[] };
-    if (json.errors || json.data?.registerVictims?.length !== 1000) throw new Error(`intake: wrong answer ${JSON.stringify(json).slice(0, 300)}`);
+    if (json.errors || json.data?.registerVictims?.length !== 1000)
+      throw new Error(`intake: wrong answer ${JSON.stringify(json).slice(0, 300)}`);
     intakeSeconds.push((Date.now() - startedAt) / 1000);
   }
 
@@ -374,9 +529,15 @@ async function main(): Promise<void> {
     minutes: Number(((Date.now() - began) / 60_000).toFixed(1)),
   };
   fs.writeFileSync(path.join(ROOT, "bench-results.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  const rows = results.map((entry) => `| ${entry.scenario} | ${entry.target} | ${entry.requestsPerSecond.toFixed(0)} | ${entry.p50} | ${entry.p99} | ${entry.gatewayCpuMsPerRequest?.toFixed(2) ?? "–"} | ${entry.sqlStatementsPerRequest ?? "–"} | ${entry.peerQuestionsPerRequest ?? "–"} |`);
+  const rows = results.map(
+    (entry) =>
+      `| ${entry.scenario} | ${entry.target} | ${entry.requestsPerSecond.toFixed(0)} | ${entry.p50} | ${entry.p99} | ${entry.gatewayCpuMsPerRequest?.toFixed(2) ?? "–"} | ${entry.sqlStatementsPerRequest ?? "–"} | ${entry.peerQuestionsPerRequest ?? "–"} |`,
+  );
   const cpuColumns = Object.keys(results[0].cpuMsPerRequest);
-  const cpuRows = results.map((entry) => `| ${entry.scenario} | ${entry.target} | ${cpuColumns.map((name) => entry.cpuMsPerRequest[name].toFixed(1)).join(" | ")} |`);
+  const cpuRows = results.map(
+    (entry) =>
+      `| ${entry.scenario} | ${entry.target} | ${cpuColumns.map((name) => entry.cpuMsPerRequest[name].toFixed(1)).join(" | ")} |`,
+  );
   console.log(
     [
       `Machine: ${summary.machine}; ${VICTIMS.toLocaleString("en")} victims; ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds (medians)`,
@@ -392,8 +553,14 @@ async function main(): Promise<void> {
       ...cpuRows,
       "",
       `(d) registerVictims of 1,000 people through the hub: median ${summary.intakeSecondsMedian.toFixed(2)} s`,
-      `npm start from an empty data directory: ready in ${summary.coldStartSeconds.toFixed(1)} s; idle RSS after ${IDLE_SECONDS} s ${summary.idleRssTotalMb} MB (${Object.entries(summary.idleRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")})`,
-      `Peak RSS under load (MB): ${Object.entries(summary.peakRssMb).map(([name, mb]) => `${name} ${mb}`).join(", ")}`,
+      `npm start from an empty data directory: ready in ${summary.coldStartSeconds.toFixed(1)} s; idle RSS after ${IDLE_SECONDS} s ${summary.idleRssTotalMb} MB (${Object.entries(
+        summary.idleRssMb,
+      )
+        .map(([name, mb]) => `${name} ${mb}`)
+        .join(", ")})`,
+      `Peak RSS under load (MB): ${Object.entries(summary.peakRssMb)
+        .map(([name, mb]) => `${name} ${mb}`)
+        .join(", ")}`,
       `Whole run: ${summary.minutes} min`,
     ].join("\n"),
   );
@@ -402,7 +569,12 @@ async function main(): Promise<void> {
 async function shutdown(): Promise<void> {
   const stopping = running.splice(0);
   for (const entry of stopping) entry.child.kill("SIGTERM");
-  await Promise.all(stopping.map((entry) => new Promise((resolve) => (entry.child.exitCode !== null ? resolve(null) : entry.child.once("exit", resolve)))));
+  await Promise.all(
+    stopping.map(
+      (entry) =>
+        new Promise((resolve) => (entry.child.exitCode !== null ? resolve(null) : entry.child.once("exit", resolve))),
+    ),
+  );
 }
 
 main()

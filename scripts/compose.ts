@@ -7,7 +7,9 @@ import { composeSupergraph } from "../gateway/compose";
 async function main(): Promise<void> {
   const { supergraphSdl, unpoliced } = await composeSupergraph();
   if (unpoliced.length > 0) {
-    console.error(`These fields have no access-policy entry (they would be visible to nobody):\n  ${unpoliced.join("\n  ")}`);
+    console.error(
+      `These fields have no access-policy entry (they would be visible to nobody):\n  ${unpoliced.join("\n  ")}`,
+    );
     process.exit(1);
   }
   const target = path.resolve(__dirname, "..", "..", "supergraph.graphql");

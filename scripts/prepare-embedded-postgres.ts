@@ -9,6 +9,10 @@ import { ensureTemplateCluster, installedTemplateDir } from "../platform/databas
 
 const started = Date.now();
 ensureTemplateCluster(installedTemplateDir()).then(
-  () => console.log(`embedded PostgreSQL template ready (${((Date.now() - started) / 1000).toFixed(1)} s): ${installedTemplateDir()}`),
-  (error: Error) => console.warn(`embedded PostgreSQL template not prepared (${error.message}); the first start will make it`),
+  () =>
+    console.log(
+      `embedded PostgreSQL template ready (${((Date.now() - started) / 1000).toFixed(1)} s): ${installedTemplateDir()}`,
+    ),
+  (error: Error) =>
+    console.warn(`embedded PostgreSQL template not prepared (${error.message}); the first start will make it`),
 );

@@ -56,7 +56,11 @@ if (!script || !/^[a-z-]+$/.test(script)) {
 }
 if (staleSource() !== null) {
   try {
-    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      { cwd: ROOT, stdio: ["ignore", 2, 2] },
+    );
   } catch {
     console.error("build failed (tsc -p tsconfig.build.json): see above");
     process.exit(1);

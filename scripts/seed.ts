@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   for (const module of SUBGRAPH_MODULES) {
     const config = loadSubgraphConfig(module.name);
     if (!config.databaseUrl && (await isListening(`http://127.0.0.1:${config.port}/health`))) {
-      throw new Error(`the ${module.name} subgraph is running on port ${config.port}; stop the hub (Ctrl-C) before reseeding`);
+      throw new Error(
+        `the ${module.name} subgraph is running on port ${config.port}; stop the hub (Ctrl-C) before reseeding`,
+      );
     }
     const log = createLogger(`seed-${module.name}`, "warn");
     const database = await openDatabase({

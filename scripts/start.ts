@@ -18,7 +18,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { ensureDevKeyPair } from "../platform/auth/keys";
 import { signDevToken } from "../platform/auth/tokens";
-import { databaseUrlVariable, DEFAULT_SUBGRAPH_PORTS, loadGatewayConfig, SUBGRAPH_NAMES, subgraphPortVariable } from "../platform/config";
+import {
+  databaseUrlVariable,
+  DEFAULT_SUBGRAPH_PORTS,
+  loadGatewayConfig,
+  SUBGRAPH_NAMES,
+  subgraphPortVariable,
+} from "../platform/config";
 import { DataDirectoryInUseError, dataDirectoryHolder } from "../platform/data-directory-lock";
 import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "../platform/instance-nonce";
 import { DEMO_PERSONAS } from "../platform/personas";
@@ -48,11 +54,18 @@ const children: Child[] = [];
 function startChild(child: Child): void {
   const started = Date.now();
   child.nonce = randomBytes(16).toString("hex");
-  const proc = spawn(process.execPath, [child.entry], { stdio: ["ignore", "inherit", "pipe", "ipc"], env: { ...process.env, [INSTANCE_NONCE_VARIABLE]: child.nonce } });
+  const proc = spawn(process.execPath, [child.entry], {
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+    env: { ...process.env, [INSTANCE_NONCE_VARIABLE]: child.nonce },
+  });
   child.process = proc;
   proc.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);
-    const lines = chunk.toString().split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = chunk
+      .toString()
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
     if (lines.length > 0) child.lastError = lines[lines.length - 1];
   });
   proc.on("exit", (code, signal) => {
@@ -65,11 +78,16 @@ function startChild(child: Child): void {
     if (Date.now() - started >= RESET_AFTER_MS) child.restarts = 0;
     child.restarts += 1;
     if (child.restarts > MAX_RESTARTS) {
-      void fail(`${child.name} exited ${MAX_RESTARTS + 1} times in a row (last: ${signal ?? `code ${code}`}); giving up`, EXIT_FAILURE);
+      void fail(
+        `${child.name} exited ${MAX_RESTARTS + 1} times in a row (last: ${signal ?? `code ${code}`}); giving up`,
+        EXIT_FAILURE,
+      );
       return;
     }
     const delay = Math.min(30_000, 1000 * 2 ** (child.restarts - 1));
-    console.error(`[supervisor] ${child.name} exited (${signal ?? `code ${code}`}); restart ${child.restarts} of at most ${MAX_RESTARTS} in ${delay / 1000}s`);
+    console.error(
+      `[supervisor] ${child.name} exited (${signal ?? `code ${code}`}); restart ${child.restarts} of at most ${MAX_RESTARTS} in ${delay / 1000}s`,
+    );
     setTimeout(() => !stopping && startChild(child), delay);
   });
 }
@@ -139,9 +157,23 @@ async function main(): Promise<void> {
 
   for (const name of SUBGRAPH_NAMES) {
     const port = Number(process.env[subgraphPortVariable(name)] || DEFAULT_SUBGRAPH_PORTS[name]);
-    children.push({ name, entry: path.join(DIST, "subgraphs", name, "index.js"), readyUrl: `http://127.0.0.1:${port}/ready`, nonce: "", restarts: 0, lastError: "" });
+    children.push({
+      name,
+      entry: path.join(DIST, "subgraphs", name, "index.js"),
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+      nonce: "",
+      restarts: 0,
+      lastError: "",
+    });
   }
-  children.push({ name: "gateway", entry: path.join(DIST, "gateway", "index.js"), readyUrl: `http://127.0.0.1:${config.port}/ready`, nonce: "", restarts: 0, lastError: "" });
+  children.push({
+    name: "gateway",
+    entry: path.join(DIST, "gateway", "index.js"),
+    readyUrl: `http://127.0.0.1:${config.port}/ready`,
+    nonce: "",
+    restarts: 0,
+    lastError: "",
+  });
 
   const shutdown = (): void => {
     if (stopping) return;

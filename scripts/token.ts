@@ -23,7 +23,9 @@ function parseTtl(raw: string): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
   const seconds = match ? Number(match[1]) * TTL_UNITS[match[2] || "s"] : NaN;
   if (!Number.isSafeInteger(seconds) || seconds <= 0 || seconds > MAX_TTL_SECONDS) {
-    throw new UsageError(`--ttl must be a lifetime of more than 0 seconds and at most 365d, in seconds or with s, m, h or d (e.g. 600, 90m, 2h, 7d), got "${raw}"`);
+    throw new UsageError(
+      `--ttl must be a lifetime of more than 0 seconds and at most 365d, in seconds or with s, m, h or d (e.g. 600, 90m, 2h, 7d), got "${raw}"`,
+    );
   }
   return seconds;
 }
@@ -38,7 +40,14 @@ function readRequest(args: string[]): DevTokenRequest {
   try {
     ({ values } = parseArgs({
       args,
-      options: { role: { type: "string" }, org: { type: "string" }, sub: { type: "string" }, country: { type: "string" }, shelter: { type: "string" }, ttl: { type: "string" } },
+      options: {
+        role: { type: "string" },
+        org: { type: "string" },
+        sub: { type: "string" },
+        country: { type: "string" },
+        shelter: { type: "string" },
+        ttl: { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -50,13 +59,22 @@ function readRequest(args: string[]): DevTokenRequest {
   if (!isRole(values.role)) throw new UsageError(`unknown role "${values.role}": the roles are ${ROLES.join(", ")}`);
   const role: Role = values.role;
   const country = nonEmpty("country", values.country)?.toUpperCase();
-  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter ISO 3166-1 code such as PH, got "${values.country}"`);
-  if (role === "embassy" && country === undefined) throw new UsageError("an embassy token needs --country, the two-letter code of the state it represents (e.g. --country PH)");
-  if (role === "embassy" && values.org !== undefined && values.org !== `embassy-${country}`) throw new UsageError(`an embassy token's --org must be embassy-${country}, or left out`);
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country))
+    throw new UsageError(`--country must be a two-letter ISO 3166-1 code such as PH, got "${values.country}"`);
+  if (role === "embassy" && country === undefined)
+    throw new UsageError(
+      "an embassy token needs --country, the two-letter code of the state it represents (e.g. --country PH)",
+    );
+  if (role === "embassy" && values.org !== undefined && values.org !== `embassy-${country}`)
+    throw new UsageError(`an embassy token's --org must be embassy-${country}, or left out`);
   const shelter = nonEmpty("shelter", values.shelter);
-  if (role === "shelter" && shelter === undefined) throw new UsageError("a shelter token needs --shelter, the id of the shelter its holder works at (e.g. --shelter shelter-maesot-1)");
+  if (role === "shelter" && shelter === undefined)
+    throw new UsageError(
+      "a shelter token needs --shelter, the id of the shelter its holder works at (e.g. --shelter shelter-maesot-1)",
+    );
   // The hub refuses a shelter token whose org and shelter differ (a shelter's organisation is the shelter).
-  if (role === "shelter" && values.org !== undefined && values.org !== shelter) throw new UsageError(`a shelter token's --org must be its --shelter (${shelter}), or left out`);
+  if (role === "shelter" && values.org !== undefined && values.org !== shelter)
+    throw new UsageError(`a shelter token's --org must be its --shelter (${shelter}), or left out`);
   return {
     role,
     org: nonEmpty("org", values.org),
@@ -71,12 +89,14 @@ function main(): number {
   try {
     const request = readRequest(process.argv.slice(2));
     const config = loadGatewayConfig();
-    if (config.environment === "production") throw new UsageError("development tokens are not available when NODE_ENV=production");
+    if (config.environment === "production")
+      throw new UsageError("development tokens are not available when NODE_ENV=production");
     process.stdout.write(signDevToken(config.auth, request) + "\n");
     return 0;
   } catch (error) {
     // One line, never a stack trace: a configuration problem lists its variables on one line too.
-    const message = error instanceof Error ? error.message.replace(/\n\s*-\s*/g, "; ").replace(/:;/, ":") : String(error);
+    const message =
+      error instanceof Error ? error.message.replace(/\n\s*-\s*/g, "; ").replace(/:;/, ":") : String(error);
     console.error(`token: ${message}`);
     return 2;
   }

@@ -9,7 +9,17 @@ import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import type { DevTokenRequest } from "../platform/auth/tokens";
 import { register } from "./support/cases";
-import { asPersona, errorCodes, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
+import {
+  asPersona,
+  errorCodes,
+  gatewayUrl,
+  hubFetch,
+  PERSONAS,
+  postGraphQL,
+  subgraphUrl,
+  tokenFor,
+  type GraphQLResponse,
+} from "./support/hub";
 import { hubState, testPort } from "./support/state";
 import { withStandaloneVictims } from "./support/standalone";
 
@@ -17,18 +27,40 @@ const ngo = { role: "ngo", org: "ngo-audit" } as const;
 const otherNgo = { role: "ngo", org: "ngo-audit-other" } as const;
 const auditor = PERSONAS.auditor;
 
-type Entry = { subgraph: string; seq: string; actorSub: string | null; actorOrg: string; actorRole: string; kind: string; action: string; operation: string; requestId: string; outcome: string; victimIds: string[]; fields: string[] };
-const ENTRY_FIELDS = "subgraph seq actorSub actorOrg actorRole kind action operation requestId outcome victimIds fields";
+type Entry = {
+  subgraph: string;
+  seq: string;
+  actorSub: string | null;
+  actorOrg: string;
+  actorRole: string;
+  kind: string;
+  action: string;
+  operation: string;
+  requestId: string;
+  outcome: string;
+  victimIds: string[];
+  fields: string[];
+};
+const ENTRY_FIELDS =
+  "subgraph seq actorSub actorOrg actorRole kind action operation requestId outcome victimIds fields";
 
 /** A query through the gateway, with the request id the gateway gave it, so its entries can be found. */
-async function traced<T = Record<string, unknown>>(persona: DevTokenRequest, query: string, variables: Record<string, unknown> = {}): Promise<{ requestId: string; response: GraphQLResponse<T> }> {
+async function traced<T = Record<string, unknown>>(
+  persona: DevTokenRequest,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ requestId: string; response: GraphQLResponse<T> }> {
   const response = await postGraphQL<T>(gatewayUrl(), { query, variables }, `Bearer ${tokenFor(persona)}`);
   return { requestId: response.headers.get("x-request-id")!, response };
 }
 
 /** Every entry about one case, as the auditor sees the trail. */
 async function trailOf(victimId: string): Promise<Entry[]> {
-  const response = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(auditor, `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }, first: 100) { edges { node { ${ENTRY_FIELDS} } } } }`, { victimId });
+  const response = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(
+    auditor,
+    `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }, first: 100) { edges { node { ${ENTRY_FIELDS} } } } }`,
+    { victimId },
+  );
   expect(response.errors).toBeUndefined();
   return response.data!.auditTrail.edges.map((edge) => edge.node);
 }
@@ -38,7 +70,11 @@ const of = (entries: Entry[], requestId: string) => entries.filter((entry) => en
 describe("what is recorded", () => {
   it("a read of personal fields: one entry, in the owning subgraph, naming the record and the fields, never the values", async () => {
     const victim = await register(ngo, { legalName: "Zed Auditable (fictional)", medicalNeeds: "asthma-marker-7731" });
-    const { requestId, response } = await traced(ngo, "query Probe($id: ID!) { victim(id: $id) { caseNumber legalName medicalNeeds } }", { id: victim.id });
+    const { requestId, response } = await traced(
+      ngo,
+      "query Probe($id: ID!) { victim(id: $id) { caseNumber legalName medicalNeeds } }",
+      { id: victim.id },
+    );
     expect(response.errors).toBeUndefined();
     const trail = await trailOf(victim.id);
     expect(of(trail, requestId)).toEqual([
@@ -62,15 +98,31 @@ describe("what is recorded", () => {
 
   it("a read of non-personal fields only (id, caseNumber, nationality, gender, ageBracket) leaves no entry", async () => {
     const victim = await register(ngo);
-    const { requestId } = await traced(ngo, "query ($id: ID!) { victim(id: $id) { id caseNumber nationality gender ageBracket } }", { id: victim.id });
+    const { requestId } = await traced(
+      ngo,
+      "query ($id: ID!) { victim(id: $id) { id caseNumber nationality gender ageBracket } }",
+      { id: victim.id },
+    );
     expect(of(await trailOf(victim.id), requestId)).toEqual([]);
   });
 
   it("a read across subgraphs is recorded by each subgraph whose data was read", async () => {
     const victim = await register(ngo);
-    await asPersona(ngo, "mutation ($id: ID!) { recordConsent(victimId: $id, consent: { kind: SHELTER_SHARING, granted: true }) { kind } }", { id: victim.id });
-    await asPersona(PERSONAS.government, 'mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "shelter-maeramat-1") { id } }', { id: victim.id });
-    const { requestId, response } = await traced(PERSONAS.government, "query ($id: ID!) { victim(id: $id) { legalName currentPlacement { placedAt } } }", { id: victim.id });
+    await asPersona(
+      ngo,
+      "mutation ($id: ID!) { recordConsent(victimId: $id, consent: { kind: SHELTER_SHARING, granted: true }) { kind } }",
+      { id: victim.id },
+    );
+    await asPersona(
+      PERSONAS.government,
+      'mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "shelter-maeramat-1") { id } }',
+      { id: victim.id },
+    );
+    const { requestId, response } = await traced(
+      PERSONAS.government,
+      "query ($id: ID!) { victim(id: $id) { legalName currentPlacement { placedAt } } }",
+      { id: victim.id },
+    );
     expect(response.errors).toBeUndefined();
     const entries = of(await trailOf(victim.id), requestId);
     expect(entries.map((entry) => [entry.subgraph, entry.kind, entry.outcome, entry.fields]).sort()).toEqual([
@@ -81,33 +133,73 @@ describe("what is recorded", () => {
 
   it("a write: one entry in the same transaction, naming the record and the input fields given", async () => {
     const victim = await register(ngo);
-    const { requestId, response } = await traced(ngo, "mutation ($id: ID!) { updateVictim(id: $id, version: 1, changes: { medicalNeeds: \"secret-value-9921\" }) { version } }", { id: victim.id });
+    const { requestId, response } = await traced(
+      ngo,
+      'mutation ($id: ID!) { updateVictim(id: $id, version: 1, changes: { medicalNeeds: "secret-value-9921" }) { version } }',
+      { id: victim.id },
+    );
     expect(response.errors).toBeUndefined();
     const entries = of(await trailOf(victim.id), requestId);
-    expect(entries).toEqual([expect.objectContaining({ subgraph: "victims", kind: "WRITE", action: "updateVictim", outcome: "ALLOWED", victimIds: [victim.id], fields: ["medicalNeeds"] })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        subgraph: "victims",
+        kind: "WRITE",
+        action: "updateVictim",
+        outcome: "ALLOWED",
+        victimIds: [victim.id],
+        fields: ["medicalNeeds"],
+      }),
+    ]);
     expect(JSON.stringify(entries)).not.toContain("secret-value-9921");
-    const registration = (await trailOf(victim.id)).filter((entry) => entry.action === "registerVictim" && entry.kind === "WRITE");
-    expect(registration).toEqual([expect.objectContaining({ kind: "WRITE", outcome: "ALLOWED", actorOrg: "ngo-audit", fields: expect.arrayContaining(["legalName", "nationality"]) })]);
+    const registration = (await trailOf(victim.id)).filter(
+      (entry) => entry.action === "registerVictim" && entry.kind === "WRITE",
+    );
+    expect(registration).toEqual([
+      expect.objectContaining({
+        kind: "WRITE",
+        outcome: "ALLOWED",
+        actorOrg: "ngo-audit",
+        fields: expect.arrayContaining(["legalName", "nationality"]),
+      }),
+    ]);
   });
 
   it("every subgraph records the writes to its own data", async () => {
     const victim = await register(ngo, { nationality: "KE" });
     for (const kind of ["SHELTER_SHARING", "CONSULAR_CONTACT", "REPATRIATION"]) {
-      await asPersona(ngo, `mutation ($id: ID!) { recordConsent(victimId: $id, consent: { kind: ${kind}, granted: true }) { kind } }`, { id: victim.id });
+      await asPersona(
+        ngo,
+        `mutation ($id: ID!) { recordConsent(victimId: $id, consent: { kind: ${kind}, granted: true }) { kind } }`,
+        { id: victim.id },
+      );
     }
     const steps = [
-      await traced(ngo, 'mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "shelter-maeramat-1") { id } }', { id: victim.id }),
-      await traced(ngo, "mutation ($id: ID!) { requestNationalityVerification(victimId: $id) { id } }", { id: victim.id }),
-      await traced(ngo, 'mutation ($id: ID!) { requestRepatriation(victimId: $id, request: { receivingOrganisation: "Reception (fictional)" }) { id } }', { id: victim.id }),
+      await traced(ngo, 'mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "shelter-maeramat-1") { id } }', {
+        id: victim.id,
+      }),
+      await traced(ngo, "mutation ($id: ID!) { requestNationalityVerification(victimId: $id) { id } }", {
+        id: victim.id,
+      }),
+      await traced(
+        ngo,
+        'mutation ($id: ID!) { requestRepatriation(victimId: $id, request: { receivingOrganisation: "Reception (fictional)" }) { id } }',
+        { id: victim.id },
+      ),
     ];
     for (const step of steps) expect(step.response.errors).toBeUndefined();
     const trail = await trailOf(victim.id);
-    expect(steps.map((step) => of(trail, step.requestId).map((entry) => [entry.subgraph, entry.kind, entry.action, entry.outcome]))).toEqual([
+    expect(
+      steps.map((step) =>
+        of(trail, step.requestId).map((entry) => [entry.subgraph, entry.kind, entry.action, entry.outcome]),
+      ),
+    ).toEqual([
       [["shelters", "WRITE", "placeVictim", "ALLOWED"]],
       [["embassies", "WRITE", "requestNationalityVerification", "ALLOWED"]],
       [["repatriation", "WRITE", "requestRepatriation", "ALLOWED"]],
     ]);
-    expect(trail.filter((entry) => entry.action === "recordConsent" && entry.kind === "WRITE").map((entry) => entry.fields)).toEqual([
+    expect(
+      trail.filter((entry) => entry.action === "recordConsent" && entry.kind === "WRITE").map((entry) => entry.fields),
+    ).toEqual([
       ["granted", "kind"],
       ["granted", "kind"],
       ["granted", "kind"],
@@ -118,20 +210,50 @@ describe("what is recorded", () => {
     const victim = await register(ngo);
     const hidden = await traced(otherNgo, "query ($id: ID!) { victim(id: $id) { legalName } }", { id: victim.id });
     expect(errorCodes(hidden.response)).toEqual(["NOT_FOUND"]);
-    const write = await traced(otherNgo, "mutation ($id: ID!) { updateVictim(id: $id, version: 1, changes: { medicalNeeds: \"x\" }) { version } }", { id: victim.id });
+    const write = await traced(
+      otherNgo,
+      'mutation ($id: ID!) { updateVictim(id: $id, version: 1, changes: { medicalNeeds: "x" }) { version } }',
+      { id: victim.id },
+    );
     expect(errorCodes(write.response)).toEqual(["NOT_FOUND"]);
     // Straight at the subgraph (the gateway would have removed the field before asking).
     const fieldRequestId = `audit-test-${randomUUID()}`;
     const direct = await hubFetch(subgraphUrl("victims"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`, "x-request-id": fieldRequestId },
-      body: JSON.stringify({ query: "query ($id: ID!) { victim(id: $id) { testimony } }", variables: { id: victim.id } }),
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`,
+        "x-request-id": fieldRequestId,
+      },
+      body: JSON.stringify({
+        query: "query ($id: ID!) { victim(id: $id) { testimony } }",
+        variables: { id: victim.id },
+      }),
     });
     expect(((await direct.json()) as GraphQLResponse).errors?.[0].extensions?.code).toBe("NOT_FOUND");
     const trail = await trailOf(victim.id);
-    expect(of(trail, hidden.requestId)).toEqual([expect.objectContaining({ kind: "READ", action: "victim", outcome: "DENIED", actorOrg: otherNgo.org, victimIds: [victim.id] })]);
-    expect(of(trail, write.requestId)).toEqual([expect.objectContaining({ kind: "WRITE", action: "updateVictim", outcome: "DENIED", actorOrg: otherNgo.org, victimIds: [victim.id], fields: ["medicalNeeds"] })]);
-    expect(of(trail, fieldRequestId)).toEqual([expect.objectContaining({ outcome: "DENIED", actorOrg: "embassy-PH", victimIds: [victim.id] })]);
+    expect(of(trail, hidden.requestId)).toEqual([
+      expect.objectContaining({
+        kind: "READ",
+        action: "victim",
+        outcome: "DENIED",
+        actorOrg: otherNgo.org,
+        victimIds: [victim.id],
+      }),
+    ]);
+    expect(of(trail, write.requestId)).toEqual([
+      expect.objectContaining({
+        kind: "WRITE",
+        action: "updateVictim",
+        outcome: "DENIED",
+        actorOrg: otherNgo.org,
+        victimIds: [victim.id],
+        fields: ["medicalNeeds"],
+      }),
+    ]);
+    expect(of(trail, fieldRequestId)).toEqual([
+      expect.objectContaining({ outcome: "DENIED", actorOrg: "embassy-PH", victimIds: [victim.id] }),
+    ]);
   });
 });
 
@@ -140,10 +262,16 @@ describe("who may read the trail", () => {
     const victim = await register(ngo);
     await asPersona(PERSONAS.government, "query ($id: ID!) { victim(id: $id) { legalName } }", { id: victim.id });
     const query = `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }) { edges { node { actorOrg kind outcome } } } }`;
-    const asOwner = await asPersona<{ auditTrail: { edges: Array<{ node: { actorOrg: string } }> } }>(ngo, query, { victimId: victim.id });
+    const asOwner = await asPersona<{ auditTrail: { edges: Array<{ node: { actorOrg: string } }> } }>(ngo, query, {
+      victimId: victim.id,
+    });
     expect(asOwner.errors).toBeUndefined();
     expect(asOwner.data!.auditTrail.edges.map((edge) => edge.node.actorOrg)).toContain("gov-mdt");
-    const withSub = await asPersona(ngo, `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }) { edges { node { actorSub } } } }`, { victimId: victim.id });
+    const withSub = await asPersona(
+      ngo,
+      `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }) { edges { node { actorSub } } } }`,
+      { victimId: victim.id },
+    );
     expect(errorCodes(withSub)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
   });
 
@@ -153,7 +281,9 @@ describe("who may read the trail", () => {
     expect(errorCodes(await asPersona(otherNgo, query, { victimId: victim.id }))).toEqual(["NOT_FOUND"]);
     expect(errorCodes(await asPersona(ngo, query, {}))).toEqual(["FORBIDDEN"]);
     for (const name of ["shelter", "embassyPH", "repatriation"] as const) {
-      expect(errorCodes(await asPersona(PERSONAS[name], query, { victimId: victim.id }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(errorCodes(await asPersona(PERSONAS[name], query, { victimId: victim.id }))).toEqual([
+        "UNAUTHORIZED_FIELD_OR_TYPE",
+      ]);
     }
     expect(errorCodes(await asPersona(ngo, "{ verifyAuditChain { intact } }"))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
@@ -162,7 +292,12 @@ describe("who may read the trail", () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (let page = 0; page < 3; page += 1) {
-      const response: GraphQLResponse<{ auditTrail: { edges: Array<{ cursor: string; node: { subgraph: string; seq: string } }>; pageInfo: { endCursor: string } } }> = await asPersona(
+      const response: GraphQLResponse<{
+        auditTrail: {
+          edges: Array<{ cursor: string; node: { subgraph: string; seq: string } }>;
+          pageInfo: { endCursor: string };
+        };
+      }> = await asPersona(
         auditor,
         "query ($after: String) { auditTrail(first: 5, after: $after) { edges { cursor node { subgraph seq } } pageInfo { endCursor } } }",
         { after },
@@ -184,12 +319,20 @@ describe("the chain", () => {
     const victim = await register(ngo);
     const token = `Bearer ${tokenFor(PERSONAS.government)}`;
     const read = () =>
-      hubFetch(subgraphUrl("victims"), { method: "POST", headers: { "content-type": "application/json", authorization: token }, body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }) }).then((response) => response.json());
+      hubFetch(subgraphUrl("victims"), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: token },
+        body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }),
+      }).then((response) => response.json());
     for (let batch = 0; batch < 1500 / 40; batch += 1) await Promise.all(Array.from({ length: 40 }, read));
     await Promise.all(Array.from({ length: 1500 % 40 }, read));
-    const reports = await asPersona<{ verifyAuditChain: Array<{ subgraph: string; entries: number; intact: boolean; firstBrokenSeq: string | null }> }>(auditor, "{ verifyAuditChain { subgraph entries intact firstBrokenSeq } }");
+    const reports = await asPersona<{
+      verifyAuditChain: Array<{ subgraph: string; entries: number; intact: boolean; firstBrokenSeq: string | null }>;
+    }>(auditor, "{ verifyAuditChain { subgraph entries intact firstBrokenSeq } }");
     expect(reports.errors).toBeUndefined();
-    expect(reports.data!.verifyAuditChain.map((report) => [report.subgraph, report.intact, report.firstBrokenSeq])).toEqual([
+    expect(
+      reports.data!.verifyAuditChain.map((report) => [report.subgraph, report.intact, report.firstBrokenSeq]),
+    ).toEqual([
       ["victims", true, null],
       ["shelters", true, null],
       ["embassies", true, null],
@@ -206,7 +349,10 @@ describe("the chain", () => {
         method: "POST",
         headers: { "content-type": "application/json", authorization: token, "x-request-id": requestId },
         body: JSON.stringify({ query: `{ victim(id: "${victim.id}") { legalName } }` }),
-      }).then(async (response) => ({ statements: response.headers.get("x-sql-statements"), body: await response.json() }));
+      }).then(async (response) => ({
+        statements: response.headers.get("x-sql-statements"),
+        body: await response.json(),
+      }));
     const alone = await read(`audit-alone-${randomUUID()}`);
     expect(alone.statements).toBe("2"); // the case, and the append
     const requestIds = Array.from({ length: 30 }, () => `audit-batch-${randomUUID()}`);
@@ -218,9 +364,15 @@ describe("the chain", () => {
       `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }, first: 100) { edges { node { at ${ENTRY_FIELDS} } } } }`,
       { victimId: victim.id },
     );
-    const reads = response.data!.auditTrail.edges.map((edge) => edge.node).filter((entry) => requestIds.includes(entry.requestId));
+    const reads = response
+      .data!.auditTrail.edges.map((edge) => edge.node)
+      .filter((entry) => requestIds.includes(entry.requestId));
     expect(reads.map((entry) => entry.requestId).sort()).toEqual([...requestIds].sort());
-    expect(reads.every((entry) => entry.kind === "READ" && entry.outcome === "ALLOWED" && entry.fields.includes("Victim.legalName"))).toBe(true);
+    expect(
+      reads.every(
+        (entry) => entry.kind === "READ" && entry.outcome === "ALLOWED" && entry.fields.includes("Victim.legalName"),
+      ),
+    ).toBe(true);
     // One append statement stamps its entries with one time: fewer times than requests means shared statements.
     expect(new Set(reads.map((entry) => entry.at)).size).toBeLessThan(requestIds.length);
   });
@@ -230,7 +382,12 @@ describe("the chain", () => {
       const client = new Client({ connectionString: hubState().databaseUrls.victims });
       await client.connect();
       try {
-        for (const statement of ["UPDATE audit_entry SET actor_org = 'someone-else'", "DELETE FROM audit_entry", "TRUNCATE audit_entry", "DELETE FROM audit_chain_head"]) {
+        for (const statement of [
+          "UPDATE audit_entry SET actor_org = 'someone-else'",
+          "DELETE FROM audit_entry",
+          "TRUNCATE audit_entry",
+          "DELETE FROM audit_chain_head",
+        ]) {
           await expect(client.query(statement)).rejects.toThrow(/append-only/);
         }
       } finally {
@@ -240,43 +397,62 @@ describe("the chain", () => {
   }
 
   it("refuses UPDATE and DELETE, finds a row edited behind the application's back (superuser, trigger disabled), and answers no read it cannot audit", async () => {
-    await withStandaloneVictims(async (victims) => {
-      // Some history: registrations and audited reads.
-      for (let index = 0; index < 5; index += 1) {
-        const registered = await victims.asGovernment<{ registerVictim: { id: string } }>(`mutation { registerVictim(victim: { nationality: "KE", gender: MALE, ageBracket: AGE_26_35, legalName: "Tamper Test ${index}" }) { id } }`);
-        await victims.asGovernment(`{ victim(id: "${registered.data!.registerVictim.id}") { legalName } }`);
-      }
-      const before = await victims.verify();
-      expect(before).toMatchObject({ subgraph: "victims", intact: true, firstBrokenSeq: null });
-      expect(before.entries).toBeGreaterThanOrEqual(10);
+    await withStandaloneVictims(
+      async (victims) => {
+        // Some history: registrations and audited reads.
+        for (let index = 0; index < 5; index += 1) {
+          const registered = await victims.asGovernment<{ registerVictim: { id: string } }>(
+            `mutation { registerVictim(victim: { nationality: "KE", gender: MALE, ageBracket: AGE_26_35, legalName: "Tamper Test ${index}" }) { id } }`,
+          );
+          await victims.asGovernment(`{ victim(id: "${registered.data!.registerVictim.id}") { legalName } }`);
+        }
+        const before = await victims.verify();
+        expect(before).toMatchObject({ subgraph: "victims", intact: true, firstBrokenSeq: null });
+        expect(before.entries).toBeGreaterThanOrEqual(10);
 
-      await victims.stop();
-      const refused = await victims.sql([
-        "UPDATE audit_entry SET actor_org = 'someone-else' WHERE seq = 3",
-        "DELETE FROM audit_entry WHERE seq = 3",
-        "TRUNCATE audit_entry",
-      ]);
-      expect(refused.map((result) => result.error)).toEqual([expect.stringMatching(/append-only/), expect.stringMatching(/append-only/), expect.stringMatching(/append-only/)]);
-      const tampered = await victims.sql([
-        "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only",
-        "UPDATE audit_entry SET actor_org = 'nobody-looked' WHERE seq = 4",
-        "ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only",
-      ]);
-      expect(tampered.map((result) => result.error)).toEqual([null, null, null]);
-      await victims.start();
+        await victims.stop();
+        const refused = await victims.sql([
+          "UPDATE audit_entry SET actor_org = 'someone-else' WHERE seq = 3",
+          "DELETE FROM audit_entry WHERE seq = 3",
+          "TRUNCATE audit_entry",
+        ]);
+        expect(refused.map((result) => result.error)).toEqual([
+          expect.stringMatching(/append-only/),
+          expect.stringMatching(/append-only/),
+          expect.stringMatching(/append-only/),
+        ]);
+        const tampered = await victims.sql([
+          "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only",
+          "UPDATE audit_entry SET actor_org = 'nobody-looked' WHERE seq = 4",
+          "ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only",
+        ]);
+        expect(tampered.map((result) => result.error)).toEqual([null, null, null]);
+        await victims.start();
 
-      expect(await victims.verify()).toMatchObject({ intact: false, firstBrokenSeq: "4", problem: "its content does not match its hash" });
+        expect(await victims.verify()).toMatchObject({
+          intact: false,
+          firstBrokenSeq: "4",
+          problem: "its content does not match its hash",
+        });
 
-      // No unaudited access: with the trail unable to take entries, a personal read is not answered.
-      await victims.stop();
-      expect((await victims.sql(["ALTER FUNCTION audit_append(jsonb) RENAME TO audit_append_away"]))[0].error).toBeNull();
-      await victims.start();
-      const listed = await victims.asGovernment<{ victims: { edges: Array<{ node: { id: string } }> } }>("{ victims(first: 1) { edges { node { id } } } }");
-      expect(listed.errors).toBeUndefined();
-      const unaudited = await victims.asGovernment<{ victim: unknown }>(`{ victim(id: "${listed.data!.victims.edges[0].node.id}") { legalName } }`);
-      expect(unaudited.data ?? null).toBeNull();
-      expect(unaudited.errors?.map((error) => error.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
-      expect(JSON.stringify(unaudited)).not.toMatch(/Demo-|audit_append|function/);
-    }, { basePort: testPort(11) });
+        // No unaudited access: with the trail unable to take entries, a personal read is not answered.
+        await victims.stop();
+        expect(
+          (await victims.sql(["ALTER FUNCTION audit_append(jsonb) RENAME TO audit_append_away"]))[0].error,
+        ).toBeNull();
+        await victims.start();
+        const listed = await victims.asGovernment<{ victims: { edges: Array<{ node: { id: string } }> } }>(
+          "{ victims(first: 1) { edges { node { id } } } }",
+        );
+        expect(listed.errors).toBeUndefined();
+        const unaudited = await victims.asGovernment<{ victim: unknown }>(
+          `{ victim(id: "${listed.data!.victims.edges[0].node.id}") { legalName } }`,
+        );
+        expect(unaudited.data ?? null).toBeNull();
+        expect(unaudited.errors?.map((error) => error.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+        expect(JSON.stringify(unaudited)).not.toMatch(/Demo-|audit_append|function/);
+      },
+      { basePort: testPort(11) },
+    );
   });
 });

@@ -4,7 +4,16 @@ import { generateKeyPairSync } from "node:crypto";
 import { ensureDevKeyPair } from "../platform/auth/keys";
 import { createServiceCredentials, loadServiceSecret } from "../platform/auth/service-credentials";
 import { SUBGRAPH_NAMES } from "../platform/config";
-import { asPersona, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
+import {
+  asPersona,
+  gatewayUrl,
+  hubFetch,
+  PERSONAS,
+  postGraphQL,
+  subgraphUrl,
+  testAuthConfig,
+  tokenFor,
+} from "./support/hub";
 
 const QUERY = "{ shelters(first: 1) { totalCount } }";
 
@@ -25,10 +34,16 @@ const valid = { org: "gov-mdt", role: "government" };
 function badTokens(): Array<[string, string | undefined, RegExp]> {
   const auth = testAuthConfig();
   const { publicKey } = ensureDevKeyPair(auth.devKeyDir);
-  const strangerKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  const strangerKey = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
   const good = sign(valid);
   const [header, , signature] = good.split(".");
-  const tamperedPayload = Buffer.from(JSON.stringify({ ...jwt.decode(good) as object, role: "government", org: "ngo-evil" })).toString("base64url");
+  const tamperedPayload = Buffer.from(
+    JSON.stringify({ ...(jwt.decode(good) as object), role: "government", org: "ngo-evil" }),
+  ).toString("base64url");
   const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(JSON.stringify({ ...valid, iss: auth.issuer, aud: auth.audience, sub: "x", exp: Math.floor(Date.now() / 1000) + 300 })).toString("base64url")}.`;
   return [
     ["no token", undefined, /Authentication required/],
@@ -39,13 +54,21 @@ function badTokens(): Array<[string, string | undefined, RegExp]> {
     ["wrong issuer", `Bearer ${sign(valid, { issuer: "someone-else" })}`, /issuer/],
     ["wrong audience", `Bearer ${sign(valid, { audience: "another-api" })}`, /audience/],
     ["alg none", `Bearer ${unsigned}`, /not signed|algorithm|malformed/],
-    ["HS256 signed with the public key", `Bearer ${jwt.sign({ ...valid, sub: "x" }, publicKey, { algorithm: "HS256", issuer: auth.issuer, audience: auth.audience, expiresIn: "5m" })}`, /algorithm/],
+    [
+      "HS256 signed with the public key",
+      `Bearer ${jwt.sign({ ...valid, sub: "x" }, publicKey, { algorithm: "HS256", issuer: auth.issuer, audience: auth.audience, expiresIn: "5m" })}`,
+      /algorithm/,
+    ],
     ["signed by another key", `Bearer ${sign(valid, {}, strangerKey)}`, /signature/],
     ["tampered payload", `Bearer ${header}.${tamperedPayload}.${signature}`, /signature/],
     ["unknown role", `Bearer ${sign({ org: "x", role: "superuser" })}`, /role/],
     ["embassy without country", `Bearer ${sign({ org: "embassy-PH", role: "embassy" })}`, /country/],
     ["shelter without shelter", `Bearer ${sign({ org: "shelter-maesot-1", role: "shelter" })}`, /shelter/],
-    ["no expiry", `Bearer ${jwt.sign({ ...valid, sub: "x" }, ensureDevKeyPair(auth.devKeyDir).privateKey, { algorithm: "RS256", issuer: auth.issuer, audience: auth.audience })}`, /expiry/],
+    [
+      "no expiry",
+      `Bearer ${jwt.sign({ ...valid, sub: "x" }, ensureDevKeyPair(auth.devKeyDir).privateKey, { algorithm: "RS256", issuer: auth.issuer, audience: auth.audience })}`,
+      /expiry/,
+    ],
   ];
 }
 
@@ -72,18 +95,45 @@ describe("authentication", () => {
 
   describe("service-to-service routes", () => {
     const accessUrl = () => subgraphUrl("victims").replace("/graphql", "/internal/victim-access");
-    const serviceCredential = () => createServiceCredentials("embassies", loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir })).current();
+    const serviceCredential = () =>
+      createServiceCredentials("embassies", loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir })).current();
     // Signed as the embassies subgraph signs its questions.
     const ask = (headers: Record<string, string>) =>
-      hubFetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ ids: [] }) }, { signer: "embassies" });
+      hubFetch(
+        accessUrl(),
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ ids: [] }),
+        },
+        { signer: "embassies" },
+      );
 
     it("refuse a client, even one with a valid token: only a hub subgraph may ask", async () => {
-      const unsigned = await hubFetch(accessUrl(), { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` }, body: JSON.stringify({ ids: [] }) }, { unsigned: true });
+      const unsigned = await hubFetch(
+        accessUrl(),
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` },
+          body: JSON.stringify({ ids: [] }),
+        },
+        { unsigned: true },
+      );
       expect(unsigned.status).toBe(403);
       const response = await ask({ authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` });
       expect(response.status).toBe(403);
-      expect(await response.json()).toEqual({ errors: [{ message: "This route answers hub subgraphs only", extensions: expect.objectContaining({ code: "FORBIDDEN" }) }] });
-      const forged = await ask({ authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`, "x-hub-service": tokenFor(PERSONAS.government) });
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: "This route answers hub subgraphs only",
+            extensions: expect.objectContaining({ code: "FORBIDDEN" }),
+          },
+        ],
+      });
+      const forged = await ask({
+        authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`,
+        "x-hub-service": tokenFor(PERSONAS.government),
+      });
       expect(forged.status).toBe(403);
     });
 
@@ -92,7 +142,10 @@ describe("authentication", () => {
     });
 
     it("answer a subgraph asking for a caller", async () => {
-      const response = await ask({ "x-hub-service": serviceCredential(), authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}` });
+      const response = await ask({
+        "x-hub-service": serviceCredential(),
+        authorization: `Bearer ${tokenFor(PERSONAS.embassyPH)}`,
+      });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ visible: [] });
     });

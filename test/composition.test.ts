@@ -18,7 +18,9 @@ describe("composition", () => {
   it("carries the policy in the SDL: @visibleTo on fields and a 'Visible to' line in descriptions", async () => {
     const { supergraphSdl } = await composeSupergraph();
     expect(supergraphSdl).toContain('@link(url: "https://survivor-hub.org/access/v1.0", import: ["@visibleTo"])');
-    expect(supergraphSdl).toMatch(/testimony: String @join__field\(graph: VICTIMS\) @visibleTo\(roles: \["government", "ngo"\], condition: "ngo: case owner only"\)/);
+    expect(supergraphSdl).toMatch(
+      /testimony: String @join__field\(graph: VICTIMS\) @visibleTo\(roles: \["government", "ngo"\], condition: "ngo: case owner only"\)/,
+    );
     expect(supergraphSdl).toContain("Visible to: government, ngo (ngo: case owner only).");
   });
 });

@@ -19,7 +19,14 @@ function problemsOf(load: () => unknown): string[] {
 describe("configuration from the environment", () => {
   it("has working defaults for development", () => {
     const config = loadSubgraphConfig("victims", {});
-    expect(config).toMatchObject({ environment: "development", host: "127.0.0.1", port: 4001, databaseUrl: undefined, seedDemoData: "if-empty", embeddedSharedBuffersMb: 16 });
+    expect(config).toMatchObject({
+      environment: "development",
+      host: "127.0.0.1",
+      port: 4001,
+      databaseUrl: undefined,
+      seedDemoData: "if-empty",
+      embeddedSharedBuffersMb: 16,
+    });
     expect(loadSubgraphConfig("victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb).toBe(64);
     expect(loadGatewayConfig({}).port).toBe(4000);
   });
@@ -48,9 +55,13 @@ describe("configuration from the environment", () => {
   });
 
   it("never echoes a database URL, which may carry a password", () => {
-    const problems = problemsOf(() => loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }));
+    const problems = problemsOf(() =>
+      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }),
+    );
     expect(problems).toEqual(["VICTIMS_DATABASE_URL is not a valid URL"]);
-    const wrongProtocol = problemsOf(() => loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }));
+    const wrongProtocol = problemsOf(() =>
+      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }),
+    );
     expect(wrongProtocol.join()).not.toContain("s3cret");
   });
 
@@ -65,9 +76,20 @@ describe("configuration from the environment", () => {
   });
 
   it("requires the shared service secret of a production subgraph, but not of the gateway", () => {
-    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret" };
-    expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/)]);
-    expect(loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" }).serviceSecretFile).toBe("/run/secrets/hub_service_secret");
+    const production = {
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
+      JWT_ISSUER: "hub",
+      JWT_AUDIENCE: "hub",
+      HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret",
+    };
+    expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([
+      expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/),
+    ]);
+    expect(
+      loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" })
+        .serviceSecretFile,
+    ).toBe("/run/secrets/hub_service_secret");
     expect(loadGatewayConfig(production).environment).toBe("production");
   });
 
@@ -76,15 +98,29 @@ describe("configuration from the environment", () => {
     expect(loadSubgraphConfig("victims", {}).diagnosticCounters).toBe(false);
     expect(loadGatewayConfig({ NODE_ENV: "test" }).diagnosticCounters).toBe(true);
     expect(loadGatewayConfig({ HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
-    const production = { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/k", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/s", HUB_DIAGNOSTIC_COUNTERS: "on" };
-    expect(problemsOf(() => loadGatewayConfig(production))).toEqual([expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/)]);
+    const production = {
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "/k",
+      JWT_ISSUER: "hub",
+      JWT_AUDIENCE: "hub",
+      HUB_REQUEST_SIGNING_SECRET_FILE: "/s",
+      HUB_DIAGNOSTIC_COUNTERS: "on",
+    };
+    expect(problemsOf(() => loadGatewayConfig(production))).toEqual([
+      expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/),
+    ]);
   });
 
   it.each([
     ["a subgraph", "subgraphs/embassies/index.js"],
     ["the gateway", "gateway/index.js"],
   ])("%s process refuses to start on bad configuration, saying why", async (_label, entry) => {
-    const hub = spawnHubProcess(entry, entry, { NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "", JWT_ISSUER: "", JWT_AUDIENCE: "" });
+    const hub = spawnHubProcess(entry, entry, {
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "",
+      JWT_ISSUER: "",
+      JWT_AUDIENCE: "",
+    });
     const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
     expect(code).toBe(2);
     expect(hub.output.join("")).toMatch(/JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/);

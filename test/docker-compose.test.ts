@@ -2,7 +2,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../platform/config";
+import {
+  DEFAULT_SUBGRAPH_PORTS,
+  SUBGRAPH_NAMES,
+  databaseUrlVariable,
+  subgraphPortVariable,
+  subgraphUrlVariable,
+} from "../platform/config";
 
 interface Service {
   build?: string;
@@ -25,7 +31,14 @@ const services = compose.services;
 
 describe("docker-compose.yml", () => {
   it("runs one PostgreSQL, the four subgraphs and the gateway", () => {
-    expect(Object.keys(services).sort()).toEqual(["embassies", "gateway", "postgres", "repatriation", "shelters", "victims"]);
+    expect(Object.keys(services).sort()).toEqual([
+      "embassies",
+      "gateway",
+      "postgres",
+      "repatriation",
+      "shelters",
+      "victims",
+    ]);
   });
 
   it("builds every hub service from the one Dockerfile, with the entry of that service", () => {
@@ -77,7 +90,9 @@ describe("docker-compose.yml", () => {
 
   it("gives every hub process the secret that signs requests to the subgraphs", () => {
     for (const name of [...SUBGRAPH_NAMES, "gateway"]) {
-      expect(services[name].environment!.HUB_REQUEST_SIGNING_SECRET_FILE).toBe("/run/secrets/hub_request_signing_secret");
+      expect(services[name].environment!.HUB_REQUEST_SIGNING_SECRET_FILE).toBe(
+        "/run/secrets/hub_request_signing_secret",
+      );
       expect(services[name].secrets).toContain("hub_request_signing_secret");
     }
     expect(compose.secrets.hub_request_signing_secret.file).toMatch(/dev-request-signing-secret\}$/);

@@ -39,7 +39,10 @@ describe("embedded PostgreSQL of a subgraph", () => {
   }
 
   function asGovernment<T>(query: string, variables?: Record<string, unknown>) {
-    const token = signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, PERSONAS.government);
+    const token = signDevToken(
+      { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") },
+      PERSONAS.government,
+    );
     return postGraphQL<T>(URL, { query, variables }, `Bearer ${token}`, { keyDir: path.join(dataDir, "keys") });
   }
   type List = { victims: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } };
@@ -75,8 +78,14 @@ describe("embedded PostgreSQL of a subgraph", () => {
     expect(secondLog).not.toContain("demo data loaded");
     const after = await victimsAsGovernment(LIST);
     expect(after.data).toEqual(before.data);
-    const written = await asGovernment<{ victim: { caseNumber: string; preferredName: string } }>("query ($id: ID!) { victim(id: $id) { caseNumber preferredName } }", { id: registered.data!.registerVictim.id });
-    expect(written.data?.victim).toEqual({ caseNumber: registered.data!.registerVictim.caseNumber, preferredName: "Written before the restart" });
+    const written = await asGovernment<{ victim: { caseNumber: string; preferredName: string } }>(
+      "query ($id: ID!) { victim(id: $id) { caseNumber preferredName } }",
+      { id: registered.data!.registerVictim.id },
+    );
+    expect(written.data?.victim).toEqual({
+      caseNumber: registered.data!.registerVictim.caseNumber,
+      preferredName: "Written before the restart",
+    });
   });
 });
 
@@ -97,7 +106,9 @@ describe("an embedded database's memory settings", () => {
         console.log(JSON.stringify(rows));
       })();`;
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, path.join(dataDir, "db")], { cwd: ROOT });
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, path.join(dataDir, "db")], {
+        cwd: ROOT,
+      });
       // shared_buffers is counted in 8 kB pages: 8 MB = 1,024 of them.
       expect(JSON.parse(stdout)).toEqual([
         { name: "max_connections", setting: "8", unit: null },
@@ -119,7 +130,11 @@ describe("the installation's template cluster", () => {
     const template = path.join(parent, "pglite");
     try {
       const rssBefore = process.memoryUsage().rss;
-      await Promise.all([ensureTemplateCluster(template), ensureTemplateCluster(template), ensureTemplateCluster(template)]);
+      await Promise.all([
+        ensureTemplateCluster(template),
+        ensureTemplateCluster(template),
+        ensureTemplateCluster(template),
+      ]);
       expect(fs.existsSync(path.join(template, "PG_VERSION"))).toBe(true);
       // Nothing but the template and its released lock's absence: no half-built copies left behind.
       expect(fs.readdirSync(parent)).toEqual(["pglite"]);

@@ -7,11 +7,35 @@ const NATIONALS_DASHBOARD = /* GraphQL */ `
       totalCount
       edges {
         node {
-          id caseNumber nationality legalName
-          currentPlacement { shelter { id name freeBeds } placedAt }
-          nationalityVerification { status decidedAt }
-          travelDocuments { kind number expiresOn }
-          repatriation { status destinationCountry journeyLegs { sequence toPlace } }
+          id
+          caseNumber
+          nationality
+          legalName
+          currentPlacement {
+            shelter {
+              id
+              name
+              freeBeds
+            }
+            placedAt
+          }
+          nationalityVerification {
+            status
+            decidedAt
+          }
+          travelDocuments {
+            kind
+            number
+            expiresOn
+          }
+          repatriation {
+            status
+            destinationCountry
+            journeyLegs {
+              sequence
+              toPlace
+            }
+          }
         }
       }
     }
@@ -45,12 +69,22 @@ describe("an embassy lists its nationals with placement, documents and repatriat
     expect(nodes.some((node) => node.currentPlacement?.shelter.id)).toBe(true);
     expect(nodes.some((node) => node.nationalityVerification?.status === "CONFIRMED")).toBe(true);
     expect(nodes.some((node) => node.travelDocuments.length > 0 && node.travelDocuments[0].number)).toBe(true);
-    expect(nodes.filter((node) => node.repatriation).every((node) => node.repatriation!.destinationCountry === "PH")).toBe(true);
+    expect(
+      nodes.filter((node) => node.repatriation).every((node) => node.repatriation!.destinationCountry === "PH"),
+    ).toBe(true);
   });
 
   it("loads entities in batches: the number of SQL statements does not grow with the page", async () => {
-    const small = await asPersona<DashboardData>(PERSONAS.government, NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'), { first: 3 });
-    const large = await asPersona<DashboardData>(PERSONAS.government, NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'), { first: 40 });
+    const small = await asPersona<DashboardData>(
+      PERSONAS.government,
+      NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'),
+      { first: 3 },
+    );
+    const large = await asPersona<DashboardData>(
+      PERSONAS.government,
+      NATIONALS_DASHBOARD.replace("nationals(first: $first)", 'nationals(country: "PH", first: $first)'),
+      { first: 40 },
+    );
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
     expect(large.data!.nationals.edges.length).toBeGreaterThan(30);
@@ -61,13 +95,18 @@ describe("an embassy lists its nationals with placement, documents and repatriat
     // The victims fetch also seals the grant that spares the others their questions (victim-access-grants.test.ts).
     expect(statements).toEqual({ victims: 2 + 1 + 1, shelters: 1 + 1, embassies: 2 + 1, repatriation: 2 + 1 });
     // A small page may touch fewer kinds of data (no journey under way among 3 people), never more.
-    for (const [subgraph, count] of Object.entries(small.extensions!.sqlStatements as Record<string, number>)) expect(count).toBeLessThanOrEqual(statements[subgraph]);
+    for (const [subgraph, count] of Object.entries(small.extensions!.sqlStatements as Record<string, number>))
+      expect(count).toBeLessThanOrEqual(statements[subgraph]);
   });
 });
 
 describe("the shelter board", () => {
   it("loads the residents of every shelter on the page in one statement, whatever the number of shelters", async () => {
-    const board = (first: number) => asPersona<{ shelters: { edges: unknown[] } }>(PERSONAS.ngo, `{ shelters(first: ${first}) { edges { node { id freeBeds residents { id placedAt } } } } }`);
+    const board = (first: number) =>
+      asPersona<{ shelters: { edges: unknown[] } }>(
+        PERSONAS.ngo,
+        `{ shelters(first: ${first}) { edges { node { id freeBeds residents { id placedAt } } } } }`,
+      );
     const [two, six] = [await board(2), await board(6)];
     expect(two.errors).toBeUndefined();
     expect(six.data!.shelters.edges).toHaveLength(6);

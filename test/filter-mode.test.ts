@@ -24,18 +24,27 @@ function expectRefusedAt(response: GraphQLResponse<Nodes>, path: string[], respo
 
 describe("filter mode at the gateway", () => {
   it("answers the allowed fields and nulls a denied one, with its path", async () => {
-    const response = await asPersona<Nodes>(shelter, "{ victims(first: 3) { edges { node { caseNumber preferredName legalName } } } }");
+    const response = await asPersona<Nodes>(
+      shelter,
+      "{ victims(first: 3) { edges { node { caseNumber preferredName legalName } } } }",
+    );
     expectRefusedAt(response, ["victims", "edges", "node", "legalName"], "legalName");
     expect(response.data!.victims.edges[0].node.preferredName).toEqual(expect.any(String));
   });
 
   it("an alias does not hide a denied field", async () => {
-    const response = await asPersona<Nodes>(shelter, "{ victims(first: 3) { edges { node { caseNumber name: legalName } } } }");
+    const response = await asPersona<Nodes>(
+      shelter,
+      "{ victims(first: 3) { edges { node { caseNumber name: legalName } } } }",
+    );
     expectRefusedAt(response, ["victims", "edges", "node", "name"], "name");
   });
 
   it("nor does a named fragment", async () => {
-    const response = await asPersona<Nodes>(shelter, "fragment Who on Victim { legalName } { victims(first: 3) { edges { node { caseNumber ...Who } } } }");
+    const response = await asPersona<Nodes>(
+      shelter,
+      "fragment Who on Victim { legalName } { victims(first: 3) { edges { node { caseNumber ...Who } } } }",
+    );
     expectRefusedAt(response, ["victims", "edges", "node", "legalName"], "legalName");
   });
 
@@ -59,20 +68,31 @@ describe("filter mode at the gateway", () => {
   });
 
   it("__typename tricks reach nothing: the gateway exposes no _entities, and __typename alone is harmless", async () => {
-    const entities = await asPersona(shelter, '{ _entities(representations: [{ __typename: "Victim", id: "x" }]) { ... on Victim { legalName } } }');
+    const entities = await asPersona(
+      shelter,
+      '{ _entities(representations: [{ __typename: "Victim", id: "x" }]) { ... on Victim { legalName } } }',
+    );
     expect(errorCodes(entities)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(entities.data ?? null).toBeNull();
-    const typename = await asPersona<Nodes>(shelter, "{ victims(first: 3) { edges { node { __typename caseNumber legalName } } } }");
+    const typename = await asPersona<Nodes>(
+      shelter,
+      "{ victims(first: 3) { edges { node { __typename caseNumber legalName } } } }",
+    );
     expectRefusedAt(typename, ["victims", "edges", "node", "legalName"], "legalName");
     expect(typename.data!.victims.edges[0].node.__typename).toBe("Victim");
   });
 
   it("a denied root field is null with one error; the other roots are answered", async () => {
-    const response = await asPersona<{ victims: unknown; shelters: { totalCount: number } }>(PERSONAS.auditor, "{ victims(first: 3) { totalCount edges { node { legalName } } } shelters(first: 1) { totalCount } }");
+    const response = await asPersona<{ victims: unknown; shelters: { totalCount: number } }>(
+      PERSONAS.auditor,
+      "{ victims(first: 3) { totalCount edges { node { legalName } } } shelters(first: 1) { totalCount } }",
+    );
     // The workflow tests may open shelters meanwhile: at least the six of the demo data.
     expect(response.data).toEqual({ victims: null, shelters: { totalCount: expect.any(Number) } });
     expect(response.data!.shelters.totalCount).toBeGreaterThanOrEqual(6);
-    expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([[["victims"], "UNAUTHORIZED_FIELD_OR_TYPE"]]);
+    expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([
+      [["victims"], "UNAUTHORIZED_FIELD_OR_TYPE"],
+    ]);
   });
 
   it("a subgraph fetch left empty by the filter is not made at all", async () => {

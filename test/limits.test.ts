@@ -8,7 +8,17 @@
 import { ApolloServer } from "@apollo/server";
 import { loadGatewayConfig } from "../platform/config";
 import { DEFAULT_LIMITS, hardenedServerOptions } from "../platform/limits";
-import { asPersona, asPersonaAt, errorCodes, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor, type GraphQLResponse } from "./support/hub";
+import {
+  asPersona,
+  asPersonaAt,
+  errorCodes,
+  gatewayUrl,
+  hubFetch,
+  PERSONAS,
+  subgraphUrl,
+  tokenFor,
+  type GraphQLResponse,
+} from "./support/hub";
 
 const government = PERSONAS.government;
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -17,7 +27,8 @@ const MISSING = "00000000-0000-4000-8000-000000000000";
 function nested(levels: number): string {
   let inner = "id";
   // Built from the inside out; the outermost level is currentPlacement (a Victim's field).
-  for (let level = 0; level < levels; level += 1) inner = `${(levels - level) % 2 === 1 ? "currentPlacement" : "victim"} { ${inner} }`;
+  for (let level = 0; level < levels; level += 1)
+    inner = `${(levels - level) % 2 === 1 ? "currentPlacement" : "victim"} { ${inner} }`;
   return `{ victim(id: "${MISSING}") { ${inner} } }`;
 }
 
@@ -43,19 +54,22 @@ describe("limits at the gateway", () => {
   });
 
   it("aliases: 30 pass, 31 are refused", async () => {
-    const aliased = (count: number) => `{ shelters(first: 1) { edges { node { ${Array.from({ length: count }, (_, index) => `a${index}: name`).join(" ")} } } } }`;
+    const aliased = (count: number) =>
+      `{ shelters(first: 1) { edges { node { ${Array.from({ length: count }, (_, index) => `a${index}: name`).join(" ")} } } } }`;
     expectNotLimited(await asPersona(government, aliased(30)));
     expectRefused(await asPersona(government, aliased(31)), /too many aliases/);
   });
 
   it("directives: 20 pass, 21 are refused", async () => {
-    const directed = (count: number) => `{ shelters(first: 1) { ${Array.from({ length: count }, (_, index) => `t${index}: totalCount @include(if: true)`).join(" ")} } }`;
+    const directed = (count: number) =>
+      `{ shelters(first: 1) { ${Array.from({ length: count }, (_, index) => `t${index}: totalCount @include(if: true)`).join(" ")} } }`;
     expectNotLimited(await asPersona(government, directed(20)));
     expectRefused(await asPersona(government, directed(21)), /too many directives/);
   });
 
   it("root fields: 10 pass, 11 are refused", async () => {
-    const roots = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `r${index}: shelters(first: 1) { totalCount }`).join(" ")} }`;
+    const roots = (count: number) =>
+      `{ ${Array.from({ length: count }, (_, index) => `r${index}: shelters(first: 1) { totalCount }`).join(" ")} }`;
     expectNotLimited(await asPersona(government, roots(10)));
     expectRefused(await asPersona(government, roots(11)), /too many root fields/);
   });
@@ -80,15 +94,25 @@ describe("limits at the gateway", () => {
   });
 
   it("page size: first ≤ 100", async () => {
-    expect(errorCodes(await asPersona(government, "{ shelters(first: 101) { totalCount } }"))).toEqual(["BAD_USER_INPUT"]);
+    expect(errorCodes(await asPersona(government, "{ shelters(first: 101) { totalCount } }"))).toEqual([
+      "BAD_USER_INPUT",
+    ]);
   });
 
   it("a body over 1 MB is refused with 413, and batched requests with 400", async () => {
     const headers = { "content-type": "application/json", authorization: `Bearer ${tokenFor(government)}` };
-    const huge = await fetch(gatewayUrl(), { method: "POST", headers, body: JSON.stringify({ query: `{ __typename }`, variables: { pad: "x".repeat(1_100_000) } }) });
+    const huge = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: `{ __typename }`, variables: { pad: "x".repeat(1_100_000) } }),
+    });
     expect(huge.status).toBe(413);
     expect(await huge.text()).not.toMatch(/at \w+ \(|node_modules/);
-    const batch = await fetch(gatewayUrl(), { method: "POST", headers, body: JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]) });
+    const batch = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers,
+      body: JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]),
+    });
     expect(batch.status).toBe(400);
   });
 });
@@ -97,7 +121,10 @@ describe("limits straight at a subgraph (no way around the gateway)", () => {
   it("refuses depth, alias, directive and cost bombs", async () => {
     let deep = "id";
     for (let level = 0; level < 8; level += 1) deep = `referrals { victim { ${deep} } }`;
-    expectRefused(await asPersonaAt("victims", government, `{ victim(id: "${MISSING}") { ${deep} } }`), /nested too deeply/);
+    expectRefused(
+      await asPersonaAt("victims", government, `{ victim(id: "${MISSING}") { ${deep} } }`),
+      /nested too deeply/,
+    );
     const aliases = `{ victims(first: 1) { edges { node { ${Array.from({ length: 200 }, (_, index) => `a${index}: legalName`).join(" ")} } } } }`;
     expectRefused(await asPersonaAt("victims", government, aliases), /too many aliases/);
     const directives = `{ shelters(first: 1) { ${Array.from({ length: 25 }, (_, index) => `t${index}: totalCount @skip(if: false)`).join(" ")} } }`;
@@ -108,7 +135,12 @@ describe("limits straight at a subgraph (no way around the gateway)", () => {
 
   it("refuses an _entities fetch of more than 1,000 representations", async () => {
     const representations = Array.from({ length: 1001 }, () => ({ __typename: "Victim", id: MISSING }));
-    const response = await asPersonaAt("shelters", government, "query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Victim { id } } }", { representations });
+    const response = await asPersonaAt(
+      "shelters",
+      government,
+      "query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Victim { id } } }",
+      { representations },
+    );
     expectRefused(response, /cost too much/);
   });
 });
@@ -118,7 +150,11 @@ describe("rate limits per organisation", () => {
     // The test hub gives ngo-rate-limited 5 requests a minute (RATE_LIMIT_ORG_OVERRIDES).
     const limited = { role: "ngo", org: "ngo-rate-limited" } as const;
     const ask = (persona: typeof limited | typeof government) =>
-      fetch(gatewayUrl(), { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}` }, body: JSON.stringify({ query: "{ shelters(first: 1) { totalCount } }" }) });
+      fetch(gatewayUrl(), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}` },
+        body: JSON.stringify({ query: "{ shelters(first: 1) { totalCount } }" }),
+      });
     const statuses: number[] = [];
     for (let index = 0; index < 5; index += 1) statuses.push((await ask(limited)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
@@ -133,7 +169,10 @@ describe("rate limits per organisation", () => {
   it("is not applied at the subgraphs, which only the gateway and the hub's own services reach", async () => {
     const response = await hubFetch(subgraphUrl("shelters"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor({ role: "ngo", org: "ngo-rate-limited" })}` },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${tokenFor({ role: "ngo", org: "ngo-rate-limited" })}`,
+      },
       body: JSON.stringify({ query: "{ shelters(first: 1) { totalCount } }" }),
     });
     expect(response.status).toBe(200);
@@ -143,11 +182,21 @@ describe("rate limits per organisation", () => {
 describe("schema details in production", () => {
   it("hide field suggestions and refuse introspection by default, with the same options the hub's servers use", async () => {
     // An in-process server over a tiny schema, built with the hub's own options.
-    const production = loadGatewayConfig({ NODE_ENV: "production", JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub", JWT_ISSUER: "hub", JWT_AUDIENCE: "hub", HUB_REQUEST_SIGNING_SECRET_FILE: "/keys/signing" });
+    const production = loadGatewayConfig({
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
+      JWT_ISSUER: "hub",
+      JWT_AUDIENCE: "hub",
+      HUB_REQUEST_SIGNING_SECRET_FILE: "/keys/signing",
+    });
     const server = new ApolloServer({
       typeDefs: "type Query { shelterName: String }",
       resolvers: { Query: { shelterName: () => "x" } },
-      ...hardenedServerOptions({ limits: production.limits, production: true, introspection: production.introspection }),
+      ...hardenedServerOptions({
+        limits: production.limits,
+        production: true,
+        introspection: production.introspection,
+      }),
     });
     await server.start();
     try {
@@ -155,7 +204,9 @@ describe("schema details in production", () => {
       const misspeltErrors = misspelt.body.kind === "single" ? misspelt.body.singleResult.errors : undefined;
       expect(misspeltErrors?.[0].message).not.toMatch(/Did you mean/);
       const introspection = await server.executeOperation({ query: "{ __schema { types { name } } }" });
-      expect(introspection.body.kind === "single" ? introspection.body.singleResult.errors?.[0].message : undefined).toMatch(/introspection/i);
+      expect(
+        introspection.body.kind === "single" ? introspection.body.singleResult.errors?.[0].message : undefined,
+      ).toMatch(/introspection/i);
     } finally {
       await server.stop();
     }

@@ -8,7 +8,12 @@ interface MeAnswer {
     role: string;
     country: string | null;
     shelter: string | null;
-    access: Array<{ type: string; subgraphs: string[]; records: string; fields: Array<{ name: string; condition: string | null }> }>;
+    access: Array<{
+      type: string;
+      subgraphs: string[];
+      records: string;
+      fields: Array<{ name: string; condition: string | null }>;
+    }>;
   };
 }
 
@@ -28,11 +33,16 @@ describe("me", () => {
     expect(victim.records).toBe("victims of its country's nationality who consented to consular contact");
     expect(victim.subgraphs).toEqual(["victims", "shelters", "embassies", "repatriation"]);
     const names = victim.fields.map((field) => field.name);
-    expect(names).toEqual(expect.arrayContaining(["caseNumber", "legalName", "familyContact", "travelDocuments", "repatriation"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["caseNumber", "legalName", "familyContact", "travelDocuments", "repatriation"]),
+    );
     expect(names).not.toContain("nrmStatus");
     expect(names).not.toContain("testimony");
     expect(names).not.toContain("medicalNeeds");
-    expect(typeAccess(answer, "TravelDocument")!.fields).toContainEqual({ name: "number", condition: "issuing embassy only" });
+    expect(typeAccess(answer, "TravelDocument")!.fields).toContainEqual({
+      name: "number",
+      condition: "issuing embassy only",
+    });
     expect(typeAccess(answer, "Consent")).toBeUndefined();
   });
 
@@ -45,7 +55,9 @@ describe("me", () => {
   it("tells shelter staff their shelter", async () => {
     const answer = (await asPersona<MeAnswer>(PERSONAS.shelter, ME)).data!;
     expect(answer.me).toMatchObject({ role: "shelter", shelter: "shelter-maesot-1" });
-    expect(typeAccess(answer, "Victim")!.records).toBe("cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter");
+    expect(typeAccess(answer, "Victim")!.records).toBe(
+      "cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter",
+    );
   });
 
   it("tells the auditor it sees no victim data at all", async () => {

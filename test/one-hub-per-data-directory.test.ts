@@ -15,7 +15,16 @@ import path from "node:path";
 import { DataDirectoryInUseError, lockDataDirectory } from "../platform/data-directory-lock";
 import { DIST, ROOT } from "./support/processes";
 import { testPort } from "./support/state";
-import { alive, askAt, makeDataDir, startSupervisor, stopSupervisor, supervisedEnv, waitSupervisorReady, type SupervisedHub } from "./support/supervised";
+import {
+  alive,
+  askAt,
+  makeDataDir,
+  startSupervisor,
+  stopSupervisor,
+  supervisedEnv,
+  waitSupervisorReady,
+  type SupervisedHub,
+} from "./support/supervised";
 
 const ngo = { role: "ngo", org: "ngo-one-hub" } as const;
 const REGISTER = `mutation ($name: String!) { registerVictim(victim: { nationality: "KE", gender: FEMALE, ageBracket: AGE_18_25, preferredName: $name }) { id } }`;
@@ -43,17 +52,23 @@ describe("one hub per data directory", () => {
     let first = startSupervisor(env);
     try {
       await waitSupervisorReady(first);
-      const before = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, { name: "Before the second hub (fictional)" });
+      const before = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, {
+        name: "Before the second hub (fictional)",
+      });
       expect(before.errors).toBeUndefined();
 
       const sameOutput = await secondHubRefused(env, dataDir);
       await secondHubRefused(supervisedEnv(testPort(55), dataDir), dataDir);
       // The PID named is one of the first hub's subgraphs.
-      const holders = SUBGRAPH_PIDS.map((name) => (JSON.parse(fs.readFileSync(path.join(dataDir, `${name}.pid`), "utf8")) as { pid: number }).pid);
+      const holders = SUBGRAPH_PIDS.map(
+        (name) => (JSON.parse(fs.readFileSync(path.join(dataDir, `${name}.pid`), "utf8")) as { pid: number }).pid,
+      );
       expect(holders.some((pid) => sameOutput.includes(`in use by process ${pid} `))).toBe(true);
 
       // The first hub never noticed: it serves and writes as before.
-      const after = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, { name: "After the second hub (fictional)" });
+      const after = await askAt<{ registerVictim: { id: string } }>(gateway, dataDir, ngo, REGISTER, {
+        name: "After the second hub (fictional)",
+      });
       expect(after.errors).toBeUndefined();
       expect((await stopSupervisor(first)).code).toBe(0);
       // A clean stop leaves no lock behind.
@@ -62,7 +77,13 @@ describe("one hub per data directory", () => {
       first = startSupervisor(env);
       await waitSupervisorReady(first);
       for (const id of [before.data!.registerVictim.id, after.data!.registerVictim.id]) {
-        const found = await askAt<{ victim: { id: string } | null }>(gateway, dataDir, ngo, "query ($id: ID!) { victim(id: $id) { id } }", { id });
+        const found = await askAt<{ victim: { id: string } | null }>(
+          gateway,
+          dataDir,
+          ngo,
+          "query ($id: ID!) { victim(id: $id) { id } }",
+          { id },
+        );
         expect(found.data?.victim?.id).toBe(id);
       }
 
@@ -81,10 +102,18 @@ describe("one hub per data directory", () => {
 
   it("a lock left by a process killed with SIGKILL is taken over; one held by a running process is refused, naming it, before anything is created", async () => {
     const dataDir = path.join(makeDataDir(), "victims");
-    const holder = spawn(process.execPath, ["-e", `require(${JSON.stringify(path.join(DIST, "platform", "data-directory-lock.js"))}).lockDataDirectory(process.argv[1]).then(() => { console.log("locked"); setInterval(() => undefined, 1000); })`, dataDir], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `require(${JSON.stringify(path.join(DIST, "platform", "data-directory-lock.js"))}).lockDataDirectory(process.argv[1]).then(() => { console.log("locked"); setInterval(() => undefined, 1000); })`,
+        dataDir,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     try {
       await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
       const refused = await lockDataDirectory(dataDir).then(
@@ -105,7 +134,10 @@ describe("one hub per data directory", () => {
       expect(fs.existsSync(lock.pidFile)).toBe(false);
 
       // A PID that now belongs to another process (as after a restart) is stale too: the start time differs.
-      fs.writeFileSync(`${dataDir}.pid`, JSON.stringify({ pid: process.ppid, host: os.hostname(), bootId: null, startTicks: "1", since: "earlier" }));
+      fs.writeFileSync(
+        `${dataDir}.pid`,
+        JSON.stringify({ pid: process.ppid, host: os.hostname(), bootId: null, startTicks: "1", since: "earlier" }),
+      );
       (await lockDataDirectory(dataDir)).release();
     } finally {
       holder.kill("SIGKILL");
@@ -124,13 +156,16 @@ describe("the supervisor", () => {
       const { code } = await hub.exited;
       const output = hub.output();
       expect(code).toBe(2);
-      expect(output).toContain(`[supervisor] stopping the hub: gateway failed to start: port ${testPort(60)} on 127.0.0.1 is already in use by another process`);
+      expect(output).toContain(
+        `[supervisor] stopping the hub: gateway failed to start: port ${testPort(60)} on 127.0.0.1 is already in use by another process`,
+      );
       expect(output).not.toContain("is ready");
       expect(output).not.toMatch(/restart|\n\s+at /);
       // Every child it started is gone.
       for (const name of SUBGRAPH_PIDS) {
         const file = path.join(dataDir, `${name}.pid`);
-        if (fs.existsSync(file)) expect(alive((JSON.parse(fs.readFileSync(file, "utf8")) as { pid: number }).pid)).toBe(false);
+        if (fs.existsSync(file))
+          expect(alive((JSON.parse(fs.readFileSync(file, "utf8")) as { pid: number }).pid)).toBe(false);
       }
     } finally {
       squatter.close();

@@ -11,14 +11,29 @@ import type { DevTokenRequest } from "../platform/auth/tokens";
 import type { SubgraphPolicy } from "../platform/policy/types";
 import { HUB_POLICIES } from "../subgraphs/policies";
 import { asPersona, asPersonaAt, PERSONAS } from "./support/hub";
-import { checkResponse, mergeChecked, render, ruleOf, selectAll, supergraphSchema, type MatrixFinding, type MatrixResult, type Selection } from "./support/policy-matrix";
+import {
+  checkResponse,
+  mergeChecked,
+  render,
+  ruleOf,
+  selectAll,
+  supergraphSchema,
+  type MatrixFinding,
+  type MatrixResult,
+  type Selection,
+} from "./support/policy-matrix";
 
 type Persona = DevTokenRequest & { role: Role };
 const schema = supergraphSchema();
 const queryType = schema.getQueryType()!;
 
 /** Arguments for the root fields that need them, per persona. */
-function rootArguments(field: string, persona: Persona, sampleVictimId: string, ownedVictimId: string): string | undefined {
+function rootArguments(
+  field: string,
+  persona: Persona,
+  sampleVictimId: string,
+  ownedVictimId: string,
+): string | undefined {
   switch (field) {
     case "caseStatistics":
       return "groupBy: [NATIONALITY, SHELTER]";
@@ -43,7 +58,12 @@ function rootArguments(field: string, persona: Persona, sampleVictimId: string, 
   }
 }
 
-function rootSelection(typeOwner: GraphQLObjectType, fieldName: string, args: string | undefined, includeField: (t: string, f: string) => boolean): Selection {
+function rootSelection(
+  typeOwner: GraphQLObjectType,
+  fieldName: string,
+  args: string | undefined,
+  includeField: (t: string, f: string) => boolean,
+): Selection {
   const named = getNamedType(typeOwner.getFields()[fieldName].type);
   return {
     parentType: typeOwner.name,
@@ -75,13 +95,25 @@ const sampleIds = new Map<string, string>();
 const ownedIds = new Map<string, string>();
 
 beforeAll(async () => {
-  const page = await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(PERSONAS.government, "{ victims(first: 30) { edges { node { id } } } }");
+  const page = await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(
+    PERSONAS.government,
+    "{ victims(first: 30) { edges { node { id } } } }",
+  );
   governmentVictimIds = page.data!.victims.edges.map((edge) => edge.node.id);
   for (const [name, persona] of Object.entries(PERSONAS)) {
-    const own = persona.role === "auditor" ? undefined : await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(persona, "{ victims(first: 1) { edges { node { id } } } }");
+    const own =
+      persona.role === "auditor"
+        ? undefined
+        : await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(
+            persona,
+            "{ victims(first: 1) { edges { node { id } } } }",
+          );
     sampleIds.set(name, own?.data?.victims.edges[0]?.node.id ?? governmentVictimIds[0]);
     if (persona.role === "ngo") {
-      const cases = await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(persona, "{ victims(first: 50) { edges { node { id testimony } } } }");
+      const cases = await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(
+        persona,
+        "{ victims(first: 50) { edges { node { id testimony } } } }",
+      );
       const notOwned = new Set((cases.errors ?? []).map((error) => error.path?.[2]));
       ownedIds.set(name, cases.data!.victims.edges.find((_, index) => !notOwned.has(index))!.node.id);
       // An audited read, so the owner's trail of the case has an entry for the matrix to check.
@@ -103,7 +135,12 @@ describe.each(Object.entries(PERSONAS))("access matrix for %s", (name, persona) 
     const checked: MatrixResult["checked"] = new Map();
     await Promise.all(
       Object.keys(queryType.getFields()).map(async (root) => {
-        const selection = rootSelection(queryType, root, rootArguments(root, persona, sampleIds.get(name)!, ownedIds.get(name) ?? sampleIds.get(name)!), () => true);
+        const selection = rootSelection(
+          queryType,
+          root,
+          rootArguments(root, persona, sampleIds.get(name)!, ownedIds.get(name) ?? sampleIds.get(name)!),
+          () => true,
+        );
         const response = await asPersona(persona, `{ ${render([selection])} }`);
         const result = checkResponse(response, [selection], persona.role);
         findings.push(...result.findings.map((finding) => ({ ...finding, problem: `${root}: ${finding.problem}` })));
@@ -114,43 +151,61 @@ describe.each(Object.entries(PERSONAS))("access matrix for %s", (name, persona) 
     expect(findings).toEqual([]);
   });
 
-  it.each(HUB_POLICIES.map(({ subgraph, policy }) => [subgraph, policy] as const))("straight at the %s subgraph: denied fields do not resolve there either", async (subgraph, policy) => {
-    const policies = [{ policy }];
-    const includeField = (type: string, field: string) => Boolean(policy[type]?.fields[field]);
-    const findings: MatrixFinding[] = [];
-    const checked: MatrixResult["checked"] = new Map();
-    const roots = Object.keys(policy.Query?.fields ?? {}).map((root) => rootSelection(queryType, root, rootArguments(root, persona, sampleIds.get(name)!, ownedIds.get(name) ?? sampleIds.get(name)!), includeField));
-    await Promise.all(
-      roots.map(async (selection) => {
-        const response = await asPersonaAt(subgraph, persona, `{ ${render([selection])} }`);
-        const result = checkResponse(response, [selection], persona.role, { policies });
+  it.each(HUB_POLICIES.map(({ subgraph, policy }) => [subgraph, policy] as const))(
+    "straight at the %s subgraph: denied fields do not resolve there either",
+    async (subgraph, policy) => {
+      const policies = [{ policy }];
+      const includeField = (type: string, field: string) => Boolean(policy[type]?.fields[field]);
+      const findings: MatrixFinding[] = [];
+      const checked: MatrixResult["checked"] = new Map();
+      const roots = Object.keys(policy.Query?.fields ?? {}).map((root) =>
+        rootSelection(
+          queryType,
+          root,
+          rootArguments(root, persona, sampleIds.get(name)!, ownedIds.get(name) ?? sampleIds.get(name)!),
+          includeField,
+        ),
+      );
+      await Promise.all(
+        roots.map(async (selection) => {
+          const response = await asPersonaAt(subgraph, persona, `{ ${render([selection])} }`);
+          const result = checkResponse(response, [selection], persona.role, { policies });
+          findings.push(...result.findings);
+          mergeChecked(checked, result.checked);
+        }),
+      );
+      if (policy.Victim) {
+        // `_entities` with hand-written representations: the same rules, key by key.
+        const victimFields = selectAll(schema, schema.getType("Victim") as GraphQLObjectType, includeField);
+        const representations = governmentVictimIds.map((id) => ({ __typename: "Victim", id }));
+        const response = await asPersonaAt(
+          subgraph,
+          persona,
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Victim { ${render(victimFields)} } } }`,
+          { r: representations },
+        );
+        const result = checkResponse(response, victimFields, persona.role, {
+          policies,
+          parents: (data) => ((data as { _entities?: unknown[] } | null)?._entities ?? []) as unknown[],
+          pathPrefix: ["_entities"],
+        });
         findings.push(...result.findings);
         mergeChecked(checked, result.checked);
-      }),
-    );
-    if (policy.Victim) {
-      // `_entities` with hand-written representations: the same rules, key by key.
-      const victimFields = selectAll(schema, schema.getType("Victim") as GraphQLObjectType, includeField);
-      const representations = governmentVictimIds.map((id) => ({ __typename: "Victim", id }));
-      const response = await asPersonaAt(subgraph, persona, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Victim { ${render(victimFields)} } } }`, { r: representations });
-      const result = checkResponse(response, victimFields, persona.role, {
-        policies,
-        parents: (data) => ((data as { _entities?: unknown[] } | null)?._entities ?? []) as unknown[],
-        pathPrefix: ["_entities"],
-      });
-      findings.push(...result.findings);
-      mergeChecked(checked, result.checked);
-    }
-    tally(`${persona.role} at ${subgraph}`, checked);
-    expect(findings).toEqual([]);
-  });
+      }
+      tally(`${persona.role} at ${subgraph}`, checked);
+      expect(findings).toEqual([]);
+    },
+  );
 });
 
 describe("access matrix coverage", () => {
   const roles = [...new Set(Object.values(PERSONAS).map((persona) => persona.role))];
   const targets = [
     { target: "via gateway", declared: declaredFields(HUB_POLICIES) },
-    ...HUB_POLICIES.map(({ subgraph, policy }) => ({ target: `at ${subgraph}`, declared: declaredFields([{ policy }]) })),
+    ...HUB_POLICIES.map(({ subgraph, policy }) => ({
+      target: `at ${subgraph}`,
+      declared: declaredFields([{ policy }]),
+    })),
   ];
 
   it.each(roles.flatMap((role) => targets.map(({ target, declared }) => [`${role} ${target}`, declared] as const)))(
@@ -162,8 +217,14 @@ describe("access matrix coverage", () => {
   );
 
   it("every field some role may see came back with a value for some persona (else the matrix proves little)", () => {
-    const seen = new Set([...coverage.values()].flatMap((checked) => [...checked].filter(([, how]) => how === "allowed").map(([coordinate]) => coordinate)));
-    const allowedSomewhere = declaredFields(HUB_POLICIES).filter((coordinate) => (ruleOf(...(coordinate.split(".") as [string, string]))?.roles.length ?? 0) > 0);
+    const seen = new Set(
+      [...coverage.values()].flatMap((checked) =>
+        [...checked].filter(([, how]) => how === "allowed").map(([coordinate]) => coordinate),
+      ),
+    );
+    const allowedSomewhere = declaredFields(HUB_POLICIES).filter(
+      (coordinate) => (ruleOf(...(coordinate.split(".") as [string, string]))?.roles.length ?? 0) > 0,
+    );
     expect(allowedSomewhere.filter((coordinate) => !seen.has(coordinate) && !MAY_BE_EMPTY.has(coordinate))).toEqual([]);
   });
 });

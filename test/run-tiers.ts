@@ -18,7 +18,11 @@ interface JestResult {
   numTotalTests: number;
   numRuntimeErrorTestSuites: number;
   success: boolean;
-  testResults: Array<{ name: string; testExecError?: { message: string } | null; assertionResults: Array<{ fullName: string; status: string }> }>;
+  testResults: Array<{
+    name: string;
+    testExecError?: { message: string } | null;
+    assertionResults: Array<{ fullName: string; status: string }>;
+  }>;
 }
 
 interface TierOutcome {
@@ -33,14 +37,20 @@ interface TierOutcome {
 const ROOT = path.resolve(__dirname, "..");
 const JEST = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
 const TIERS = [
-  { name: process.env.TEST_DATABASE_URL ? "main, on TEST_DATABASE_URL's server" : "main, on embedded PGlite", args: [] as string[] },
+  {
+    name: process.env.TEST_DATABASE_URL ? "main, on TEST_DATABASE_URL's server" : "main, on embedded PGlite",
+    args: [] as string[],
+  },
   { name: "serial, on throwaway PostgreSQL servers of its own", args: ["--config", "jest.serial.config.js"] },
 ];
 
 function runTier(tier: (typeof TIERS)[number], outputFile: string): TierOutcome {
   console.log(`\n== tier: ${tier.name} ==`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, [JEST, ...tier.args, "--json", `--outputFile=${outputFile}`], { cwd: ROOT, stdio: "inherit" });
+  const run = spawnSync(process.execPath, [JEST, ...tier.args, "--json", `--outputFile=${outputFile}`], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   const seconds = Math.round((Date.now() - started) / 1000);
   const outcome: TierOutcome = { name: tier.name, passed: 0, failed: 0, skipped: [], seconds, problems: [] };
   let result: JestResult;
@@ -48,15 +58,22 @@ function runTier(tier: (typeof TIERS)[number], outputFile: string): TierOutcome 
     result = JSON.parse(fs.readFileSync(outputFile, "utf8")) as JestResult;
   } catch {
     outcome.failed = 1;
-    outcome.problems.push(`jest reported nothing (exit ${run.status ?? run.signal}): its global setup or configuration failed`);
+    outcome.problems.push(
+      `jest reported nothing (exit ${run.status ?? run.signal}): its global setup or configuration failed`,
+    );
     return outcome;
   }
   outcome.passed = result.numPassedTests;
   // A suite that could not run (it threw while loading) has no failed test to count: count the suite.
   outcome.failed = result.numFailedTests + result.numRuntimeErrorTestSuites;
   for (const file of result.testResults) {
-    if (file.testExecError) outcome.problems.push(`${path.relative(ROOT, file.name)} could not run: ${file.testExecError.message.split("\n")[0]}`);
-    for (const test of file.assertionResults) if (test.status === "pending" || test.status === "skipped" || test.status === "todo") outcome.skipped.push(test.fullName);
+    if (file.testExecError)
+      outcome.problems.push(
+        `${path.relative(ROOT, file.name)} could not run: ${file.testExecError.message.split("\n")[0]}`,
+      );
+    for (const test of file.assertionResults)
+      if (test.status === "pending" || test.status === "skipped" || test.status === "todo")
+        outcome.skipped.push(test.fullName);
   }
   if (result.numTotalTests === 0) {
     outcome.failed += 1;
@@ -64,14 +81,18 @@ function runTier(tier: (typeof TIERS)[number], outputFile: string): TierOutcome 
   }
   if (run.status !== 0 && outcome.failed === 0) {
     outcome.failed = 1;
-    outcome.problems.push(`jest exited with ${run.status ?? run.signal} although every test passed (e.g. an open handle or a failing teardown)`);
+    outcome.problems.push(
+      `jest exited with ${run.status ?? run.signal} although every test passed (e.g. an open handle or a failing teardown)`,
+    );
   }
   return outcome;
 }
 
 function main(): number {
   if (process.argv.length > 2) {
-    console.error("npm test runs every tier and takes no arguments; for one file: npx jest test/<file>.test.ts (see docs/testing.md)");
+    console.error(
+      "npm test runs every tier and takes no arguments; for one file: npx jest test/<file>.test.ts (see docs/testing.md)",
+    );
     return 2;
   }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-tiers-"));
@@ -80,14 +101,17 @@ function main(): number {
 
   console.log("\n== summary of every tier ==");
   for (const tier of outcomes) {
-    console.log(`tier ${tier.name}: ${tier.passed} passed, ${tier.failed} failed, ${tier.skipped.length} skipped in ${tier.seconds} s`);
+    console.log(
+      `tier ${tier.name}: ${tier.passed} passed, ${tier.failed} failed, ${tier.skipped.length} skipped in ${tier.seconds} s`,
+    );
     for (const problem of tier.problems) console.log(`  problem: ${problem}`);
     for (const name of tier.skipped) console.log(`  skipped: ${name}`);
   }
   const passed = outcomes.reduce((sum, tier) => sum + tier.passed, 0);
   const failed = outcomes.reduce((sum, tier) => sum + tier.failed, 0);
   const skipped = outcomes.reduce((sum, tier) => sum + tier.skipped.length, 0);
-  if (process.env.HUB_TEST_TOTALS_FILE) fs.appendFileSync(process.env.HUB_TEST_TOTALS_FILE, `${passed} ${failed} ${skipped}\n`);
+  if (process.env.HUB_TEST_TOTALS_FILE)
+    fs.appendFileSync(process.env.HUB_TEST_TOTALS_FILE, `${passed} ${failed} ${skipped}\n`);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed === 0 ? 0 : 1;
 }

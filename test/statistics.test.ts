@@ -13,7 +13,11 @@ import { testPort } from "./support/state";
 
 const DIMENSIONS = ["NATIONALITY", "NRM_STATUS", "GENDER", "AGE_BRACKET", "SHELTER", "REPATRIATION_STATUS"] as const;
 type Dimension = (typeof DIMENSIONS)[number];
-type Published = { groupBy: Dimension[]; total: number | null; cells: Array<{ group: Array<{ dimension: Dimension; value: string }>; count: number | null; suppressed: boolean }> };
+type Published = {
+  groupBy: Dimension[];
+  total: number | null;
+  cells: Array<{ group: Array<{ dimension: Dimension; value: string }>; count: number | null; suppressed: boolean }>;
+};
 const STATISTICS = `query ($groupBy: [StatisticsDimension!]!) { caseStatistics(groupBy: $groupBy) { groupBy total cells { group { dimension value } count suppressed } } }`;
 
 describe("the suppression rule", () => {
@@ -66,16 +70,28 @@ describe("the suppression rule", () => {
 /** Cells of `fine` that fall within one cell of `coarse`, `coarse` being `fine` without some dimensions. */
 function attack(coarse: Published, fine: Published): string[] {
   const findings: string[] = [];
-  const valueIn = (cell: Published["cells"][number], dimension: Dimension) => cell.group.find((value) => value.dimension === dimension)!.value;
-  const coarseCells = coarse.groupBy.length === 0 ? [{ group: [], count: coarse.total, suppressed: coarse.total === null }] : coarse.cells;
+  const valueIn = (cell: Published["cells"][number], dimension: Dimension) =>
+    cell.group.find((value) => value.dimension === dimension)!.value;
+  const coarseCells =
+    coarse.groupBy.length === 0
+      ? [{ group: [], count: coarse.total, suppressed: coarse.total === null }]
+      : coarse.cells;
   for (const outer of coarseCells) {
     if (outer.count === null) continue;
-    const inner = fine.cells.filter((cell) => coarse.groupBy.every((dimension) => valueIn(cell, dimension) === valueIn(outer as Published["cells"][number], dimension)));
+    const inner = fine.cells.filter((cell) =>
+      coarse.groupBy.every(
+        (dimension) => valueIn(cell, dimension) === valueIn(outer as Published["cells"][number], dimension),
+      ),
+    );
     const hidden = inner.filter((cell) => cell.suppressed);
     if (hidden.length === 0) continue;
     const residual = outer.count - inner.filter((cell) => !cell.suppressed).reduce((sum, cell) => sum + cell.count!, 0);
-    if (hidden.length === 1) findings.push(`[${coarse.groupBy}] − [${fine.groupBy}] reveals one hidden cell (${residual})`);
-    else if (residual > 0 && residual < 5) findings.push(`[${coarse.groupBy}] − [${fine.groupBy}] reveals ${hidden.length} hidden cells holding ${residual}`);
+    if (hidden.length === 1)
+      findings.push(`[${coarse.groupBy}] − [${fine.groupBy}] reveals one hidden cell (${residual})`);
+    else if (residual > 0 && residual < 5)
+      findings.push(
+        `[${coarse.groupBy}] − [${fine.groupBy}] reveals ${hidden.length} hidden cells holding ${residual}`,
+      );
   }
   return findings;
 }
@@ -85,21 +101,31 @@ describe("over the demo data: no figure and no pair of groupings reveals a group
     await withStandaloneHub(
       { basePort: testPort(21), subgraphs: ["victims", "shelters", "repatriation"] },
       async (hub: StandaloneHub) => {
-        const groupings = Array.from({ length: 2 ** DIMENSIONS.length }, (_, mask) => DIMENSIONS.filter((_, index) => mask & (1 << index)));
+        const groupings = Array.from({ length: 2 ** DIMENSIONS.length }, (_, mask) =>
+          DIMENSIONS.filter((_, index) => mask & (1 << index)),
+        );
         const published = new Map<string, Published>();
         for (const groupBy of groupings) {
           // The auditor sees no records: for it the rule is plain k ≥ 5 (government, seeing all, gets exact tables).
-          const response = await hub.ask<{ caseStatistics: Published }>("victims", PERSONAS.auditor, STATISTICS, { groupBy });
+          const response = await hub.ask<{ caseStatistics: Published }>("victims", PERSONAS.auditor, STATISTICS, {
+            groupBy,
+          });
           expect(response.errors).toBeUndefined();
           published.set(groupBy.join(), response.data!.caseStatistics);
         }
         // The demo data has small nationalities; they must be hidden, never shown.
         const byNationality = published.get("NATIONALITY")!;
-        expect(byNationality.cells.filter((cell) => cell.group[0].value === "KR")).toEqual([{ group: [{ dimension: "NATIONALITY", value: "KR" }], count: null, suppressed: true }]);
+        expect(byNationality.cells.filter((cell) => cell.group[0].value === "KR")).toEqual([
+          { group: [{ dimension: "NATIONALITY", value: "KR" }], count: null, suppressed: true },
+        ]);
         expect(byNationality.total).toBe(260);
         const findings: string[] = [];
         for (const stats of published.values()) {
-          findings.push(...stats.cells.filter((cell) => cell.count !== null && cell.count > 0 && cell.count < 5).map((cell) => `[${stats.groupBy}] publishes ${cell.count}`));
+          findings.push(
+            ...stats.cells
+              .filter((cell) => cell.count !== null && cell.count > 0 && cell.count < 5)
+              .map((cell) => `[${stats.groupBy}] publishes ${cell.count}`),
+          );
         }
         let pairs = 0;
         for (const fine of groupings) {
@@ -123,11 +149,23 @@ describe("through the hub", () => {
       expect(response.errors).toBeUndefined();
       expect(response.data!.caseStatistics.cells.length).toBeGreaterThan(0);
     }
-    const trail = await asPersona<{ auditTrail: { edges: Array<{ node: { kind: string; action: string; actorOrg: string; victimIds: string[]; fields: string[] } }> } }>(
+    const trail = await asPersona<{
+      auditTrail: {
+        edges: Array<{
+          node: { kind: string; action: string; actorOrg: string; victimIds: string[]; fields: string[] };
+        }>;
+      };
+    }>(
       PERSONAS.auditor,
       '{ auditTrail(first: 100, filter: { operation: "caseStatistics", actorOrg: "oversight-board" }) { edges { node { kind action actorOrg victimIds fields } } } }',
     );
-    expect(trail.data!.auditTrail.edges[0].node).toEqual({ kind: "STATISTICS", action: "caseStatistics", actorOrg: "oversight-board", victimIds: [], fields: ["NRM_STATUS"] });
+    expect(trail.data!.auditTrail.edges[0].node).toEqual({
+      kind: "STATISTICS",
+      action: "caseStatistics",
+      actorOrg: "oversight-board",
+      victimIds: [],
+      fields: ["NRM_STATUS"],
+    });
   });
 
   it("refuses a dimension asked twice", async () => {
@@ -136,9 +174,14 @@ describe("through the hub", () => {
   });
 
   it("gives medians of rescue → identification and identification → departure, and shelter beds by region", async () => {
-    const durations = await asPersona<{ caseDurations: Array<{ measure: string; people: number | null; medianDays: number | null; suppressed: boolean }> }>(PERSONAS.auditor, "{ caseDurations { measure people medianDays suppressed } }");
+    const durations = await asPersona<{
+      caseDurations: Array<{ measure: string; people: number | null; medianDays: number | null; suppressed: boolean }>;
+    }>(PERSONAS.auditor, "{ caseDurations { measure people medianDays suppressed } }");
     expect(durations.errors).toBeUndefined();
-    expect(durations.data!.caseDurations.map((duration) => duration.measure)).toEqual(["rescue to identification", "identification to departure"]);
+    expect(durations.data!.caseDurations.map((duration) => duration.measure)).toEqual([
+      "rescue to identification",
+      "identification to departure",
+    ]);
     // For the auditor a measure may be suppressed: its population must not be subtractable from a caseStatistics
     // cell (on the bare demo data, 258 identified of 260 would reveal the 2 in screening). Suppressed means no figure at all.
     for (const duration of durations.data!.caseDurations) {
@@ -149,13 +192,17 @@ describe("through the hub", () => {
       }
     }
     // Government sees every case: nothing is hidden from it.
-    const exact = await asPersona<{ caseDurations: Array<{ people: number | null; medianDays: number | null; suppressed: boolean }> }>(PERSONAS.government, "{ caseDurations { people medianDays suppressed } }");
+    const exact = await asPersona<{
+      caseDurations: Array<{ people: number | null; medianDays: number | null; suppressed: boolean }>;
+    }>(PERSONAS.government, "{ caseDurations { people medianDays suppressed } }");
     for (const duration of exact.data!.caseDurations) {
       expect(duration.suppressed).toBe(false);
       expect(duration.people).toBeGreaterThanOrEqual(5);
       expect(duration.medianDays).toBeGreaterThan(0);
     }
-    const occupancy = await asPersona<{ shelterOccupancy: Array<{ region: string; capacity: number; occupiedBeds: number; freeBeds: number }> }>(PERSONAS.auditor, "{ shelterOccupancy { region shelters capacity occupiedBeds freeBeds } }");
+    const occupancy = await asPersona<{
+      shelterOccupancy: Array<{ region: string; capacity: number; occupiedBeds: number; freeBeds: number }>;
+    }>(PERSONAS.auditor, "{ shelterOccupancy { region shelters capacity occupiedBeds freeBeds } }");
     const tak = occupancy.data!.shelterOccupancy.find((region) => region.region === "Tak")!;
     expect(tak.capacity).toBeGreaterThanOrEqual(225);
     expect(tak.occupiedBeds + tak.freeBeds).toBeLessThanOrEqual(tak.capacity);

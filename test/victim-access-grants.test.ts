@@ -6,8 +6,16 @@
  */
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { createServiceCredentials, loadServiceSecret, ServiceCredentialError } from "../platform/auth/service-credentials";
-import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_RESPONSE_EXTENSION } from "../platform/auth/victim-access-grant";
+import {
+  createServiceCredentials,
+  loadServiceSecret,
+  ServiceCredentialError,
+} from "../platform/auth/service-credentials";
+import {
+  createVictimAccessGrants,
+  GRANT_REQUEST_EXTENSION,
+  GRANT_RESPONSE_EXTENSION,
+} from "../platform/auth/victim-access-grant";
 import type { VictimAccess } from "../platform/victim-access";
 import { asPersona, hubFetch, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
@@ -42,7 +50,8 @@ describe("a grant is bound to its caller, its request and ten seconds, and only 
   it("says nothing to whoever holds it: the facts are sealed", () => {
     const grant = grants().seal("Bearer a", "req-1", [someone]);
     const decoded = Buffer.from(grant.split(".")[1], "base64url").toString("latin1");
-    for (const fact of [someone.id, "ngo-lighthouse", "CONSULAR_CONTACT", "req-1", "visible"]) expect(decoded).not.toContain(fact);
+    for (const fact of [someone.id, "ngo-lighthouse", "CONSULAR_CONTACT", "req-1", "visible"])
+      expect(decoded).not.toContain(fact);
     // Two seals of the same answer differ (a fresh IV each): nothing to compare either.
     expect(grants().seal("Bearer a", "req-1", [someone])).not.toBe(grant);
   });
@@ -56,7 +65,11 @@ describe("a grant is bound to its caller, its request and ten seconds, and only 
       altered[at] ^= 1;
       expect(grants().open(`${version}.${altered.toString("base64url")}`, "Bearer a", "req-1")).toBeUndefined();
     }
-    const forged = createVictimAccessGrants("another secret of at least thirty-two characters").seal("Bearer a", "req-1", [someone]);
+    const forged = createVictimAccessGrants("another secret of at least thirty-two characters").seal(
+      "Bearer a",
+      "req-1",
+      [someone],
+    );
     expect(grants().open(forged, "Bearer a", "req-1")).toBeUndefined();
     const unsigned = jwt.sign({ visible: [someone] }, "", { algorithm: "none" });
     expect(grants().open(unsigned, "Bearer a", "req-1")).toBeUndefined();
@@ -82,7 +95,16 @@ describe("a grant is bound to its caller, its request and ten seconds, and only 
 });
 
 interface Dashboard {
-  nationals: { edges: Array<{ node: { id: string; currentPlacement: { placedAt: string } | null; travelDocuments: unknown[]; repatriation: unknown } }> };
+  nationals: {
+    edges: Array<{
+      node: {
+        id: string;
+        currentPlacement: { placedAt: string } | null;
+        travelDocuments: unknown[];
+        repatriation: unknown;
+      };
+    }>;
+  };
 }
 const DASHBOARD = `{ nationals(first: 100) { edges { node { id legalName currentPlacement { placedAt } travelDocuments { kind } repatriation { status } } } } }`;
 
@@ -101,14 +123,20 @@ describe("through the gateway", () => {
   });
 
   it("a read of the victims subgraph alone asks for no grant and pays nothing for one", async () => {
-    const response = await asPersona(PERSONAS.embassyPH, "{ nationals(first: 100) { edges { node { id legalName } } } }");
+    const response = await asPersona(
+      PERSONAS.embassyPH,
+      "{ nationals(first: 100) { edges { node { id legalName } } } }",
+    );
     expect(response.errors).toBeUndefined();
     // The page, and the audit of the names read: no third statement.
     expect(response.extensions!.sqlStatements).toEqual({ victims: 2 });
   });
 
   it("a request that does not start at the victims subgraph still asks, once", async () => {
-    const response = await asPersona(PERSONAS.ngo, "{ shelters(first: 10) { edges { node { id residents { id placedAt } } } } }");
+    const response = await asPersona(
+      PERSONAS.ngo,
+      "{ shelters(first: 10) { edges { node { id residents { id placedAt } } } } }",
+    );
     expect(response.errors).toBeUndefined();
     expect(response.extensions!.peerQuestions).toEqual({ shelters: 1 });
   });
@@ -126,15 +154,33 @@ describe("straight at a subgraph, a grant is used only when it is the victims su
   async function askShelters(persona: (typeof PERSONAS)[keyof typeof PERSONAS], requestId: string, grants?: unknown[]) {
     const response = await hubFetch(subgraphUrl("shelters"), {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(persona)}`, "x-request-id": requestId },
-      body: JSON.stringify({ query: PLACEMENT, variables: { representations: [{ __typename: "Victim", id: placed }] }, ...(grants ? { extensions: { [GRANT_REQUEST_EXTENSION]: grants } } : {}) }),
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${tokenFor(persona)}`,
+        "x-request-id": requestId,
+      },
+      body: JSON.stringify({
+        query: PLACEMENT,
+        variables: { representations: [{ __typename: "Victim", id: placed }] },
+        ...(grants ? { extensions: { [GRANT_REQUEST_EXTENSION]: grants } } : {}),
+      }),
     });
-    const json = (await response.json()) as { data?: { _entities: Array<{ currentPlacement: unknown } | null> }; errors?: unknown[] };
-    return { placement: json.data?._entities[0]?.currentPlacement ?? null, questions: Number(response.headers.get("x-peer-questions")) };
+    const json = (await response.json()) as {
+      data?: { _entities: Array<{ currentPlacement: unknown } | null> };
+      errors?: unknown[];
+    };
+    return {
+      placement: json.data?._entities[0]?.currentPlacement ?? null,
+      questions: Number(response.headers.get("x-peer-questions")),
+    };
   }
 
-  const grantFor = (persona: (typeof PERSONAS)[keyof typeof PERSONAS], requestId: string, access: VictimAccess, key = secret()) =>
-    createVictimAccessGrants(key).seal(`Bearer ${tokenFor(persona)}`, requestId, [access]);
+  const grantFor = (
+    persona: (typeof PERSONAS)[keyof typeof PERSONAS],
+    requestId: string,
+    access: VictimAccess,
+    key = secret(),
+  ) => createVictimAccessGrants(key).seal(`Bearer ${tokenFor(persona)}`, requestId, [access]);
   const factsOf = (id: string): VictimAccess => ({ ...someone, id });
 
   it("without a grant the subgraph asks, and the answer follows the caller's record rule", async () => {
@@ -144,12 +190,19 @@ describe("straight at a subgraph, a grant is used only when it is the victims su
 
   it("a valid grant for this caller and request answers without a question", async () => {
     const requestId = randomUUID();
-    expect(await askShelters(PERSONAS.embassyPH, requestId, [grantFor(PERSONAS.embassyPH, requestId, factsOf(placed))])).toEqual({ placement: expect.anything(), questions: 0 });
+    expect(
+      await askShelters(PERSONAS.embassyPH, requestId, [grantFor(PERSONAS.embassyPH, requestId, factsOf(placed))]),
+    ).toEqual({ placement: expect.anything(), questions: 0 });
   });
 
   it("a grant forged without the service secret is ignored: Kenya's embassy still sees no Filipino's placement", async () => {
     const requestId = randomUUID();
-    const forged = grantFor(PERSONAS.embassyKE, requestId, factsOf(placed), "a secret a client might guess, thirty-two chars+");
+    const forged = grantFor(
+      PERSONAS.embassyKE,
+      requestId,
+      factsOf(placed),
+      "a secret a client might guess, thirty-two chars+",
+    );
     expect(await askShelters(PERSONAS.embassyKE, requestId, [forged])).toEqual({ placement: null, questions: 1 });
   });
 
@@ -157,6 +210,9 @@ describe("straight at a subgraph, a grant is used only when it is the victims su
     const requestId = randomUUID();
     const philippines = grantFor(PERSONAS.embassyPH, requestId, factsOf(placed));
     expect(await askShelters(PERSONAS.embassyKE, requestId, [philippines])).toEqual({ placement: null, questions: 1 });
-    expect(await askShelters(PERSONAS.embassyPH, randomUUID(), [philippines])).toEqual({ placement: expect.anything(), questions: 1 });
+    expect(await askShelters(PERSONAS.embassyPH, randomUUID(), [philippines])).toEqual({
+      placement: expect.anything(),
+      questions: 1,
+    });
   });
 });

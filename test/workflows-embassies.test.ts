@@ -5,7 +5,15 @@
  * NGO and Nigerian and Malaysian cases, which no other test reads.
  */
 import type { DevTokenRequest } from "../platform/auth/tokens";
-import { confirmNationality, consent, DECIDE_VERIFICATION, ISSUE_DOCUMENT, register, REQUEST_VERIFICATION, travelDocumentInput } from "./support/cases";
+import {
+  confirmNationality,
+  consent,
+  DECIDE_VERIFICATION,
+  ISSUE_DOCUMENT,
+  register,
+  REQUEST_VERIFICATION,
+  travelDocumentInput,
+} from "./support/cases";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "./support/hub";
 
 const ngo = { role: "ngo", org: "ngo-consular" } as const;
@@ -50,8 +58,16 @@ describe("requestNationalityVerification", () => {
     const victimId = await consentingNational();
     const response = await requestVerification(ngo, victimId);
     expect(response.errors).toBeUndefined();
-    expect(response.data!.requestNationalityVerification).toMatchObject({ country: "NG", status: "REQUESTED", decidedAt: null });
-    const seen = await asPersona<{ victim: { nationalityVerification: { status: string } } }>(embassyNG, "query ($id: ID!) { victim(id: $id) { nationalityVerification { status } } }", { id: victimId });
+    expect(response.data!.requestNationalityVerification).toMatchObject({
+      country: "NG",
+      status: "REQUESTED",
+      decidedAt: null,
+    });
+    const seen = await asPersona<{ victim: { nationalityVerification: { status: string } } }>(
+      embassyNG,
+      "query ($id: ID!) { victim(id: $id) { nationalityVerification { status } } }",
+      { id: victimId },
+    );
     expect(seen.data!.victim.nationalityVerification).toEqual({ status: "REQUESTED" });
   });
 
@@ -66,20 +82,31 @@ describe("requestNationalityVerification", () => {
   it("is NOT_FOUND for a partner that cannot see the case and FORBIDDEN for one that sees but does not own it", async () => {
     const victimId = await consentingNational();
     expect(errorCodes(await requestVerification(otherNgo, victimId))).toEqual(["NOT_FOUND"]);
-    const referral = await asPersona(ngo, `mutation ($id: ID!) { referCase(victimId: $id, referral: { toOrg: "${otherNgo.org}", toRole: NGO, purpose: "legal aid" }) { id } }`, { id: victimId });
+    const referral = await asPersona(
+      ngo,
+      `mutation ($id: ID!) { referCase(victimId: $id, referral: { toOrg: "${otherNgo.org}", toRole: NGO, purpose: "legal aid" }) { id } }`,
+      { id: victimId },
+    );
     expect(referral.errors).toBeUndefined();
     expect(errorCodes(await requestVerification(otherNgo, victimId))).toEqual(["FORBIDDEN"]);
   });
 
-  it.each(["shelter", "embassyPH", "repatriation", "auditor"] as const)("is refused to %s, at the gateway and at the subgraph", async (name) => {
-    const victimId = await consentingNational();
-    expect(errorCodes(await requestVerification(PERSONAS[name], victimId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    expect(errorCodes(await asPersonaAt("embassies", PERSONAS[name], REQUEST, { victimId }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-  });
+  it.each(["shelter", "embassyPH", "repatriation", "auditor"] as const)(
+    "is refused to %s, at the gateway and at the subgraph",
+    async (name) => {
+      const victimId = await consentingNational();
+      expect(errorCodes(await requestVerification(PERSONAS[name], victimId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(errorCodes(await asPersonaAt("embassies", PERSONAS[name], REQUEST, { victimId }))).toEqual([
+        "UNAUTHORIZED_FIELD_OR_TYPE",
+      ]);
+    },
+  );
 
   it("government may ask too", async () => {
     const victimId = await consentingNational();
-    expect((await requestVerification(government, victimId)).data!.requestNationalityVerification.status).toBe("REQUESTED");
+    expect((await requestVerification(government, victimId)).data!.requestNationalityVerification.status).toBe(
+      "REQUESTED",
+    );
   });
 });
 
@@ -87,9 +114,19 @@ describe("decideNationalityVerification", () => {
   it("the addressed embassy confirms; a decided request cannot change (INVALID_TRANSITION)", async () => {
     const victimId = await consentingNational();
     const { id } = (await requestVerification(ngo, victimId)).data!.requestNationalityVerification;
-    const confirmed = await asPersona<{ decideNationalityVerification: Verification }>(embassyNG, DECIDE, { id, decision: { decision: "CONFIRMED" } });
-    expect(confirmed.data!.decideNationalityVerification).toMatchObject({ status: "CONFIRMED", decidedAt: expect.any(String), reason: null });
-    const again = await asPersona(embassyNG, DECIDE, { id, decision: { decision: "REJECTED", reason: "changed our mind" } });
+    const confirmed = await asPersona<{ decideNationalityVerification: Verification }>(embassyNG, DECIDE, {
+      id,
+      decision: { decision: "CONFIRMED" },
+    });
+    expect(confirmed.data!.decideNationalityVerification).toMatchObject({
+      status: "CONFIRMED",
+      decidedAt: expect.any(String),
+      reason: null,
+    });
+    const again = await asPersona(embassyNG, DECIDE, {
+      id,
+      decision: { decision: "REJECTED", reason: "changed our mind" },
+    });
     expect(errorCodes(again)).toEqual(["INVALID_TRANSITION"]);
     expect(again.errors![0].extensions).toMatchObject({ currentState: "CONFIRMED", allowedTransitions: [] });
     expect(errorCodes(await requestVerification(ngo, victimId))).toEqual(["CONFLICT"]);
@@ -100,23 +137,37 @@ describe("decideNationalityVerification", () => {
     const { id } = (await requestVerification(ngo, victimId)).data!.requestNationalityVerification;
     const bare = await asPersona(embassyNG, DECIDE, { id, decision: { decision: "REJECTED" } });
     expect(errorCodes(bare)).toEqual(["BAD_USER_INPUT"]);
-    expect(bare.errors![0].extensions!.rowErrors).toEqual([{ field: "reason", reason: "reason is required when rejecting" }]);
-    const rejected = await asPersona<{ decideNationalityVerification: Verification }>(embassyNG, DECIDE, { id, decision: { decision: "REJECTED", reason: "No civil registry record" } });
-    expect(rejected.data!.decideNationalityVerification).toMatchObject({ status: "REJECTED", reason: "No civil registry record" });
+    expect(bare.errors![0].extensions!.rowErrors).toEqual([
+      { field: "reason", reason: "reason is required when rejecting" },
+    ]);
+    const rejected = await asPersona<{ decideNationalityVerification: Verification }>(embassyNG, DECIDE, {
+      id,
+      decision: { decision: "REJECTED", reason: "No civil registry record" },
+    });
+    expect(rejected.data!.decideNationalityVerification).toMatchObject({
+      status: "REJECTED",
+      reason: "No civil registry record",
+    });
   });
 
   it("another country's embassy gets NOT_FOUND, as does the right one once consent is withdrawn", async () => {
     const victimId = await consentingNational();
     const { id } = (await requestVerification(ngo, victimId)).data!.requestNationalityVerification;
-    expect(errorCodes(await asPersona(embassyMY, DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await asPersona(embassyMY, DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual([
+      "NOT_FOUND",
+    ]);
     await consent(ngo, victimId, "CONSULAR_CONTACT", false);
-    expect(errorCodes(await asPersona(embassyNG, DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await asPersona(embassyNG, DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual([
+      "NOT_FOUND",
+    ]);
   });
 
   it.each(["government", "ngo", "shelter", "repatriation", "auditor"] as const)("is refused to %s", async (name) => {
     const victimId = await consentingNational();
     const { id } = (await requestVerification(ngo, victimId)).data!.requestNationalityVerification;
-    expect(errorCodes(await asPersona(PERSONAS[name], DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    expect(errorCodes(await asPersona(PERSONAS[name], DECIDE, { id, decision: { decision: "CONFIRMED" } }))).toEqual([
+      "UNAUTHORIZED_FIELD_OR_TYPE",
+    ]);
   });
 });
 
@@ -126,9 +177,18 @@ describe("issueTravelDocument and revokeTravelDocument", () => {
     const input = documentInput();
     const issued = await asPersona<{ issueTravelDocument: Document }>(embassyNG, ISSUE, { victimId, document: input });
     expect(issued.errors).toBeUndefined();
-    expect(issued.data!.issueTravelDocument).toMatchObject({ issuingCountry: "NG", kind: "EMERGENCY_TRAVEL_CERTIFICATE", number: input.number, status: "VALID" });
+    expect(issued.data!.issueTravelDocument).toMatchObject({
+      issuingCountry: "NG",
+      kind: "EMERGENCY_TRAVEL_CERTIFICATE",
+      number: input.number,
+      status: "VALID",
+    });
     const read = (persona: DevTokenRequest) =>
-      asPersona<{ victim: { travelDocuments: Array<{ status: string; number: string | null }> } }>(persona, "query ($id: ID!) { victim(id: $id) { travelDocuments { status number } } }", { id: victimId });
+      asPersona<{ victim: { travelDocuments: Array<{ status: string; number: string | null }> } }>(
+        persona,
+        "query ($id: ID!) { victim(id: $id) { travelDocuments { status number } } }",
+        { id: victimId },
+      );
     expect((await read(government)).data!.victim.travelDocuments).toEqual([{ status: "VALID", number: input.number }]);
     expect((await read(embassyNG)).data!.victim.travelDocuments).toEqual([{ status: "VALID", number: input.number }]);
     const asOwner = await read(ngo);
@@ -146,11 +206,20 @@ describe("issueTravelDocument and revokeTravelDocument", () => {
   it("rejects bad input naming the field: dates, number, kind", async () => {
     const victimId = await confirmedNational();
     const backwards = await issue(embassyNG, victimId, { issuedOn: "2026-11-20", expiresOn: "2026-11-19" });
-    expect(backwards.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "expiresOn", reason: "expiresOn must be after issuedOn" }] });
+    expect(backwards.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "expiresOn", reason: "expiresOn must be after issuedOn" }],
+    });
     const badDate = await issue(embassyNG, victimId, { issuedOn: "20/11/2026" });
-    expect(badDate.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "issuedOn", reason: expect.stringMatching(/YYYY-MM-DD/) }] });
+    expect(badDate.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "issuedOn", reason: expect.stringMatching(/YYYY-MM-DD/) }],
+    });
     const badNumber = await issue(embassyNG, victimId, { number: "<script>" });
-    expect(badNumber.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "number", reason: expect.any(String) }] });
+    expect(badNumber.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "number", reason: expect.any(String) }],
+    });
     expect(errorCodes(await issue(embassyNG, victimId, { kind: "VISA" }))).toEqual(["BAD_USER_INPUT"]);
   });
 
@@ -165,13 +234,20 @@ describe("issueTravelDocument and revokeTravelDocument", () => {
     const victimId = await confirmedNational();
     const { id } = (await issue(embassyNG, victimId)).data!.issueTravelDocument;
     expect(errorCodes(await asPersona(embassyMY, REVOKE, { id }))).toEqual(["NOT_FOUND"]);
-    expect((await asPersona(embassyNG, REVOKE, { id })).data).toEqual({ revokeTravelDocument: { id, status: "REVOKED" } });
+    expect((await asPersona(embassyNG, REVOKE, { id })).data).toEqual({
+      revokeTravelDocument: { id, status: "REVOKED" },
+    });
     expect(errorCodes(await asPersona(embassyNG, REVOKE, { id }))).toEqual(["INVALID_TRANSITION"]);
   });
 
-  it.each(["government", "ngo", "shelter", "repatriation", "auditor"] as const)("issuing and revoking are refused to %s", async (name) => {
-    const victimId = await confirmedNational();
-    expect(errorCodes(await issue(PERSONAS[name], victimId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    expect(errorCodes(await asPersona(PERSONAS[name], REVOKE, { id: "00000000-0000-4000-8000-000000000000" }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-  });
+  it.each(["government", "ngo", "shelter", "repatriation", "auditor"] as const)(
+    "issuing and revoking are refused to %s",
+    async (name) => {
+      const victimId = await confirmedNational();
+      expect(errorCodes(await issue(PERSONAS[name], victimId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(
+        errorCodes(await asPersona(PERSONAS[name], REVOKE, { id: "00000000-0000-4000-8000-000000000000" })),
+      ).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    },
+  );
 });

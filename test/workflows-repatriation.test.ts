@@ -15,7 +15,8 @@ const receiving = { role: "ngo", org: "ngo-reception-br" } as const;
 const embassyBR = { role: "embassy", org: "embassy-BR", country: "BR" } as const;
 const agency = PERSONAS.repatriation;
 
-const CASE_FIELDS = "id status destinationCountry receivingOrganisation receivingOrgId escortRequired escortNeeds journeyLegs { sequence mode fromPlace toPlace } history { fromStatus toStatus byOrg byRole at }";
+const CASE_FIELDS =
+  "id status destinationCountry receivingOrganisation receivingOrgId escortRequired escortNeeds journeyLegs { sequence mode fromPlace toPlace } history { fromStatus toStatus byOrg byRole at }";
 const REQUEST = `mutation ($victimId: ID!, $request: RepatriationRequestInput!) { requestRepatriation(victimId: $victimId, request: $request) { ${CASE_FIELDS} } }`;
 // Only fields every caller of this mutation may read (escortNeeds is not for embassies).
 const CHANGE = `mutation ($id: ID!, $to: RepatriationStatus!) { changeRepatriationStatus(id: $id, to: $to) { id status history { fromStatus toStatus byOrg byRole at } } }`;
@@ -33,8 +34,23 @@ type Case = {
   history: Array<{ fromStatus: State | null; toStatus: State; byOrg: string; byRole: string; at: string }>;
 };
 
-const STATES: State[] = ["REQUESTED", "DOCUMENTS_PENDING", "READY", "TRAVEL_BOOKED", "DEPARTED", "ARRIVED", "CANCELLED"];
-const LEG = { mode: "FLIGHT", fromPlace: "Bangkok", toPlace: "Brasilia", carrier: "Demo Air DA 101", departsAt: "2026-12-10T08:00:00Z", arrivesAt: "2026-12-11T06:00:00Z" };
+const STATES: State[] = [
+  "REQUESTED",
+  "DOCUMENTS_PENDING",
+  "READY",
+  "TRAVEL_BOOKED",
+  "DEPARTED",
+  "ARRIVED",
+  "CANCELLED",
+];
+const LEG = {
+  mode: "FLIGHT",
+  fromPlace: "Bangkok",
+  toPlace: "Brasilia",
+  carrier: "Demo Air DA 101",
+  departsAt: "2026-12-10T08:00:00Z",
+  arrivesAt: "2026-12-11T06:00:00Z",
+};
 
 /** A Brazilian case of `owner`, confirmed national with a valid document and both consents. */
 async function travelReadyPerson(overrides: Record<string, unknown> = {}): Promise<string> {
@@ -47,7 +63,14 @@ async function travelReadyPerson(overrides: Record<string, unknown> = {}): Promi
 }
 
 async function requestFor(persona: DevTokenRequest, victimId: string, request: Record<string, unknown> = {}) {
-  return asPersona<{ requestRepatriation: Case }>(persona, REQUEST, { victimId, request: { receivingOrganisation: "Reception centre, Brasilia (fictional)", receivingOrgId: receiving.org, ...request } });
+  return asPersona<{ requestRepatriation: Case }>(persona, REQUEST, {
+    victimId,
+    request: {
+      receivingOrganisation: "Reception centre, Brasilia (fictional)",
+      receivingOrgId: receiving.org,
+      ...request,
+    },
+  });
 }
 
 async function change(persona: DevTokenRequest, id: string, to: State) {
@@ -70,16 +93,29 @@ async function caseIn(state: State): Promise<Case> {
   const path: Array<[State, DevTokenRequest]> =
     state === "CANCELLED"
       ? [["CANCELLED", owner]]
-      : ([["DOCUMENTS_PENDING", agency], ["READY", agency], ["TRAVEL_BOOKED", agency], ["DEPARTED", agency], ["ARRIVED", embassyBR]] as Array<[State, DevTokenRequest]>).slice(0, STATES.indexOf(state));
+      : (
+          [
+            ["DOCUMENTS_PENDING", agency],
+            ["READY", agency],
+            ["TRAVEL_BOOKED", agency],
+            ["DEPARTED", agency],
+            ["ARRIVED", embassyBR],
+          ] as Array<[State, DevTokenRequest]>
+        ).slice(0, STATES.indexOf(state));
   for (const [to, persona] of path) current = await expectChanged(persona, current.id, to);
   expect(current.status).toBe(state);
   return current;
 }
 
 async function statusOf(id: string): Promise<State> {
-  type Page = { repatriationCases: { edges: Array<{ node: { id: string; status: State } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+  type Page = {
+    repatriationCases: {
+      edges: Array<{ node: { id: string; status: State } }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
+  };
   const query = `query ($after: String) { repatriationCases(first: 100, after: $after, filter: { destinationCountry: "BR" }) { edges { node { id status } } pageInfo { hasNextPage endCursor } } }`;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page: Page = (await asPersona<Page>(agency, query, { after })).data!;
     const found = page.repatriationCases.edges.find((edge) => edge.node.id === id);
     if (found) return found.node.status;
@@ -94,9 +130,22 @@ describe("requestRepatriation", () => {
     const response = await requestFor(owner, victimId);
     expect(response.errors).toBeUndefined();
     const opened = response.data!.requestRepatriation;
-    expect(opened).toMatchObject({ status: "REQUESTED", destinationCountry: "BR", escortRequired: true, escortNeeds: "Medical escort", receivingOrgId: receiving.org, journeyLegs: [] });
-    expect(opened.history).toEqual([{ fromStatus: null, toStatus: "REQUESTED", byOrg: owner.org, byRole: "ngo", at: expect.any(String) }]);
-    const viaVictim = await asPersona<{ victim: { repatriation: { id: string } } }>(owner, "query ($id: ID!) { victim(id: $id) { repatriation { id } } }", { id: victimId });
+    expect(opened).toMatchObject({
+      status: "REQUESTED",
+      destinationCountry: "BR",
+      escortRequired: true,
+      escortNeeds: "Medical escort",
+      receivingOrgId: receiving.org,
+      journeyLegs: [],
+    });
+    expect(opened.history).toEqual([
+      { fromStatus: null, toStatus: "REQUESTED", byOrg: owner.org, byRole: "ngo", at: expect.any(String) },
+    ]);
+    const viaVictim = await asPersona<{ victim: { repatriation: { id: string } } }>(
+      owner,
+      "query ($id: ID!) { victim(id: $id) { repatriation { id } } }",
+      { id: victimId },
+    );
     expect(viaVictim.data!.victim.repatriation).toEqual({ id: opened.id });
   });
 
@@ -116,7 +165,14 @@ describe("requestRepatriation", () => {
     expect(errorCodes(await requestFor(PERSONAS.otherNgo, victimId))).toEqual(["NOT_FOUND"]);
     for (const name of ["shelter", "embassyPH", "auditor"] as const) {
       expect(errorCodes(await requestFor(PERSONAS[name], victimId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-      expect(errorCodes(await asPersonaAt("repatriation", PERSONAS[name], REQUEST, { victimId, request: { receivingOrganisation: "x x x" } }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(
+        errorCodes(
+          await asPersonaAt("repatriation", PERSONAS[name], REQUEST, {
+            victimId,
+            request: { receivingOrganisation: "x x x" },
+          }),
+        ),
+      ).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
     }
   });
 
@@ -176,11 +232,17 @@ function expectedOutcome(from: State, to: State, caller: Caller): string {
 describe("the repatriation state machine, every state × every target × every caller", () => {
   it.each(STATES)("from %s", async (from) => {
     const base = await caseIn(from);
-    const attempts = STATES.flatMap((to) => (Object.keys(CALLERS) as Caller[]).map((caller) => ({ to, caller, expected: expectedOutcome(from, to, caller) })));
+    const attempts = STATES.flatMap((to) =>
+      (Object.keys(CALLERS) as Caller[]).map((caller) => ({ to, caller, expected: expectedOutcome(from, to, caller) })),
+    );
     // Everything that must fail, tried on one case at once: none may change it.
     const refused = attempts.filter((attempt) => attempt.expected !== "OK");
-    const outcomes = await Promise.all(refused.map(async ({ to, caller }) => errorCodes(await change(CALLERS[caller], base.id, to)).join()));
-    expect(refused.map(({ to, caller }, index) => `${to} by ${caller}: ${outcomes[index]}`)).toEqual(refused.map(({ to, caller, expected }) => `${to} by ${caller}: ${expected}`));
+    const outcomes = await Promise.all(
+      refused.map(async ({ to, caller }) => errorCodes(await change(CALLERS[caller], base.id, to)).join()),
+    );
+    expect(refused.map(({ to, caller }, index) => `${to} by ${caller}: ${outcomes[index]}`)).toEqual(
+      refused.map(({ to, caller, expected }) => `${to} by ${caller}: ${expected}`),
+    );
     const invalid = await change(CALLERS.agency, base.id, from === "REQUESTED" ? "ARRIVED" : "REQUESTED");
     expect(invalid.errors![0].extensions).toMatchObject({ currentState: from, allowedTransitions: NEXT[from] });
     expect(await statusOf(base.id)).toBe(from);
@@ -190,7 +252,12 @@ describe("the repatriation state machine, every state × every target × every c
       const fresh = await caseIn(from);
       const moved = await expectChanged(CALLERS[caller], fresh.id, to);
       expect(moved.status).toBe(to);
-      expect(moved.history.at(-1)).toMatchObject({ fromStatus: from, toStatus: to, byOrg: CALLERS[caller].org, byRole: CALLERS[caller].role });
+      expect(moved.history.at(-1)).toMatchObject({
+        fromStatus: from,
+        toStatus: to,
+        byOrg: CALLERS[caller].org,
+        byRole: CALLERS[caller].role,
+      });
     }
     expect(allowed.length).toBe(NEXT[from].reduce((sum, to) => sum + MAY[to]!.length, 0));
   });
@@ -206,7 +273,13 @@ describe("preconditions and history", () => {
     await expectChanged(agency, opened.id, "DOCUMENTS_PENDING");
     expect(errorCodes(await change(agency, opened.id, "READY"))).toEqual(["CONFLICT"]);
     const documentId = await issueTravelDocument(embassyBR, victim.id);
-    expect((await asPersona(embassyBR, "mutation ($id: ID!) { revokeTravelDocument(id: $id) { status } }", { id: documentId })).errors).toBeUndefined();
+    expect(
+      (
+        await asPersona(embassyBR, "mutation ($id: ID!) { revokeTravelDocument(id: $id) { status } }", {
+          id: documentId,
+        })
+      ).errors,
+    ).toBeUndefined();
     expect(errorCodes(await change(agency, opened.id, "READY"))).toEqual(["CONFLICT"]);
     await issueTravelDocument(embassyBR, victim.id);
     expect((await expectChanged(agency, opened.id, "READY")).status).toBe("READY");
@@ -218,9 +291,15 @@ describe("preconditions and history", () => {
     await expectChanged(agency, opened.id, "DOCUMENTS_PENDING");
     await expectChanged(agency, opened.id, "READY");
     expect(errorCodes(await change(agency, opened.id, "TRAVEL_BOOKED"))).toEqual(["CONFLICT"]);
-    await asPersona(agency, ADD_LEG, { caseId: opened.id, leg: { ...LEG, mode: "BUS", fromPlace: "Mae Sot", toPlace: "Bangkok" } });
+    await asPersona(agency, ADD_LEG, {
+      caseId: opened.id,
+      leg: { ...LEG, mode: "BUS", fromPlace: "Mae Sot", toPlace: "Bangkok" },
+    });
     const planned = await asPersona<{ addJourneyLeg: Case }>(agency, ADD_LEG, { caseId: opened.id, leg: LEG });
-    expect(planned.data!.addJourneyLeg.journeyLegs.map((leg) => [leg.sequence, leg.mode])).toEqual([[1, "BUS"], [2, "FLIGHT"]]);
+    expect(planned.data!.addJourneyLeg.journeyLegs.map((leg) => [leg.sequence, leg.mode])).toEqual([
+      [1, "BUS"],
+      [2, "FLIGHT"],
+    ]);
     await expectChanged(agency, opened.id, "TRAVEL_BOOKED");
     await expectChanged(agency, opened.id, "DEPARTED");
     expect(errorCodes(await asPersona(agency, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual(["CONFLICT"]);
@@ -229,13 +308,26 @@ describe("preconditions and history", () => {
   it("addJourneyLeg checks its input and is the agency's alone", async () => {
     const victimId = await travelReadyPerson();
     const opened = (await requestFor(owner, victimId)).data!.requestRepatriation;
-    const backwards = await asPersona(agency, ADD_LEG, { caseId: opened.id, leg: { ...LEG, arrivesAt: "2026-12-09T08:00:00Z" } });
-    expect(backwards.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "arrivesAt", reason: "arrivesAt must be after departsAt" }] });
+    const backwards = await asPersona(agency, ADD_LEG, {
+      caseId: opened.id,
+      leg: { ...LEG, arrivesAt: "2026-12-09T08:00:00Z" },
+    });
+    expect(backwards.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "arrivesAt", reason: "arrivesAt must be after departsAt" }],
+    });
     const badDate = await asPersona(agency, ADD_LEG, { caseId: opened.id, leg: { ...LEG, departsAt: "tomorrow" } });
-    expect(badDate.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "departsAt", reason: expect.stringMatching(/ISO 8601/) }] });
+    expect(badDate.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "departsAt", reason: expect.stringMatching(/ISO 8601/) }],
+    });
     for (const persona of [owner, PERSONAS.government, embassyBR, PERSONAS.shelter, PERSONAS.auditor]) {
-      expect(errorCodes(await asPersona(persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-      expect(errorCodes(await asPersonaAt("repatriation", persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(errorCodes(await asPersona(persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual([
+        "UNAUTHORIZED_FIELD_OR_TYPE",
+      ]);
+      expect(errorCodes(await asPersonaAt("repatriation", persona, ADD_LEG, { caseId: opened.id, leg: LEG }))).toEqual([
+        "UNAUTHORIZED_FIELD_OR_TYPE",
+      ]);
     }
   });
 
@@ -250,8 +342,14 @@ describe("preconditions and history", () => {
 
   it("two simultaneous identical steps: one succeeds, the other gets INVALID_TRANSITION", async () => {
     const current = await caseIn("REQUESTED");
-    const attempts = await Promise.all([change(agency, current.id, "DOCUMENTS_PENDING"), change(PERSONAS.government, current.id, "DOCUMENTS_PENDING")]);
-    expect(attempts.map((attempt) => (attempt.errors ? errorCodes(attempt).join() : "OK")).sort()).toEqual(["INVALID_TRANSITION", "OK"]);
+    const attempts = await Promise.all([
+      change(agency, current.id, "DOCUMENTS_PENDING"),
+      change(PERSONAS.government, current.id, "DOCUMENTS_PENDING"),
+    ]);
+    expect(attempts.map((attempt) => (attempt.errors ? errorCodes(attempt).join() : "OK")).sort()).toEqual([
+      "INVALID_TRANSITION",
+      "OK",
+    ]);
   });
 
   it("a full journey's history names every step, who made it and when, in order", async () => {
@@ -267,7 +365,9 @@ describe("preconditions and history", () => {
     const times = arrived.history.map((step) => Date.parse(step.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // The receiving organisation sees the case it confirmed, and nothing else of the person.
-    const asReceiver = await asPersona<{ repatriationCases: { edges: Array<{ node: { id: string; victim: unknown } }> } }>(receiving, "{ repatriationCases(first: 100) { edges { node { id victim { id } } } } }");
+    const asReceiver = await asPersona<{
+      repatriationCases: { edges: Array<{ node: { id: string; victim: unknown } }> };
+    }>(receiving, "{ repatriationCases(first: 100) { edges { node { id victim { id } } } } }");
     expect(asReceiver.data!.repatriationCases.edges).toContainEqual({ node: { id: arrived.id, victim: null } });
   });
 });

@@ -18,13 +18,28 @@ const DISCHARGE = `mutation ($victimId: ID!, $reason: DischargeReason!) { discha
 const OPEN = `mutation ($shelter: OpenShelterInput!) { openShelter(shelter: $shelter) { id capacity freeBeds services languages } }`;
 const UPDATE = `mutation ($id: ID!, $changes: UpdateShelterInput!) { updateShelter(id: $id, changes: $changes) { id capacity freeBeds services languages } }`;
 
-type PlacementResult = { id: string; endedAt: string | null; endReason: string | null; shelter: { id: string; freeBeds: number } };
+type PlacementResult = {
+  id: string;
+  endedAt: string | null;
+  endReason: string | null;
+  shelter: { id: string; freeBeds: number };
+};
 
 let shelterCount = 0;
 /** Opens a new shelter of `capacity` beds for one test and returns its id. */
 async function openShelter(capacity: number): Promise<string> {
   const id = `shelter-test-${process.pid}-${Date.now()}-${(shelterCount += 1)}`;
-  const response = await asPersona(government, OPEN, { shelter: { id, name: "Test Shelter (fictional)", region: "Tak", town: "Test Town", capacity, services: ["medical"], languages: ["en"] } });
+  const response = await asPersona(government, OPEN, {
+    shelter: {
+      id,
+      name: "Test Shelter (fictional)",
+      region: "Tak",
+      town: "Test Town",
+      capacity,
+      services: ["medical"],
+      languages: ["en"],
+    },
+  });
   expect(response.errors).toBeUndefined();
   return id;
 }
@@ -36,7 +51,11 @@ function place(persona: DevTokenRequest, victimId: string, shelterId: string) {
 }
 
 async function freeBeds(shelterId: string): Promise<number> {
-  const response = await asPersona<{ shelter: { freeBeds: number } }>(ngo, "query ($id: ID!) { shelter(id: $id) { freeBeds } }", { id: shelterId });
+  const response = await asPersona<{ shelter: { freeBeds: number } }>(
+    ngo,
+    "query ($id: ID!) { shelter(id: $id) { freeBeds } }",
+    { id: shelterId },
+  );
   return response.data!.shelter.freeBeds;
 }
 
@@ -56,7 +75,11 @@ describe("placeVictim", () => {
     const victim = await register(ngo);
     const response = await place(ngo, victim.id, shelterId);
     expect(response.errors).toBeUndefined();
-    expect(response.data!.placeVictim).toMatchObject({ endedAt: null, endReason: null, shelter: { id: shelterId, freeBeds: 2 } });
+    expect(response.data!.placeVictim).toMatchObject({
+      endedAt: null,
+      endReason: null,
+      shelter: { id: shelterId, freeBeds: 2 },
+    });
     expect(await freeBeds(shelterId)).toBe(2);
     expect(await currentShelter(victim.id)).toBe(shelterId);
   });
@@ -68,9 +91,15 @@ describe("placeVictim", () => {
     const placed = attempts.filter((attempt) => attempt.data?.placeVictim);
     expect(placed).toHaveLength(10);
     const refused = attempts.filter((attempt) => !attempt.data?.placeVictim);
-    expect(refused.map((attempt) => errorCodes(attempt))).toEqual(Array.from({ length: 90 }, () => ["CAPACITY_EXCEEDED"]));
+    expect(refused.map((attempt) => errorCodes(attempt))).toEqual(
+      Array.from({ length: 90 }, () => ["CAPACITY_EXCEEDED"]),
+    );
     expect(await freeBeds(shelterId)).toBe(0);
-    const residents = await asPersona<{ shelter: { residents: unknown[] } }>(government, "query ($id: ID!) { shelter(id: $id) { residents { id } } }", { id: shelterId });
+    const residents = await asPersona<{ shelter: { residents: unknown[] } }>(
+      government,
+      "query ($id: ID!) { shelter(id: $id) { residents { id } } }",
+      { id: shelterId },
+    );
     expect(residents.data!.shelter.residents).toHaveLength(10);
   });
 
@@ -89,7 +118,9 @@ describe("placeVictim", () => {
     const victim = await register(ngo);
     expect(errorCodes(await place(staffOf(mine), victim.id, mine))).toEqual(["NOT_FOUND"]);
     await consent(ngo, victim.id, "SHELTER_SHARING", true);
-    expect((await refer(ngo, victim.id, { toOrg: mine, toRole: "SHELTER", purpose: "a bed tonight" })).errors).toBeUndefined();
+    expect(
+      (await refer(ngo, victim.id, { toOrg: mine, toRole: "SHELTER", purpose: "a bed tonight" })).errors,
+    ).toBeUndefined();
     expect(errorCodes(await place(staffOf(mine), victim.id, other))).toEqual(["FORBIDDEN"]);
     expect((await place(staffOf(mine), victim.id, mine)).data!.placeVictim.shelter.id).toBe(mine);
   });
@@ -102,9 +133,20 @@ describe("placeVictim", () => {
     await place(ngo, referred, shelterId);
     await place(ngo, unreferred, shelterId);
     const query = "query ($id: ID!) { shelter(id: $id) { residents { victim { id } } } }";
-    const asStaff = await asPersona<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>(staffOf(shelterId), query, { id: shelterId });
-    expect(asStaff.data!.shelter.residents.map((resident) => resident.victim?.id ?? null).sort()).toEqual([referred, null].sort());
-    const straight = await asPersonaAt<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>("shelters", staffOf(shelterId), query, { id: shelterId });
+    const asStaff = await asPersona<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>(
+      staffOf(shelterId),
+      query,
+      { id: shelterId },
+    );
+    expect(asStaff.data!.shelter.residents.map((resident) => resident.victim?.id ?? null).sort()).toEqual(
+      [referred, null].sort(),
+    );
+    const straight = await asPersonaAt<{ shelter: { residents: Array<{ victim: { id: string } | null }> } }>(
+      "shelters",
+      staffOf(shelterId),
+      query,
+      { id: shelterId },
+    );
     expect(straight.data!.shelter.residents.filter((resident) => resident.victim === null)).toHaveLength(1);
   });
 
@@ -117,14 +159,17 @@ describe("placeVictim", () => {
     expect(await freeBeds(shelterId)).toBe(4);
   });
 
-  it.each(["embassyPH", "repatriation", "auditor"] as const)("is refused to %s, at the gateway and at the subgraph", async (name) => {
-    const shelterId = await openShelter(2);
-    const victim = await register(ngo);
-    expect(errorCodes(await place(PERSONAS[name], victim.id, shelterId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    const direct = await asPersonaAt("shelters", PERSONAS[name], PLACE, { victimId: victim.id, shelterId });
-    expect(errorCodes(direct)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    expect(await freeBeds(shelterId)).toBe(2);
-  });
+  it.each(["embassyPH", "repatriation", "auditor"] as const)(
+    "is refused to %s, at the gateway and at the subgraph",
+    async (name) => {
+      const shelterId = await openShelter(2);
+      const victim = await register(ngo);
+      expect(errorCodes(await place(PERSONAS[name], victim.id, shelterId))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      const direct = await asPersonaAt("shelters", PERSONAS[name], PLACE, { victimId: victim.id, shelterId });
+      expect(errorCodes(direct)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(await freeBeds(shelterId)).toBe(2);
+    },
+  );
 
   it("answers an unknown person or shelter with NOT_FOUND, and a bad id the same way", async () => {
     const shelterId = await openShelter(2);
@@ -147,7 +192,10 @@ describe("transferVictim and dischargeVictim", () => {
     expect(await freeBeds(from)).toBe(3);
     expect(await currentShelter(victim.id)).toBe(to);
     const nowhere = await asPersona(ngo, TRANSFER, { victimId: victim.id, to });
-    expect(nowhere.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rowErrors: [{ field: "toShelterId", reason: expect.any(String) }] });
+    expect(nowhere.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rowErrors: [{ field: "toShelterId", reason: expect.any(String) }],
+    });
   });
 
   it("refuses a transfer into a full shelter and changes nothing", async () => {
@@ -175,34 +223,52 @@ describe("transferVictim and dischargeVictim", () => {
     const shelterId = await openShelter(2);
     const victim = await register(ngo);
     await place(ngo, victim.id, shelterId);
-    const discharged = await asPersona<{ dischargeVictim: PlacementResult }>(ngo, DISCHARGE, { victimId: victim.id, reason: "MOVED_TO_OTHER_CARE" });
+    const discharged = await asPersona<{ dischargeVictim: PlacementResult }>(ngo, DISCHARGE, {
+      victimId: victim.id,
+      reason: "MOVED_TO_OTHER_CARE",
+    });
     expect(discharged.errors).toBeUndefined();
-    expect(discharged.data!.dischargeVictim).toMatchObject({ endReason: "MOVED_TO_OTHER_CARE", endedAt: expect.any(String), shelter: { id: shelterId, freeBeds: 2 } });
+    expect(discharged.data!.dischargeVictim).toMatchObject({
+      endReason: "MOVED_TO_OTHER_CARE",
+      endedAt: expect.any(String),
+      shelter: { id: shelterId, freeBeds: 2 },
+    });
     expect(await currentShelter(victim.id)).toBeNull();
     expect(errorCodes(await asPersona(ngo, DISCHARGE, { victimId: victim.id, reason: "OTHER" }))).toEqual(["CONFLICT"]);
-    expect(errorCodes(await asPersona(ngo, DISCHARGE, { victimId: victim.id, reason: "TRANSFERRED" }))).toEqual(["BAD_USER_INPUT"]);
+    expect(errorCodes(await asPersona(ngo, DISCHARGE, { victimId: victim.id, reason: "TRANSFERRED" }))).toEqual([
+      "BAD_USER_INPUT",
+    ]);
   });
 
-  it.each(["embassyPH", "repatriation", "auditor"] as const)("transfer and discharge are refused to %s, at the gateway and at the subgraph", async (name) => {
-    const [from, to] = [await openShelter(2), await openShelter(2)];
-    const victim = await register(ngo);
-    await place(ngo, victim.id, from);
-    for (const [query, variables] of [
-      [TRANSFER, { victimId: victim.id, to }],
-      [DISCHARGE, { victimId: victim.id, reason: "OTHER" }],
-    ] as const) {
-      expect(errorCodes(await asPersona(PERSONAS[name], query, variables))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-      expect(errorCodes(await asPersonaAt("shelters", PERSONAS[name], query, variables))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    }
-    expect(await currentShelter(victim.id)).toBe(from);
-  });
+  it.each(["embassyPH", "repatriation", "auditor"] as const)(
+    "transfer and discharge are refused to %s, at the gateway and at the subgraph",
+    async (name) => {
+      const [from, to] = [await openShelter(2), await openShelter(2)];
+      const victim = await register(ngo);
+      await place(ngo, victim.id, from);
+      for (const [query, variables] of [
+        [TRANSFER, { victimId: victim.id, to }],
+        [DISCHARGE, { victimId: victim.id, reason: "OTHER" }],
+      ] as const) {
+        expect(errorCodes(await asPersona(PERSONAS[name], query, variables))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+        expect(errorCodes(await asPersonaAt("shelters", PERSONAS[name], query, variables))).toEqual([
+          "UNAUTHORIZED_FIELD_OR_TYPE",
+        ]);
+      }
+      expect(await currentShelter(victim.id)).toBe(from);
+    },
+  );
 
   it("is NOT_FOUND for a partner that cannot see the case", async () => {
     const shelterId = await openShelter(2);
     const victim = await register(ngo);
     await place(ngo, victim.id, shelterId);
-    expect(errorCodes(await asPersona(otherNgo, DISCHARGE, { victimId: victim.id, reason: "OTHER" }))).toEqual(["NOT_FOUND"]);
-    expect(errorCodes(await asPersona(staffOf(shelterId), DISCHARGE, { victimId: victim.id, reason: "OTHER" }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await asPersona(otherNgo, DISCHARGE, { victimId: victim.id, reason: "OTHER" }))).toEqual([
+      "NOT_FOUND",
+    ]);
+    expect(
+      errorCodes(await asPersona(staffOf(shelterId), DISCHARGE, { victimId: victim.id, reason: "OTHER" })),
+    ).toEqual(["NOT_FOUND"]);
     expect(await currentShelter(victim.id)).toBe(shelterId);
   });
 });
@@ -210,9 +276,13 @@ describe("transferVictim and dischargeVictim", () => {
 describe("openShelter and updateShelter", () => {
   it("government opens a shelter; the same id again is a CONFLICT; a bad id is BAD_USER_INPUT", async () => {
     const id = await openShelter(7);
-    const again = await asPersona(government, OPEN, { shelter: { id, name: "Again", region: "Tak", town: "Tak", capacity: 1 } });
+    const again = await asPersona(government, OPEN, {
+      shelter: { id, name: "Again", region: "Tak", town: "Tak", capacity: 1 },
+    });
     expect(errorCodes(again)).toEqual(["CONFLICT"]);
-    const bad = await asPersona(government, OPEN, { shelter: { id: "Not An Id", name: "Bad", region: "Tak", town: "Tak", capacity: -1 } });
+    const bad = await asPersona(government, OPEN, {
+      shelter: { id: "Not An Id", name: "Bad", region: "Tak", town: "Tak", capacity: -1 },
+    });
     expect(errorCodes(bad)).toEqual(["BAD_USER_INPUT"]);
     expect(bad.errors![0].extensions!.rowErrors).toEqual([
       { field: "id", reason: expect.stringMatching(/shelter-<town>-<n>/) },
@@ -220,29 +290,63 @@ describe("openShelter and updateShelter", () => {
     ]);
   });
 
-  it.each(["ngo", "shelter", "embassyPH", "repatriation", "auditor"] as const)("openShelter is refused to %s", async (name) => {
-    const response = await asPersona(PERSONAS[name], OPEN, { shelter: { id: `shelter-refused-${name.toLowerCase()}`, name: "Refused", region: "Tak", town: "Tak", capacity: 1 } });
-    expect(errorCodes(response)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-  });
+  it.each(["ngo", "shelter", "embassyPH", "repatriation", "auditor"] as const)(
+    "openShelter is refused to %s",
+    async (name) => {
+      const response = await asPersona(PERSONAS[name], OPEN, {
+        shelter: {
+          id: `shelter-refused-${name.toLowerCase()}`,
+          name: "Refused",
+          region: "Tak",
+          town: "Tak",
+          capacity: 1,
+        },
+      });
+      expect(errorCodes(response)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    },
+  );
 
   it("staff change their own shelter's beds, services and languages; never below who stays there", async () => {
     const shelterId = await openShelter(3);
     const [first, second] = await registerMany(ngo, 2);
     await place(ngo, first, shelterId);
     await place(ngo, second, shelterId);
-    const changed = await asPersona(staffOf(shelterId), UPDATE, { id: shelterId, changes: { capacity: 5, services: ["medical", "legal"], languages: ["en", "th"] } });
-    expect(changed.data).toEqual({ updateShelter: { id: shelterId, capacity: 5, freeBeds: 3, services: ["medical", "legal"], languages: ["en", "th"] } });
-    expect(errorCodes(await asPersona(staffOf(shelterId), UPDATE, { id: shelterId, changes: { capacity: 1 } }))).toEqual(["CAPACITY_EXCEEDED"]);
-    expect((await asPersona(government, UPDATE, { id: shelterId, changes: { capacity: 2 } })).data).toMatchObject({ updateShelter: { capacity: 2, freeBeds: 0 } });
+    const changed = await asPersona(staffOf(shelterId), UPDATE, {
+      id: shelterId,
+      changes: { capacity: 5, services: ["medical", "legal"], languages: ["en", "th"] },
+    });
+    expect(changed.data).toEqual({
+      updateShelter: {
+        id: shelterId,
+        capacity: 5,
+        freeBeds: 3,
+        services: ["medical", "legal"],
+        languages: ["en", "th"],
+      },
+    });
+    expect(
+      errorCodes(await asPersona(staffOf(shelterId), UPDATE, { id: shelterId, changes: { capacity: 1 } })),
+    ).toEqual(["CAPACITY_EXCEEDED"]);
+    expect((await asPersona(government, UPDATE, { id: shelterId, changes: { capacity: 2 } })).data).toMatchObject({
+      updateShelter: { capacity: 2, freeBeds: 0 },
+    });
   });
 
   it("refuses staff of another shelter, other roles and bad input", async () => {
     const shelterId = await openShelter(3);
-    expect(errorCodes(await asPersona(PERSONAS.shelter, UPDATE, { id: shelterId, changes: { capacity: 9 } }))).toEqual(["FORBIDDEN"]);
-    expect(errorCodes(await asPersona(ngo, UPDATE, { id: shelterId, changes: { capacity: 9 } }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    expect(errorCodes(await asPersona(PERSONAS.shelter, UPDATE, { id: shelterId, changes: { capacity: 9 } }))).toEqual([
+      "FORBIDDEN",
+    ]);
+    expect(errorCodes(await asPersona(ngo, UPDATE, { id: shelterId, changes: { capacity: 9 } }))).toEqual([
+      "UNAUTHORIZED_FIELD_OR_TYPE",
+    ]);
     const bad = await asPersona(government, UPDATE, { id: shelterId, changes: { languages: ["English"] } });
     expect(errorCodes(bad)).toEqual(["BAD_USER_INPUT"]);
-    expect(bad.errors![0].extensions!.rowErrors).toEqual([{ field: "languages", reason: expect.stringMatching(/ISO 639-1/) }]);
-    expect(errorCodes(await asPersona(government, UPDATE, { id: "shelter-nowhere", changes: { capacity: 9 } }))).toEqual(["NOT_FOUND"]);
+    expect(bad.errors![0].extensions!.rowErrors).toEqual([
+      { field: "languages", reason: expect.stringMatching(/ISO 639-1/) },
+    ]);
+    expect(
+      errorCodes(await asPersona(government, UPDATE, { id: "shelter-nowhere", changes: { capacity: 9 } })),
+    ).toEqual(["NOT_FOUND"]);
   });
 });

@@ -16,7 +16,8 @@ const shelter = { role: "shelter", org: "shelter-umphang-1", shelter: "shelter-u
 const embassyUG = { role: "embassy", org: "embassy-UG", country: "UG" } as const;
 const government = PERSONAS.government;
 
-const rowErrors = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.rowErrors as Array<{ index?: number; field: string; reason: string }>;
+const rowErrors = (response: GraphQLResponse) =>
+  response.errors?.[0]?.extensions?.rowErrors as Array<{ index?: number; field: string; reason: string }>;
 
 describe("registerVictim", () => {
   it("registers a case owned by the registering NGO, in screening, with a new case number", async () => {
@@ -28,14 +29,17 @@ describe("registerVictim", () => {
     expect(await seesCase(otherNgo, victim.id)).toBe(false);
   });
 
-  it.each(["shelter", "embassyPH", "repatriation", "auditor"] as const)("is refused to %s, at the gateway and at the subgraph", async (name) => {
-    const persona = PERSONAS[name];
-    const viaGateway = await asPersona(persona, REGISTER, { victim: person() });
-    expect(errorCodes(viaGateway)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    const direct = await asPersonaAt("victims", persona, REGISTER, { victim: person() });
-    expect(errorCodes(direct)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    expect(direct.data?.registerVictim ?? null).toBeNull();
-  });
+  it.each(["shelter", "embassyPH", "repatriation", "auditor"] as const)(
+    "is refused to %s, at the gateway and at the subgraph",
+    async (name) => {
+      const persona = PERSONAS[name];
+      const viaGateway = await asPersona(persona, REGISTER, { victim: person() });
+      expect(errorCodes(viaGateway)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      const direct = await asPersonaAt("victims", persona, REGISTER, { victim: person() });
+      expect(errorCodes(direct)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+      expect(direct.data?.registerVictim ?? null).toBeNull();
+    },
+  );
 
   it.each([
     ["nationality", { nationality: "Uganda" }, /ISO 3166-1 alpha-2/],
@@ -57,28 +61,48 @@ describe("registerVictim", () => {
     const second = await register(otherNgo, { identityDocumentNumber: "UG-DOC-778899" });
     const byName = await register(otherNgo, { legalName: "Fictional Duplicate", dateOfBirth: "2001-02-03" });
     const byNameAgain = await register(ngo, { legalName: "fictional duplicate ", dateOfBirth: "2001-02-03" });
-    const flags = await asPersona<{ a: { possibleDuplicateOf: string[] }; b: { possibleDuplicateOf: string[] }; c: { possibleDuplicateOf: string[] } }>(
+    const flags = await asPersona<{
+      a: { possibleDuplicateOf: string[] };
+      b: { possibleDuplicateOf: string[] };
+      c: { possibleDuplicateOf: string[] };
+    }>(
       government,
       "query ($a: ID!, $b: ID!, $c: ID!) { a: victim(id: $a) { possibleDuplicateOf } b: victim(id: $b) { possibleDuplicateOf } c: victim(id: $c) { possibleDuplicateOf } }",
       { a: first.id, b: second.id, c: byNameAgain.id },
     );
-    expect(flags.data).toEqual({ a: { possibleDuplicateOf: [] }, b: { possibleDuplicateOf: [first.id] }, c: { possibleDuplicateOf: [byName.id] } });
-    const asNgo = await asPersona(otherNgo, "query ($id: ID!) { victim(id: $id) { caseNumber possibleDuplicateOf } }", { id: second.id });
+    expect(flags.data).toEqual({
+      a: { possibleDuplicateOf: [] },
+      b: { possibleDuplicateOf: [first.id] },
+      c: { possibleDuplicateOf: [byName.id] },
+    });
+    const asNgo = await asPersona(otherNgo, "query ($id: ID!) { victim(id: $id) { caseNumber possibleDuplicateOf } }", {
+      id: second.id,
+    });
     expect(errorCodes(asNgo)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });
 
 async function countOwnedBy(persona: DevTokenRequest): Promise<number> {
-  const response = await asPersona<{ victims: { totalCount: number } }>(persona, "{ victims(first: 1) { totalCount } }");
+  const response = await asPersona<{ victims: { totalCount: number } }>(
+    persona,
+    "{ victims(first: 1) { totalCount } }",
+  );
   return response.data!.victims.totalCount;
 }
 
 describe("registerVictims (screening day)", () => {
   const screeningNgo = { role: "ngo", org: "ngo-screening-day" } as const;
-  const batch = (size: number) => Array.from({ length: size }, (_, index) => person({ legalName: `Fictional Screened ${index}`, identityDocumentNumber: `SCR-${Date.now()}-${index}` }));
+  const batch = (size: number) =>
+    Array.from({ length: size }, (_, index) =>
+      person({ legalName: `Fictional Screened ${index}`, identityDocumentNumber: `SCR-${Date.now()}-${index}` }),
+    );
 
   it("registers 1,000 people in one call", async () => {
-    const response = await asPersona<{ registerVictims: Array<{ id: string; caseNumber: string }> }>(screeningNgo, REGISTER_MANY, { victims: batch(1000) });
+    const response = await asPersona<{ registerVictims: Array<{ id: string; caseNumber: string }> }>(
+      screeningNgo,
+      REGISTER_MANY,
+      { victims: batch(1000) },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.registerVictims).toHaveLength(1000);
     expect(new Set(response.data!.registerVictims.map((victim) => victim.caseNumber)).size).toBe(1000);
@@ -110,9 +134,17 @@ describe("updateVictim", () => {
 
   it("applies a change and moves the version on; a stale version gets CONFLICT with the current one", async () => {
     const victim = await register(ngo);
-    const first = await asPersona<{ updateVictim: { version: number; medicalNeeds: string } }>(ngo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "asthma" } });
+    const first = await asPersona<{ updateVictim: { version: number; medicalNeeds: string } }>(ngo, UPDATE, {
+      id: victim.id,
+      version: 1,
+      changes: { medicalNeeds: "asthma" },
+    });
     expect(first.data!.updateVictim).toEqual({ version: 2, medicalNeeds: "asthma" });
-    const stale = await asPersona(ngo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "overwritten?" } });
+    const stale = await asPersona(ngo, UPDATE, {
+      id: victim.id,
+      version: 1,
+      changes: { medicalNeeds: "overwritten?" },
+    });
     expect(errorCodes(stale)).toEqual(["CONFLICT"]);
     expect(stale.errors![0].extensions!.currentVersion).toBe(2);
   });
@@ -120,7 +152,13 @@ describe("updateVictim", () => {
   it("of two simultaneous updates from the same version, exactly one wins and the other gets CONFLICT", async () => {
     const victim = await register(ngo);
     const attempts = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => asPersona<{ updateVictim: { version: number } }>(ngo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: `writer ${index}` } })),
+      Array.from({ length: 8 }, (_, index) =>
+        asPersona<{ updateVictim: { version: number } }>(ngo, UPDATE, {
+          id: victim.id,
+          version: 1,
+          changes: { medicalNeeds: `writer ${index}` },
+        }),
+      ),
     );
     const winners = attempts.filter((attempt) => attempt.data?.updateVictim);
     expect(winners).toHaveLength(1);
@@ -129,10 +167,16 @@ describe("updateVictim", () => {
 
   it("is NOT_FOUND for a partner that cannot see the case, FORBIDDEN for one that sees but does not own it", async () => {
     const victim = await register(ngo);
-    expect(errorCodes(await asPersona(otherNgo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } }))).toEqual(["NOT_FOUND"]);
+    expect(
+      errorCodes(await asPersona(otherNgo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } })),
+    ).toEqual(["NOT_FOUND"]);
     await refer(ngo, victim.id, { toOrg: otherNgo.org, toRole: "NGO", purpose: "legal aid" });
-    expect(errorCodes(await asPersona(otherNgo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } }))).toEqual(["FORBIDDEN"]);
-    expect(errorCodes(await asPersona(shelter, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    expect(
+      errorCodes(await asPersona(otherNgo, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } })),
+    ).toEqual(["FORBIDDEN"]);
+    expect(
+      errorCodes(await asPersona(shelter, UPDATE, { id: victim.id, version: 1, changes: { medicalNeeds: "x" } })),
+    ).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });
 
@@ -141,13 +185,23 @@ describe("identifyVictim", () => {
 
   it("government records the NRM decision with its date and team", async () => {
     const victim = await register(ngo);
-    const response = await asPersona(government, IDENTIFY, { id: victim.id, decision: { decision: "IDENTIFIED", decidedOn: "2026-03-01", decidingTeam: "Tak MDT" } });
-    expect(response.data!.identifyVictim).toEqual({ nrmStatus: "IDENTIFIED", identifiedAt: "2026-03-01T00:00:00.000Z", nrmDecidedBy: "Tak MDT" });
+    const response = await asPersona(government, IDENTIFY, {
+      id: victim.id,
+      decision: { decision: "IDENTIFIED", decidedOn: "2026-03-01", decidingTeam: "Tak MDT" },
+    });
+    expect(response.data!.identifyVictim).toEqual({
+      nrmStatus: "IDENTIFIED",
+      identifiedAt: "2026-03-01T00:00:00.000Z",
+      nrmDecidedBy: "Tak MDT",
+    });
   });
 
   it.each(["ngo", "shelter", "embassyPH", "repatriation", "auditor"] as const)("is refused to %s", async (name) => {
     const victim = await register(ngo);
-    const response = await asPersona(PERSONAS[name], IDENTIFY, { id: victim.id, decision: { decision: "IDENTIFIED", decidedOn: "2026-03-01", decidingTeam: "x" } });
+    const response = await asPersona(PERSONAS[name], IDENTIFY, {
+      id: victim.id,
+      decision: { decision: "IDENTIFIED", decidedOn: "2026-03-01", decidingTeam: "x" },
+    });
     expect(errorCodes(response)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });
@@ -164,14 +218,29 @@ describe("consent", () => {
 
   it("is recorded with who recorded it", async () => {
     const victim = await register(ngo);
-    const response = await asPersona(ngo, CONSENT, { victimId: victim.id, consent: { kind: "SHELTER_SHARING", granted: true } });
-    expect(response.data!.recordConsent).toEqual({ kind: "SHELTER_SHARING", granted: true, recordedByOrg: "ngo-workflow" });
+    const response = await asPersona(ngo, CONSENT, {
+      victimId: victim.id,
+      consent: { kind: "SHELTER_SHARING", granted: true },
+    });
+    expect(response.data!.recordConsent).toEqual({
+      kind: "SHELTER_SHARING",
+      granted: true,
+      recordedByOrg: "ngo-workflow",
+    });
   });
 
   it("is refused to partners that do not own the case", async () => {
     const victim = await register(ngo);
-    expect(errorCodes(await asPersona(otherNgo, CONSENT, { victimId: victim.id, consent: { kind: "REPATRIATION", granted: true } }))).toEqual(["NOT_FOUND"]);
-    expect(errorCodes(await asPersona(embassyUG, CONSENT, { victimId: victim.id, consent: { kind: "REPATRIATION", granted: true } }))).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    expect(
+      errorCodes(
+        await asPersona(otherNgo, CONSENT, { victimId: victim.id, consent: { kind: "REPATRIATION", granted: true } }),
+      ),
+    ).toEqual(["NOT_FOUND"]);
+    expect(
+      errorCodes(
+        await asPersona(embassyUG, CONSENT, { victimId: victim.id, consent: { kind: "REPATRIATION", granted: true } }),
+      ),
+    ).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });
 
@@ -194,12 +263,23 @@ describe("referrals", () => {
     expect(await seesCase(shelter, victim.id)).toBe(false);
     const referral = (await refer(ngo, victim.id, toShelter)).data!.referCase;
     expect(await seesCase(shelter, victim.id)).toBe(true);
-    const pending = await asPersona<{ referralsToMe: Array<{ id: string; status: string; victim: { id: string } }> }>(shelter, "{ referralsToMe(status: PENDING) { id status victim { id } } }");
-    expect(pending.data!.referralsToMe).toContainEqual({ id: referral.id, status: "PENDING", victim: { id: victim.id } });
-    expect((await asPersona(shelter, RESPOND, { id: referral.id, accept: true })).data).toEqual({ respondToReferral: { status: "ACCEPTED" } });
+    const pending = await asPersona<{ referralsToMe: Array<{ id: string; status: string; victim: { id: string } }> }>(
+      shelter,
+      "{ referralsToMe(status: PENDING) { id status victim { id } } }",
+    );
+    expect(pending.data!.referralsToMe).toContainEqual({
+      id: referral.id,
+      status: "PENDING",
+      victim: { id: victim.id },
+    });
+    expect((await asPersona(shelter, RESPOND, { id: referral.id, accept: true })).data).toEqual({
+      respondToReferral: { status: "ACCEPTED" },
+    });
     expect((await asPersona(ngo, REVOKE, { id: referral.id })).data).toEqual({ revokeReferral: { status: "REVOKED" } });
     expect(await seesCase(shelter, victim.id)).toBe(false);
-    const straight = await asPersonaAt("victims", shelter, "query ($id: ID!) { victim(id: $id) { id } }", { id: victim.id });
+    const straight = await asPersonaAt("victims", shelter, "query ($id: ID!) { victim(id: $id) { id } }", {
+      id: victim.id,
+    });
     expect(errorCodes(straight)).toEqual(["NOT_FOUND"]);
   });
 
@@ -217,7 +297,9 @@ describe("referrals", () => {
     const victim = await register(ngo);
     await consent(ngo, victim.id, "SHELTER_SHARING", true);
     const referral = (await refer(ngo, victim.id, toShelter)).data!.referCase;
-    expect(errorCodes(await asPersona(PERSONAS.shelter, RESPOND, { id: referral.id, accept: true }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await asPersona(PERSONAS.shelter, RESPOND, { id: referral.id, accept: true }))).toEqual([
+      "NOT_FOUND",
+    ]);
     await refer(ngo, victim.id, { toOrg: otherNgo.org, toRole: "NGO", purpose: "legal aid" });
     // It sees the case now, but the referral is addressed to another organisation: as if it did not exist (no existence oracle).
     expect(errorCodes(await asPersona(otherNgo, RESPOND, { id: referral.id, accept: true }))).toEqual(["NOT_FOUND"]);
@@ -230,7 +312,11 @@ describe("referrals", () => {
     expect(await seesCase(shelter, victim.id)).toBe(true);
     await consent(ngo, victim.id, "SHELTER_SHARING", false);
     expect(await seesCase(shelter, victim.id)).toBe(false);
-    const referrals = await asPersona<{ victim: { referrals: Array<{ id: string; status: string }> } }>(ngo, "query ($id: ID!) { victim(id: $id) { referrals { id status } } }", { id: victim.id });
+    const referrals = await asPersona<{ victim: { referrals: Array<{ id: string; status: string }> } }>(
+      ngo,
+      "query ($id: ID!) { victim(id: $id) { referrals { id status } } }",
+      { id: victim.id },
+    );
     expect(referrals.data!.victim.referrals).toContainEqual({ id: referral.id, status: "REVOKED" });
   });
 
@@ -243,7 +329,11 @@ describe("referrals", () => {
   it.each(["shelter", "embassyPH", "repatriation", "auditor"] as const)("referCase is refused to %s", async (name) => {
     const victim = await register(ngo);
     const role: Role = PERSONAS[name].role;
-    const response = await refer(PERSONAS[name], victim.id, { toOrg: "ngo-harbour", toRole: "NGO", purpose: `tried by ${role}` });
+    const response = await refer(PERSONAS[name], victim.id, {
+      toOrg: "ngo-harbour",
+      toRole: "NGO",
+      purpose: `tried by ${role}`,
+    });
     expect(errorCodes(response)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
   });
 });

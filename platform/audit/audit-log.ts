@@ -42,10 +42,23 @@ export interface AuditEntryInput {
  * Fields of `Victim` that are not personal (DESIGN.md's first row), plus `version`, the
  * optimistic-concurrency counter a writer must read: reading them is not audited.
  */
-export const NON_PERSONAL_VICTIM_FIELDS = new Set(["id", "caseNumber", "nationality", "gender", "ageBracket", "version", "__typename"]);
+export const NON_PERSONAL_VICTIM_FIELDS = new Set([
+  "id",
+  "caseNumber",
+  "nationality",
+  "gender",
+  "ageBracket",
+  "version",
+  "__typename",
+]);
 
 /** Error codes that mean "you may not", as opposed to "that did not work". */
-const REFUSALS = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, ErrorCode.CONSENT_REQUIRED]);
+const REFUSALS = new Set<string>([
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE,
+  ErrorCode.CONSENT_REQUIRED,
+]);
 
 interface PendingWrite {
   action: string;
@@ -65,7 +78,12 @@ export class RequestAudit {
     private readonly requestId: string,
   ) {}
 
-  noteRead(outcome: "ALLOWED" | "DENIED", action: string, victimId: string | undefined, field: string | undefined): void {
+  noteRead(
+    outcome: "ALLOWED" | "DENIED",
+    action: string,
+    victimId: string | undefined,
+    field: string | undefined,
+  ): void {
     let bucket = this.reads.get(outcome);
     if (!bucket) this.reads.set(outcome, (bucket = { actions: new Set(), victims: new Set(), fields: new Set() }));
     bucket.actions.add(action);
@@ -73,7 +91,13 @@ export class RequestAudit {
     if (field) bucket.fields.add(field);
   }
 
-  entry(kind: AuditKind, action: string, outcome: AuditOutcome, victimIds: Iterable<string>, fields: Iterable<string>): AuditEntryInput {
+  entry(
+    kind: AuditKind,
+    action: string,
+    outcome: AuditOutcome,
+    victimIds: Iterable<string>,
+    fields: Iterable<string>,
+  ): AuditEntryInput {
     return {
       actorSub: this.caller.sub,
       actorOrg: this.caller.org,
@@ -90,7 +114,9 @@ export class RequestAudit {
 
   /** The reads of this request as at most two entries (ALLOWED, DENIED). */
   readEntries(): AuditEntryInput[] {
-    return [...this.reads.entries()].map(([outcome, bucket]) => this.entry("READ", [...bucket.actions].sort().join(","), outcome, bucket.victims, bucket.fields));
+    return [...this.reads.entries()].map(([outcome, bucket]) =>
+      this.entry("READ", [...bucket.actions].sort().join(","), outcome, bucket.victims, bucket.fields),
+    );
   }
 }
 
@@ -114,7 +140,12 @@ const MAX_REQUESTS_PER_APPEND = 64;
  * waits for its own entries to be committed and fails with them: no unaudited answer.
  */
 export class AuditAppender {
-  private readonly queue: Array<{ entries: AuditEntryInput[]; scope: RequestScope | undefined; done: () => void; failed: (error: unknown) => void }> = [];
+  private readonly queue: Array<{
+    entries: AuditEntryInput[];
+    scope: RequestScope | undefined;
+    done: () => void;
+    failed: (error: unknown) => void;
+  }> = [];
   private appending = false;
 
   constructor(private readonly executor: SqlExecutor) {}
@@ -135,7 +166,12 @@ export class AuditAppender {
         const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
         try {
           // Outside any one request's scope: each request of the batch counts the statement its entries went into.
-          await requestScope.exit(() => appendAuditEntries(this.executor, batch.flatMap((request) => request.entries)));
+          await requestScope.exit(() =>
+            appendAuditEntries(
+              this.executor,
+              batch.flatMap((request) => request.entries),
+            ),
+          );
           for (const request of batch) {
             countFor("sqlStatements", request.scope);
             request.done();
@@ -188,12 +224,23 @@ export function victimIdsIn(result: unknown): string[] {
  * Runs a mutation's work in one transaction that also appends its audit entry: the
  * change and its record commit together or not at all.
  */
-export function auditedTransaction<T>(context: SubgraphContext, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function auditedTransaction<T>(
+  context: SubgraphContext,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return context.db.transaction(async (manager) => {
     const result = await work(manager);
     const write = context.audit.write;
     if (write) {
-      await appendAuditEntries(manager, [context.audit.entry("WRITE", write.action, "ALLOWED", [...write.victimIds, ...victimIdsIn(result)], write.fields)]);
+      await appendAuditEntries(manager, [
+        context.audit.entry(
+          "WRITE",
+          write.action,
+          "ALLOWED",
+          [...write.victimIds, ...victimIdsIn(result)],
+          write.fields,
+        ),
+      ]);
       write.appended = true;
     }
     return result;

@@ -28,7 +28,8 @@ function rootFieldName(info: GraphQLResolveInfo): string {
   let path = info.path;
   while (path.prev) path = path.prev;
   for (const selection of info.operation.selectionSet.selections) {
-    if (selection.kind === "Field" && (selection.alias?.value ?? selection.name.value) === path.key) return selection.name.value;
+    if (selection.kind === "Field" && (selection.alias?.value ?? selection.name.value) === path.key)
+      return selection.name.value;
   }
   return String(path.key);
 }
@@ -53,20 +54,32 @@ export const auditMiddleware: MiddlewareFn<SubgraphContext> = async ({ root, arg
   const { audit } = context;
 
   if (typeName === "Mutation") {
-    const write = (audit.write = { action: info.fieldName, fields: writtenFields(args), victimIds: targetVictimIds(args, info), appended: false });
+    const write = (audit.write = {
+      action: info.fieldName,
+      fields: writtenFields(args),
+      victimIds: targetVictimIds(args, info),
+      appended: false,
+    });
     try {
       const result = await next();
       if (!write.appended) {
         // A mutation that did not write through auditedTransaction is a bug; still, never leave it out of the trail.
         context.log.error({ mutation: info.fieldName }, "mutation finished without an audit entry in its transaction");
-        await appendAuditEntries(context.db, [audit.entry("WRITE", write.action, "ALLOWED", write.victimIds, write.fields)]);
+        await appendAuditEntries(context.db, [
+          audit.entry("WRITE", write.action, "ALLOWED", write.victimIds, write.fields),
+        ]);
       }
       return result;
     } catch (error) {
       try {
-        await appendAuditEntries(context.db, [audit.entry("WRITE", write.action, outcomeOf(error), write.victimIds, write.fields)]);
+        await appendAuditEntries(context.db, [
+          audit.entry("WRITE", write.action, outcomeOf(error), write.victimIds, write.fields),
+        ]);
       } catch (auditError) {
-        context.log.error({ err: (auditError as Error).message, mutation: info.fieldName }, "could not audit a failed mutation");
+        context.log.error(
+          { err: (auditError as Error).message, mutation: info.fieldName },
+          "could not audit a failed mutation",
+        );
       }
       throw error;
     }
@@ -77,7 +90,8 @@ export const auditMiddleware: MiddlewareFn<SubgraphContext> = async ({ root, arg
       return await next();
     } catch (error) {
       // Asking for one record one may not see (`victim(id)`) is a refused access to that record.
-      if (isCode(error, ErrorCode.NOT_FOUND) && isUuid(args.id)) audit.noteRead("DENIED", info.fieldName, args.id, undefined);
+      if (isCode(error, ErrorCode.NOT_FOUND) && isUuid(args.id))
+        audit.noteRead("DENIED", info.fieldName, args.id, undefined);
       throw error;
     }
   }
@@ -90,7 +104,8 @@ export const auditMiddleware: MiddlewareFn<SubgraphContext> = async ({ root, arg
     if (holdsData(value)) audit.noteRead("ALLOWED", rootFieldName(info), victimId, field);
     return value;
   } catch (error) {
-    if (isCode(error, ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE)) audit.noteRead("DENIED", rootFieldName(info), victimId, field);
+    if (isCode(error, ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE))
+      audit.noteRead("DENIED", rootFieldName(info), victimId, field);
     throw error;
   }
 };

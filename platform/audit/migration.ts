@@ -36,7 +36,9 @@ export class AuditTrail1768003200000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX audit_entry_victims_idx ON audit_entry USING gin (victim_ids)`);
     await queryRunner.query(`CREATE INDEX audit_entry_at_idx ON audit_entry (at DESC, seq DESC)`);
     await queryRunner.query(`CREATE INDEX audit_entry_actor_org_idx ON audit_entry (actor_org, at DESC)`);
-    await queryRunner.query(`CREATE TABLE audit_chain_head (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE audit_chain_head (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL)`,
+    );
     await queryRunner.query(`INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, repeat('0', 64))`);
 
     await queryRunner.query(`
@@ -44,10 +46,18 @@ export class AuditTrail1768003200000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'the audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
-    await queryRunner.query(`CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
-    await queryRunner.query(`CREATE TRIGGER audit_chain_head_kept BEFORE DELETE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
-    await queryRunner.query(`CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
+    await queryRunner.query(
+      `CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER audit_chain_head_kept BEFORE DELETE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+    );
 
     // The canonical content of an entry: a JSON array in a fixed order, times in UTC with microseconds.
     await queryRunner.query(`
@@ -90,7 +100,9 @@ export class AuditTrail1768003200000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP FUNCTION audit_append(jsonb)`);
-    await queryRunner.query(`DROP FUNCTION audit_entry_digest(text, bigint, timestamptz, text, text, text, text, text, text, text, text, uuid[], text[])`);
+    await queryRunner.query(
+      `DROP FUNCTION audit_entry_digest(text, bigint, timestamptz, text, text, text, text, text, text, text, text, uuid[], text[])`,
+    );
     await queryRunner.query(`DROP TABLE audit_chain_head`);
     // The append-only trigger refuses row deletes, not DROP: removing the trail is a schema change, done by its owner.
     await queryRunner.query(`DROP TABLE audit_entry`);

@@ -27,11 +27,19 @@ export function auditPlugin(appender: AuditAppender, log: Logger): ApolloServerP
               try {
                 await appender.append(entries);
               } catch (error) {
-                log.error({ err: (error as Error).message, requestId: contextValue.requestId }, "audit append failed; answer withheld");
+                log.error(
+                  { err: (error as Error).message, requestId: contextValue.requestId },
+                  "audit append failed; answer withheld",
+                );
                 response.body = {
                   kind: "single",
                   singleResult: {
-                    errors: [{ message: "The read could not be audited, so it is not answered; try again", extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId: contextValue.requestId } }],
+                    errors: [
+                      {
+                        message: "The read could not be audited, so it is not answered; try again",
+                        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, requestId: contextValue.requestId },
+                      },
+                    ],
                   },
                 };
               }

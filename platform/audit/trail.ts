@@ -66,13 +66,19 @@ interface TrailQuestion {
 
 /** Who may read which part of the trail: auditors and government all; a case owner only a case's. */
 export function mayReadTrail(caller: Caller, filter: AuditTrailFilter): boolean {
-  return caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.victimId));
+  return (
+    caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.victimId))
+  );
 }
 
 const AT_TEXT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** One subgraph's entries, newest first, after `after` in the hub-wide order. */
-export async function readTrail(db: DataSource, subgraph: SubgraphName, question: TrailQuestion): Promise<AuditEntryRow[]> {
+export async function readTrail(
+  db: DataSource,
+  subgraph: SubgraphName,
+  question: TrailQuestion,
+): Promise<AuditEntryRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -125,24 +131,45 @@ export async function verifyChain(db: DataSource, subgraph: SubgraphName): Promi
            COALESCE((SELECT seq::text FROM broken), CASE WHEN head.seq <> COALESCE(head.last_seq, 0) OR head.hash <> COALESCE(head.last_hash, repeat('0', 64)) THEN head.seq::text END) AS broken_seq,
            COALESCE((SELECT problem FROM broken), CASE WHEN head.seq <> COALESCE(head.last_seq, 0) OR head.hash <> COALESCE(head.last_hash, repeat('0', 64)) THEN 'the newest entries are missing or the chain head was changed' END) AS problem
       FROM head`);
-  return { subgraph, entries: Number(result.entries), intact: result.broken_seq === null, firstBrokenSeq: result.broken_seq, problem: result.problem };
+  return {
+    subgraph,
+    entries: Number(result.entries),
+    intact: result.broken_seq === null,
+    firstBrokenSeq: result.broken_seq,
+    problem: result.problem,
+  };
 }
 
 function trailQuestion(body: unknown): TrailQuestion {
   const raw = (body ?? {}) as { filter?: AuditTrailFilter; first?: unknown; after?: AuditPosition | null };
   const first = Number(raw.first);
-  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE + 1) throw new InvalidQuestion(`first must be 1 to ${MAX_AUDIT_PAGE + 1}`);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE + 1)
+    throw new InvalidQuestion(`first must be 1 to ${MAX_AUDIT_PAGE + 1}`);
   return { filter: raw.filter ?? {}, first, after: raw.after ?? null };
 }
 
 /** The audit routes every subgraph answers for the victims subgraph. */
 export function mountAuditRoutes(app: Express, deps: InternalRouteDeps, subgraph: SubgraphName): void {
-  mountInternalRoute(app, deps, { path: AUDIT_TRAIL_PATH, askers: ["victims"] }, trailQuestion, async (caller, question, db) => {
-    if (!mayReadTrail(caller, question.filter)) throw new InvalidQuestion("This caller may not read this part of the audit trail");
-    return { entries: await readTrail(db, subgraph, question) };
-  });
-  mountInternalRoute(app, deps, { path: AUDIT_CHAIN_PATH, askers: ["victims"] }, () => null, async (caller, _question, db) => {
-    if (caller.role !== "auditor" && caller.role !== "government") throw new InvalidQuestion("Only auditors and government may verify the audit chain");
-    return verifyChain(db, subgraph);
-  });
+  mountInternalRoute(
+    app,
+    deps,
+    { path: AUDIT_TRAIL_PATH, askers: ["victims"] },
+    trailQuestion,
+    async (caller, question, db) => {
+      if (!mayReadTrail(caller, question.filter))
+        throw new InvalidQuestion("This caller may not read this part of the audit trail");
+      return { entries: await readTrail(db, subgraph, question) };
+    },
+  );
+  mountInternalRoute(
+    app,
+    deps,
+    { path: AUDIT_CHAIN_PATH, askers: ["victims"] },
+    () => null,
+    async (caller, _question, db) => {
+      if (caller.role !== "auditor" && caller.role !== "government")
+        throw new InvalidQuestion("Only auditors and government may verify the audit chain");
+      return verifyChain(db, subgraph);
+    },
+  );
 }

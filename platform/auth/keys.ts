@@ -38,12 +38,14 @@ function writeOnce(filePath: string, make: () => string): string {
 
 /** Returns the development key pair, creating it once (safe when processes race). */
 export function ensureDevKeyPair(keyDir: string): KeyPair {
-  const privateKey = writeOnce(path.join(keyDir, PRIVATE_FILE), () =>
-    generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    }).privateKey,
+  const privateKey = writeOnce(
+    path.join(keyDir, PRIVATE_FILE),
+    () =>
+      generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      }).privateKey,
   );
   // The public half is derived, never stored separately, so it always matches.
   const publicKey = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
@@ -65,15 +67,22 @@ export function ensureDevRequestSigningSecret(keyDir: string): string {
 const MIN_SECRET_LENGTH = 32;
 
 /** A secret from a file (production) or made once under the key directory (development), at least 32 characters. */
-export function loadSecret(options: { file?: string; devKeyDir: string; what: string }, makeDev: (keyDir: string) => string): string {
+export function loadSecret(
+  options: { file?: string; devKeyDir: string; what: string },
+  makeDev: (keyDir: string) => string,
+): string {
   const secret = options.file ? fs.readFileSync(options.file, "utf8").trim() : makeDev(options.devKeyDir);
-  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`The ${options.what} must be at least ${MIN_SECRET_LENGTH} characters long`);
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`The ${options.what} must be at least ${MIN_SECRET_LENGTH} characters long`);
   return secret;
 }
 
 /** The secret that signs and verifies requests between the hub's processes (auth/request-signature.ts). */
 export function loadRequestSigningSecret(auth: AuthConfig): string {
-  return loadSecret({ file: auth.requestSigningSecretFile, devKeyDir: auth.devKeyDir, what: "request-signing secret" }, ensureDevRequestSigningSecret);
+  return loadSecret(
+    { file: auth.requestSigningSecretFile, devKeyDir: auth.devKeyDir, what: "request-signing secret" },
+    ensureDevRequestSigningSecret,
+  );
 }
 
 /** The public key that verifies callers' tokens. */

@@ -89,15 +89,24 @@ export function createRequestSigner(signer: string, secretText: string, now: () 
   const sign = (request: SignableRequest) => {
     const timestamp = String(Math.floor(now() / 1000));
     const nonce = randomBytes(18).toString("base64url");
-    const mac = createHmac("sha256", key).update(canonical(signer, timestamp, nonce, request)).digest("base64url");
+    const mac = createHmac("sha256", key)
+      .update(canonical(signer, timestamp, nonce, request))
+      .digest("base64url");
     return `${VERSION};signer=${signer};t=${timestamp};n=${nonce};sig=${mac}`;
   };
   return {
     sign,
     signed(method, url, body, headers) {
-      const lower: Record<string, string> = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+      const lower: Record<string, string> = Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+      );
       const target = new URL(url);
-      lower[SIGNATURE_HEADER] = sign({ method, path: target.pathname + target.search, body, headers: (name) => lower[name] });
+      lower[SIGNATURE_HEADER] = sign({
+        method,
+        path: target.pathname + target.search,
+        body,
+        headers: (name) => lower[name],
+      });
       return lower;
     },
   };
@@ -111,11 +120,24 @@ function parseHeader(header: string): { signer: string; timestamp: string; nonce
   const timestamp = fields.get("t");
   const nonce = fields.get("n");
   const mac = fields.get("sig");
-  if (!signer || !SIGNER.test(signer) || !timestamp || !/^\d{1,12}$/.test(timestamp) || !nonce || !NONCE.test(nonce) || !mac || !SIGNATURE.test(mac)) return undefined;
+  if (
+    !signer ||
+    !SIGNER.test(signer) ||
+    !timestamp ||
+    !/^\d{1,12}$/.test(timestamp) ||
+    !nonce ||
+    !NONCE.test(nonce) ||
+    !mac ||
+    !SIGNATURE.test(mac)
+  )
+    return undefined;
   return { signer, timestamp, nonce, mac };
 }
 
-export function createRequestSignatureVerifier(secretText: string, now: () => number = Date.now): RequestSignatureVerifier {
+export function createRequestSignatureVerifier(
+  secretText: string,
+  now: () => number = Date.now,
+): RequestSignatureVerifier {
   const key = keyOf(secretText);
   const seenNonces = new LRUCache<string, true>({ max: 200_000, ttl: 2 * SIGNATURE_WINDOW_SECONDS * 1000 });
   return {
@@ -125,7 +147,9 @@ export function createRequestSignatureVerifier(secretText: string, now: () => nu
       if (!parsed) throw new RequestSignatureError();
       const age = now() / 1000 - Number(parsed.timestamp);
       if (Math.abs(age) > SIGNATURE_WINDOW_SECONDS) throw new RequestSignatureError();
-      const expected = createHmac("sha256", key).update(canonical(parsed.signer, parsed.timestamp, parsed.nonce, request)).digest();
+      const expected = createHmac("sha256", key)
+        .update(canonical(parsed.signer, parsed.timestamp, parsed.nonce, request))
+        .digest();
       const given = Buffer.from(parsed.mac, "base64url");
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new RequestSignatureError();
       if (seenNonces.has(parsed.nonce)) throw new RequestSignatureError();

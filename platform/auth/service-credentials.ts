@@ -33,7 +33,10 @@ export interface ServiceCredentials {
 
 /** The shared secret: from a file in production, generated under the key directory in development. */
 export function loadServiceSecret(options: { serviceSecretFile?: string; devKeyDir: string }): string {
-  return loadSecret({ file: options.serviceSecretFile, devKeyDir: options.devKeyDir, what: "service secret" }, ensureDevServiceSecret);
+  return loadSecret(
+    { file: options.serviceSecretFile, devKeyDir: options.devKeyDir, what: "service secret" },
+    ensureDevServiceSecret,
+  );
 }
 
 export function createServiceCredentials(self: string, secretText: string): ServiceCredentials {
@@ -44,7 +47,13 @@ export function createServiceCredentials(self: string, secretText: string): Serv
     current() {
       const now = Date.now();
       if (!cached || now >= cached.renewAt) {
-        const token = jwt.sign({}, secret, { algorithm: ALGORITHM, audience: AUDIENCE, issuer: ISSUER, subject: self, expiresIn: LIFETIME_SECONDS });
+        const token = jwt.sign({}, secret, {
+          algorithm: ALGORITHM,
+          audience: AUDIENCE,
+          issuer: ISSUER,
+          subject: self,
+          expiresIn: LIFETIME_SECONDS,
+        });
         cached = { token, renewAt: now + (LIFETIME_SECONDS * 1000) / 2 };
       }
       return cached.token;
@@ -53,7 +62,8 @@ export function createServiceCredentials(self: string, secretText: string): Serv
       if (!header) throw new ServiceCredentialError("This route answers hub subgraphs only");
       try {
         const payload = jwt.verify(header, secret, { algorithms: [ALGORITHM], audience: AUDIENCE, issuer: ISSUER });
-        if (typeof payload === "string" || typeof payload.sub !== "string" || payload.exp === undefined) throw new Error("incomplete");
+        if (typeof payload === "string" || typeof payload.sub !== "string" || payload.exp === undefined)
+          throw new Error("incomplete");
         return payload.sub;
       } catch {
         throw new ServiceCredentialError("This route answers hub subgraphs only");

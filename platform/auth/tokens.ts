@@ -30,7 +30,8 @@ function describeJwtError(error: unknown): string {
   if (error instanceof jwt.TokenExpiredError) return "the token has expired";
   if (error instanceof jwt.NotBeforeError) return "the token is not valid yet";
   if (error instanceof jwt.JsonWebTokenError) {
-    if (error.message.startsWith("jwt issuer invalid")) return "the token was issued by an issuer this hub does not trust";
+    if (error.message.startsWith("jwt issuer invalid"))
+      return "the token was issued by an issuer this hub does not trust";
     if (error.message.startsWith("jwt audience invalid")) return "the token is meant for another audience";
     if (error.message === "invalid algorithm") return "the token is signed with an algorithm this hub does not accept";
     if (error.message === "invalid signature") return "the token's signature does not verify";
@@ -53,7 +54,10 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
     }
     // The hub names an embassy's organisation after its country (embassy-PH): a token
     // naming one country in `org` and another in `country` is refused, as for shelters.
-    if (org !== `embassy-${country}`) throw new AuthenticationError("Invalid token: an embassy token's `org` must be `embassy-` and its `country` claim");
+    if (org !== `embassy-${country}`)
+      throw new AuthenticationError(
+        "Invalid token: an embassy token's `org` must be `embassy-` and its `country` claim",
+      );
     caller.country = country;
   }
   if (role === "shelter") {
@@ -62,7 +66,10 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
     }
     // A shelter's organisation is the shelter: two claims that could disagree about one
     // fact would let rules that read one or the other cross shelters.
-    if (shelter !== org) throw new AuthenticationError("Invalid token: a shelter token's `org` and `shelter` claims must name the same shelter");
+    if (shelter !== org)
+      throw new AuthenticationError(
+        "Invalid token: a shelter token's `org` and `shelter` claims must name the same shelter",
+      );
     caller.shelter = shelter;
   }
   return caller;
@@ -73,7 +80,8 @@ export function createTokenVerifier(auth: AuthConfig, publicKeyPem: string): Tok
   const publicKey = createPublicKey(publicKeyPem);
   return {
     verify(authorizationHeader) {
-      if (!authorizationHeader) throw new AuthenticationError("Authentication required: send `Authorization: Bearer <token>`");
+      if (!authorizationHeader)
+        throw new AuthenticationError("Authentication required: send `Authorization: Bearer <token>`");
       const match = /^Bearer\s+(\S+)$/i.exec(authorizationHeader.trim());
       if (!match) throw new AuthenticationError("Invalid Authorization header: expected `Bearer <token>`");
       let payload: string | jwt.JwtPayload;

@@ -62,23 +62,38 @@ export function createVictimAccessGrants(secretText: string, now: () => number =
   const aad = Buffer.from(`survivor-hub-grant-${VERSION}`);
   return {
     seal(authorization, requestId, visible) {
-      const payload: GrantPayload = { caller: callerBinding(authorization), requestId, expiresAt: now() + LIFETIME_MS, visible };
+      const payload: GrantPayload = {
+        caller: callerBinding(authorization),
+        requestId,
+        expiresAt: now() + LIFETIME_MS,
+        visible,
+      };
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
       const sealed = Buffer.concat([cipher.update(JSON.stringify(payload), "utf8"), cipher.final()]);
       return `${VERSION}.${Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url")}`;
     },
     open(grant, authorization, requestId) {
-      if (typeof grant !== "string" || !authorization || grant.length > MAX_GRANT_LENGTH || !grant.startsWith(`${VERSION}.`)) return undefined;
+      if (
+        typeof grant !== "string" ||
+        !authorization ||
+        grant.length > MAX_GRANT_LENGTH ||
+        !grant.startsWith(`${VERSION}.`)
+      )
+        return undefined;
       try {
         const raw = Buffer.from(grant.slice(VERSION.length + 1), "base64url");
         if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
         const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES)).setAAD(aad);
         decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-        const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+        const plain = Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+          decipher.final(),
+        ]).toString("utf8");
         const payload = JSON.parse(plain) as Partial<GrantPayload>;
         if (payload.caller !== callerBinding(authorization) || payload.requestId !== requestId) return undefined;
-        if (typeof payload.expiresAt !== "number" || payload.expiresAt < now() || !Array.isArray(payload.visible)) return undefined;
+        if (typeof payload.expiresAt !== "number" || payload.expiresAt < now() || !Array.isArray(payload.visible))
+          return undefined;
         return payload.visible;
       } catch {
         return undefined;

@@ -12,7 +12,13 @@ export const RELEASE_SIZE = 260;
 export const IDENTIFIED_COUNT = 258;
 
 /** Country, people in the release, main languages, capital for journeys home. */
-export const ORIGIN_COUNTRIES: ReadonlyArray<{ code: string; name: string; people: number; languages: string[]; capital: string }> = [
+export const ORIGIN_COUNTRIES: ReadonlyArray<{
+  code: string;
+  name: string;
+  people: number;
+  languages: string[];
+  capital: string;
+}> = [
   { code: "PH", name: "Philippines", people: 48, languages: ["tl", "en"], capital: "Manila" },
   { code: "CN", name: "China", people: 36, languages: ["zh"], capital: "Beijing" },
   { code: "LA", name: "Laos", people: 22, languages: ["lo"], capital: "Vientiane" },
@@ -43,18 +49,74 @@ export const DEMO_SHELTERS: ReadonlyArray<{
   services: string[];
   languages: string[];
 }> = [
-  { id: "shelter-maesot-1", name: "Mae Sot Safe House (demo)", region: "Tak", town: "Mae Sot", capacity: 60, services: ["medical", "psychosocial", "legal", "translation"], languages: ["en", "th", "my", "zh"] },
-  { id: "shelter-maesot-2", name: "Riverside Women's Shelter (demo)", region: "Tak", town: "Mae Sot", capacity: 40, services: ["psychosocial", "childcare", "translation"], languages: ["en", "th", "tl"] },
-  { id: "shelter-tak-1", name: "Tak Provincial Welfare Home (demo)", region: "Tak", town: "Tak", capacity: 50, services: ["medical", "legal"], languages: ["th", "en"] },
-  { id: "shelter-phopphra-1", name: "Phop Phra Transit Centre (demo)", region: "Tak", town: "Phop Phra", capacity: 30, services: ["medical", "translation"], languages: ["th", "my", "lo", "km"] },
-  { id: "shelter-umphang-1", name: "Umphang Hill Shelter (demo)", region: "Tak", town: "Umphang", capacity: 20, services: ["psychosocial"], languages: ["th", "en"] },
-  { id: "shelter-maeramat-1", name: "Mae Ramat Youth Shelter (demo)", region: "Tak", town: "Mae Ramat", capacity: 25, services: ["childcare", "education", "psychosocial"], languages: ["th", "en", "vi"] },
+  {
+    id: "shelter-maesot-1",
+    name: "Mae Sot Safe House (demo)",
+    region: "Tak",
+    town: "Mae Sot",
+    capacity: 60,
+    services: ["medical", "psychosocial", "legal", "translation"],
+    languages: ["en", "th", "my", "zh"],
+  },
+  {
+    id: "shelter-maesot-2",
+    name: "Riverside Women's Shelter (demo)",
+    region: "Tak",
+    town: "Mae Sot",
+    capacity: 40,
+    services: ["psychosocial", "childcare", "translation"],
+    languages: ["en", "th", "tl"],
+  },
+  {
+    id: "shelter-tak-1",
+    name: "Tak Provincial Welfare Home (demo)",
+    region: "Tak",
+    town: "Tak",
+    capacity: 50,
+    services: ["medical", "legal"],
+    languages: ["th", "en"],
+  },
+  {
+    id: "shelter-phopphra-1",
+    name: "Phop Phra Transit Centre (demo)",
+    region: "Tak",
+    town: "Phop Phra",
+    capacity: 30,
+    services: ["medical", "translation"],
+    languages: ["th", "my", "lo", "km"],
+  },
+  {
+    id: "shelter-umphang-1",
+    name: "Umphang Hill Shelter (demo)",
+    region: "Tak",
+    town: "Umphang",
+    capacity: 20,
+    services: ["psychosocial"],
+    languages: ["th", "en"],
+  },
+  {
+    id: "shelter-maeramat-1",
+    name: "Mae Ramat Youth Shelter (demo)",
+    region: "Tak",
+    town: "Mae Ramat",
+    capacity: 25,
+    services: ["childcare", "education", "psychosocial"],
+    languages: ["th", "en", "vi"],
+  },
 ];
 
 export const DEMO_NGOS = ["ngo-lighthouse", "ngo-harbour"] as const;
 export const REPATRIATION_AGENCY = "repatriation-agency";
 
-export const REPATRIATION_STATES = ["REQUESTED", "DOCUMENTS_PENDING", "READY", "TRAVEL_BOOKED", "DEPARTED", "ARRIVED", "CANCELLED"] as const;
+export const REPATRIATION_STATES = [
+  "REQUESTED",
+  "DOCUMENTS_PENDING",
+  "READY",
+  "TRAVEL_BOOKED",
+  "DEPARTED",
+  "ARRIVED",
+  "CANCELLED",
+] as const;
 export type DemoRepatriationState = (typeof REPATRIATION_STATES)[number];
 
 export interface DemoPerson {
@@ -83,15 +145,67 @@ export interface DemoPerson {
   shelterId: string | null;
   placedAt: Date | null;
   verification: { status: "REQUESTED" | "CONFIRMED" | "REJECTED"; requestedAt: Date; decidedAt: Date | null } | null;
-  travelDocument: { kind: "EMERGENCY_TRAVEL_CERTIFICATE" | "PASSPORT"; number: string; issuedOn: string; expiresOn: string } | null;
+  travelDocument: {
+    kind: "EMERGENCY_TRAVEL_CERTIFICATE" | "PASSPORT";
+    number: string;
+    issuedOn: string;
+    expiresOn: string;
+  } | null;
   repatriation: { id: string; state: DemoRepatriationState; requestedAt: Date; escortRequired: boolean } | null;
 }
 
-const FIRST_NAMES = ["Ari", "Bela", "Cato", "Dara", "Eli", "Fen", "Gale", "Hana", "Ilo", "Juno", "Kai", "Lumi", "Mika", "Noor", "Oren", "Pia", "Quin", "Rae", "Sol", "Tam", "Uma", "Vin", "Wren", "Yara", "Zed"];
+const FIRST_NAMES = [
+  "Ari",
+  "Bela",
+  "Cato",
+  "Dara",
+  "Eli",
+  "Fen",
+  "Gale",
+  "Hana",
+  "Ilo",
+  "Juno",
+  "Kai",
+  "Lumi",
+  "Mika",
+  "Noor",
+  "Oren",
+  "Pia",
+  "Quin",
+  "Rae",
+  "Sol",
+  "Tam",
+  "Uma",
+  "Vin",
+  "Wren",
+  "Yara",
+  "Zed",
+];
 const GENDERS: DemoPerson["gender"][] = ["MALE", "MALE", "MALE", "FEMALE", "FEMALE", "NON_BINARY", "UNDISCLOSED"];
-const AGES: DemoPerson["ageBracket"][] = ["AGE_18_25", "AGE_18_25", "AGE_26_35", "AGE_26_35", "AGE_26_35", "AGE_36_50", "AGE_14_17", "OVER_50"];
-const MEDICAL = [null, null, "Untreated infection, needs antibiotics", "Malnutrition", "Injury to left arm", "Diabetes, needs insulin"];
-const PSYCHOSOCIAL = [null, "Severe anxiety, sleep problems", "Trauma counselling recommended", "Grief; lost contact with family"];
+const AGES: DemoPerson["ageBracket"][] = [
+  "AGE_18_25",
+  "AGE_18_25",
+  "AGE_26_35",
+  "AGE_26_35",
+  "AGE_26_35",
+  "AGE_36_50",
+  "AGE_14_17",
+  "OVER_50",
+];
+const MEDICAL = [
+  null,
+  null,
+  "Untreated infection, needs antibiotics",
+  "Malnutrition",
+  "Injury to left arm",
+  "Diabetes, needs insulin",
+];
+const PSYCHOSOCIAL = [
+  null,
+  "Severe anxiety, sleep problems",
+  "Trauma counselling recommended",
+  "Grief; lost contact with family",
+];
 
 function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * 86_400_000);
@@ -134,7 +248,11 @@ export function generateRelease(seed = 20260220): DemoPerson[] {
               const requestedAt = addDays(rescuedAt, random.int(2, 5));
               const roll = random.next();
               const status = roll < 0.7 ? "CONFIRMED" : roll < 0.8 ? "REJECTED" : "REQUESTED";
-              return { status, requestedAt, decidedAt: status === "REQUESTED" ? null : addDays(requestedAt, random.int(1, 4)) } as const;
+              return {
+                status,
+                requestedAt,
+                decidedAt: status === "REQUESTED" ? null : addDays(requestedAt, random.int(1, 4)),
+              } as const;
             })()
           : null;
       const travelDocument =
@@ -153,7 +271,9 @@ export function generateRelease(seed = 20260220): DemoPerson[] {
         consents.repatriation && identified && random.chance(0.8)
           ? {
               id: random.uuid(),
-              state: travelDocument ? random.pick(REPATRIATION_STATES) : random.pick(["REQUESTED", "DOCUMENTS_PENDING", "CANCELLED"] as const),
+              state: travelDocument
+                ? random.pick(REPATRIATION_STATES)
+                : random.pick(["REQUESTED", "DOCUMENTS_PENDING", "CANCELLED"] as const),
               requestedAt: addDays(rescuedAt, random.int(3, 8)),
               escortRequired: random.chance(0.15),
             }
@@ -178,7 +298,9 @@ export function generateRelease(seed = 20260220): DemoPerson[] {
         psychosocialNeeds: random.pick(PSYCHOSOCIAL),
         requiresMedicalEscort: medicalNeeds !== null && random.chance(0.3),
         testimony: `Demo testimony ${serial}: recruited online with a false job offer, held in a compound (fictional).`,
-        familyContact: random.chance(0.6) ? `Relative in ${country.capital}, +00 555 ${random.int(1000, 9999)} (fictional)` : null,
+        familyContact: random.chance(0.6)
+          ? `Relative in ${country.capital}, +00 555 ${random.int(1000, 9999)} (fictional)`
+          : null,
         ownerOrg: random.chance(0.6) ? DEMO_NGOS[0] : DEMO_NGOS[1],
         consents,
         shelterId,

@@ -7,7 +7,11 @@ import type { Role } from "../auth/claims";
 import { conditionsInWords, recordsInWords, type ArgumentRule, type FieldRule, type SubgraphPolicy } from "./types";
 
 /** Rows for a read's arguments: who may filter by what (policy/argument-rules.ts decides the same). */
-function argumentRows(policy: SubgraphPolicy, fieldName: string, rule: FieldRule): Array<{ name: string; roles: readonly Role[]; note: string }> {
+function argumentRows(
+  policy: SubgraphPolicy,
+  fieldName: string,
+  rule: FieldRule,
+): Array<{ name: string; roles: readonly Role[]; note: string }> {
   const rows: Array<{ name: string; roles: readonly Role[]; note: string }> = [];
   const walk = (name: string, argument: ArgumentRule, allowed: readonly Role[]) => {
     if ("fields" in argument) {
@@ -19,7 +23,8 @@ function argumentRows(policy: SubgraphPolicy, fieldName: string, rule: FieldRule
     const testedRoles = policy[typeName]?.fields[tested]?.roles ?? [];
     rows.push({ name, roles: allowed.filter((role) => testedRoles.includes(role)), note: `tests ${argument.tests}` });
   };
-  for (const [argumentName, argument] of Object.entries(rule.arguments ?? {})) walk(`${fieldName}(${argumentName}:)`, argument, rule.roles);
+  for (const [argumentName, argument] of Object.entries(rule.arguments ?? {}))
+    walk(`${fieldName}(${argumentName}:)`, argument, rule.roles);
   return rows;
 }
 
@@ -44,10 +49,15 @@ export function renderAccessMatrix(policies: ReadonlyArray<{ subgraph: string; p
       lines.push(`| field | ${ROLES.join(" | ")} | condition |`, `|---|${ROLES.map(() => ":-:").join("|")}|---|`);
       for (const [fieldName, rule] of Object.entries(typePolicy.fields)) {
         const cells = ROLES.map((role) => (rule.roles.includes(role) ? (rule.conditions?.[role] ? "✔\\*" : "✔") : " "));
-        const notes = [conditionsInWords(rule), rule.derivedFrom && `derived from ${rule.derivedFrom}: carries its rule`].filter(Boolean);
+        const notes = [
+          conditionsInWords(rule),
+          rule.derivedFrom && `derived from ${rule.derivedFrom}: carries its rule`,
+        ].filter(Boolean);
         lines.push(`| ${fieldName} | ${cells.join(" | ")} | ${notes.join("; ")} |`);
         for (const row of argumentRows(policy, fieldName, rule)) {
-          lines.push(`| ${row.name} | ${ROLES.map((role) => (row.roles.includes(role) ? "✔" : " ")).join(" | ")} | ${row.note} |`);
+          lines.push(
+            `| ${row.name} | ${ROLES.map((role) => (row.roles.includes(role) ? "✔" : " ")).join(" | ")} | ${row.note} |`,
+          );
         }
       }
       lines.push("");

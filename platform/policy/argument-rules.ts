@@ -57,7 +57,8 @@ export function argumentRoles(document: DocumentNode, policy: SubgraphPolicy): A
   for (const definition of document.definitions) {
     if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION) {
       const fields = inputFields.get(definition.name.value) ?? [];
-      for (const field of definition.fields ?? []) fields.push({ name: field.name.value, type: namedTypeOf(field.type) });
+      for (const field of definition.fields ?? [])
+        fields.push({ name: field.name.value, type: namedTypeOf(field.type) });
       inputFields.set(definition.name.value, fields);
     }
   }
@@ -70,12 +71,18 @@ export function argumentRoles(document: DocumentNode, policy: SubgraphPolicy): A
     const [typeName, fieldName] = coordinate.split(".");
     const rule = policy[typeName]?.fields[fieldName];
     // A rule naming a field the policy does not know is a mistake to stop at, not to guess.
-    if (!rule) throw new Error(`The argument rule of ${where} tests ${coordinate}, which has no policy entry in this subgraph`);
+    if (!rule)
+      throw new Error(`The argument rule of ${where} tests ${coordinate}, which has no policy entry in this subgraph`);
     return rule.roles;
   };
 
   /** Roles of an input type's fields, read through `rules` (undefined: written by a mutation). */
-  const walkInput = (typeName: string, rules: Record<string, ArgumentRule> | undefined, allowed: readonly Role[], seen: Set<string>): void => {
+  const walkInput = (
+    typeName: string,
+    rules: Record<string, ArgumentRule> | undefined,
+    allowed: readonly Role[],
+    seen: Set<string>,
+  ): void => {
     const fields = inputFields.get(typeName);
     if (!fields || seen.has(typeName)) return;
     seen.add(typeName);
@@ -119,20 +126,27 @@ export function argumentRoles(document: DocumentNode, policy: SubgraphPolicy): A
           walkInput(argumentType, undefined, fieldRule.roles, new Set());
           continue;
         }
-        const rule: ArgumentRule | undefined = fieldRule.arguments?.[argument.name.value] ?? (PLUMBING_ARGUMENTS[argument.name.value] ? { open: PLUMBING_ARGUMENTS[argument.name.value] } : undefined);
+        const rule: ArgumentRule | undefined =
+          fieldRule.arguments?.[argument.name.value] ??
+          (PLUMBING_ARGUMENTS[argument.name.value] ? { open: PLUMBING_ARGUMENTS[argument.name.value] } : undefined);
         if (!rule) {
           unpoliced.push(coordinate);
           roles.set(coordinate, []);
           continue;
         }
-        const argumentRolesNow = "tests" in rule ? intersect(fieldRule.roles, testedRoles(rule.tests, coordinate)) : fieldRule.roles;
+        const argumentRolesNow =
+          "tests" in rule ? intersect(fieldRule.roles, testedRoles(rule.tests, coordinate)) : fieldRule.roles;
         roles.set(coordinate, argumentRolesNow);
         if ("fields" in rule) walkInput(argumentType, rule.fields, argumentRolesNow, new Set());
       }
     }
   }
   // An input field read somewhere takes the strictest of its read rules; one only written, every writer's roles.
-  for (const [coordinate, contributions] of reads) roles.set(coordinate, contributions.reduce((a, b) => intersect(a, b)));
+  for (const [coordinate, contributions] of reads)
+    roles.set(
+      coordinate,
+      contributions.reduce((a, b) => intersect(a, b)),
+    );
   for (const [coordinate, union] of writes) if (!reads.has(coordinate)) roles.set(coordinate, [...union]);
   return { roles, unpoliced };
 }
@@ -142,7 +156,12 @@ export function argumentRoles(document: DocumentNode, policy: SubgraphPolicy): A
  * from its variables) that `mayUse` refuses, as coordinates. Used by the gateway (from the
  * supergraph's `@visibleTo`) and by each subgraph (from its policy).
  */
-export function refusedArguments(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, mayUse: (coordinate: string) => boolean): string[] {
+export function refusedArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  mayUse: (coordinate: string) => boolean,
+): string[] {
   const refused = new Set<string>();
   const typeInfo = new TypeInfo(schema);
 
@@ -203,7 +222,9 @@ export function refusedArguments(schema: GraphQLSchema, document: DocumentNode, 
 
 /** The answer to an operation that uses an argument its caller may not: refused whole, before anything runs. */
 export function argumentsRefused(coordinates: string[]) {
-  return hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized argument: ${coordinates.join(", ")}`, { http: { status: 403 } });
+  return hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized argument: ${coordinates.join(", ")}`, {
+    http: { status: 403 },
+  });
 }
 
 /**
@@ -211,13 +232,17 @@ export function argumentsRefused(coordinates: string[]) {
  * planned, at the gateway), any operation that uses an argument or input field its
  * caller's role may not use. `mayUse(role, coordinate)`.
  */
-export function argumentPolicyPlugin<Context extends { caller: { role: Role } }>(mayUse: (role: Role, coordinate: string) => boolean): ApolloServerPlugin<Context> {
+export function argumentPolicyPlugin<Context extends { caller: { role: Role } }>(
+  mayUse: (role: Role, coordinate: string) => boolean,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, contextValue, schema }) {
           const role = contextValue.caller.role;
-          const refused = refusedArguments(schema, document, request.variables, (coordinate) => mayUse(role, coordinate));
+          const refused = refusedArguments(schema, document, request.variables, (coordinate) =>
+            mayUse(role, coordinate),
+          );
           if (refused.length > 0) throw argumentsRefused(refused.sort());
         },
       };

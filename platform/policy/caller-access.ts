@@ -21,7 +21,10 @@ export interface TypeAccessView {
 /** Pagination wrappers follow the list field that returns them; listing them says nothing new. */
 const PLUMBING = /(Connection|Edge)$|^PageInfo$/;
 
-export function accessForRole(role: Role, policies: ReadonlyArray<{ subgraph: string; policy: SubgraphPolicy }>): TypeAccessView[] {
+export function accessForRole(
+  role: Role,
+  policies: ReadonlyArray<{ subgraph: string; policy: SubgraphPolicy }>,
+): TypeAccessView[] {
   const byType = new Map<string, TypeAccessView>();
   for (const { subgraph, policy } of policies) {
     for (const [typeName, typePolicy] of Object.entries(policy)) {
@@ -32,7 +35,12 @@ export function accessForRole(role: Role, policies: ReadonlyArray<{ subgraph: st
       if (fields.length === 0) continue;
       const view = byType.get(typeName);
       if (!view) {
-        byType.set(typeName, { type: typeName, subgraphs: [subgraph], records: recordRuleFor(typePolicy, role), fields });
+        byType.set(typeName, {
+          type: typeName,
+          subgraphs: [subgraph],
+          records: recordRuleFor(typePolicy, role),
+          fields,
+        });
         continue;
       }
       view.subgraphs.push(subgraph);

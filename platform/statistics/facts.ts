@@ -48,6 +48,14 @@ export async function currentStays(context: SubgraphContext): Promise<Stays> {
 }
 
 export async function latestJourneys(context: SubgraphContext): Promise<Journeys> {
-  const answer = await askPeer<{ journeys: JourneyFact[]; completeForCaller: boolean }>(context, "repatriation", JOURNEYS_PATH, {});
-  return { byVictim: new Map(answer.journeys.map((journey) => [journey.victimId, journey])), completeForCaller: answer.completeForCaller === true };
+  const answer = await askPeer<{ journeys: JourneyFact[]; completeForCaller: boolean }>(
+    context,
+    "repatriation",
+    JOURNEYS_PATH,
+    {},
+  );
+  return {
+    byVictim: new Map(answer.journeys.map((journey) => [journey.victimId, journey])),
+    completeForCaller: answer.completeForCaller === true,
+  };
 }

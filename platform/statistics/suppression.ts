@@ -79,7 +79,9 @@ function linesOf(cells: Cell[]): number[][] {
  */
 export function suppressSmallCells(cells: Cell[]): PublishedCell[] {
   const atLeast = cells.map((cell) => Math.min(cell.count, cell.unseenAtLeast ?? cell.count));
-  const atMost = cells.map((cell, index) => Math.max(atLeast[index], Math.min(cell.count, cell.unseenAtMost ?? cell.count)));
+  const atMost = cells.map((cell, index) =>
+    Math.max(atLeast[index], Math.min(cell.count, cell.unseenAtMost ?? cell.count)),
+  );
   const worlds = [atLeast, atMost];
   const suppressed = cells.map((_, index) => !publishable(atLeast[index], atMost[index]));
   const lines = linesOf(cells);
@@ -120,7 +122,11 @@ export function suppressSmallCells(cells: Cell[]): PublishedCell[] {
       }
     }
   }
-  return cells.map((cell, index) => ({ key: cell.key, count: suppressed[index] ? null : cell.count, suppressed: suppressed[index] }));
+  return cells.map((cell, index) => ({
+    key: cell.key,
+    count: suppressed[index] ? null : cell.count,
+    suppressed: suppressed[index],
+  }));
 }
 
 /** A single figure about people (e.g. a median over a group): published only for groups of 5 or more. */

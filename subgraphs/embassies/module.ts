@@ -8,7 +8,12 @@ import { TravelDocument } from "./entities/travel-document";
 import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-embassies";
 import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
 import { embassiesPolicy } from "./policy";
-import { EmbassyResolver, embassyReferenceResolvers, TravelDocumentResolver, VictimConsularResolver } from "./resolvers/embassy-resolver";
+import {
+  EmbassyResolver,
+  embassyReferenceResolvers,
+  TravelDocumentResolver,
+  VictimConsularResolver,
+} from "./resolvers/embassy-resolver";
 import { ConsularWorkflowResolver } from "./resolvers/consular-workflow-resolver";
 import { embassiesDemoData } from "./seed";
 import { mountTravelReadinessRoute } from "./travel-readiness-route";

@@ -15,11 +15,15 @@ export const embassiesPolicy: SubgraphPolicy = {
     fields: { embassies: allow(ALL_ROLES) },
   },
   Mutation: {
-    records: "Writes obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); an embassy acts for its own country only.",
+    records:
+      "Writes obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); an embassy acts for its own country only.",
     fields: {
       requestNationalityVerification: allow(["government", "ngo"], { ngo: "case owner only" }),
       decideNationalityVerification: allow(["embassy"], { embassy: "requests addressed to its country" }),
-      ...sameRule(["issueTravelDocument", "revokeTravelDocument"], allow(["embassy"], { embassy: "its own country's confirmed nationals and documents" })),
+      ...sameRule(
+        ["issueTravelDocument", "revokeTravelDocument"],
+        allow(["embassy"], { embassy: "its own country's confirmed nationals and documents" }),
+      ),
     },
   },
   Embassy: {

@@ -18,7 +18,12 @@ export const embassiesDemoData: DemoData = {
       await manager.query("TRUNCATE travel_document, nationality_verification, embassy");
       await manager.insert(
         Embassy,
-        ORIGIN_COUNTRIES.map((country) => ({ id: `embassy-${country.code}`, country: country.code, name: `Embassy of ${country.name} (demo)`, city: "Bangkok" })),
+        ORIGIN_COUNTRIES.map((country) => ({
+          id: `embassy-${country.code}`,
+          country: country.code,
+          name: `Embassy of ${country.name} (demo)`,
+          city: "Bangkok",
+        })),
       );
       await manager.insert(
         NationalityVerification,
@@ -32,7 +37,8 @@ export const embassiesDemoData: DemoData = {
             requestedByOrg: person.ownerOrg,
             decidedAt: person.verification!.decidedAt,
             decidedByOrg: person.verification!.decidedAt ? `embassy-${person.nationality}` : null,
-            reason: person.verification!.status === "REJECTED" ? "No record of this person in the civil registry" : null,
+            reason:
+              person.verification!.status === "REJECTED" ? "No record of this person in the civil registry" : null,
           })),
       );
       await manager.insert(

@@ -11,14 +11,30 @@ import { TravelDocumentStatus } from "./entities/enums";
 import { TravelDocument } from "./entities/travel-document";
 
 export function mountTravelReadinessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, { path: TRAVEL_READINESS_PATH, askers: ["repatriation"] }, victimIdsQuestion, async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
-    if (ids.length === 0) return { valid: [] };
-    const rows = await db
-      .getRepository(TravelDocument)
-      .createQueryBuilder("d")
-      .where("d.victim_id IN (:...ids) AND d.status = :valid AND d.expires_on >= CURRENT_DATE", { ids, valid: TravelDocumentStatus.VALID })
-      .orderBy("d.expires_on", "DESC")
-      .getMany();
-    return { valid: rows.map((row) => ({ victimId: row.victimId, issuingCountry: row.issuingCountry, kind: row.kind, expiresOn: row.expiresOn })) };
-  });
+  mountInternalRoute(
+    app,
+    deps,
+    { path: TRAVEL_READINESS_PATH, askers: ["repatriation"] },
+    victimIdsQuestion,
+    async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
+      if (ids.length === 0) return { valid: [] };
+      const rows = await db
+        .getRepository(TravelDocument)
+        .createQueryBuilder("d")
+        .where("d.victim_id IN (:...ids) AND d.status = :valid AND d.expires_on >= CURRENT_DATE", {
+          ids,
+          valid: TravelDocumentStatus.VALID,
+        })
+        .orderBy("d.expires_on", "DESC")
+        .getMany();
+      return {
+        valid: rows.map((row) => ({
+          victimId: row.victimId,
+          issuingCountry: row.issuingCountry,
+          kind: row.kind,
+          expiresOn: row.expiresOn,
+        })),
+      };
+    },
+  );
 }

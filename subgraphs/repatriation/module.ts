@@ -9,7 +9,11 @@ import { RepatriationTransition } from "./entities/repatriation-transition";
 import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-create-repatriation";
 import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
 import { repatriationPolicy } from "./policy";
-import { RepatriationCaseResolver, repatriationReferenceResolvers, VictimRepatriationResolver } from "./resolvers/repatriation-resolver";
+import {
+  RepatriationCaseResolver,
+  repatriationReferenceResolvers,
+  VictimRepatriationResolver,
+} from "./resolvers/repatriation-resolver";
 import { RepatriationWorkflowResolver } from "./resolvers/repatriation-workflow-resolver";
 import { repatriationDemoData } from "./seed";
 

@@ -1,6 +1,14 @@
 /** Access policy of the repatriation subgraph. */
 import { connectionPolicy } from "../../platform/pagination";
-import { allow, CASE_ROLES as EVERY_CASE_ROLE, derived, input, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
+import {
+  allow,
+  CASE_ROLES as EVERY_CASE_ROLE,
+  derived,
+  input,
+  sameRule,
+  tests,
+  type SubgraphPolicy,
+} from "../../platform/policy/types";
 import { VICTIM_FIELD_RULES } from "../victims/field-rules";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";
@@ -13,7 +21,12 @@ export const repatriationPolicy: SubgraphPolicy = {
     fields: {
       repatriationCases: {
         ...allow(CASE_ROLES),
-        arguments: { filter: input({ status: tests("RepatriationCase.status"), destinationCountry: tests("RepatriationCase.destinationCountry") }) },
+        arguments: {
+          filter: input({
+            status: tests("RepatriationCase.status"),
+            destinationCountry: tests("RepatriationCase.destinationCountry"),
+          }),
+        },
       },
     },
   },
@@ -33,7 +46,21 @@ export const repatriationPolicy: SubgraphPolicy = {
   RepatriationCase: {
     records: CASE_RECORD_RULES,
     fields: {
-      ...sameRule(["id", "status", "destinationCountry", "receivingOrganisation", "receivingOrgId", "requestedAt", "updatedAt", "journeyLegs", "history", "victim"], allow(CASE_ROLES)),
+      ...sameRule(
+        [
+          "id",
+          "status",
+          "destinationCountry",
+          "receivingOrganisation",
+          "receivingOrgId",
+          "requestedAt",
+          "updatedAt",
+          "journeyLegs",
+          "history",
+          "victim",
+        ],
+        allow(CASE_ROLES),
+      ),
       // Set from the person's medical escort need: whoever may not read that may not read this (never the embassy).
       escortRequired: derived("Victim.requiresMedicalEscort", VICTIM_FIELD_RULES.requiresMedicalEscort),
       // Free text that may hold medical detail, for those who plan the journey; narrower than its source, never wider.
@@ -42,7 +69,10 @@ export const repatriationPolicy: SubgraphPolicy = {
   },
   JourneyLeg: {
     records: "Legs of a visible case.",
-    fields: sameRule(["id", "sequence", "mode", "fromPlace", "toPlace", "carrier", "departsAt", "arrivesAt"], allow(CASE_ROLES)),
+    fields: sameRule(
+      ["id", "sequence", "mode", "fromPlace", "toPlace", "carrier", "departsAt", "arrivesAt"],
+      allow(CASE_ROLES),
+    ),
   },
   RepatriationTransition: {
     records: "Steps of a visible case.",

@@ -19,13 +19,19 @@ export const CASE_RECORD_RULES: Record<Caller["role"], string> = {
   auditor: "none",
 };
 
-export function whereCaseVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, caller: Caller, alias = query.alias): SelectQueryBuilder<T> {
+export function whereCaseVisible<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  caller: Caller,
+  alias = query.alias,
+): SelectQueryBuilder<T> {
   switch (caller.role) {
     case "government":
     case "repatriation":
       return query;
     case "ngo":
-      return query.andWhere(`(${alias}.case_owner_org = :callerOrg OR ${alias}.receiving_org_id = :callerOrg)`, { callerOrg: caller.org });
+      return query.andWhere(`(${alias}.case_owner_org = :callerOrg OR ${alias}.receiving_org_id = :callerOrg)`, {
+        callerOrg: caller.org,
+      });
     case "embassy":
       return query.andWhere(`${alias}.destination_country = :callerCountry`, { callerCountry: caller.country });
     case "shelter":
@@ -44,14 +50,24 @@ export function personRuleHolds(caller: Caller, access: VictimAccess | null): bo
  * it may see, in SQL, so pages and counts stay right: one statement for the candidates'
  * victim ids, and one batched question (per 1,000 people, the loader's batch size) to the victims subgraph.
  */
-export async function whereEmbassySeesThePerson<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, context: SubgraphContext, alias = query.alias): Promise<SelectQueryBuilder<T>> {
+export async function whereEmbassySeesThePerson<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  context: SubgraphContext,
+  alias = query.alias,
+): Promise<SelectQueryBuilder<T>> {
   if (context.caller.role !== "embassy") return query;
-  const rows: Array<{ victim_id: string }> = await query.clone().select(`DISTINCT ${alias}.victim_id`, "victim_id").orderBy().getRawMany();
+  const rows: Array<{ victim_id: string }> = await query
+    .clone()
+    .select(`DISTINCT ${alias}.victim_id`, "victim_id")
+    .orderBy()
+    .getRawMany();
   const victimIds = rows.map((row) => row.victim_id);
   // The loader asks in batches of at most MAX_IDS_PER_QUESTION.
   const access = await victimAccessLoader(context).loadMany(victimIds);
   const failed = access.find((entry) => entry instanceof Error);
   if (failed) throw failed;
   const visible = victimIds.filter((_, index) => access[index] !== null);
-  return visible.length > 0 ? query.andWhere(`${alias}.victim_id IN (:...seenVictimIds)`, { seenVictimIds: visible }) : query.andWhere("FALSE");
+  return visible.length > 0
+    ? query.andWhere(`${alias}.victim_id IN (:...seenVictimIds)`, { seenVictimIds: visible })
+    : query.andWhere("FALSE");
 }

@@ -11,12 +11,30 @@ const BOOKED = new Set(["TRAVEL_BOOKED", "DEPARTED", "ARRIVED"]);
 const FORWARD = [S.REQUESTED, S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED, S.ARRIVED];
 
 /** The steps that led a demo case to its state, one day apart, each by the party the state machine names. */
-function demoHistory(caseId: string, state: S, requestedAt: Date, ownerOrg: string, country: string): Array<Partial<RepatriationTransition>> {
+function demoHistory(
+  caseId: string,
+  state: S,
+  requestedAt: Date,
+  ownerOrg: string,
+  country: string,
+): Array<Partial<RepatriationTransition>> {
   const path = state === S.CANCELLED ? [S.REQUESTED, S.CANCELLED] : FORWARD.slice(0, FORWARD.indexOf(state) + 1);
   return path.map((toStatus, index) => {
     const [byOrg, byRole] =
-      index === 0 || toStatus === S.CANCELLED ? [ownerOrg, "ngo"] : toStatus === S.ARRIVED ? [`embassy-${country}`, "embassy"] : [REPATRIATION_AGENCY, "repatriation"];
-    return { caseId, fromStatus: index === 0 ? null : path[index - 1], toStatus, byOrg, byRole, bySub: `${byOrg}-user`, at: new Date(requestedAt.getTime() + index * 86_400_000) };
+      index === 0 || toStatus === S.CANCELLED
+        ? [ownerOrg, "ngo"]
+        : toStatus === S.ARRIVED
+          ? [`embassy-${country}`, "embassy"]
+          : [REPATRIATION_AGENCY, "repatriation"];
+    return {
+      caseId,
+      fromStatus: index === 0 ? null : path[index - 1],
+      toStatus,
+      byOrg,
+      byRole,
+      bySub: `${byOrg}-user`,
+      at: new Date(requestedAt.getTime() + index * 86_400_000),
+    };
   });
 }
 
@@ -50,12 +68,41 @@ export const repatriationDemoData: DemoData = {
         .flatMap((person) => {
           const departs = new Date(person.repatriation!.requestedAt.getTime() + 10 * 86_400_000);
           return [
-            { caseId: person.repatriation!.id, sequence: 1, mode: TravelMode.BUS, fromPlace: "Mae Sot", toPlace: "Bangkok", carrier: "Road transfer (demo)", departsAt: departs, arrivesAt: new Date(departs.getTime() + 8 * 3_600_000) },
-            { caseId: person.repatriation!.id, sequence: 2, mode: TravelMode.FLIGHT, fromPlace: "Bangkok", toPlace: capitals.get(person.nationality) ?? "Capital", carrier: "Demo Air", departsAt: new Date(departs.getTime() + 24 * 3_600_000), arrivesAt: new Date(departs.getTime() + 30 * 3_600_000) },
+            {
+              caseId: person.repatriation!.id,
+              sequence: 1,
+              mode: TravelMode.BUS,
+              fromPlace: "Mae Sot",
+              toPlace: "Bangkok",
+              carrier: "Road transfer (demo)",
+              departsAt: departs,
+              arrivesAt: new Date(departs.getTime() + 8 * 3_600_000),
+            },
+            {
+              caseId: person.repatriation!.id,
+              sequence: 2,
+              mode: TravelMode.FLIGHT,
+              fromPlace: "Bangkok",
+              toPlace: capitals.get(person.nationality) ?? "Capital",
+              carrier: "Demo Air",
+              departsAt: new Date(departs.getTime() + 24 * 3_600_000),
+              arrivesAt: new Date(departs.getTime() + 30 * 3_600_000),
+            },
           ];
         });
       if (legs.length > 0) await manager.insert(JourneyLeg, legs);
-      await manager.insert(RepatriationTransition, people.flatMap((person) => demoHistory(person.repatriation!.id, person.repatriation!.state as S, person.repatriation!.requestedAt, person.ownerOrg, person.nationality)));
+      await manager.insert(
+        RepatriationTransition,
+        people.flatMap((person) =>
+          demoHistory(
+            person.repatriation!.id,
+            person.repatriation!.state as S,
+            person.repatriation!.requestedAt,
+            person.ownerOrg,
+            person.nationality,
+          ),
+        ),
+      );
     });
   },
 };

@@ -69,14 +69,21 @@ export function assertTransition(from: S, to: S, actors: Set<Actor>): void {
     );
   }
   if (!allowedActors.some((actor) => actors.has(actor))) {
-    throw hubError(ErrorCode.FORBIDDEN, `Only ${allowedActors.map((actor) => ACTOR_IN_WORDS[actor]).join(" or ")} may move a case from ${from} to ${to}`);
+    throw hubError(
+      ErrorCode.FORBIDDEN,
+      `Only ${allowedActors.map((actor) => ACTOR_IN_WORDS[actor]).join(" or ")} may move a case from ${from} to ${to}`,
+    );
   }
 }
 
 /** The table in words, for the policy document. */
 export function transitionsInWords(): string {
   return (Object.keys(TRANSITIONS) as S[])
-    .flatMap((from) => Object.entries(TRANSITIONS[from]).filter(([to]) => to !== S.CANCELLED).map(([to, actors]) => `${from}→${to}: ${actors!.map((actor) => ACTOR_IN_WORDS[actor]).join(" or ")}`))
+    .flatMap((from) =>
+      Object.entries(TRANSITIONS[from])
+        .filter(([to]) => to !== S.CANCELLED)
+        .map(([to, actors]) => `${from}→${to}: ${actors!.map((actor) => ACTOR_IN_WORDS[actor]).join(" or ")}`),
+    )
     .concat([`any open state→CANCELLED: ${CANCELLERS.map((actor) => ACTOR_IN_WORDS[actor]).join(", ")}`])
     .join("; ");
 }

@@ -10,13 +10,19 @@ import { ErrorCode, hubError } from "../../platform/errors";
 
 /** Locks the shelters (in id order, so two transfers never deadlock) and returns their capacities. */
 export async function lockShelters(manager: EntityManager, ids: string[]): Promise<Map<string, number>> {
-  const rows: Array<{ id: string; capacity: number }> = await manager.query("SELECT id, capacity FROM shelter WHERE id = ANY($1) ORDER BY id FOR UPDATE", [ids]);
+  const rows: Array<{ id: string; capacity: number }> = await manager.query(
+    "SELECT id, capacity FROM shelter WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    [ids],
+  );
   return new Map(rows.map((row) => [row.id, row.capacity]));
 }
 
 /** People staying in a shelter now; call with the shelter locked. */
 export async function occupiedBeds(manager: EntityManager, shelterId: string): Promise<number> {
-  const [{ occupied }]: Array<{ occupied: number }> = await manager.query("SELECT occupied_beds AS occupied FROM shelter WHERE id = $1", [shelterId]);
+  const [{ occupied }]: Array<{ occupied: number }> = await manager.query(
+    "SELECT occupied_beds AS occupied FROM shelter WHERE id = $1",
+    [shelterId],
+  );
   return occupied;
 }
 
@@ -28,9 +34,13 @@ export async function changeOccupancy(manager: EntityManager, shelterId: string,
 /** CAPACITY_EXCEEDED unless a locked shelter has a free bed. */
 export async function assertFreeBed(manager: EntityManager, shelterId: string, capacity: number): Promise<void> {
   if ((await occupiedBeds(manager, shelterId)) >= capacity) {
-    throw hubError(ErrorCode.CAPACITY_EXCEEDED, `The shelter is full (${capacity} beds, all taken); choose another shelter`);
+    throw hubError(
+      ErrorCode.CAPACITY_EXCEEDED,
+      `The shelter is full (${capacity} beds, all taken); choose another shelter`,
+    );
   }
 }
 
 /** Recounts every shelter's occupancy from its open stays: for loaders that insert placements in bulk. */
-export const RECOUNT_OCCUPANCY_SQL = "UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)";
+export const RECOUNT_OCCUPANCY_SQL =
+  "UPDATE shelter s SET occupied_beds = (SELECT count(*) FROM placement p WHERE p.shelter_id = s.id AND p.ended_at IS NULL)";

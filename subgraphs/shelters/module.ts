@@ -9,7 +9,12 @@ import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-s
 import { PlacementWorkflows1767916800000 } from "./migrations/1767916800000-placement-workflows";
 import { ShelterOccupancy1768089600000 } from "./migrations/1768089600000-shelter-occupancy";
 import { sheltersPolicy } from "./policy";
-import { PlacementResolver, ShelterResolver, shelterReferenceResolvers, VictimPlacementResolver } from "./resolvers/shelter-resolver";
+import {
+  PlacementResolver,
+  ShelterResolver,
+  shelterReferenceResolvers,
+  VictimPlacementResolver,
+} from "./resolvers/shelter-resolver";
 import { OccupancyResolver } from "./resolvers/occupancy-resolver";
 import { PlacementWorkflowResolver } from "./resolvers/placement-workflow-resolver";
 import { ShelterManagementResolver } from "./resolvers/shelter-management-resolver";
@@ -18,8 +23,20 @@ import { sheltersDemoData } from "./seed";
 export const sheltersSubgraph: SubgraphModule = {
   name: "shelters",
   entities: [Shelter, Placement],
-  migrations: [CreateShelters1767225600000, PlacementWorkflows1767916800000, AuditTrail1768003200000, ShelterOccupancy1768089600000],
-  resolvers: [ShelterResolver, PlacementResolver, VictimPlacementResolver, PlacementWorkflowResolver, ShelterManagementResolver, OccupancyResolver],
+  migrations: [
+    CreateShelters1767225600000,
+    PlacementWorkflows1767916800000,
+    AuditTrail1768003200000,
+    ShelterOccupancy1768089600000,
+  ],
+  resolvers: [
+    ShelterResolver,
+    PlacementResolver,
+    VictimPlacementResolver,
+    PlacementWorkflowResolver,
+    ShelterManagementResolver,
+    OccupancyResolver,
+  ],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
   referenceResolvers: shelterReferenceResolvers,

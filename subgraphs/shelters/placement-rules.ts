@@ -12,7 +12,8 @@ import { requireVisibleVictim } from "../../platform/victim-access";
 export const PLACEMENT_RULE = {
   government: "any person, any shelter",
   ngo: "cases its organisation owns",
-  shelter: "placing into its own shelter, moving or discharging from its own shelter, for people whose case is referred to it",
+  shelter:
+    "placing into its own shelter, moving or discharging from its own shelter, for people whose case is referred to it",
 } as const;
 
 /** Checks the caller may act on this person's placement at all (before any lock is taken). */
@@ -21,7 +22,10 @@ export async function assertMayActOnCase(context: SubgraphContext, victimId: str
   const { role } = context.caller;
   if (role === "government" || role === "shelter") return;
   if (role === "ngo" && access.actsAsOwner) return;
-  throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the shelter concerned may place, move or discharge this person");
+  throw hubError(
+    ErrorCode.FORBIDDEN,
+    "Only the case owner, government or the shelter concerned may place, move or discharge this person",
+  );
 }
 
 /** Shelter staff act for their own shelter only. */

@@ -17,9 +17,13 @@ export const sheltersPolicy: SubgraphPolicy = {
     },
   },
   Mutation: {
-    records: "Placements obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); shelter staff act for their own shelter.",
+    records:
+      "Placements obey the victims subgraph's record rule (a person you may not see is NOT_FOUND); shelter staff act for their own shelter.",
     fields: {
-      ...sameRule(["placeVictim", "transferVictim", "dischargeVictim"], allow(["government", "ngo", "shelter"], { ngo: PLACEMENT_RULE.ngo, shelter: PLACEMENT_RULE.shelter })),
+      ...sameRule(
+        ["placeVictim", "transferVictim", "dischargeVictim"],
+        allow(["government", "ngo", "shelter"], { ngo: PLACEMENT_RULE.ngo, shelter: PLACEMENT_RULE.shelter }),
+      ),
       openShelter: allow(["government"]),
       updateShelter: allow(["government", "shelter"], { shelter: "its own shelter only" }),
     },
@@ -28,7 +32,10 @@ export const sheltersPolicy: SubgraphPolicy = {
     records: "Every shelter is listed for every authenticated partner.",
     fields: {
       ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
-      residents: allow(["government", "ngo", "shelter"], { ngo: "residents whose case it owns", shelter: "its own shelter only" }),
+      residents: allow(["government", "ngo", "shelter"], {
+        ngo: "residents whose case it owns",
+        shelter: "its own shelter only",
+      }),
     },
   },
   RegionOccupancy: {

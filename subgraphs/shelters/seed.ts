@@ -15,12 +15,20 @@ export const sheltersDemoData: DemoData = {
     const people = generateRelease();
     await db.transaction(async (manager) => {
       await manager.query("TRUNCATE placement, shelter");
-      await manager.insert(Shelter, DEMO_SHELTERS.map((shelter) => ({ ...shelter })));
+      await manager.insert(
+        Shelter,
+        DEMO_SHELTERS.map((shelter) => ({ ...shelter })),
+      );
       await manager.insert(
         Placement,
         people
           .filter((person) => person.shelterId)
-          .map((person) => ({ victimId: person.id, shelterId: person.shelterId!, placedAt: person.placedAt!, placedByOrg: person.ownerOrg })),
+          .map((person) => ({
+            victimId: person.id,
+            shelterId: person.shelterId!,
+            placedAt: person.placedAt!,
+            placedByOrg: person.ownerOrg,
+          })),
       );
       await manager.query(RECOUNT_OCCUPANCY_SQL);
     });

@@ -9,8 +9,14 @@ import { allow, CASE_ROLES, sameRule, type FieldRule } from "../../platform/poli
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
 
 export const VICTIM_FIELD_RULES = {
-  ...sameRule(["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"], allow(EVERY_RECORD_ROLE)),
-  ...sameRule(["legalName", "dateOfBirth", "identityDocumentNumber"], allow(["government", "ngo", "embassy", "repatriation"])),
+  ...sameRule(
+    ["id", "caseNumber", "nationality", "gender", "ageBracket", "preferredName", "languages"],
+    allow(EVERY_RECORD_ROLE),
+  ),
+  ...sameRule(
+    ["legalName", "dateOfBirth", "identityDocumentNumber"],
+    allow(["government", "ngo", "embassy", "repatriation"]),
+  ),
   ...sameRule(["nrmStatus", "identifiedAt"], allow(["government", "ngo", "repatriation"])),
   ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
   ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),

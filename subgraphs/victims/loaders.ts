@@ -11,22 +11,32 @@ import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 import { whereVisible } from "./record-rules";
 
-
 /** Visible victims by id; an invisible or unknown id both load as null. */
 export function visibleVictimLoader(context: SubgraphContext): DataLoader<string, Victim | null> {
-  return perRequest(context, "victims.visibleVictim", () =>
-    new DataLoader<string, Victim | null>(async (ids) => {
-      const wellFormed = ids.filter(isUuid);
-      const rows =
-        wellFormed.length === 0
-          ? []
-          : await whereVisible(context.db.getRepository(Victim).createQueryBuilder("v").where("v.id IN (:...ids)", { ids: wellFormed }), context.caller).getMany();
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+  return perRequest(
+    context,
+    "victims.visibleVictim",
+    () =>
+      new DataLoader<string, Victim | null>(async (ids) => {
+        const wellFormed = ids.filter(isUuid);
+        const rows =
+          wellFormed.length === 0
+            ? []
+            : await whereVisible(
+                context.db
+                  .getRepository(Victim)
+                  .createQueryBuilder("v")
+                  .where("v.id IN (:...ids)", { ids: wellFormed }),
+                context.caller,
+              ).getMany();
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
   );
 }
 
 /** Children are only ever asked for victims already loaded through the record rule. */
-export const consentsLoader = (context: SubgraphContext) => groupedLoader(context, Consent, "victimId", { kind: "ASC" });
-export const referralsLoader = (context: SubgraphContext) => groupedLoader(context, Referral, "victimId", { createdAt: "ASC" });
+export const consentsLoader = (context: SubgraphContext) =>
+  groupedLoader(context, Consent, "victimId", { kind: "ASC" });
+export const referralsLoader = (context: SubgraphContext) =>
+  groupedLoader(context, Referral, "victimId", { createdAt: "ASC" });

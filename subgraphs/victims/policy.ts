@@ -4,20 +4,41 @@
  * matrix, `npm run compose` the SDL that carries it to the gateway.
  */
 import { connectionPolicy } from "../../platform/pagination";
-import { ALL_ROLES, allow, CASE_ROLES, input, open, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
+import {
+  ALL_ROLES,
+  allow,
+  CASE_ROLES,
+  input,
+  open,
+  sameRule,
+  tests,
+  type SubgraphPolicy,
+} from "../../platform/policy/types";
 import { VICTIM_FIELD_RULES } from "./field-rules";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
 const AUDIT_READERS = ["auditor", "government", "ngo"] as const;
-const NO_ENTRIES = { government: "none", ngo: "none", shelter: "none", embassy: "none", repatriation: "none", auditor: "none" };
+const NO_ENTRIES = {
+  government: "none",
+  ngo: "none",
+  shelter: "none",
+  embassy: "none",
+  repatriation: "none",
+  auditor: "none",
+};
 
 export const victimsPolicy: SubgraphPolicy = {
   Query: {
     records: "Entry points; each applies the Victim record rule.",
     fields: {
       victim: allow(EVERY_RECORD_ROLE),
-      victims: { ...allow(EVERY_RECORD_ROLE), arguments: { filter: input({ nationality: tests("Victim.nationality"), nrmStatus: tests("Victim.nrmStatus") }) } },
+      victims: {
+        ...allow(EVERY_RECORD_ROLE),
+        arguments: {
+          filter: input({ nationality: tests("Victim.nationality"), nrmStatus: tests("Victim.nrmStatus") }),
+        },
+      },
       nationals: { ...allow(["government", "embassy"]), arguments: { country: tests("Victim.nationality") } },
       me: allow(ALL_ROLES),
       referralsToMe: { ...allow(["ngo", "shelter", "repatriation"]), arguments: { status: tests("Referral.status") } },
@@ -39,20 +60,47 @@ export const victimsPolicy: SubgraphPolicy = {
         arguments: {
           // A grouping publishes counts, never a record: each cell is published only when the part of it the
           // caller may not see (a record, or a grouped field of it) is 0 or at least 5 (platform/statistics).
-          groupBy: open("aggregates only: a cell is published when the part of it the caller may not see is 0 or at least 5 people"),
+          groupBy: open(
+            "aggregates only: a cell is published when the part of it the caller may not see is 0 or at least 5 people",
+          ),
         },
       },
       caseDurations: allow(ALL_ROLES),
     },
   },
-  CaseStatistics: { records: "Aggregates only, small cells suppressed.", fields: sameRule(["groupBy", "cells", "total", "rule"], allow(ALL_ROLES)) },
-  StatisticsCell: { records: "One group of a statistic.", fields: sameRule(["group", "count", "suppressed"], allow(ALL_ROLES)) },
+  CaseStatistics: {
+    records: "Aggregates only, small cells suppressed.",
+    fields: sameRule(["groupBy", "cells", "total", "rule"], allow(ALL_ROLES)),
+  },
+  StatisticsCell: {
+    records: "One group of a statistic.",
+    fields: sameRule(["group", "count", "suppressed"], allow(ALL_ROLES)),
+  },
   GroupValue: { records: "One dimension's value.", fields: sameRule(["dimension", "value"], allow(ALL_ROLES)) },
-  DurationStatistic: { records: "A median over a group of 5 or more.", fields: sameRule(["measure", "people", "medianDays", "suppressed"], allow(ALL_ROLES)) },
+  DurationStatistic: {
+    records: "A median over a group of 5 or more.",
+    fields: sameRule(["measure", "people", "medianDays", "suppressed"], allow(ALL_ROLES)),
+  },
   AuditEntry: {
     records: { ...NO_ENTRIES, auditor: "every entry", government: "every entry", ngo: "entries about a case it owns" },
     fields: {
-      ...sameRule(["subgraph", "seq", "at", "actorOrg", "actorRole", "kind", "action", "operation", "requestId", "outcome", "fields", "hash"], allow(AUDIT_READERS)),
+      ...sameRule(
+        [
+          "subgraph",
+          "seq",
+          "at",
+          "actorOrg",
+          "actorRole",
+          "kind",
+          "action",
+          "operation",
+          "requestId",
+          "outcome",
+          "fields",
+          "hash",
+        ],
+        allow(AUDIT_READERS),
+      ),
       // Who at another organisation looked is that organisation's staff matter: org and role suffice for a case owner.
       actorSub: allow(["auditor", "government"]),
       // Ids follow the Victim record rule (ids of people a case owner may not see are withheld, merely counted).
@@ -60,7 +108,10 @@ export const victimsPolicy: SubgraphPolicy = {
       withheldVictimIds: allow(AUDIT_READERS, { ngo: "exact when 0 or at least 5, null for 1 to 4" }),
     },
   },
-  AuditEntryConnection: { records: "A page of the audit trail.", fields: sameRule(["edges", "pageInfo"], allow(AUDIT_READERS)) },
+  AuditEntryConnection: {
+    records: "A page of the audit trail.",
+    fields: sameRule(["edges", "pageInfo"], allow(AUDIT_READERS)),
+  },
   AuditEntryEdge: { records: "One entry and its cursor.", fields: sameRule(["cursor", "node"], allow(AUDIT_READERS)) },
   AuditChainReport: {
     records: "One report per subgraph.",
@@ -70,9 +121,16 @@ export const victimsPolicy: SubgraphPolicy = {
     records: "Writes obey the Victim record rule: a case you may not see is NOT_FOUND.",
     fields: {
       ...sameRule(["registerVictim", "registerVictims"], allow(["government", "ngo"])),
-      ...sameRule(["updateVictim", "recordConsent", "referCase", "revokeReferral"], allow(["government", "ngo"], { ngo: "case owner only" })),
+      ...sameRule(
+        ["updateVictim", "recordConsent", "referCase", "revokeReferral"],
+        allow(["government", "ngo"], { ngo: "case owner only" }),
+      ),
       identifyVictim: allow(["government"]),
-      respondToReferral: allow(["ngo", "shelter", "repatriation"], { ngo: "referrals addressed to it", shelter: "referrals addressed to it", repatriation: "referrals addressed to it" }),
+      respondToReferral: allow(["ngo", "shelter", "repatriation"], {
+        ngo: "referrals addressed to it",
+        shelter: "referrals addressed to it",
+        repatriation: "referrals addressed to it",
+      }),
     },
   },
   Me: {
@@ -94,9 +152,15 @@ export const victimsPolicy: SubgraphPolicy = {
   Consent: {
     records: "Consents of a visible victim, to those who may read Victim.consents.",
     fields: {
-      ...sameRule(["id", "kind", "granted", "country", "recordedByOrg", "recordedByRole", "recordedAt"], allow(["government", "ngo"])),
+      ...sameRule(
+        ["id", "kind", "granted", "country", "recordedByOrg", "recordedByRole", "recordedAt"],
+        allow(["government", "ngo"]),
+      ),
       // Another organisation's staff are that organisation's matter: its name and role suffice.
-      recordedBy: allow(["government", "ngo"], { government: "only when recorded by its own organisation", ngo: "only when recorded by its own organisation" }),
+      recordedBy: allow(["government", "ngo"], {
+        government: "only when recorded by its own organisation",
+        ngo: "only when recorded by its own organisation",
+      }),
     },
   },
   Referral: {
@@ -109,7 +173,10 @@ export const victimsPolicy: SubgraphPolicy = {
       auditor: "none",
     },
     fields: {
-      ...sameRule(["id", "toOrg", "toRole", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"], allow(["government", "ngo", "shelter", "repatriation"])),
+      ...sameRule(
+        ["id", "toOrg", "toRole", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"],
+        allow(["government", "ngo", "shelter", "repatriation"]),
+      ),
       victim: allow(["government", "ngo", "shelter", "repatriation"]),
     },
   },

@@ -22,7 +22,8 @@ export const CONSULAR_CONSENT_STANDS = `EXISTS (SELECT 1 FROM consent c WHERE c.
 export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
   government: "every case",
   ngo: "cases its organisation owns, and cases referred to it (referral pending or accepted)",
-  shelter: "cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter",
+  shelter:
+    "cases referred to its shelter (referral pending or accepted) while the person consents to sharing with a shelter",
   embassy: "victims of its country's nationality who consented to consular contact",
   repatriation: "cases referred to it, and victims who consented to repatriation",
   auditor: "none",
@@ -57,7 +58,11 @@ export function visibilityCondition(caller: Caller, alias: string): { sql: strin
   }
 }
 
-export function whereVisible<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, caller: Caller, alias = query.alias): SelectQueryBuilder<T> {
+export function whereVisible<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  caller: Caller,
+  alias = query.alias,
+): SelectQueryBuilder<T> {
   const { sql, params } = visibilityCondition(caller, alias);
   return query.andWhere(sql, params);
 }
@@ -72,7 +77,13 @@ export function actsAsOwner(caller: Caller, ownerOrg: string): boolean {
  * the caller may not see is NOT_FOUND (no existence oracle); one it sees but does not
  * own, when the action needs the owner, is FORBIDDEN.
  */
-export async function caseFor(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible", lock: boolean): Promise<Victim> {
+export async function caseFor(
+  manager: EntityManager,
+  caller: Caller,
+  id: string,
+  need: "owner" | "visible",
+  lock: boolean,
+): Promise<Victim> {
   const query = whereVisible(manager.getRepository(Victim).createQueryBuilder("v").where("v.id = :id", { id }), caller);
   if (lock) query.setLock("pessimistic_write");
   const victim = isUuid(id) ? await query.getOne() : null;
@@ -84,6 +95,11 @@ export async function caseFor(manager: EntityManager, caller: Caller, id: string
 }
 
 /** `caseFor` with the row locked for a write in the caller's transaction: concurrent writes queue. */
-export function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string, need: "owner" | "visible" = "owner"): Promise<Victim> {
+export function lockCaseForWrite(
+  manager: EntityManager,
+  caller: Caller,
+  id: string,
+  need: "owner" | "visible" = "owner",
+): Promise<Victim> {
   return caseFor(manager, caller, id, need, true);
 }

@@ -43,16 +43,41 @@ export const victimsDemoData: DemoData = {
           ownerOrg: person.ownerOrg,
         })),
       );
-      const recordedBy = (person: (typeof people)[number]) => ({ recordedByOrg: person.ownerOrg, recordedBy: `${person.ownerOrg}-user`, recordedAt: person.rescuedAt });
+      const recordedBy = (person: (typeof people)[number]) => ({
+        recordedByOrg: person.ownerOrg,
+        recordedBy: `${person.ownerOrg}-user`,
+        recordedAt: person.rescuedAt,
+      });
       await manager.insert(
         Consent,
         people.flatMap((person) => [
-          { victimId: person.id, kind: ConsentKind.CONSULAR_CONTACT, granted: person.consents.consularContact, ...recordedBy(person) },
-          { victimId: person.id, kind: ConsentKind.REPATRIATION, granted: person.consents.repatriation, ...recordedBy(person) },
-          { victimId: person.id, kind: ConsentKind.SHELTER_SHARING, granted: person.consents.shelterSharing, ...recordedBy(person) },
+          {
+            victimId: person.id,
+            kind: ConsentKind.CONSULAR_CONTACT,
+            granted: person.consents.consularContact,
+            ...recordedBy(person),
+          },
+          {
+            victimId: person.id,
+            kind: ConsentKind.REPATRIATION,
+            granted: person.consents.repatriation,
+            ...recordedBy(person),
+          },
+          {
+            victimId: person.id,
+            kind: ConsentKind.SHELTER_SHARING,
+            granted: person.consents.shelterSharing,
+            ...recordedBy(person),
+          },
         ]),
       );
-      const referral = (person: (typeof people)[number], toOrg: string, toRole: ReferralRole, purpose: string, at: Date) => ({
+      const referral = (
+        person: (typeof people)[number],
+        toOrg: string,
+        toRole: ReferralRole,
+        purpose: string,
+        at: Date,
+      ) => ({
         victimId: person.id,
         toOrg,
         toRole,
@@ -63,8 +88,14 @@ export const victimsDemoData: DemoData = {
         decidedAt: at,
       });
       await manager.insert(Referral, [
-        ...people.filter((p) => p.shelterId).map((p) => referral(p, p.shelterId!, ReferralRole.SHELTER, "shelter placement", p.placedAt!)),
-        ...people.filter((p) => p.repatriation).map((p) => referral(p, REPATRIATION_AGENCY, ReferralRole.REPATRIATION, "repatriation", p.repatriation!.requestedAt)),
+        ...people
+          .filter((p) => p.shelterId)
+          .map((p) => referral(p, p.shelterId!, ReferralRole.SHELTER, "shelter placement", p.placedAt!)),
+        ...people
+          .filter((p) => p.repatriation)
+          .map((p) =>
+            referral(p, REPATRIATION_AGENCY, ReferralRole.REPATRIATION, "repatriation", p.repatriation!.requestedAt),
+          ),
       ]);
       // Registrations after the demo release continue the case-number series.
       await manager.query(`SELECT setval('victim_case_number_seq', $1)`, [people.length]);

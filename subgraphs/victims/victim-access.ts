@@ -14,8 +14,19 @@ import type { DataSource } from "typeorm";
 import type { Caller } from "../../platform/auth/claims";
 import { GRANT_RESPONSE_EXTENSION } from "../../platform/auth/victim-access-grant";
 import type { SubgraphContext } from "../../platform/context";
-import { MAX_IDS_PER_QUESTION, mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../platform/internal-api";
-import { factsFor, VICTIM_ACCESS_ASKERS, VICTIM_ACCESS_PATH, type ConsentName, type VictimAccess } from "../../platform/victim-access";
+import {
+  MAX_IDS_PER_QUESTION,
+  mountInternalRoute,
+  victimIdsQuestion,
+  type InternalRouteDeps,
+} from "../../platform/internal-api";
+import {
+  factsFor,
+  VICTIM_ACCESS_ASKERS,
+  VICTIM_ACCESS_PATH,
+  type ConsentName,
+  type VictimAccess,
+} from "../../platform/victim-access";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, CONSULAR_CONSENT_STANDS, whereVisible } from "./record-rules";
 
@@ -34,9 +45,17 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
     db
       .getRepository(Victim)
       .createQueryBuilder("v")
-      .select(["v.id AS id", "v.owner_org AS owner_org", "v.nationality AS nationality", "v.requires_medical_escort AS requires_medical_escort"])
+      .select([
+        "v.id AS id",
+        "v.owner_org AS owner_org",
+        "v.nationality AS nationality",
+        "v.requires_medical_escort AS requires_medical_escort",
+      ])
       // A consular-contact consent given for another country than the nationality does not stand.
-      .addSelect(`ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted AND (c.kind <> 'CONSULAR_CONTACT' OR ${CONSULAR_CONSENT_STANDS.replaceAll("{v}", "v")}) ORDER BY c.kind)`, "consents")
+      .addSelect(
+        `ARRAY(SELECT c.kind FROM consent c WHERE c.victim_id = v.id AND c.granted AND (c.kind <> 'CONSULAR_CONTACT' OR ${CONSULAR_CONSENT_STANDS.replaceAll("{v}", "v")}) ORDER BY c.kind)`,
+        "consents",
+      )
       .where("v.id IN (:...ids)", { ids }),
     caller,
   ).getRawMany<FactsRow>();
@@ -51,9 +70,15 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
 }
 
 export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(app, deps, { path: VICTIM_ACCESS_PATH, askers: VICTIM_ACCESS_ASKERS }, victimIdsQuestion, async (caller, ids, db, asker) => ({
-    visible: (await victimAccessFor(caller, ids, db)).map((access) => factsFor(asker, access)),
-  }));
+  mountInternalRoute(
+    app,
+    deps,
+    { path: VICTIM_ACCESS_PATH, askers: VICTIM_ACCESS_ASKERS },
+    victimIdsQuestion,
+    async (caller, ids, db, asker) => ({
+      visible: (await victimAccessFor(caller, ids, db)).map((access) => factsFor(asker, access)),
+    }),
+  );
 }
 
 /**
@@ -81,7 +106,10 @@ export const victimAccessGrantPlugin: ApolloServerPlugin<SubgraphContext> = {
       async willSendResponse({ response }) {
         // Not on an answer withheld whole (an audit failure): nothing here to continue from.
         if (!grant || response.body.kind !== "single" || !response.body.singleResult.data) return;
-        response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [GRANT_RESPONSE_EXTENSION]: grant };
+        response.body.singleResult.extensions = {
+          ...response.body.singleResult.extensions,
+          [GRANT_RESPONSE_EXTENSION]: grant,
+        };
       },
     };
   },

@@ -35,7 +35,11 @@ function sample(type: GraphQLInputType): unknown {
   if (isListType(nullable)) return [sample(nullable.ofType)];
   if (isEnumType(nullable)) return nullable.getValues()[0].value;
   if (isInputObjectType(nullable)) {
-    return Object.fromEntries(Object.values(nullable.getFields()).filter((field) => isNonNullType(field.type)).map((field) => [field.name, sample(field.type)]));
+    return Object.fromEntries(
+      Object.values(nullable.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, sample(field.type)]),
+    );
   }
   switch (nullable.name) {
     case "ID":
@@ -82,10 +86,17 @@ function usages(): Usage[] {
     const fieldRule = ruleOf("Query", field.name, HUB_POLICIES);
     if (!fieldRule) continue;
     for (const argument of field.args) {
-      const rule: ArgumentRule | undefined = fieldRule.arguments?.[argument.name] ?? (PLUMBING_ARGUMENTS[argument.name] ? { open: PLUMBING_ARGUMENTS[argument.name] } : undefined);
+      const rule: ArgumentRule | undefined =
+        fieldRule.arguments?.[argument.name] ??
+        (PLUMBING_ARGUMENTS[argument.name] ? { open: PLUMBING_ARGUMENTS[argument.name] } : undefined);
       const roles = rule ? rolesOf(rule, fieldRule.roles) : [];
       const base = { field, argument, owner: ownerOf(field) };
-      found.push({ ...base, coordinate: `Query.${field.name}(${argument.name}:)`, value: sample(argument.type), roles });
+      found.push({
+        ...base,
+        coordinate: `Query.${field.name}(${argument.name}:)`,
+        value: sample(argument.type),
+        roles,
+      });
       const inputType = getNamedType(argument.type);
       if (isInputObjectType(inputType)) {
         for (const inputField of Object.values(inputType.getFields())) {
@@ -109,12 +120,20 @@ function operation(usage: Usage): { query: string; variables: Record<string, unk
   const all = [usage.argument, ...required];
   const definitions = all.map((argument) => `$${argument.name}: ${argument.type.toString()}`).join(", ");
   const uses = all.map((argument) => `${argument.name}: $${argument.name}`).join(", ");
-  const variables = Object.fromEntries([[usage.argument.name, usage.value], ...required.map((argument) => [argument.name, sample(argument.type)])]);
+  const variables = Object.fromEntries([
+    [usage.argument.name, usage.value],
+    ...required.map((argument) => [argument.name, sample(argument.type)]),
+  ]);
   return { query: `query (${definitions}) { ${usage.field.name}(${uses}) { __typename } }`, variables };
 }
 
 const refusedNaming = (response: GraphQLResponse, coordinate: string) =>
-  (response.errors ?? []).some((error) => error.extensions?.code === "UNAUTHORIZED_FIELD_OR_TYPE" && error.message.startsWith("Unauthorized argument:") && error.message.includes(coordinate));
+  (response.errors ?? []).some(
+    (error) =>
+      error.extensions?.code === "UNAUTHORIZED_FIELD_OR_TYPE" &&
+      error.message.startsWith("Unauthorized argument:") &&
+      error.message.includes(coordinate),
+  );
 
 const USAGES = usages();
 const CASES = USAGES.flatMap((usage) =>
@@ -125,29 +144,51 @@ const CASES = USAGES.flatMap((usage) =>
 
 describe("arguments obey field rules (generated from the policy)", () => {
   it("covers every filter of the demo's finding, and refuses some uses and allows others", () => {
-    const refusedTo = (coordinate: string) => CASES.filter((entry) => entry.usage.coordinate === coordinate && !entry.allowed).map((entry) => entry.persona.role);
+    const refusedTo = (coordinate: string) =>
+      CASES.filter((entry) => entry.usage.coordinate === coordinate && !entry.allowed).map(
+        (entry) => entry.persona.role,
+      );
     expect(refusedTo("VictimFilter.nrmStatus")).toEqual(expect.arrayContaining(["embassy", "shelter"]));
     expect(CASES.filter((entry) => entry.allowed).length).toBeGreaterThan(20);
     expect(CASES.filter((entry) => !entry.allowed).length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(CASES.map((entry) => [entry.usage.coordinate, entry.label, entry] as const))("%s as %s", async (_coordinate, _label, { persona, usage, allowed }) => {
-    const { query: text, variables } = operation(usage);
-    const authorization = `Bearer ${tokenFor(persona)}`;
-    for (const [target, url] of [["gateway", gatewayUrl()], [usage.owner, subgraphUrl(usage.owner)]] as const) {
-      const response = await postGraphQL(url, { query: text, variables }, authorization);
-      if (allowed) {
-        expect({ target, refused: refusedNaming(response, usage.coordinate), status: response.status }).toEqual({ target, refused: false, status: expect.not.stringMatching(/^403$/) });
-      } else {
-        expect({ target, refused: refusedNaming(response, usage.coordinate), status: response.status, data: response.data ?? null }).toEqual({ target, refused: true, status: 403, data: null });
+  it.each(CASES.map((entry) => [entry.usage.coordinate, entry.label, entry] as const))(
+    "%s as %s",
+    async (_coordinate, _label, { persona, usage, allowed }) => {
+      const { query: text, variables } = operation(usage);
+      const authorization = `Bearer ${tokenFor(persona)}`;
+      for (const [target, url] of [
+        ["gateway", gatewayUrl()],
+        [usage.owner, subgraphUrl(usage.owner)],
+      ] as const) {
+        const response = await postGraphQL(url, { query: text, variables }, authorization);
+        if (allowed) {
+          expect({ target, refused: refusedNaming(response, usage.coordinate), status: response.status }).toEqual({
+            target,
+            refused: false,
+            status: expect.not.stringMatching(/^403$/),
+          });
+        } else {
+          expect({
+            target,
+            refused: refusedNaming(response, usage.coordinate),
+            status: response.status,
+            data: response.data ?? null,
+          }).toEqual({ target, refused: true, status: 403, data: null });
+        }
       }
-    }
-  });
+    },
+  );
 
   it("a literal argument, or a variable's default, is refused as a variable is (finding 3, as the embassy and the shelter)", async () => {
     for (const persona of [PERSONAS.embassyPH, PERSONAS.shelter]) {
       for (const url of [gatewayUrl(), subgraphUrl("victims")]) {
-        const response = await postGraphQL(url, { query: "{ victims(filter: {nrmStatus: SCREENING}) { totalCount edges { node { id } } } }" }, `Bearer ${tokenFor(persona)}`);
+        const response = await postGraphQL(
+          url,
+          { query: "{ victims(filter: {nrmStatus: SCREENING}) { totalCount edges { node { id } } } }" },
+          `Bearer ${tokenFor(persona)}`,
+        );
         expect(response.status).toBe(403);
         expect(response.data ?? null).toBeNull();
         expect(refusedNaming(response, "VictimFilter.nrmStatus")).toBe(true);
@@ -157,15 +198,26 @@ describe("arguments obey field rules (generated from the policy)", () => {
     for (const [text, variables] of [
       ["query ($s: NrmStatus = SCREENING) { victims(filter: {nrmStatus: $s}) { totalCount } }", {}],
       ["query ($f: VictimFilter = {nrmStatus: IDENTIFIED}) { victims(filter: $f) { totalCount } }", {}],
-      ["query ($f: VictimFilter = {nationality: \"PH\"}) { victims(filter: $f) { totalCount } }", { f: { nrmStatus: "IDENTIFIED" } }],
+      [
+        'query ($f: VictimFilter = {nationality: "PH"}) { victims(filter: $f) { totalCount } }',
+        { f: { nrmStatus: "IDENTIFIED" } },
+      ],
     ] as const) {
       for (const url of [gatewayUrl(), subgraphUrl("victims")]) {
         const response = await postGraphQL(url, { query: text, variables }, `Bearer ${tokenFor(PERSONAS.embassyPH)}`);
-        expect({ text, status: response.status, refused: refusedNaming(response, "VictimFilter.nrmStatus") }).toEqual({ text, status: 403, refused: true });
+        expect({ text, status: response.status, refused: refusedNaming(response, "VictimFilter.nrmStatus") }).toEqual({
+          text,
+          status: 403,
+          refused: true,
+        });
       }
     }
     // Government may: the rule is the field's, not a blanket ban.
-    const government = await postGraphQL(gatewayUrl(), { query: "{ victims(filter: {nrmStatus: SCREENING}) { totalCount } }" }, `Bearer ${tokenFor(PERSONAS.government)}`);
+    const government = await postGraphQL(
+      gatewayUrl(),
+      { query: "{ victims(filter: {nrmStatus: SCREENING}) { totalCount } }" },
+      `Bearer ${tokenFor(PERSONAS.government)}`,
+    );
     expect(government.errors).toBeUndefined();
     expect((government.data as { victims: { totalCount: number } }).victims.totalCount).toBeGreaterThan(0);
   });

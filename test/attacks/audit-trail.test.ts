@@ -10,7 +10,13 @@ import { asPersona, errorCodes, PERSONAS } from "../support/hub";
 /** A case owner of its own: the demo NGOs' case counts stay as the record-rule tests expect. */
 const OWNER = { role: "ngo", org: "ngo-attack-trail" } as const;
 
-type Entry = { subgraph: string; action: string; actorOrg: string; victimIds: string[]; withheldVictimIds: number | null };
+type Entry = {
+  subgraph: string;
+  action: string;
+  actorOrg: string;
+  victimIds: string[];
+  withheldVictimIds: number | null;
+};
 const TRAIL = `query ($filter: AuditTrailFilterInput, $after: String) { auditTrail(first: 100, filter: $filter, after: $after) { edges { node { subgraph action actorOrg victimIds withheldVictimIds } } pageInfo { endCursor } } }`;
 // Only fields that existed before withheldVictimIds, so that the bad-input attacks test the input alone.
 const PLAIN_TRAIL = `query ($filter: AuditTrailFilterInput, $after: String) { auditTrail(first: 100, filter: $filter, after: $after) { edges { node { seq victimIds } } pageInfo { endCursor } } }`;
@@ -30,10 +36,15 @@ describe("the trail of one's own case shows only people one may see", () => {
     // A verification request, so that the embassies subgraph holds (and audits reads of) a record of this case too.
     expect((await asPersona(OWNER, REQUEST_VERIFICATION, { victimId: caseId })).errors).toBeUndefined();
     // The embassy lists its nationals, with fields of the embassies subgraph: entries in two subgraphs name them all.
-    const listed = await asPersona<{ nationals: { edges: Array<{ node: { id: string } }> } }>(PERSONAS.embassyPH, NATIONALS);
+    const listed = await asPersona<{ nationals: { edges: Array<{ node: { id: string } }> } }>(
+      PERSONAS.embassyPH,
+      NATIONALS,
+    );
     expect(listed.errors).toBeUndefined();
     expect(listed.data!.nationals.edges.length).toBeGreaterThan(10);
-    const trail = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(OWNER, TRAIL, { filter: { victimId: caseId } });
+    const trail = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(OWNER, TRAIL, {
+      filter: { victimId: caseId },
+    });
     expect(trail.errors).toBeUndefined();
     entries = trail.data!.auditTrail.edges.map((edge) => edge.node);
   });
@@ -58,9 +69,13 @@ describe("the trail of one's own case shows only people one may see", () => {
 
   it("government and the auditor still see every id", async () => {
     for (const persona of [PERSONAS.government, PERSONAS.auditor]) {
-      const trail = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(persona, TRAIL, { filter: { victimId: caseId } });
+      const trail = await asPersona<{ auditTrail: { edges: Array<{ node: Entry }> } }>(persona, TRAIL, {
+        filter: { victimId: caseId },
+      });
       expect(trail.errors).toBeUndefined();
-      const nodes = trail.data!.auditTrail.edges.map((edge) => edge.node).filter((node) => node.actorOrg === "embassy-PH" && node.subgraph === "victims");
+      const nodes = trail
+        .data!.auditTrail.edges.map((edge) => edge.node)
+        .filter((node) => node.actorOrg === "embassy-PH" && node.subgraph === "victims");
       expect(nodes.length).toBeGreaterThan(0);
       for (const node of nodes) {
         expect(node.victimIds.length).toBeGreaterThan(10);
@@ -81,11 +96,26 @@ describe("the trail of one's own case shows only people one may see", () => {
 describe("malformed filters and cursors are BAD_USER_INPUT, decided before anyone is asked", () => {
   const badInputs: Array<[string, Record<string, unknown>]> = [
     ["a cursor that is not one", { after: "not-a-cursor" }],
-    ["a cursor that decodes to no JSON", { after: Buffer.from(JSON.stringify(["{oops"]), "utf8").toString("base64url") }],
-    ["a cursor holding a malformed timestamp", { after: cursorOf({ at: "yesterday at noon", subgraph: "victims", seq: "1" }) }],
-    ["a cursor holding an impossible date", { after: cursorOf({ at: "2026-02-30T00:00:00.000000Z", subgraph: "victims", seq: "1" }) }],
-    ["a cursor naming no subgraph", { after: cursorOf({ at: "2026-01-01T00:00:00.000000Z", subgraph: "x'; --", seq: "1" }) }],
-    ["a cursor with a sequence beyond bigint", { after: cursorOf({ at: "2026-01-01T00:00:00.000000Z", subgraph: "victims", seq: "99999999999999999999999" }) }],
+    [
+      "a cursor that decodes to no JSON",
+      { after: Buffer.from(JSON.stringify(["{oops"]), "utf8").toString("base64url") },
+    ],
+    [
+      "a cursor holding a malformed timestamp",
+      { after: cursorOf({ at: "yesterday at noon", subgraph: "victims", seq: "1" }) },
+    ],
+    [
+      "a cursor holding an impossible date",
+      { after: cursorOf({ at: "2026-02-30T00:00:00.000000Z", subgraph: "victims", seq: "1" }) },
+    ],
+    [
+      "a cursor naming no subgraph",
+      { after: cursorOf({ at: "2026-01-01T00:00:00.000000Z", subgraph: "x'; --", seq: "1" }) },
+    ],
+    [
+      "a cursor with a sequence beyond bigint",
+      { after: cursorOf({ at: "2026-01-01T00:00:00.000000Z", subgraph: "victims", seq: "99999999999999999999999" }) },
+    ],
     ["a victimId that is not a case id", { filter: { victimId: "not-a-uuid" } }],
     ["a from that is not a date-time", { filter: { from: "last week" } }],
     ["a to on 30 February", { filter: { to: "2026-02-30T00:00:00Z" } }],
@@ -113,7 +143,11 @@ describe("malformed filters and cursors are BAD_USER_INPUT, decided before anyon
   });
 
   it("a cursor the hub gave is still accepted", async () => {
-    const first = await asPersona<{ auditTrail: { pageInfo: { endCursor: string | null } } }>(PERSONAS.auditor, PLAIN_TRAIL, {});
+    const first = await asPersona<{ auditTrail: { pageInfo: { endCursor: string | null } } }>(
+      PERSONAS.auditor,
+      PLAIN_TRAIL,
+      {},
+    );
     expect(first.errors).toBeUndefined();
     const next = await asPersona(PERSONAS.auditor, PLAIN_TRAIL, { after: first.data!.auditTrail.pageInfo.endCursor });
     expect(next.errors).toBeUndefined();

@@ -31,16 +31,25 @@ describe("changing the nationality withdraws consular-contact consent", () => {
     expect(errorCodes(viaGateway)).toEqual(["NOT_FOUND"]);
     const direct = await asPersonaAt("victims", PERSONAS.embassyKE, SEE, { id });
     expect(direct.data?.victim ?? null).toBeNull();
-    const listed = await asPersona<{ nationals: { edges: Array<{ node: { id: string } }> } }>(PERSONAS.embassyKE, `{ nationals(first: 100) { edges { node { id } } } }`);
+    const listed = await asPersona<{ nationals: { edges: Array<{ node: { id: string } }> } }>(
+      PERSONAS.embassyKE,
+      `{ nationals(first: 100) { edges { node { id } } } }`,
+    );
     expect(listed.data!.nationals.edges.map((edge) => edge.node.id)).not.toContain(id);
     // Nor does the old one (the person is no longer its national).
     expect(errorCodes(await asPersona(PERSONAS.embassyPH, SEE, { id }))).toEqual(["NOT_FOUND"]);
   });
 
   it("the consent reads as withdrawn, for the country it was given for", async () => {
-    const response = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
+    const response = await asPersona<{
+      victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> };
+    }>(OWNER, CONSENTS, { id });
     expect(response.errors).toBeUndefined();
-    expect(response.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({ kind: "CONSULAR_CONTACT", granted: false, country: "PH" });
+    expect(response.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({
+      kind: "CONSULAR_CONTACT",
+      granted: false,
+      country: "PH",
+    });
   });
 
   it("other subgraphs are told the consent does not stand: no nationality verification without a new consent", async () => {
@@ -49,31 +58,60 @@ describe("changing the nationality withdraws consular-contact consent", () => {
   });
 
   it("the withdrawal is in the audit trail", async () => {
-    const trail = await asPersona<{ auditTrail: { edges: Array<{ node: { action: string; kind: string; fields: string[] } }> } }>(
+    const trail = await asPersona<{
+      auditTrail: { edges: Array<{ node: { action: string; kind: string; fields: string[] } }> };
+    }>(
       OWNER,
       `query ($id: ID!) { auditTrail(first: 20, filter: { victimId: $id, operation: "recordConsent" }) { edges { node { action kind fields } } } }`,
       { id },
     );
     expect(trail.errors).toBeUndefined();
-    expect(trail.data!.auditTrail.edges.map((edge) => edge.node)).toEqual(expect.arrayContaining([{ action: "recordConsent", kind: "WRITE", fields: ["consent.granted", "consent.kind", "nationality"] }]));
+    expect(trail.data!.auditTrail.edges.map((edge) => edge.node)).toEqual(
+      expect.arrayContaining([
+        { action: "recordConsent", kind: "WRITE", fields: ["consent.granted", "consent.kind", "nationality"] },
+      ]),
+    );
   });
 
   it("a new consent is for the new country, and opens the case to that embassy only", async () => {
-    const recorded = await asPersona<{ recordConsent: { kind: string; granted: boolean } }>(OWNER, CONSENT, { victimId: id, consent: { kind: "CONSULAR_CONTACT", granted: true } });
+    const recorded = await asPersona<{ recordConsent: { kind: string; granted: boolean } }>(OWNER, CONSENT, {
+      victimId: id,
+      consent: { kind: "CONSULAR_CONTACT", granted: true },
+    });
     expect(recorded.errors).toBeUndefined();
-    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
-    expect(consents.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({ kind: "CONSULAR_CONTACT", granted: true, country: "KE" });
+    const consents = await asPersona<{
+      victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> };
+    }>(OWNER, CONSENTS, { id });
+    expect(consents.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")).toEqual({
+      kind: "CONSULAR_CONTACT",
+      granted: true,
+      country: "KE",
+    });
     expect((await asPersona(PERSONAS.embassyKE, SEE, { id })).data?.victim).toBeTruthy();
     expect(errorCodes(await asPersona(PERSONAS.embassyPH, SEE, { id }))).toEqual(["NOT_FOUND"]);
   });
 
   it("other consents carry no country, and an unchanged nationality withdraws nothing", async () => {
     await consent(OWNER, id, "REPATRIATION", true);
-    const before = await asPersona<{ victim: { version: number } }>(OWNER, `query ($id: ID!) { victim(id: $id) { version } }`, { id });
-    const same = await asPersona(OWNER, UPDATE, { id, version: before.data!.victim.version, changes: { nationality: "KE", medicalNeeds: "none known" } });
+    const before = await asPersona<{ victim: { version: number } }>(
+      OWNER,
+      `query ($id: ID!) { victim(id: $id) { version } }`,
+      { id },
+    );
+    const same = await asPersona(OWNER, UPDATE, {
+      id,
+      version: before.data!.victim.version,
+      changes: { nationality: "KE", medicalNeeds: "none known" },
+    });
     expect(same.errors).toBeUndefined();
-    const consents = await asPersona<{ victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> } }>(OWNER, CONSENTS, { id });
-    expect(consents.data!.victim.consents.find((entry) => entry.kind === "REPATRIATION")).toEqual({ kind: "REPATRIATION", granted: true, country: null });
+    const consents = await asPersona<{
+      victim: { consents: Array<{ kind: string; granted: boolean; country: string | null }> };
+    }>(OWNER, CONSENTS, { id });
+    expect(consents.data!.victim.consents.find((entry) => entry.kind === "REPATRIATION")).toEqual({
+      kind: "REPATRIATION",
+      granted: true,
+      country: null,
+    });
     expect(consents.data!.victim.consents.find((entry) => entry.kind === "CONSULAR_CONTACT")?.granted).toBe(true);
   });
 

@@ -24,7 +24,10 @@ beforeAll(async () => {
   const victim = await register(world.owner, { nationality: "PH", requiresMedicalEscort: true });
   await consent(world.owner, victim.id, "CONSULAR_CONTACT", true);
   await consent(world.owner, victim.id, "REPATRIATION", true);
-  const opened = await asPersona<{ requestRepatriation: { id: string } }>(world.owner, REQUEST_REPATRIATION, { victimId: victim.id, request: { receivingOrganisation: "Reception centre (fictional)" } });
+  const opened = await asPersona<{ requestRepatriation: { id: string } }>(world.owner, REQUEST_REPATRIATION, {
+    victimId: victim.id,
+    request: { receivingOrganisation: "Reception centre (fictional)" },
+  });
   expect(opened.errors).toBeUndefined();
   consentedCase = opened.data!.requestRepatriation.id;
 }, 120_000);
@@ -35,15 +38,18 @@ describe("the destination embassy sees a repatriation case only while it may see
   it.each([
     ["via gateway", () => asPersona<Cases>(embassy, CASES)],
     ["at the repatriation subgraph", () => asPersonaAt<Cases>("repatriation", embassy, CASES)],
-  ])("repatriationCases %s: the case of a national who withdrew consent is left out, and not counted", async (_where, send) => {
-    const answer = await send();
-    expect(answer.errors).toBeUndefined();
-    const ids = answer.data!.repatriationCases.edges.map((edge) => edge.node.id);
-    expect(ids).not.toContain(world.repatriationCase);
-    expect(ids).toContain(consentedCase);
-    // Counts follow the rule too: what the list says it holds is what it shows (all on one page here).
-    expect(answer.data!.repatriationCases.totalCount).toBe(ids.length);
-  });
+  ])(
+    "repatriationCases %s: the case of a national who withdrew consent is left out, and not counted",
+    async (_where, send) => {
+      const answer = await send();
+      expect(answer.errors).toBeUndefined();
+      const ids = answer.data!.repatriationCases.edges.map((edge) => edge.node.id);
+      expect(ids).not.toContain(world.repatriationCase);
+      expect(ids).toContain(consentedCase);
+      // Counts follow the rule too: what the list says it holds is what it shows (all on one page here).
+      expect(answer.data!.repatriationCases.totalCount).toBe(ids.length);
+    },
+  );
 
   it("the government and the agency still see that case", async () => {
     for (const persona of [PERSONAS.government, PERSONAS.repatriation]) {
@@ -56,10 +62,17 @@ describe("the destination embassy sees a repatriation case only while it may see
     const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on RepatriationCase { id status history { byOrg } journeyLegs { id } } } }`;
     const representations = [{ __typename: "RepatriationCase", id: world.repatriationCase, status: "REQUESTED" }];
     for (const persona of [embassy, PERSONAS.embassyKE, PERSONAS.ngo]) {
-      const answer = await asPersonaAt<{ _entities: Array<unknown> }>("repatriation", persona, query, { representations });
-      expect({ persona: persona.org, entities: answer.data?._entities ?? null }).toEqual({ persona: persona.org, entities: [null] });
+      const answer = await asPersonaAt<{ _entities: Array<unknown> }>("repatriation", persona, query, {
+        representations,
+      });
+      expect({ persona: persona.org, entities: answer.data?._entities ?? null }).toEqual({
+        persona: persona.org,
+        entities: [null],
+      });
     }
-    const owner = await asPersonaAt<{ _entities: Array<{ id: string } | null> }>("repatriation", world.owner, query, { representations });
+    const owner = await asPersonaAt<{ _entities: Array<{ id: string } | null> }>("repatriation", world.owner, query, {
+      representations,
+    });
     expect(owner.data!._entities[0]?.id).toBe(world.repatriationCase);
   });
 });
@@ -67,15 +80,31 @@ describe("the destination embassy sees a repatriation case only while it may see
 describe("a derived field carries the rule of the field it is derived from", () => {
   it("RepatriationCase.escortRequired: an embassy never reads it (Victim.requiresMedicalEscort is closed to embassies)", async () => {
     const query = `query { repatriationCases(first: 100, filter: { destinationCountry: "PH" }) { edges { node { id escortRequired } } } }`;
-    for (const send of [() => asPersona<{ repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> } }>(embassy, query), () => asPersonaAt<{ repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> } }>("repatriation", embassy, query)]) {
+    for (const send of [
+      () =>
+        asPersona<{ repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> } }>(
+          embassy,
+          query,
+        ),
+      () =>
+        asPersonaAt<{ repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> } }>(
+          "repatriation",
+          embassy,
+          query,
+        ),
+    ]) {
       const answer = await send();
       const mine = answer.data?.repatriationCases?.edges.find((edge) => edge.node?.id === consentedCase)?.node;
       expect(mine?.escortRequired ?? null).toBeNull();
       expect(errorCodes(answer)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
     }
     // Who may read the source reads the derived field.
-    const agency = await asPersona<{ repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> } }>(PERSONAS.repatriation, query);
-    expect(agency.data!.repatriationCases.edges.find((edge) => edge.node.id === consentedCase)?.node.escortRequired).toBe(true);
+    const agency = await asPersona<{
+      repatriationCases: { edges: Array<{ node: { id: string; escortRequired: boolean | null } }> };
+    }>(PERSONAS.repatriation, query);
+    expect(
+      agency.data!.repatriationCases.edges.find((edge) => edge.node.id === consentedCase)?.node.escortRequired,
+    ).toBe(true);
   });
 
   it("the policy declares escortRequired as derived from Victim.requiresMedicalEscort", () => {
@@ -94,8 +123,16 @@ describe("a derived field carries the rule of the field it is derived from", () 
     for (const { field, rule } of derived) {
       const [sourceType, sourceField] = rule.derivedFrom!.split(".");
       const source = ruleOf(sourceType, sourceField);
-      expect({ field, source: rule.derivedFrom, exists: Boolean(source) }).toEqual({ field, source: rule.derivedFrom, exists: true });
-      expect({ field, roles: [...rule.roles].sort(), conditions: rule.conditions ?? {} }).toEqual({ field, roles: [...source!.roles].sort(), conditions: source!.conditions ?? {} });
+      expect({ field, source: rule.derivedFrom, exists: Boolean(source) }).toEqual({
+        field,
+        source: rule.derivedFrom,
+        exists: true,
+      });
+      expect({ field, roles: [...rule.roles].sort(), conditions: rule.conditions ?? {} }).toEqual({
+        field,
+        roles: [...source!.roles].sort(),
+        conditions: source!.conditions ?? {},
+      });
     }
   });
 });

@@ -14,7 +14,17 @@
  * the "knows every id-taking field" test below until it is taught here.
  */
 import { randomUUID } from "node:crypto";
-import { getNamedType, getNullableType, isEnumType, isLeafType, isListType, isNonNullType, type GraphQLArgument, type GraphQLField, type GraphQLInputType } from "graphql";
+import {
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+} from "graphql";
 import type { DevTokenRequest } from "../../platform/auth/tokens";
 import type { SubgraphName } from "../../platform/config";
 import { hiddenWorld, type HiddenWorld } from "../support/attack-world";
@@ -22,13 +32,17 @@ import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "../suppo
 import { ruleOf, supergraphSchema } from "../support/policy-matrix";
 import type { Role } from "../../platform/auth/claims";
 
-
 type PersonaName = keyof typeof PERSONAS;
 const PERSONA_NAMES = Object.keys(PERSONAS) as PersonaName[];
 
 /** Which record type an id argument names. `id` names the type the field returns. */
 function recordTypeOf(field: GraphQLField<unknown, unknown>, argument: GraphQLArgument): string | undefined {
-  const byName: Record<string, string> = { victimId: "Victim", caseId: "RepatriationCase", shelterId: "Shelter", toShelterId: "Shelter" };
+  const byName: Record<string, string> = {
+    victimId: "Victim",
+    caseId: "RepatriationCase",
+    shelterId: "Shelter",
+    toShelterId: "Shelter",
+  };
   if (argument.name === "id") return getNamedType(field.type).name;
   return byName[argument.name];
 }
@@ -36,7 +50,12 @@ function recordTypeOf(field: GraphQLField<unknown, unknown>, argument: GraphQLAr
 /** Valid values for every input type an id-taking field takes, so the resolver gets as far as the id. */
 const VALID_INPUTS: Record<string, unknown> = {
   VerificationDecisionInput: { decision: "CONFIRMED" },
-  TravelDocumentInput: { kind: "EMERGENCY_TRAVEL_CERTIFICATE", number: "PH-ETC-ORACLE-1", issuedOn: "2026-11-20", expiresOn: "2099-02-20" },
+  TravelDocumentInput: {
+    kind: "EMERGENCY_TRAVEL_CERTIFICATE",
+    number: "PH-ETC-ORACLE-1",
+    issuedOn: "2026-11-20",
+    expiresOn: "2099-02-20",
+  },
   RepatriationRequestInput: { receivingOrganisation: "Reception centre (fictional)" },
   JourneyLegInput: { mode: "BUS", fromPlace: "Mae Sot", toPlace: "Bangkok", departsAt: "2099-01-01T08:00:00Z" },
   UpdateShelterInput: { services: ["medical"] },
@@ -72,16 +91,14 @@ interface OracleField {
 function owningSubgraph(field: GraphQLField<unknown, unknown>): SubgraphName {
   const join = field.astNode?.directives?.find((directive) => directive.name.value === "join__field");
   const graph = join?.arguments?.find((argument) => argument.name.value === "graph")?.value;
-  if (!graph || graph.kind !== "EnumValue") throw new Error(`${field.name}: no @join__field(graph:) in supergraph.graphql`);
+  if (!graph || graph.kind !== "EnumValue")
+    throw new Error(`${field.name}: no @join__field(graph:) in supergraph.graphql`);
   return graph.value.toLowerCase() as SubgraphName;
 }
 
 function idTakingFields(): OracleField[] {
   const schema = supergraphSchema();
-  const roots = [
-    ["query", schema.getQueryType()!] as const,
-    ["mutation", schema.getMutationType()!] as const,
-  ];
+  const roots = [["query", schema.getQueryType()!] as const, ["mutation", schema.getMutationType()!] as const];
   return roots.flatMap(([kind, type]) =>
     Object.values(type.getFields())
       .filter((field) => !field.name.startsWith("_"))
@@ -89,7 +106,9 @@ function idTakingFields(): OracleField[] {
         kind,
         field,
         subgraph: owningSubgraph(field),
-        ids: field.args.filter((argument) => getNamedType(argument.type).name === "ID").map((argument) => ({ argument, type: recordTypeOf(field, argument) ?? "?" })),
+        ids: field.args
+          .filter((argument) => getNamedType(argument.type).name === "ID")
+          .map((argument) => ({ argument, type: recordTypeOf(field, argument) ?? "?" })),
       }))
       .filter((candidate) => candidate.ids.length > 0),
   );
@@ -112,10 +131,20 @@ function observable(response: GraphQLResponse, direct: boolean): unknown {
     JSON.stringify({
       status: response.status,
       data: response.data ?? null,
-      errors: (response.errors ?? []).map((error) => ({ message: error.message, code: error.extensions?.code, path: error.path })),
+      errors: (response.errors ?? []).map((error) => ({
+        message: error.message,
+        code: error.extensions?.code,
+        path: error.path,
+      })),
       counters: direct
-        ? { sqlStatements: response.headers.get("x-sql-statements"), peerQuestions: response.headers.get("x-peer-questions") }
-        : { sqlStatements: response.extensions?.sqlStatements ?? null, peerQuestions: response.extensions?.peerQuestions ?? null },
+        ? {
+            sqlStatements: response.headers.get("x-sql-statements"),
+            peerQuestions: response.headers.get("x-peer-questions"),
+          }
+        : {
+            sqlStatements: response.extensions?.sqlStatements ?? null,
+            peerQuestions: response.extensions?.peerQuestions ?? null,
+          },
     }).replace(uuid, "<uuid>"),
   );
 }
@@ -128,49 +157,80 @@ beforeAll(async () => {
 
 describe("existence oracle: the test knows every id-taking field of the schema", () => {
   it("maps every id argument to a record type and has valid values for every other argument", () => {
-    const unknown = FIELDS.flatMap((candidate) => candidate.ids.filter((id) => id.type === "?").map((id) => `${candidate.field.name}(${id.argument.name})`));
+    const unknown = FIELDS.flatMap((candidate) =>
+      candidate.ids.filter((id) => id.type === "?").map((id) => `${candidate.field.name}(${id.argument.name})`),
+    );
     expect(unknown).toEqual([]);
     for (const candidate of FIELDS) {
-      for (const argument of candidate.field.args) if (getNamedType(argument.type).name !== "ID") expect(() => validValue(argument.type, argument.name)).not.toThrow();
+      for (const argument of candidate.field.args)
+        if (getNamedType(argument.type).name !== "ID")
+          expect(() => validValue(argument.type, argument.name)).not.toThrow();
     }
     // Sanity: the generated list holds the fields the findings were about.
-    expect(FIELDS.map((candidate) => candidate.field.name)).toEqual(expect.arrayContaining(["decideNationalityVerification", "revokeTravelDocument", "respondToReferral", "victim", "changeRepatriationStatus"]));
+    expect(FIELDS.map((candidate) => candidate.field.name)).toEqual(
+      expect.arrayContaining([
+        "decideNationalityVerification",
+        "revokeTravelDocument",
+        "respondToReferral",
+        "victim",
+        "changeRepatriationStatus",
+      ]),
+    );
   });
 });
 
-describe.each(FIELDS.map((candidate) => [`${candidate.kind} ${candidate.field.name} (${candidate.subgraph})`, candidate] as const))("%s", (_label, candidate) => {
-  it.each(PERSONA_NAMES)("as %s: a hidden id answers exactly like a missing one, through the gateway and at the subgraph", async (personaName) => {
-    const persona: DevTokenRequest = PERSONAS[personaName];
-    const query = operation(candidate);
-    for (const { argument, type } of candidate.ids) {
-      const hidden = world.hiddenFrom(type, personaName);
-      if (!hidden) continue;
-      const variables = (id: string) => {
-        const values: Record<string, unknown> = {};
-        for (const other of candidate.field.args) values[other.name] = other === argument ? id : validValue(other.type, other.name);
-        if (!isNonNullType(argument.type)) values[argument.name] = id;
-        return values;
-      };
-      for (const direct of [false, true]) {
-        const send = (id: string) => (direct ? asPersonaAt(candidate.subgraph, persona, query, variables(id)) : asPersona(persona, query, variables(id)));
-        const hiddenAnswer = observable(await send(hidden), direct);
-        const missingRaw = await send(randomUUID());
-        const missingAnswer = observable(missingRaw, direct);
-        // Not vacuous: a role the field is open to gets as far as the id, and is told NOT_FOUND.
-        if (ruleOf(candidate.kind === "query" ? "Query" : "Mutation", candidate.field.name)?.roles.includes(persona.role as Role)) {
-          expect({ [candidate.field.name]: (missingRaw.errors ?? []).map((error) => error.extensions?.code) }).toEqual({ [candidate.field.name]: ["NOT_FOUND"] });
+describe.each(
+  FIELDS.map((candidate) => [`${candidate.kind} ${candidate.field.name} (${candidate.subgraph})`, candidate] as const),
+)("%s", (_label, candidate) => {
+  it.each(PERSONA_NAMES)(
+    "as %s: a hidden id answers exactly like a missing one, through the gateway and at the subgraph",
+    async (personaName) => {
+      const persona: DevTokenRequest = PERSONAS[personaName];
+      const query = operation(candidate);
+      for (const { argument, type } of candidate.ids) {
+        const hidden = world.hiddenFrom(type, personaName);
+        if (!hidden) continue;
+        const variables = (id: string) => {
+          const values: Record<string, unknown> = {};
+          for (const other of candidate.field.args)
+            values[other.name] = other === argument ? id : validValue(other.type, other.name);
+          if (!isNonNullType(argument.type)) values[argument.name] = id;
+          return values;
+        };
+        for (const direct of [false, true]) {
+          const send = (id: string) =>
+            direct
+              ? asPersonaAt(candidate.subgraph, persona, query, variables(id))
+              : asPersona(persona, query, variables(id));
+          const hiddenAnswer = observable(await send(hidden), direct);
+          const missingRaw = await send(randomUUID());
+          const missingAnswer = observable(missingRaw, direct);
+          // Not vacuous: a role the field is open to gets as far as the id, and is told NOT_FOUND.
+          if (
+            ruleOf(candidate.kind === "query" ? "Query" : "Mutation", candidate.field.name)?.roles.includes(
+              persona.role as Role,
+            )
+          ) {
+            expect({
+              [candidate.field.name]: (missingRaw.errors ?? []).map((error) => error.extensions?.code),
+            }).toEqual({ [candidate.field.name]: ["NOT_FOUND"] });
+          }
+          expect({
+            [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: hiddenAnswer,
+          }).toEqual({
+            [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: missingAnswer,
+          });
         }
-        expect({ [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: hiddenAnswer }).toEqual({
-          [`${argument.name}=<hidden ${type}> ${direct ? "at subgraph" : "via gateway"}`]: missingAnswer,
-        });
       }
-    }
-  });
+    },
+  );
 });
 
 describe("existence oracle: coverage", () => {
   it("every id-taking field is probed with a hidden id by at least one persona (except public shelters)", () => {
-    const uncovered = FIELDS.filter((candidate) => !candidate.ids.some((id) => PERSONA_NAMES.some((name) => world.hiddenFrom(id.type, name)))).map((candidate) => candidate.field.name);
+    const uncovered = FIELDS.filter(
+      (candidate) => !candidate.ids.some((id) => PERSONA_NAMES.some((name) => world.hiddenFrom(id.type, name))),
+    ).map((candidate) => candidate.field.name);
     // Shelters are public to every partner: nothing about a shelter is hidden.
     expect(uncovered.filter((name) => !["shelter", "updateShelter"].includes(name))).toEqual([]);
   });

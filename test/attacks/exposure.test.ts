@@ -26,7 +26,9 @@ describe("Consent.recordedBy", () => {
     for (const persona of [PERSONAS.government, partner]) {
       const response = await asPersona<{ victim: { consents: ConsentView[] } }>(persona, CONSENTS, { id });
       expect(response.errors).toBeUndefined();
-      expect(response.data!.victim.consents).toEqual([{ kind: "REPATRIATION", recordedBy: null, recordedByOrg: caseWorker.org, recordedByRole: "ngo" }]);
+      expect(response.data!.victim.consents).toEqual([
+        { kind: "REPATRIATION", recordedBy: null, recordedByOrg: caseWorker.org, recordedByRole: "ngo" },
+      ]);
       expect(JSON.stringify(response)).not.toContain(caseWorker.sub);
     }
   });
@@ -34,14 +36,16 @@ describe("Consent.recordedBy", () => {
   it("shows the user id to the recorder's own organisation", async () => {
     const colleague = { role: "ngo", org: caseWorker.org, sub: "recorder-colleague-13c" } as const;
     const response = await asPersona<{ victim: { consents: ConsentView[] } }>(colleague, CONSENTS, { id });
-    expect(response.data!.victim.consents).toEqual([{ kind: "REPATRIATION", recordedBy: caseWorker.sub, recordedByOrg: caseWorker.org, recordedByRole: "ngo" }]);
+    expect(response.data!.victim.consents).toEqual([
+      { kind: "REPATRIATION", recordedBy: caseWorker.sub, recordedByOrg: caseWorker.org, recordedByRole: "ngo" },
+    ]);
   });
 
   it("recordedByRole is not for roles that may not read consents", async () => {
     for (const persona of [PERSONAS.embassyPH, PERSONAS.shelter, PERSONAS.repatriation]) {
       const response = await asPersona(persona, CONSENTS, { id });
       expect(errorCodes(response)).toContain("UNAUTHORIZED_FIELD_OR_TYPE");
-      expect(JSON.stringify(response.data ?? {})).not.toContain("recordedByRole\":\"");
+      expect(JSON.stringify(response.data ?? {})).not.toContain('recordedByRole":"');
     }
   });
 });

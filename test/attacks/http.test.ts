@@ -19,26 +19,53 @@ describe("the gateway over HTTP", () => {
     expect(response.status).toBe(401);
   });
 
-  it.each(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])("refuses a %s POST (what a cross-site form can send without a preflight)", async (contentType) => {
-    const response = await fetch(gatewayUrl(), { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${token()}` }, body: JSON.stringify({ query: "{ me { org } }" }) });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
-    expect(await response.text()).not.toContain('"org"');
-  });
+  it.each(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])(
+    "refuses a %s POST (what a cross-site form can send without a preflight)",
+    async (contentType) => {
+      const response = await fetch(gatewayUrl(), {
+        method: "POST",
+        headers: { "content-type": contentType, authorization: `Bearer ${token()}` },
+        body: JSON.stringify({ query: "{ me { org } }" }),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(await response.text()).not.toContain('"org"');
+    },
+  );
 
   it("refuses a GET query without a preflight-forcing header, and any mutation over GET", async () => {
-    const simple = await fetch(`${gatewayUrl()}?query=${encodeURIComponent("{ me { org } }")}`, { headers: { authorization: `Bearer ${token()}` } });
-    expect(simple.status).toBe(400);
-    const mutation = await fetch(`${gatewayUrl()}?query=${encodeURIComponent('mutation { identifyVictim(id: "x", decision: { decision: IDENTIFIED, decidedOn: "2026-01-01", decidingTeam: "x" }) { id } }')}`, {
-      headers: { authorization: `Bearer ${token()}`, "apollo-require-preflight": "1" },
+    const simple = await fetch(`${gatewayUrl()}?query=${encodeURIComponent("{ me { org } }")}`, {
+      headers: { authorization: `Bearer ${token()}` },
     });
+    expect(simple.status).toBe(400);
+    const mutation = await fetch(
+      `${gatewayUrl()}?query=${encodeURIComponent('mutation { identifyVictim(id: "x", decision: { decision: IDENTIFIED, decidedOn: "2026-01-01", decidingTeam: "x" }) { id } }')}`,
+      {
+        headers: { authorization: `Bearer ${token()}`, "apollo-require-preflight": "1" },
+      },
+    );
     expect(mutation.status).toBe(405);
   });
 
   it("lets no other origin read an answer", async () => {
-    const preflight = await fetch(gatewayUrl(), { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" } });
+    const preflight = await fetch(gatewayUrl(), {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
-    const answer = await fetch(gatewayUrl(), { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json", authorization: `Bearer ${token()}` }, body: JSON.stringify({ query: "{ me { org } }" }) });
+    const answer = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers: {
+        origin: "https://evil.example",
+        "content-type": "application/json",
+        authorization: `Bearer ${token()}`,
+      },
+      body: JSON.stringify({ query: "{ me { org } }" }),
+    });
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     expect(answer.headers.get("x-powered-by")).toBeNull();
   });

@@ -9,7 +9,9 @@ const TO_ME = `query ($status: ReferralStatus) { referralsToMe(status: $status) 
 const RESPOND = `mutation ($id: ID!, $accept: Boolean!) { respondToReferral(id: $id, accept: $accept) { id status purpose } }`;
 const REVOKE = `mutation ($id: ID!) { revokeReferral(id: $id) { id status purpose } }`;
 
-type ToMe = { referralsToMe: Array<{ id: string; status: string; purpose: string | null; victim: { id: string } | null }> };
+type ToMe = {
+  referralsToMe: Array<{ id: string; status: string; purpose: string | null; victim: { id: string } | null }>;
+};
 
 async function referredToShelter(purpose: string): Promise<{ victimId: string; referralId: string }> {
   const owner = PERSONAS.ngo;
@@ -28,18 +30,34 @@ describe("a closed referral's purpose is no longer the addressee's to read", () 
     expect(before.data!.referralsToMe.find((entry) => entry.id === referralId)?.purpose).toBe(purpose);
 
     expect((await asPersona(PERSONAS.ngo, REVOKE, { id: referralId })).errors).toBeUndefined();
-    for (const answer of [await asPersona<ToMe>(PERSONAS.shelter, TO_ME, { status: "REVOKED" }), await asPersonaAt<ToMe>("victims", PERSONAS.shelter, TO_ME, { status: "REVOKED" })]) {
+    for (const answer of [
+      await asPersona<ToMe>(PERSONAS.shelter, TO_ME, { status: "REVOKED" }),
+      await asPersonaAt<ToMe>("victims", PERSONAS.shelter, TO_ME, { status: "REVOKED" }),
+    ]) {
       expect(answer.errors).toBeUndefined();
-      expect(answer.data!.referralsToMe.find((entry) => entry.id === referralId)).toEqual({ id: referralId, status: "REVOKED", purpose: null, victim: null });
+      expect(answer.data!.referralsToMe.find((entry) => entry.id === referralId)).toEqual({
+        id: referralId,
+        status: "REVOKED",
+        purpose: null,
+        victim: null,
+      });
     }
-    const owner = await asPersona<{ victim: { referrals: Array<{ id: string; purpose: string }> } }>(PERSONAS.ngo, "query ($id: ID!) { victim(id: $id) { referrals { id purpose } } }", { id: victimId });
+    const owner = await asPersona<{ victim: { referrals: Array<{ id: string; purpose: string }> } }>(
+      PERSONAS.ngo,
+      "query ($id: ID!) { victim(id: $id) { referrals { id purpose } } }",
+      { id: victimId },
+    );
     expect(owner.data!.victim.referrals.find((entry) => entry.id === referralId)?.purpose).toBe(purpose);
   });
 
   it("DECLINED: the addressee's own answer and later lists carry no purpose", async () => {
     const purpose = `Shelter for a minor (fictional ${Math.random()})`;
     const { referralId } = await referredToShelter(purpose);
-    const declined = await asPersona<{ respondToReferral: { status: string; purpose: string | null } }>(PERSONAS.shelter, RESPOND, { id: referralId, accept: false });
+    const declined = await asPersona<{ respondToReferral: { status: string; purpose: string | null } }>(
+      PERSONAS.shelter,
+      RESPOND,
+      { id: referralId, accept: false },
+    );
     expect(declined.data!.respondToReferral).toEqual({ id: referralId, status: "DECLINED", purpose: null });
     const listed = await asPersona<ToMe>(PERSONAS.shelter, TO_ME, { status: "DECLINED" });
     expect(listed.data!.referralsToMe.find((entry) => entry.id === referralId)?.purpose).toBeNull();
@@ -48,7 +66,11 @@ describe("a closed referral's purpose is no longer the addressee's to read", () 
   it("ACCEPTED: the addressee still reads the purpose it works to", async () => {
     const purpose = `Legal aid (fictional ${Math.random()})`;
     const { referralId } = await referredToShelter(purpose);
-    const accepted = await asPersona<{ respondToReferral: { status: string; purpose: string | null } }>(PERSONAS.shelter, RESPOND, { id: referralId, accept: true });
+    const accepted = await asPersona<{ respondToReferral: { status: string; purpose: string | null } }>(
+      PERSONAS.shelter,
+      RESPOND,
+      { id: referralId, accept: true },
+    );
     expect(accepted.data!.respondToReferral).toEqual({ id: referralId, status: "ACCEPTED", purpose });
   });
 });
@@ -61,7 +83,11 @@ describe("shelter staff act for the shelter of their token", () => {
     const listed = await asPersona<ToMe>(mismatched, TO_ME, {});
     if (listed.status === 401 || errorCodes(listed).includes("UNAUTHENTICATED")) return; // the hub refuses such tokens: also safe
     expect(listed.data!.referralsToMe.map((entry) => entry.id)).toContain(referralId);
-    const seen = await asPersona<{ victim: { id: string } | null }>(mismatched, "query ($id: ID!) { victim(id: $id) { id } }", { id: victimId });
+    const seen = await asPersona<{ victim: { id: string } | null }>(
+      mismatched,
+      "query ($id: ID!) { victim(id: $id) { id } }",
+      { id: victimId },
+    );
     expect(seen.data?.victim?.id).toBe(victimId);
     // And the other way round: a token whose org is the addressee but whose shelter is not.
     const other = { role: "shelter", org: "shelter-maesot-1", shelter: "shelter-maesot-2" } as const;

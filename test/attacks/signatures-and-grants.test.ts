@@ -7,14 +7,27 @@
 import { randomUUID } from "node:crypto";
 import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
 import { createRequestSigner, SIGNATURE_HEADER, SIGNATURE_WINDOW_SECONDS } from "../../platform/auth/request-signature";
-import { createServiceCredentials, loadServiceSecret, SERVICE_CREDENTIAL_HEADER } from "../../platform/auth/service-credentials";
+import {
+  createServiceCredentials,
+  loadServiceSecret,
+  SERVICE_CREDENTIAL_HEADER,
+} from "../../platform/auth/service-credentials";
 import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../platform/auth/victim-access-grant";
 import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH } from "../../platform/audit/trail";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
 import { JOURNEYS_PATH, STAYS_PATH } from "../../platform/statistics/facts";
 import { TRAVEL_READINESS_PATH } from "../../platform/travel-readiness";
 import { VICTIM_ACCESS_PATH } from "../../platform/victim-access";
-import { asPersona, gatewayUrl, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "../support/hub";
+import {
+  asPersona,
+  gatewayUrl,
+  hubFetch,
+  PERSONAS,
+  postGraphQL,
+  subgraphUrl,
+  testAuthConfig,
+  tokenFor,
+} from "../support/hub";
 import { consent, register } from "../support/cases";
 
 const keyDir = () => testAuthConfig().devKeyDir;
@@ -26,18 +39,36 @@ function rawPost(url: string, body: string, headers: Record<string, string>) {
   return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 }
 
-function signAs(signer: string, url: string, body: string, headers: Record<string, string>, secret = ensureDevRequestSigningSecret(keyDir()), now?: () => number): string {
-  return createRequestSigner(signer, secret, now).sign({ method: "POST", path: new URL(url).pathname, body, headers: (name) => headers[name] });
+function signAs(
+  signer: string,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  secret = ensureDevRequestSigningSecret(keyDir()),
+  now?: () => number,
+): string {
+  return createRequestSigner(signer, secret, now).sign({
+    method: "POST",
+    path: new URL(url).pathname,
+    body,
+    headers: (name) => headers[name],
+  });
 }
 
 describe("a subgraph answers only requests signed by the hub", () => {
   it.each(SUBGRAPH_NAMES)("%s: an unsigned request with a valid token gets 403 and runs nothing", async (name) => {
-    const response = await postGraphQL(subgraphUrl(name), { query: "{ __typename }" }, bearer(PERSONAS.government), { unsigned: true });
+    const response = await postGraphQL(subgraphUrl(name), { query: "{ __typename }" }, bearer(PERSONAS.government), {
+      unsigned: true,
+    });
     expect(response.status).toBe(403);
     expect(response.data).toBeUndefined();
-    expect(response.errors).toEqual([{ message: "This service answers the hub only", extensions: expect.objectContaining({ code: "FORBIDDEN" }) }]);
+    expect(response.errors).toEqual([
+      { message: "This service answers the hub only", extensions: expect.objectContaining({ code: "FORBIDDEN" }) },
+    ]);
     // GET too (Apollo would run a query from the URL).
-    const get = await fetch(`${subgraphUrl(name)}?query=${encodeURIComponent("{ __typename }")}`, { headers: { authorization: bearer(PERSONAS.government), "apollo-require-preflight": "1" } });
+    const get = await fetch(`${subgraphUrl(name)}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { authorization: bearer(PERSONAS.government), "apollo-require-preflight": "1" },
+    });
     expect(get.status).toBe(403);
   });
 
@@ -45,7 +76,10 @@ describe("a subgraph answers only requests signed by the hub", () => {
     const owner = { role: "ngo", org: `ngo-unsigned-${randomUUID().slice(0, 8)}` } as const;
     const response = await postGraphQL(
       subgraphUrl("victims"),
-      { query: "mutation ($v: RegisterVictimInput!) { registerVictim(victim: $v) { id } }", variables: { v: { nationality: "UG", gender: "FEMALE", ageBracket: "AGE_18_25" } } },
+      {
+        query: "mutation ($v: RegisterVictimInput!) { registerVictim(victim: $v) { id } }",
+        variables: { v: { nationality: "UG", gender: "FEMALE", ageBracket: "AGE_18_25" } },
+      },
       bearer(owner),
       { unsigned: true },
     );
@@ -65,23 +99,47 @@ describe("a subgraph answers only requests signed by the hub", () => {
     const otherKey = signAs("gateway", url, body, headers, "a secret an attacker made up, of 32+ characters");
     expect((await rawPost(url, body, { ...headers, [SIGNATURE_HEADER]: otherKey })).status).toBe(403);
     const forBody = signAs("gateway", url, body, headers);
-    expect((await rawPost(url, JSON.stringify({ query: "{ me { org } }" }), { ...headers, [SIGNATURE_HEADER]: forBody })).status).toBe(403);
+    expect(
+      (await rawPost(url, JSON.stringify({ query: "{ me { org } }" }), { ...headers, [SIGNATURE_HEADER]: forBody }))
+        .status,
+    ).toBe(403);
     const forCaller = signAs("gateway", url, body, headers);
-    expect((await rawPost(url, body, { ...headers, authorization: bearer(PERSONAS.government), [SIGNATURE_HEADER]: forCaller })).status).toBe(403);
-    const stale = signAs("gateway", url, body, headers, undefined, () => Date.now() - (SIGNATURE_WINDOW_SECONDS + 5) * 1000);
+    expect(
+      (
+        await rawPost(url, body, {
+          ...headers,
+          authorization: bearer(PERSONAS.government),
+          [SIGNATURE_HEADER]: forCaller,
+        })
+      ).status,
+    ).toBe(403);
+    const stale = signAs(
+      "gateway",
+      url,
+      body,
+      headers,
+      undefined,
+      () => Date.now() - (SIGNATURE_WINDOW_SECONDS + 5) * 1000,
+    );
     expect((await rawPost(url, body, { ...headers, [SIGNATURE_HEADER]: stale })).status).toBe(403);
   });
 });
 
 describe("victim-access grants stay inside the hub", () => {
   it("a client straight at the victims subgraph cannot obtain a grant (finding 1)", async () => {
-    const response = await postGraphQL(subgraphUrl("victims"), { query: NATIONALS }, bearer(PERSONAS.embassyPH), { unsigned: true, headers: { [GRANT_WANTED_HEADER]: "wanted" } });
+    const response = await postGraphQL(subgraphUrl("victims"), { query: NATIONALS }, bearer(PERSONAS.embassyPH), {
+      unsigned: true,
+      headers: { [GRANT_WANTED_HEADER]: "wanted" },
+    });
     expect(response.status).toBe(403);
     expect(JSON.stringify(response)).not.toContain(GRANT_RESPONSE_EXTENSION);
   });
 
   it("only the gateway's own fetches are given one: a request signed by another hub process is not", async () => {
-    const response = await postGraphQL(subgraphUrl("victims"), { query: NATIONALS }, bearer(PERSONAS.embassyPH), { signer: "shelters", headers: { [GRANT_WANTED_HEADER]: "wanted" } });
+    const response = await postGraphQL(subgraphUrl("victims"), { query: NATIONALS }, bearer(PERSONAS.embassyPH), {
+      signer: "shelters",
+      headers: { [GRANT_WANTED_HEADER]: "wanted" },
+    });
     expect(response.status).toBe(200);
     expect(response.extensions?.[GRANT_RESPONSE_EXTENSION]).toBeUndefined();
   });
@@ -105,7 +163,9 @@ describe("victim-access grants stay inside the hub", () => {
     await consent(owner, victim.id, "CONSULAR_CONTACT", true);
     // A plan that starts at the victims subgraph and continues in two others: grants at work.
     const query = `query ($id: ID!) { victim(id: $id) { id travelDocuments { kind } currentPlacement { placedAt } } }`;
-    const seen = async () => (await asPersona<{ victim: { id: string } | null }>(PERSONAS.embassyPH, query, { id: victim.id })).data?.victim?.id;
+    const seen = async () =>
+      (await asPersona<{ victim: { id: string } | null }>(PERSONAS.embassyPH, query, { id: victim.id })).data?.victim
+        ?.id;
     expect(await seen()).toBe(victim.id);
     await consent(owner, victim.id, "CONSULAR_CONTACT", false);
     expect(await seen()).toBeUndefined();
@@ -114,7 +174,12 @@ describe("victim-access grants stay inside the hub", () => {
 
 describe("internal routes answer only the subgraph that needs them, only what it needs", () => {
   const routes: Array<{ owner: SubgraphName; path: string; askers: SubgraphName[]; body: unknown }> = [
-    { owner: "victims", path: VICTIM_ACCESS_PATH, askers: ["shelters", "embassies", "repatriation"], body: { ids: [] } },
+    {
+      owner: "victims",
+      path: VICTIM_ACCESS_PATH,
+      askers: ["shelters", "embassies", "repatriation"],
+      body: { ids: [] },
+    },
     { owner: "embassies", path: TRAVEL_READINESS_PATH, askers: ["repatriation"], body: { ids: [] } },
     { owner: "shelters", path: STAYS_PATH, askers: ["victims"], body: {} },
     { owner: "repatriation", path: JOURNEYS_PATH, askers: ["victims"], body: {} },
@@ -126,30 +191,55 @@ describe("internal routes answer only the subgraph that needs them, only what it
     const credential = createServiceCredentials(asker, loadServiceSecret({ devKeyDir: keyDir() })).current();
     return hubFetch(
       subgraphUrl(owner).replace("/graphql", path),
-      { method: "POST", headers: { "content-type": "application/json", authorization: bearer(PERSONAS.government), [SERVICE_CREDENTIAL_HEADER]: credential }, body: JSON.stringify(body) },
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: bearer(PERSONAS.government),
+          [SERVICE_CREDENTIAL_HEADER]: credential,
+        },
+        body: JSON.stringify(body),
+      },
       { signer },
     );
   }
 
-  it.each(routes)("$owner $path answers $askers, and refuses every other hub process", async ({ owner, path, askers, body }) => {
-    for (const asker of askers) expect({ asker, status: (await askAs(asker, owner, path, body)).status }).toEqual({ asker, status: 200 });
-    for (const other of [...SUBGRAPH_NAMES, "gateway"].filter((name) => !(askers as string[]).includes(name))) {
-      expect({ other, status: (await askAs(other, owner, path, body)).status }).toEqual({ other, status: 403 });
-    }
-    // A credential of a rightful asker on a request another process signed.
-    expect((await askAs(askers[0], owner, path, body, "gateway")).status).toBe(403);
-  });
+  it.each(routes)(
+    "$owner $path answers $askers, and refuses every other hub process",
+    async ({ owner, path, askers, body }) => {
+      for (const asker of askers)
+        expect({ asker, status: (await askAs(asker, owner, path, body)).status }).toEqual({ asker, status: 200 });
+      for (const other of [...SUBGRAPH_NAMES, "gateway"].filter((name) => !(askers as string[]).includes(name))) {
+        expect({ other, status: (await askAs(other, owner, path, body)).status }).toEqual({ other, status: 403 });
+      }
+      // A credential of a rightful asker on a request another process signed.
+      expect((await askAs(askers[0], owner, path, body, "gateway")).status).toBe(403);
+    },
+  );
 
   it("victim access tells each subgraph only the facts its rules need", async () => {
     const owner = { role: "ngo", org: `ngo-facts-${randomUUID().slice(0, 8)}` } as const;
     const victim = await register(owner, { nationality: "PH", requiresMedicalEscort: true });
-    for (const kind of ["CONSULAR_CONTACT", "REPATRIATION", "SHELTER_SHARING"]) await consent(owner, victim.id, kind, true);
+    for (const kind of ["CONSULAR_CONTACT", "REPATRIATION", "SHELTER_SHARING"])
+      await consent(owner, victim.id, kind, true);
     const factsFor = async (asker: SubgraphName) => {
       const response = await askAs(asker, "victims", VICTIM_ACCESS_PATH, { ids: [victim.id] });
       return ((await response.json()) as { visible: Array<Record<string, unknown>> }).visible[0];
     };
     expect(await factsFor("shelters")).toEqual({ id: victim.id, actsAsOwner: true, nationality: "PH", consents: [] });
-    expect(await factsFor("embassies")).toEqual({ id: victim.id, actsAsOwner: true, nationality: "PH", consents: ["CONSULAR_CONTACT"] });
-    expect(await factsFor("repatriation")).toEqual({ id: victim.id, actsAsOwner: true, nationality: "PH", consents: ["REPATRIATION"], ownerOrg: owner.org, requiresMedicalEscort: true });
+    expect(await factsFor("embassies")).toEqual({
+      id: victim.id,
+      actsAsOwner: true,
+      nationality: "PH",
+      consents: ["CONSULAR_CONTACT"],
+    });
+    expect(await factsFor("repatriation")).toEqual({
+      id: victim.id,
+      actsAsOwner: true,
+      nationality: "PH",
+      consents: ["REPATRIATION"],
+      ownerOrg: owner.org,
+      requiresMedicalEscort: true,
+    });
   });
 });

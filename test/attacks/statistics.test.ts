@@ -19,7 +19,8 @@ async function table(persona: DevTokenRequest, groupBy: string[]): Promise<Table
 }
 
 const valueIn = (cell: Cell, dimension: string) => cell.group.find((value) => value.dimension === dimension)?.value;
-const rowOf = (stats: Table, nationality: string) => stats.cells.filter((cell) => valueIn(cell, "NATIONALITY") === nationality);
+const rowOf = (stats: Table, nationality: string) =>
+  stats.cells.filter((cell) => valueIn(cell, "NATIONALITY") === nationality);
 
 describe("inserting records to unlock a suppressed cell", () => {
   // Tuvalu: nobody else in the suite registers Tuvaluans.
@@ -27,7 +28,14 @@ describe("inserting records to unlock a suppressed cell", () => {
   const attacker = { role: "ngo", org: "ngo-13c-inserter" } as const;
   const victimsOwner = { role: "ngo", org: "ngo-13c-tv-owner" } as const;
   // What the attacker's five fictitious people are, in every dimension.
-  const OWN: Record<string, string> = { NATIONALITY, GENDER: "FEMALE", AGE_BRACKET: "AGE_18_25", NRM_STATUS: "SCREENING", SHELTER: "NONE", REPATRIATION_STATUS: "NONE" };
+  const OWN: Record<string, string> = {
+    NATIONALITY,
+    GENDER: "FEMALE",
+    AGE_BRACKET: "AGE_18_25",
+    NRM_STATUS: "SCREENING",
+    SHELTER: "NONE",
+    REPATRIATION_STATUS: "NONE",
+  };
 
   beforeAll(async () => {
     await registerMany(victimsOwner, 2, { nationality: NATIONALITY }); // the two people the attacker must not learn of
@@ -43,7 +51,10 @@ describe("inserting records to unlock a suppressed cell", () => {
           if (cell.count === null) continue;
           const own = cell.group.every((value) => OWN[value.dimension] === value.value) ? 5 : 0;
           const unseen = cell.count - own;
-          if (unseen > 0 && unseen < 5) findings.push(`[${groupBy}] ${JSON.stringify(cell.group)} = ${cell.count}: ${unseen} people beyond the caller's own`);
+          if (unseen > 0 && unseen < 5)
+            findings.push(
+              `[${groupBy}] ${JSON.stringify(cell.group)} = ${cell.count}: ${unseen} people beyond the caller's own`,
+            );
         }
       }
     }
@@ -58,7 +69,8 @@ describe("inserting records to unlock a suppressed cell", () => {
       const hidden = row.filter((cell) => cell.suppressed);
       if (oneWay.count === null || hidden.length === 0) continue;
       const ownHidden = hidden.some((cell) => valueIn(cell, other) === OWN[other]) ? 5 : 0;
-      const residual = oneWay.count - row.filter((cell) => !cell.suppressed).reduce((sum, cell) => sum + cell.count!, 0) - ownHidden;
+      const residual =
+        oneWay.count - row.filter((cell) => !cell.suppressed).reduce((sum, cell) => sum + cell.count!, 0) - ownHidden;
       if (residual > 0 && residual < 5) findings.push(`[NATIONALITY] − [NATIONALITY,${other}] reveals ${residual}`);
     }
     expect(findings).toEqual([]);
@@ -86,10 +98,14 @@ describe("what the caller sees itself is published to it, and only that", () => 
 
   it("publishes a small group to callers who see every person in it, and to no one else", async () => {
     for (const persona of [PERSONAS.government, owner, embassy]) {
-      expect(rowOf(await table(persona, ["NATIONALITY"]), NATIONALITY)).toEqual([{ group: [{ dimension: "NATIONALITY", value: NATIONALITY }], count: 3, suppressed: false }]);
+      expect(rowOf(await table(persona, ["NATIONALITY"]), NATIONALITY)).toEqual([
+        { group: [{ dimension: "NATIONALITY", value: NATIONALITY }], count: 3, suppressed: false },
+      ]);
     }
     for (const persona of [PERSONAS.auditor, PERSONAS.ngo, PERSONAS.embassyPH]) {
-      expect(rowOf(await table(persona, ["NATIONALITY"]), NATIONALITY)).toEqual([{ group: [{ dimension: "NATIONALITY", value: NATIONALITY }], count: null, suppressed: true }]);
+      expect(rowOf(await table(persona, ["NATIONALITY"]), NATIONALITY)).toEqual([
+        { group: [{ dimension: "NATIONALITY", value: NATIONALITY }], count: null, suppressed: true },
+      ]);
     }
   });
 
@@ -102,7 +118,14 @@ describe("what the caller sees itself is published to it, and only that", () => 
     expect(byStatus.every((cell) => cell.suppressed && cell.count === null)).toBe(true);
     // The case owner may read it: its own three are published to it.
     expect(rowOf(await table(owner, ["NATIONALITY", "NRM_STATUS"]), NATIONALITY)).toEqual([
-      { group: [{ dimension: "NATIONALITY", value: NATIONALITY }, { dimension: "NRM_STATUS", value: "SCREENING" }], count: 3, suppressed: false },
+      {
+        group: [
+          { dimension: "NATIONALITY", value: NATIONALITY },
+          { dimension: "NRM_STATUS", value: "SCREENING" },
+        ],
+        count: 3,
+        suppressed: false,
+      },
     ]);
   });
 });

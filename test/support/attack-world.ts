@@ -39,17 +39,33 @@ export async function hiddenWorld(): Promise<HiddenWorld> {
   const hiddenVictim = (await register(owner, { nationality: "PH" })).id;
   const victim = (await register(owner, { nationality: "PH", requiresMedicalEscort: true })).id;
   for (const kind of ["CONSULAR_CONTACT", "REPATRIATION", "SHELTER_SHARING"]) await consent(owner, victim, kind, true);
-  const toShelter = await refer(owner, victim, { toOrg: "shelter-maesot-1", toRole: "SHELTER", purpose: "A bed (fictional)" });
-  const toOtherShelter = await refer(owner, victim, { toOrg: "shelter-maesot-2", toRole: "SHELTER", purpose: "Counselling (fictional)" });
+  const toShelter = await refer(owner, victim, {
+    toOrg: "shelter-maesot-1",
+    toRole: "SHELTER",
+    purpose: "A bed (fictional)",
+  });
+  const toOtherShelter = await refer(owner, victim, {
+    toOrg: "shelter-maesot-2",
+    toRole: "SHELTER",
+    purpose: "Counselling (fictional)",
+  });
   expect([toShelter.errors, toOtherShelter.errors]).toEqual([undefined, undefined]);
 
-  const requested = await asPersona<{ requestNationalityVerification: { id: string } }>(owner, REQUEST_VERIFICATION, { victimId: victim });
+  const requested = await asPersona<{ requestNationalityVerification: { id: string } }>(owner, REQUEST_VERIFICATION, {
+    victimId: victim,
+  });
   expect(requested.errors).toBeUndefined();
   const verification = requested.data!.requestNationalityVerification.id;
-  const decided = await asPersona(PERSONAS.embassyPH, DECIDE_VERIFICATION, { id: verification, decision: { decision: "CONFIRMED" } });
+  const decided = await asPersona(PERSONAS.embassyPH, DECIDE_VERIFICATION, {
+    id: verification,
+    decision: { decision: "CONFIRMED" },
+  });
   expect(decided.errors).toBeUndefined();
   const document = await issueTravelDocument(PERSONAS.embassyPH, victim);
-  const repatriation = await asPersona<{ requestRepatriation: { id: string } }>(owner, REQUEST_REPATRIATION, { victimId: victim, request: { receivingOrganisation: "Reception centre, Manila (fictional)" } });
+  const repatriation = await asPersona<{ requestRepatriation: { id: string } }>(owner, REQUEST_REPATRIATION, {
+    victimId: victim,
+    request: { receivingOrganisation: "Reception centre, Manila (fictional)" },
+  });
   expect(repatriation.errors).toBeUndefined();
 
   await consent(owner, victim, "CONSULAR_CONTACT", false);
@@ -71,7 +87,8 @@ export async function hiddenWorld(): Promise<HiddenWorld> {
     Victim: (persona) => (seesAll(persona) ? undefined : world.hiddenVictim),
     NationalityVerification: (persona) => (seesAll(persona) ? undefined : world.verification),
     TravelDocument: (persona) => (seesAll(persona) ? undefined : world.document),
-    RepatriationCase: (persona) => (seesAll(persona) || persona === "repatriation" ? undefined : world.repatriationCase),
+    RepatriationCase: (persona) =>
+      seesAll(persona) || persona === "repatriation" ? undefined : world.repatriationCase,
     Referral: (persona) => (seesAll(persona) ? undefined : world.referralToOtherShelter),
   };
   return { ...world, hiddenFrom: (type, persona) => hidden[type]?.(persona) };

@@ -11,7 +11,14 @@ export type Registered = { id: string; caseNumber: string; nationality: string; 
 
 /** A fictional person; every test run makes new ones. */
 export function person(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { nationality: "UG", gender: "FEMALE", ageBracket: "AGE_18_25", preferredName: "Test Person (fictional)", legalName: `Fictional Person ${Math.random()}`, ...overrides };
+  return {
+    nationality: "UG",
+    gender: "FEMALE",
+    ageBracket: "AGE_18_25",
+    preferredName: "Test Person (fictional)",
+    legalName: `Fictional Person ${Math.random()}`,
+    ...overrides,
+  };
 }
 
 export async function register(persona: DevTokenRequest, overrides: Record<string, unknown> = {}): Promise<Registered> {
@@ -20,25 +27,42 @@ export async function register(persona: DevTokenRequest, overrides: Record<strin
   return response.data!.registerVictim;
 }
 
-export async function registerMany(persona: DevTokenRequest, count: number, overrides: Record<string, unknown> = {}): Promise<string[]> {
+export async function registerMany(
+  persona: DevTokenRequest,
+  count: number,
+  overrides: Record<string, unknown> = {},
+): Promise<string[]> {
   const victims = Array.from({ length: count }, () => person(overrides));
   const response = await asPersona<{ registerVictims: Array<{ id: string }> }>(persona, REGISTER_MANY, { victims });
   expect(response.errors).toBeUndefined();
   return response.data!.registerVictims.map((victim) => victim.id);
 }
 
-export async function consent(persona: DevTokenRequest, victimId: string, kind: string, granted: boolean): Promise<void> {
+export async function consent(
+  persona: DevTokenRequest,
+  victimId: string,
+  kind: string,
+  granted: boolean,
+): Promise<void> {
   const response = await asPersona(persona, CONSENT, { victimId, consent: { kind, granted } });
   expect(response.errors).toBeUndefined();
 }
 
-export function refer(persona: DevTokenRequest, victimId: string, referral: { toOrg: string; toRole: string; purpose: string }) {
+export function refer(
+  persona: DevTokenRequest,
+  victimId: string,
+  referral: { toOrg: string; toRole: string; purpose: string },
+) {
   return asPersona<{ referCase: { id: string; status: string } }>(persona, REFER, { victimId, referral });
 }
 
 /** Whether the persona can read the case at all (NOT_FOUND otherwise, never another error). */
 export async function seesCase(persona: DevTokenRequest, id: string): Promise<boolean> {
-  const response = await asPersona<{ victim: { id: string } | null }>(persona, "query ($id: ID!) { victim(id: $id) { id } }", { id });
+  const response = await asPersona<{ victim: { id: string } | null }>(
+    persona,
+    "query ($id: ID!) { victim(id: $id) { id } }",
+    { id },
+  );
   if (response.data?.victim) return true;
   expect(errorCodes(response)).toEqual(["NOT_FOUND"]);
   return false;
@@ -61,15 +85,27 @@ export function travelDocumentInput(country: string, overrides: Record<string, u
 }
 
 /** The case owner asks, the embassy confirms: the person is a confirmed national (consular consent needed first). */
-export async function confirmNationality(owner: DevTokenRequest, embassy: DevTokenRequest, victimId: string): Promise<void> {
-  const request = await asPersona<{ requestNationalityVerification: { id: string } }>(owner, REQUEST_VERIFICATION, { victimId });
+export async function confirmNationality(
+  owner: DevTokenRequest,
+  embassy: DevTokenRequest,
+  victimId: string,
+): Promise<void> {
+  const request = await asPersona<{ requestNationalityVerification: { id: string } }>(owner, REQUEST_VERIFICATION, {
+    victimId,
+  });
   expect(request.errors).toBeUndefined();
-  const decided = await asPersona(embassy, DECIDE_VERIFICATION, { id: request.data!.requestNationalityVerification.id, decision: { decision: "CONFIRMED" } });
+  const decided = await asPersona(embassy, DECIDE_VERIFICATION, {
+    id: request.data!.requestNationalityVerification.id,
+    decision: { decision: "CONFIRMED" },
+  });
   expect(decided.errors).toBeUndefined();
 }
 
 export async function issueTravelDocument(embassy: DevTokenRequest, victimId: string): Promise<string> {
-  const issued = await asPersona<{ issueTravelDocument: { id: string } }>(embassy, ISSUE_DOCUMENT, { victimId, document: travelDocumentInput(embassy.country!) });
+  const issued = await asPersona<{ issueTravelDocument: { id: string } }>(embassy, ISSUE_DOCUMENT, {
+    victimId,
+    document: travelDocumentInput(embassy.country!),
+  });
   expect(issued.errors).toBeUndefined();
   return issued.data!.issueTravelDocument.id;
 }

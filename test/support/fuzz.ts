@@ -43,7 +43,7 @@ export const HOSTILE_STRINGS = [
   "' OR '1'='1",
   "1; DROP TABLE placement; --",
   "' UNION SELECT null, null --",
-  "\"; SELECT pg_sleep(5); --",
+  '"; SELECT pg_sleep(5); --',
   "<script>alert(document.cookie)</script>",
   "<img src=x onerror=alert(1)>",
   "{{7*7}}${7*7}#{7*7}",
@@ -88,9 +88,32 @@ export const HOSTILE_CURSORS = [
 ];
 
 /** Ids that are no ids: wrong shape, NUL, lone surrogate, an organisation id where a UUID belongs, a random UUID. */
-export const HOSTILE_IDS = ["42", "not-a-uuid", "00000000-0000-0000-0000-00000000000\u0000", "\ud800", "shelter-maesot-1", "shelter-maesot-1' --", "embassy-PH\u0000", "' OR '1'='1", "6f1c2e9a-0d3b-4c1e-9a5f-2b7d8e4c1a00"];
+export const HOSTILE_IDS = [
+  "42",
+  "not-a-uuid",
+  "00000000-0000-0000-0000-00000000000\u0000",
+  "\ud800",
+  "shelter-maesot-1",
+  "shelter-maesot-1' --",
+  "embassy-PH\u0000",
+  "' OR '1'='1",
+  "6f1c2e9a-0d3b-4c1e-9a5f-2b7d8e4c1a00",
+];
 
-const WRONG_VALUES: unknown[] = [null, 0, -1, 2 ** 53, 1.5, true, false, {}, JSON.parse('{"__proto__": {"admin": true}}'), [], ["a"], Array.from({ length: 20_000 }, (_, index) => index)];
+const WRONG_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  2 ** 53,
+  1.5,
+  true,
+  false,
+  {},
+  JSON.parse('{"__proto__": {"admin": true}}'),
+  [],
+  ["a"],
+  Array.from({ length: 20_000 }, (_, index) => index),
+];
 
 export class FuzzGenerator {
   private readonly random: () => number;
@@ -109,7 +132,9 @@ export class FuzzGenerator {
   /** One draw of the main stream (as `pick` takes), the value from the forged stream. */
   private pickForged<T>(forged: readonly T[], otherwise: readonly T[]): T {
     const main = this.random();
-    return this.forged() < 0.7 ? forged[Math.floor(this.forged() * forged.length)] : otherwise[Math.floor(main * otherwise.length)];
+    return this.forged() < 0.7
+      ? forged[Math.floor(this.forged() * forged.length)]
+      : otherwise[Math.floor(main * otherwise.length)];
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -128,11 +153,16 @@ export class FuzzGenerator {
       const size = this.chance(0.1) ? 5_000 : Math.floor(this.random() * 4);
       return Array.from({ length: size }, () => this.value(nullable.ofType as GraphQLInputType, depth + 1));
     }
-    if (isEnumType(nullable)) return this.chance(0.5) ? this.pick(nullable.getValues()).value : this.pick(HOSTILE_STRINGS);
+    if (isEnumType(nullable))
+      return this.chance(0.5) ? this.pick(nullable.getValues()).value : this.pick(HOSTILE_STRINGS);
     if (isInputObjectType(nullable)) {
       if (depth > 3) return {};
       const fields = Object.values(nullable.getFields());
-      return Object.fromEntries(fields.filter(() => this.chance(0.7)).map((field) => [field.name, this.value(field.type, depth + 1, field.name)]));
+      return Object.fromEntries(
+        fields
+          .filter(() => this.chance(0.7))
+          .map((field) => [field.name, this.value(field.type, depth + 1, field.name)]),
+      );
     }
     if (isScalarType(nullable)) {
       switch (nullable.name) {
@@ -156,9 +186,17 @@ export class FuzzGenerator {
   private selection(field: GraphQLField<unknown, unknown>, depth: number): string {
     const named = getNamedType(field.type);
     if (!isObjectType(named)) return "";
-    const fields = Object.values(named.getFields()).filter((child) => !child.args.some((argument) => isNonNullType(argument.type)));
+    const fields = Object.values(named.getFields()).filter(
+      (child) => !child.args.some((argument) => isNonNullType(argument.type)),
+    );
     const chosen = fields.filter(() => this.chance(0.3)).slice(0, 4);
-    const parts = chosen.map((child) => (isObjectType(getNamedType(child.type)) ? (depth < 3 ? `${child.name} ${this.selection(child, depth + 1)}` : "") : child.name));
+    const parts = chosen.map((child) =>
+      isObjectType(getNamedType(child.type))
+        ? depth < 3
+          ? `${child.name} ${this.selection(child, depth + 1)}`
+          : ""
+        : child.name,
+    );
     return `{ __typename ${parts.join(" ")} }`;
   }
 
@@ -171,41 +209,79 @@ export class FuzzGenerator {
       if (this.chance(0.9)) variables[argument.name] = this.value(argument.type, 0, argument.name);
     }
     if (this.chance(0.1)) variables.undeclared = this.pick(HOSTILE_STRINGS);
-    const argumentList = args.map((argument) => (this.chance(0.1) ? `${argument.name}: ${JSON.stringify(this.pick(HOSTILE_STRINGS).slice(0, 200))}` : `${argument.name}: $${argument.name}`));
+    const argumentList = args.map((argument) =>
+      this.chance(0.1)
+        ? `${argument.name}: ${JSON.stringify(this.pick(HOSTILE_STRINGS).slice(0, 200))}`
+        : `${argument.name}: $${argument.name}`,
+    );
     const header = declared.length > 0 && !this.chance(0.05) ? `(${declared.join(", ")})` : "";
     const call = argumentList.length > 0 ? `(${argumentList.join(", ")})` : "";
-    return { label: `${kind} ${field.name}`, body: { query: `${kind} Fuzz${header} { ${field.name}${call} ${this.selection(field, 0)} }`, variables } };
+    return {
+      label: `${kind} ${field.name}`,
+      body: { query: `${kind} Fuzz${header} { ${field.name}${call} ${this.selection(field, 0)} }`, variables },
+    };
   }
 
   private structuralCase(): FuzzCase {
     switch (Math.floor(this.random() * 9)) {
       case 0:
-        return { label: "deep nesting", body: { query: `{ ${"victims { edges { node { referrals { victim ".repeat(40)}id${" } } } }".repeat(40)} }` } };
+        return {
+          label: "deep nesting",
+          body: { query: `{ ${"victims { edges { node { referrals { victim ".repeat(40)}id${" } } } }".repeat(40)} }` },
+        };
       case 1:
         return { label: "unbalanced", body: { query: "{".repeat(5_000) } };
       case 2:
-        return { label: "garbage text", body: { query: Array.from({ length: 300 }, () => String.fromCharCode(Math.floor(this.random() * 0xffff))).join("") } };
+        return {
+          label: "garbage text",
+          body: {
+            query: Array.from({ length: 300 }, () => String.fromCharCode(Math.floor(this.random() * 0xffff))).join(""),
+          },
+        };
       case 3:
-        return { label: "invalid UTF-8", body: Buffer.concat([Buffer.from('{"query":"{ shelters(first: 1) { totalCount } }","x":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('"}')]), contentType: "application/json" };
+        return {
+          label: "invalid UTF-8",
+          body: Buffer.concat([
+            Buffer.from('{"query":"{ shelters(first: 1) { totalCount } }","x":"'),
+            Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1]),
+            Buffer.from('"}'),
+          ]),
+          contentType: "application/json",
+        };
       case 4:
         return { label: "not JSON", body: "query=%7B__typename%7D&<script>", contentType: "application/json" };
       case 5:
         return { label: "query of the wrong type", body: { query: this.pick([42, {}, [], null, true]) as unknown } };
       case 6:
-        return { label: "variables of the wrong type", body: { query: "query ($id: ID!) { victim(id: $id) { id } }", variables: this.pick(["x", 1, [1, 2], true]) } };
+        return {
+          label: "variables of the wrong type",
+          body: { query: "query ($id: ID!) { victim(id: $id) { id } }", variables: this.pick(["x", 1, [1, 2], true]) },
+        };
       case 7:
-        return { label: "alias flood", body: { query: `{ ${Array.from({ length: 500 }, (_, index) => `a${index}: __typename`).join(" ")} }` } };
+        return {
+          label: "alias flood",
+          body: { query: `{ ${Array.from({ length: 500 }, (_, index) => `a${index}: __typename`).join(" ")} }` },
+        };
       default:
-        return { label: "fragment cycle", body: { query: "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }" } };
+        return {
+          label: "fragment cycle",
+          body: { query: "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }" },
+        };
     }
   }
 
   /** `count` cases: four in five on root fields, the rest structural. */
   cases(count: number): FuzzCase[] {
     const roots: Array<["query" | "mutation", GraphQLField<unknown, unknown>]> = [
-      ...Object.values(this.schema.getQueryType()!.getFields()).map((field) => ["query", field] as ["query", GraphQLField<unknown, unknown>]),
-      ...Object.values(this.schema.getMutationType()?.getFields() ?? {}).map((field) => ["mutation", field] as ["mutation", GraphQLField<unknown, unknown>]),
+      ...Object.values(this.schema.getQueryType()!.getFields()).map(
+        (field) => ["query", field] as ["query", GraphQLField<unknown, unknown>],
+      ),
+      ...Object.values(this.schema.getMutationType()?.getFields() ?? {}).map(
+        (field) => ["mutation", field] as ["mutation", GraphQLField<unknown, unknown>],
+      ),
     ].filter(([, field]) => !this.excludedFields.has(field.name));
-    return Array.from({ length: count }, () => (this.chance(0.8) ? this.fieldCase(...this.pick(roots)) : this.structuralCase()));
+    return Array.from({ length: count }, () =>
+      this.chance(0.8) ? this.fieldCase(...this.pick(roots)) : this.structuralCase(),
+    );
   }
 }

@@ -23,7 +23,11 @@ interface SetupHandles {
 }
 
 export default async function globalSetup(): Promise<void> {
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+    { cwd: ROOT, stdio: "inherit" },
+  );
 
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-test-"));
   const handles: SetupHandles = { processes: [], embedded: [], serverDatabases: { adminUrl: "", names: [] }, tmpDir };
@@ -60,7 +64,12 @@ export default async function globalSetup(): Promise<void> {
     GATEWAY_HOST: "127.0.0.1",
     // Many organisations' worth of work from one machine: the budgets are raised, except
     // for one organisation the rate-limit test uses (test/limits.test.ts).
-    ...Object.fromEntries(["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [`RATE_LIMIT_${role}_PER_MINUTE`, "1000000"])),
+    ...Object.fromEntries(
+      ["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [
+        `RATE_LIMIT_${role}_PER_MINUTE`,
+        "1000000",
+      ]),
+    ),
     RATE_LIMIT_ORG_OVERRIDES: "ngo-rate-limited=5",
     // The embedded servers are PGlite: one connection per subgraph (see platform/database.ts).
     ...(serverUrl ? {} : { DATABASE_POOL_SIZE: String(EMBEDDED_POOL_SIZE) }),
@@ -75,7 +84,9 @@ export default async function globalSetup(): Promise<void> {
 
   const subgraphs = SUBGRAPH_NAMES.map((name) => spawnHubProcess(name, `subgraphs/${name}/index.js`, env));
   handles.processes.push(...subgraphs);
-  await Promise.all(subgraphs.map((hub, index) => waitReady(`http://127.0.0.1:${TEST_PORTS[SUBGRAPH_NAMES[index]]}/ready`, hub)));
+  await Promise.all(
+    subgraphs.map((hub, index) => waitReady(`http://127.0.0.1:${TEST_PORTS[SUBGRAPH_NAMES[index]]}/ready`, hub)),
+  );
   const gateway = spawnHubProcess("gateway", "gateway/index.js", env);
   handles.processes.push(gateway);
   await waitReady(`http://127.0.0.1:${TEST_PORTS.gateway}/ready`, gateway);

@@ -4,7 +4,16 @@ import { stopHubProcess, type HubProcess } from "./processes";
 import type { EmbeddedPostgres } from "../../platform/database";
 
 export default async function globalTeardown(): Promise<void> {
-  const handles = (globalThis as { __hubHandles?: { processes: HubProcess[]; embedded: EmbeddedPostgres[]; serverDatabases: { adminUrl: string; names: string[] }; tmpDir: string } }).__hubHandles;
+  const handles = (
+    globalThis as {
+      __hubHandles?: {
+        processes: HubProcess[];
+        embedded: EmbeddedPostgres[];
+        serverDatabases: { adminUrl: string; names: string[] };
+        tmpDir: string;
+      };
+    }
+  ).__hubHandles;
   if (!handles) return;
   await Promise.all(handles.processes.map((hub) => stopHubProcess(hub)));
   await Promise.all(handles.embedded.map((embedded) => embedded.stop()));

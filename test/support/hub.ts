@@ -56,23 +56,39 @@ export interface HubFetchOptions {
  * test can reach a subgraph the way the hub does; harmless towards the gateway, which
  * ignores the signature. `unsigned` sends it as an outsider would.
  */
-export function hubFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer }, options: HubFetchOptions = {}): Promise<Response> {
+export function hubFetch(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+  options: HubFetchOptions = {},
+): Promise<Response> {
   const given = init.headers ?? {};
   const headers = options.unsigned
     ? given
-    : createRequestSigner(options.signer ?? "gateway", ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"))).signed(init.method ?? "GET", url, init.body ?? "", given);
+    : createRequestSigner(
+        options.signer ?? "gateway",
+        ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys")),
+      ).signed(init.method ?? "GET", url, init.body ?? "", given);
   return fetch(url, { ...init, headers });
 }
 
 export async function postGraphQL<T = Record<string, unknown>>(
   url: string,
-  body: { query: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> },
+  body: {
+    query: string;
+    variables?: Record<string, unknown>;
+    operationName?: string;
+    extensions?: Record<string, unknown>;
+  },
   authorization?: string,
   options: HubFetchOptions & { headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await hubFetch(
     url,
-    { method: "POST", headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}), ...options.headers }, body: JSON.stringify(body) },
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}), ...options.headers },
+      body: JSON.stringify(body),
+    },
     options,
   );
   const json = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
@@ -80,12 +96,21 @@ export async function postGraphQL<T = Record<string, unknown>>(
 }
 
 /** A query through the gateway as a persona. */
-export function asPersona<T = Record<string, unknown>>(persona: DevTokenRequest, query: string, variables?: Record<string, unknown>) {
+export function asPersona<T = Record<string, unknown>>(
+  persona: DevTokenRequest,
+  query: string,
+  variables?: Record<string, unknown>,
+) {
   return postGraphQL<T>(gatewayUrl(), { query, variables }, `Bearer ${tokenFor(persona)}`);
 }
 
 /** The same, straight at one subgraph (bypassing the gateway). */
-export function asPersonaAt<T = Record<string, unknown>>(subgraph: SubgraphName, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>) {
+export function asPersonaAt<T = Record<string, unknown>>(
+  subgraph: SubgraphName,
+  persona: DevTokenRequest,
+  query: string,
+  variables?: Record<string, unknown>,
+) {
   return postGraphQL<T>(subgraphUrl(subgraph), { query, variables }, `Bearer ${tokenFor(persona)}`);
 }
 

@@ -38,7 +38,11 @@ export interface Selection {
 }
 
 /** The rule for `Type.field` in the given policies (the key field `id` has the same rule everywhere). */
-export function ruleOf(typeName: string, fieldName: string, policies: ReadonlyArray<{ policy: SubgraphPolicy }> = HUB_POLICIES): FieldRule | undefined {
+export function ruleOf(
+  typeName: string,
+  fieldName: string,
+  policies: ReadonlyArray<{ policy: SubgraphPolicy }> = HUB_POLICIES,
+): FieldRule | undefined {
   for (const { policy } of policies) {
     const rule = policy[typeName]?.fields[fieldName];
     if (rule) return rule;
@@ -77,7 +81,9 @@ export function selectAll(
 }
 
 export function render(selections: Selection[]): string {
-  return selections.map((s) => `${s.field}${s.args ? `(${s.args})` : ""}${s.children ? ` { ${render(s.children)} }` : ""}`).join(" ");
+  return selections
+    .map((s) => `${s.field}${s.args ? `(${s.args})` : ""}${s.children ? ` { ${render(s.children)} }` : ""}`)
+    .join(" ");
 }
 
 export interface MatrixFinding {
@@ -98,7 +104,8 @@ export interface MatrixResult {
   checked: Map<string, Outcome>;
 }
 
-const stripIndices = (errorPath: ReadonlyArray<string | number>) => errorPath.filter((step): step is string => typeof step === "string");
+const stripIndices = (errorPath: ReadonlyArray<string | number>) =>
+  errorPath.filter((step): step is string => typeof step === "string");
 
 /**
  * Walks a response against the selection and the role's rules.
@@ -111,16 +118,28 @@ export function checkResponse(
   response: GraphQLResponse,
   selections: Selection[],
   role: Role,
-  options: { policies?: ReadonlyArray<{ policy: SubgraphPolicy }>; parents?: (data: unknown) => unknown[]; pathPrefix?: string[] } = {},
+  options: {
+    policies?: ReadonlyArray<{ policy: SubgraphPolicy }>;
+    parents?: (data: unknown) => unknown[];
+    pathPrefix?: string[];
+  } = {},
 ): MatrixResult {
   const findings: MatrixFinding[] = [];
   const checked: MatrixResult["checked"] = new Map();
   const errors = response.errors ?? [];
   const authErrorsAt = (fieldPath: string[]) =>
-    errors.filter((error) => error.extensions?.code === ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE && stripIndices(error.path ?? []).join(".") === fieldPath.join("."));
+    errors.filter(
+      (error) =>
+        error.extensions?.code === ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE &&
+        stripIndices(error.path ?? []).join(".") === fieldPath.join("."),
+    );
 
   for (const error of errors) {
-    if (error.extensions?.code !== ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE) findings.push({ coordinate: (error.path ?? []).join("."), problem: `unexpected error ${String(error.extensions?.code)}: ${error.message}` });
+    if (error.extensions?.code !== ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE)
+      findings.push({
+        coordinate: (error.path ?? []).join("."),
+        problem: `unexpected error ${String(error.extensions?.code)}: ${error.message}`,
+      });
   }
 
   const record = (coordinate: string, outcome: Outcome) => recordOutcome(checked, coordinate, outcome);
@@ -130,7 +149,9 @@ export function checkResponse(
     const fieldPath = [...parentPath, selection.field];
     const rule = ruleOf(selection.parentType, selection.field, options.policies);
     const allowed = rule?.roles.includes(role) ?? false;
-    const objects = parents.filter((parent): parent is Record<string, unknown> => parent !== null && typeof parent === "object");
+    const objects = parents.filter(
+      (parent): parent is Record<string, unknown> => parent !== null && typeof parent === "object",
+    );
     if (!allowed) {
       record(coordinate, "denied");
       const markBelow = (children: Selection[] | undefined) =>
@@ -142,11 +163,18 @@ export function checkResponse(
       if (objects.some((parent) => parent[selection.field] !== null && parent[selection.field] !== undefined)) {
         findings.push({ coordinate, problem: "denied, but a value was returned" });
       }
-      if (objects.length > 0 && authErrorsAt(fieldPath).length === 0) findings.push({ coordinate, problem: `denied, but no UNAUTHORIZED_FIELD_OR_TYPE error at ${fieldPath.join(".")}` });
+      if (objects.length > 0 && authErrorsAt(fieldPath).length === 0)
+        findings.push({
+          coordinate,
+          problem: `denied, but no UNAUTHORIZED_FIELD_OR_TYPE error at ${fieldPath.join(".")}`,
+        });
       return;
     }
-    if (!rule?.conditions?.[role] && authErrorsAt(fieldPath).length > 0) findings.push({ coordinate, problem: "allowed, but refused" });
-    const values = objects.map((parent) => parent[selection.field]).flatMap((value) => (Array.isArray(value) ? value : [value]));
+    if (!rule?.conditions?.[role] && authErrorsAt(fieldPath).length > 0)
+      findings.push({ coordinate, problem: "allowed, but refused" });
+    const values = objects
+      .map((parent) => parent[selection.field])
+      .flatMap((value) => (Array.isArray(value) ? value : [value]));
     const seen = values.some((value) => value !== null && value !== undefined);
     if (objects.length > 0) record(coordinate, seen ? "allowed" : "allowed-empty");
     for (const child of selection.children ?? []) visit(child, values, fieldPath);

@@ -12,7 +12,12 @@ export interface HubProcess {
 }
 
 /** `detached`: the process leads a process group of its own, so a test can kill it with all its children (`process.kill(-pid)`). */
-export function spawnHubProcess(name: string, entry: string, env: Record<string, string>, options: { detached?: boolean } = {}): HubProcess {
+export function spawnHubProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  options: { detached?: boolean } = {},
+): HubProcess {
   const child = spawn(process.execPath, [path.join(DIST, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },

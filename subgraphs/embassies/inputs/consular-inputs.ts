@@ -20,7 +20,9 @@ export class TravelDocumentInput {
   kind!: TravelDocumentKind;
 
   @Field({ description: "The document number as printed: capitals, digits and dashes." })
-  @Matches(/^[A-Z0-9][A-Z0-9-]{3,29}$/, { message: "$property must be 4-30 capitals, digits and dashes, as printed on the document" })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{3,29}$/, {
+    message: "$property must be 4-30 capitals, digits and dashes, as printed on the document",
+  })
   number!: string;
 
   @Field({ description: "YYYY-MM-DD" })

@@ -22,8 +22,12 @@ export class CreateEmbassies1767225600000 implements MigrationInterface {
         decided_at timestamptz,
         reason text
       )`);
-    await queryRunner.query(`CREATE INDEX nationality_verification_victim_idx ON nationality_verification (victim_id, requested_at DESC)`);
-    await queryRunner.query(`CREATE INDEX nationality_verification_country_status_idx ON nationality_verification (country, status)`);
+    await queryRunner.query(
+      `CREATE INDEX nationality_verification_victim_idx ON nationality_verification (victim_id, requested_at DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX nationality_verification_country_status_idx ON nationality_verification (country, status)`,
+    );
     await queryRunner.query(`
       CREATE TABLE travel_document (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

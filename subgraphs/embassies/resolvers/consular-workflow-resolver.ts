@@ -32,12 +32,25 @@ function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
   id: string,
   countryOf: (record: T) => string,
 ): Promise<T> {
-  const load = (recordId: string) => context.db.manager.getRepository(entity).findOne({ where: { id: recordId } as never });
-  return findVisibleOfVictim(context, entity.name, id, load, (record, access) => access !== null && countryOf(record) === context.caller.country).then((found) => found.record);
+  const load = (recordId: string) =>
+    context.db.manager.getRepository(entity).findOne({ where: { id: recordId } as never });
+  return findVisibleOfVictim(
+    context,
+    entity.name,
+    id,
+    load,
+    (record, access) => access !== null && countryOf(record) === context.caller.country,
+  ).then((found) => found.record);
 }
 
-async function lockedAgain<T extends NationalityVerification | TravelDocument>(manager: EntityManager, entity: new () => T, id: string): Promise<T> {
-  const record = await manager.getRepository(entity).findOne({ where: { id } as never, lock: { mode: "pessimistic_write" } });
+async function lockedAgain<T extends NationalityVerification | TravelDocument>(
+  manager: EntityManager,
+  entity: new () => T,
+  id: string,
+): Promise<T> {
+  const record = await manager
+    .getRepository(entity)
+    .findOne({ where: { id } as never, lock: { mode: "pessimistic_write" } });
   // Checked visible a moment ago; records are never deleted, so this holds, but never answer more than NOT_FOUND.
   if (!record) throw notFound(entity.name);
   return record;
@@ -46,25 +59,46 @@ async function lockedAgain<T extends NationalityVerification | TravelDocument>(m
 @Resolver()
 export class ConsularWorkflowResolver {
   @Mutation(() => NationalityVerification, {
-    description: "Asks the embassy of the survivor's stated nationality to verify it (case owner, government). Needs consular-contact consent (else CONSENT_REQUIRED); one open request per person and country (else CONFLICT).",
+    description:
+      "Asks the embassy of the survivor's stated nationality to verify it (case owner, government). Needs consular-contact consent (else CONSENT_REQUIRED); one open request per person and country (else CONFLICT).",
   })
-  async requestNationalityVerification(@Arg("victimId", () => ID) victimId: string, @Ctx() context: SubgraphContext): Promise<NationalityVerification> {
+  async requestNationalityVerification(
+    @Arg("victimId", () => ID) victimId: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<NationalityVerification> {
     const victim = await requireVisibleVictim(context, victimId);
-    if (!victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may ask for verification");
+    if (!victim.actsAsOwner)
+      throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may ask for verification");
     if (!victim.consents.includes("CONSULAR_CONTACT")) {
-      throw hubError(ErrorCode.CONSENT_REQUIRED, "Asking an embassy needs the survivor's CONSULAR_CONTACT consent; record it first");
+      throw hubError(
+        ErrorCode.CONSENT_REQUIRED,
+        "Asking an embassy needs the survivor's CONSULAR_CONTACT consent; record it first",
+      );
     }
     return auditedTransaction(context, async (manager) => {
       if (!(await manager.getRepository(Embassy).existsBy({ country: victim.nationality }))) {
         throw hubError(ErrorCode.NOT_FOUND, `No embassy of ${victim.nationality} takes part in the hub`);
       }
-      if (await manager.getRepository(NationalityVerification).existsBy({ victimId, country: victim.nationality, status: VerificationStatus.CONFIRMED })) {
+      if (
+        await manager
+          .getRepository(NationalityVerification)
+          .existsBy({ victimId, country: victim.nationality, status: VerificationStatus.CONFIRMED })
+      ) {
         throw hubError(ErrorCode.CONFLICT, "The embassy has already confirmed this person's nationality");
       }
       const id = await insertUnlessClash(
         manager,
         NationalityVerification,
-        { victimId, country: victim.nationality, status: VerificationStatus.REQUESTED, requestedAt: new Date(), requestedByOrg: context.caller.org, decidedAt: null, decidedByOrg: null, reason: null },
+        {
+          victimId,
+          country: victim.nationality,
+          status: VerificationStatus.REQUESTED,
+          requestedAt: new Date(),
+          requestedByOrg: context.caller.org,
+          decidedAt: null,
+          decidedByOrg: null,
+          reason: null,
+        },
         "nationality_verification_one_open",
         () => hubError(ErrorCode.CONFLICT, "A verification request for this person is already open"),
       );
@@ -73,35 +107,49 @@ export class ConsularWorkflowResolver {
   }
 
   @Mutation(() => NationalityVerification, {
-    description: "Confirms or rejects a verification request addressed to your country (embassy). A rejection needs a reason. A decided request cannot change (INVALID_TRANSITION).",
+    description:
+      "Confirms or rejects a verification request addressed to your country (embassy). A rejection needs a reason. A decided request cannot change (INVALID_TRANSITION).",
   })
   async decideNationalityVerification(
     @Arg("id", () => ID) id: string,
     @Arg("decision", () => VerificationDecisionInput) input: VerificationDecisionInput,
     @Ctx() context: SubgraphContext,
   ): Promise<NationalityVerification> {
-    if (input.decision === VerificationDecision.REJECTED && !input.reason) throw invalidField("reason", "is required when rejecting");
+    if (input.decision === VerificationDecision.REJECTED && !input.reason)
+      throw invalidField("reason", "is required when rejecting");
     await ownCountryRecord(context, NationalityVerification, id, (record) => record.country);
     return auditedTransaction(context, async (manager) => {
       const verification = await lockedAgain(manager, NationalityVerification, id);
       if (verification.status !== VerificationStatus.REQUESTED) {
-        throw hubError(ErrorCode.INVALID_TRANSITION, `The request was already decided (${verification.status}); ask for a new verification instead`, {
-          currentState: verification.status,
-          allowedTransitions: [],
-        });
+        throw hubError(
+          ErrorCode.INVALID_TRANSITION,
+          `The request was already decided (${verification.status}); ask for a new verification instead`,
+          {
+            currentState: verification.status,
+            allowedTransitions: [],
+          },
+        );
       }
-      await manager.update(NationalityVerification, { id }, {
-        status: input.decision === VerificationDecision.CONFIRMED ? VerificationStatus.CONFIRMED : VerificationStatus.REJECTED,
-        decidedAt: new Date(),
-        decidedByOrg: context.caller.org,
-        reason: input.decision === VerificationDecision.REJECTED ? input.reason : null,
-      });
+      await manager.update(
+        NationalityVerification,
+        { id },
+        {
+          status:
+            input.decision === VerificationDecision.CONFIRMED
+              ? VerificationStatus.CONFIRMED
+              : VerificationStatus.REJECTED,
+          decidedAt: new Date(),
+          decidedByOrg: context.caller.org,
+          reason: input.decision === VerificationDecision.REJECTED ? input.reason : null,
+        },
+      );
       return manager.getRepository(NationalityVerification).findOneByOrFail({ id });
     });
   }
 
   @Mutation(() => TravelDocument, {
-    description: "Issues a travel document (embassy) to a person your country has confirmed as its national (else CONFLICT). Numbers are unique per country.",
+    description:
+      "Issues a travel document (embassy) to a person your country has confirmed as its national (else CONFLICT). Numbers are unique per country.",
   })
   async issueTravelDocument(
     @Arg("victimId", () => ID) victimId: string,
@@ -112,14 +160,30 @@ export class ConsularWorkflowResolver {
     await requireVisibleVictim(context, victimId);
     const country = context.caller.country!;
     return auditedTransaction(context, async (manager) => {
-      const latest = await manager.getRepository(NationalityVerification).findOne({ where: { victimId, country }, order: { requestedAt: "DESC" } });
+      const latest = await manager
+        .getRepository(NationalityVerification)
+        .findOne({ where: { victimId, country }, order: { requestedAt: "DESC" } });
       if (latest?.status !== VerificationStatus.CONFIRMED) {
-        throw hubError(ErrorCode.CONFLICT, "Your embassy has not confirmed this person as a national; confirm the nationality first");
+        throw hubError(
+          ErrorCode.CONFLICT,
+          "Your embassy has not confirmed this person as a national; confirm the nationality first",
+        );
       }
       const id = await insertUnlessClash(
         manager,
         TravelDocument,
-        { victimId, issuingCountry: country, kind: input.kind, number: input.number, issuedOn: input.issuedOn, expiresOn: input.expiresOn, status: TravelDocumentStatus.VALID, issuedByOrg: context.caller.org, revokedAt: null, revokedByOrg: null },
+        {
+          victimId,
+          issuingCountry: country,
+          kind: input.kind,
+          number: input.number,
+          issuedOn: input.issuedOn,
+          expiresOn: input.expiresOn,
+          status: TravelDocumentStatus.VALID,
+          issuedByOrg: context.caller.org,
+          revokedAt: null,
+          revokedByOrg: null,
+        },
         "travel_document_number_unique",
         () => hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number"),
       );
@@ -127,15 +191,28 @@ export class ConsularWorkflowResolver {
     });
   }
 
-  @Mutation(() => TravelDocument, { description: "Revokes a travel document your country issued (embassy), e.g. lost or issued in error. A revoked document stays revoked." })
-  async revokeTravelDocument(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<TravelDocument> {
+  @Mutation(() => TravelDocument, {
+    description:
+      "Revokes a travel document your country issued (embassy), e.g. lost or issued in error. A revoked document stays revoked.",
+  })
+  async revokeTravelDocument(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<TravelDocument> {
     await ownCountryRecord(context, TravelDocument, id, (record) => record.issuingCountry);
     return auditedTransaction(context, async (manager) => {
       const document = await lockedAgain(manager, TravelDocument, id);
       if (document.status === TravelDocumentStatus.REVOKED) {
-        throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", { currentState: document.status, allowedTransitions: [] });
+        throw hubError(ErrorCode.INVALID_TRANSITION, "The document is already revoked", {
+          currentState: document.status,
+          allowedTransitions: [],
+        });
       }
-      await manager.update(TravelDocument, { id }, { status: TravelDocumentStatus.REVOKED, revokedAt: new Date(), revokedByOrg: context.caller.org });
+      await manager.update(
+        TravelDocument,
+        { id },
+        { status: TravelDocumentStatus.REVOKED, revokedAt: new Date(), revokedByOrg: context.caller.org },
+      );
       return manager.getRepository(TravelDocument).findOneByOrFail({ id });
     });
   }

@@ -39,11 +39,17 @@ export class TravelDocumentResolver {
 @Resolver(() => Victim)
 export class VictimConsularResolver {
   @FieldResolver(() => NationalityVerification, { nullable: true })
-  async nationalityVerification(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<NationalityVerification | null> {
+  async nationalityVerification(
+    @Root() victim: Victim,
+    @Ctx() context: SubgraphContext,
+  ): Promise<NationalityVerification | null> {
     if (!(await victimAccessLoader(context).load(victim.id))) return null;
-    const all = await groupedLoader(context, NationalityVerification, "victimId", { requestedAt: "DESC" }).load(victim.id);
+    const all = await groupedLoader(context, NationalityVerification, "victimId", { requestedAt: "DESC" }).load(
+      victim.id,
+    );
     const { caller } = context;
-    const mine = caller.role === "embassy" ? all.filter((verification) => verification.country === caller.country) : all;
+    const mine =
+      caller.role === "embassy" ? all.filter((verification) => verification.country === caller.country) : all;
     return mine[0] ?? null;
   }
 

@@ -1,5 +1,13 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from "typeorm";
 import type { JourneyLeg } from "./journey-leg";
 
 /**
@@ -40,12 +48,19 @@ export class RepatriationCase {
   @Column({ name: "receiving_organisation", type: "text", nullable: true })
   receivingOrganisation!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The receiving organisation's hub id, if it takes part: it may see the case and confirm arrival." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The receiving organisation's hub id, if it takes part: it may see the case and confirm arrival.",
+  })
   @Column({ name: "receiving_org_id", type: "text", nullable: true })
   receivingOrgId!: string | null;
 
   // Nullable: a role that may not read the medical escort need gets null here (filter mode), not a broken parent.
-  @Field(() => Boolean, { nullable: true, description: "Whether the person travels with an escort (always when the victims subgraph records a medical escort need)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether the person travels with an escort (always when the victims subgraph records a medical escort need).",
+  })
   @Column({ name: "escort_required", type: "boolean", default: false })
   escortRequired!: boolean;
 

@@ -4,17 +4,27 @@ import { Field, InputType } from "type-graphql";
 import { IsDateTime, IsOrganisationId } from "../../../platform/validation";
 import { TravelMode } from "../entities/enums";
 
-@InputType({ description: "A request to take a survivor home. Destination, case owner and medical escort need come from the victims subgraph." })
+@InputType({
+  description:
+    "A request to take a survivor home. Destination, case owner and medical escort need come from the victims subgraph.",
+})
 export class RepatriationRequestInput {
   @Field({ description: "Who receives the person on arrival, e.g. a reception centre." })
   @Length(3, 200)
   receivingOrganisation!: string;
 
-  @Field(() => String, { nullable: true, description: "The receiving organisation's hub id, if it takes part (it may then see the case and confirm arrival)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The receiving organisation's hub id, if it takes part (it may then see the case and confirm arrival).",
+  })
   @IsOrganisationId()
   receivingOrgId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "What an escort must provide, if anyone is needed beyond a medical escort." })
+  @Field(() => String, {
+    nullable: true,
+    description: "What an escort must provide, if anyone is needed beyond a medical escort.",
+  })
   @MaxLength(1000)
   escortNeeds?: string | null;
 }

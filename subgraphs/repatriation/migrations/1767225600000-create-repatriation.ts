@@ -19,9 +19,15 @@ export class CreateRepatriation1767225600000 implements MigrationInterface {
         version integer NOT NULL DEFAULT 1
       )`);
     // One open case per person; finished and cancelled ones stay as history.
-    await queryRunner.query(`CREATE UNIQUE INDEX repatriation_case_one_open_per_victim ON repatriation_case (victim_id) WHERE status NOT IN ('ARRIVED', 'CANCELLED')`);
-    await queryRunner.query(`CREATE INDEX repatriation_case_victim_idx ON repatriation_case (victim_id, requested_at DESC)`);
-    await queryRunner.query(`CREATE INDEX repatriation_case_destination_idx ON repatriation_case (destination_country, id)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX repatriation_case_one_open_per_victim ON repatriation_case (victim_id) WHERE status NOT IN ('ARRIVED', 'CANCELLED')`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX repatriation_case_victim_idx ON repatriation_case (victim_id, requested_at DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX repatriation_case_destination_idx ON repatriation_case (destination_country, id)`,
+    );
     await queryRunner.query(`CREATE INDEX repatriation_case_owner_idx ON repatriation_case (case_owner_org, id)`);
     await queryRunner.query(`CREATE INDEX repatriation_case_status_idx ON repatriation_case (status, id)`);
     await queryRunner.query(`

@@ -10,8 +10,12 @@ export class RepatriationWorkflows1767916800000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE repatriation_case ADD COLUMN receiving_org_id text`);
-    await queryRunner.query(`CREATE INDEX repatriation_case_receiving_org_idx ON repatriation_case (receiving_org_id, id) WHERE receiving_org_id IS NOT NULL`);
-    await queryRunner.query(`ALTER TABLE journey_leg ADD COLUMN mode text NOT NULL DEFAULT 'FLIGHT' CHECK (mode IN ('FLIGHT', 'BUS', 'CAR', 'TRAIN', 'BOAT'))`);
+    await queryRunner.query(
+      `CREATE INDEX repatriation_case_receiving_org_idx ON repatriation_case (receiving_org_id, id) WHERE receiving_org_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE journey_leg ADD COLUMN mode text NOT NULL DEFAULT 'FLIGHT' CHECK (mode IN ('FLIGHT', 'BUS', 'CAR', 'TRAIN', 'BOAT'))`,
+    );
     await queryRunner.query(`ALTER TABLE journey_leg ALTER COLUMN mode DROP DEFAULT`);
     await queryRunner.query(`
       CREATE TABLE repatriation_transition (

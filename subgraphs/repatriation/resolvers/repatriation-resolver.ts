@@ -23,25 +23,31 @@ export class RepatriationCaseFilter {
 
 /** Latest visible case per victim: one statement per batch, record rule inside. */
 function latestCaseLoader(context: SubgraphContext) {
-  return perRequest(context, "repatriation.latestCase", () =>
-    new DataLoader<string, RepatriationCase | null>(async (victimIds) => {
-      const query = context.db
-        .getRepository(RepatriationCase)
-        .createQueryBuilder("c")
-        .distinctOn(["c.victim_id"])
-        .where("c.victim_id IN (:...victimIds)", { victimIds: [...victimIds] })
-        .orderBy("c.victim_id")
-        .addOrderBy("c.requested_at", "DESC");
-      const rows = await whereCaseVisible(query, context.caller).getMany();
-      const byVictim = new Map(rows.map((row) => [row.victimId, row]));
-      return victimIds.map((id) => byVictim.get(id) ?? null);
-    }),
+  return perRequest(
+    context,
+    "repatriation.latestCase",
+    () =>
+      new DataLoader<string, RepatriationCase | null>(async (victimIds) => {
+        const query = context.db
+          .getRepository(RepatriationCase)
+          .createQueryBuilder("c")
+          .distinctOn(["c.victim_id"])
+          .where("c.victim_id IN (:...victimIds)", { victimIds: [...victimIds] })
+          .orderBy("c.victim_id")
+          .addOrderBy("c.requested_at", "DESC");
+        const rows = await whereCaseVisible(query, context.caller).getMany();
+        const byVictim = new Map(rows.map((row) => [row.victimId, row]));
+        return victimIds.map((id) => byVictim.get(id) ?? null);
+      }),
   );
 }
 
 @Resolver(() => RepatriationCase)
 export class RepatriationCaseResolver {
-  @Query(() => RepatriationCaseConnection, { nullable: true, description: "Repatriation cases you may see, ordered by id." })
+  @Query(() => RepatriationCaseConnection, {
+    nullable: true,
+    description: "Repatriation cases you may see, ordered by id.",
+  })
   async repatriationCases(
     @Ctx() context: SubgraphContext,
     @Arg("filter", () => RepatriationCaseFilter, { nullable: true }) filter?: RepatriationCaseFilter | null,
@@ -50,9 +56,16 @@ export class RepatriationCaseResolver {
   ) {
     const query = whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), context.caller);
     if (filter?.status) query.andWhere("c.status = :status", { status: filter.status });
-    if (filter?.destinationCountry) query.andWhere("c.destination_country = :destination", { destination: filter.destinationCountry.toUpperCase() });
+    if (filter?.destinationCountry)
+      query.andWhere("c.destination_country = :destination", { destination: filter.destinationCountry.toUpperCase() });
     await whereEmbassySeesThePerson(query, context);
-    return paginate(query, { first, after, keyColumn: "c.id", keyKind: "uuid", keyOf: (repatriationCase) => repatriationCase.id });
+    return paginate(query, {
+      first,
+      after,
+      keyColumn: "c.id",
+      keyKind: "uuid",
+      keyOf: (repatriationCase) => repatriationCase.id,
+    });
   }
 
   @FieldResolver(() => [JourneyLeg])
@@ -85,12 +98,21 @@ export const repatriationReferenceResolvers = {
   RepatriationCase: {
     async __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<RepatriationCase | null> {
       if (!isUuid(reference.id)) return null;
-      const found = await perRequest(context, "repatriation.caseById", () =>
-        new DataLoader<string, RepatriationCase | null>(async (ids) => {
-          const rows = await whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id IN (:...ids)", { ids: [...ids] }), context.caller).getMany();
-          const byId = new Map(rows.map((row) => [row.id, row]));
-          return ids.map((id) => byId.get(id) ?? null);
-        }),
+      const found = await perRequest(
+        context,
+        "repatriation.caseById",
+        () =>
+          new DataLoader<string, RepatriationCase | null>(async (ids) => {
+            const rows = await whereCaseVisible(
+              context.db
+                .getRepository(RepatriationCase)
+                .createQueryBuilder("c")
+                .where("c.id IN (:...ids)", { ids: [...ids] }),
+              context.caller,
+            ).getMany();
+            const byId = new Map(rows.map((row) => [row.id, row]));
+            return ids.map((id) => byId.get(id) ?? null);
+          }),
       ).load(reference.id);
       if (!found) return null;
       return personRuleHolds(context.caller, await victimAccessLoader(context).load(found.victimId)) ? found : null;

@@ -29,39 +29,73 @@ const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOK
 
 /** The case if the caller may see it (record rule in SQL, and the embassy only with its person); otherwise NOT_FOUND at the same cost (platform/visible-record.ts). */
 async function visibleCase(context: SubgraphContext, id: string): Promise<RepatriationCase> {
-  const load = (caseId: string) => whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id: caseId }), context.caller).getOne();
-  const found = await findVisibleOfVictim(context, "RepatriationCase", id, load, (_record, access) => personRuleHolds(context.caller, access));
+  const load = (caseId: string) =>
+    whereCaseVisible(
+      context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id: caseId }),
+      context.caller,
+    ).getOne();
+  const found = await findVisibleOfVictim(context, "RepatriationCase", id, load, (_record, access) =>
+    personRuleHolds(context.caller, access),
+  );
   return found.record;
 }
 
 /** The case seen visible a moment ago, locked for the change (under the SQL rule again: a concurrent change cannot widen it). */
 async function lockedCase(manager: EntityManager, context: SubgraphContext, id: string): Promise<RepatriationCase> {
-  const locked = await whereCaseVisible(manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }), context.caller).setLock("pessimistic_write").getOne();
+  const locked = await whereCaseVisible(
+    manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }),
+    context.caller,
+  )
+    .setLock("pessimistic_write")
+    .getOne();
   if (!locked) throw notFound("RepatriationCase");
   return locked;
 }
 
-async function recordStep(manager: EntityManager, context: SubgraphContext, caseId: string, fromStatus: S | null, toStatus: S): Promise<void> {
+async function recordStep(
+  manager: EntityManager,
+  context: SubgraphContext,
+  caseId: string,
+  fromStatus: S | null,
+  toStatus: S,
+): Promise<void> {
   const { caller } = context;
-  await manager.insert(RepatriationTransition, { caseId, fromStatus, toStatus, byOrg: caller.org, byRole: caller.role, bySub: caller.sub, at: new Date() });
+  await manager.insert(RepatriationTransition, {
+    caseId,
+    fromStatus,
+    toStatus,
+    byOrg: caller.org,
+    byRole: caller.role,
+    bySub: caller.sub,
+    at: new Date(),
+  });
 }
 
 async function assertRepatriationConsent(context: SubgraphContext, victimId: string): Promise<void> {
   const victim = await victimAccessLoader(context).load(victimId);
   if (!victim?.consents.includes("REPATRIATION")) {
-    throw hubError(ErrorCode.CONSENT_REQUIRED, "The survivor's REPATRIATION consent is not (or no longer) recorded; the journey cannot move on");
+    throw hubError(
+      ErrorCode.CONSENT_REQUIRED,
+      "The survivor's REPATRIATION consent is not (or no longer) recorded; the journey cannot move on",
+    );
   }
 }
 
 @Resolver(() => RepatriationCase)
 export class RepatriationWorkflowResolver {
-  @FieldResolver(() => [RepatriationTransition], { description: "Every step of the case, oldest first: which state, who, when." })
-  history(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<RepatriationTransition[]> {
+  @FieldResolver(() => [RepatriationTransition], {
+    description: "Every step of the case, oldest first: which state, who, when.",
+  })
+  history(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: SubgraphContext,
+  ): Promise<RepatriationTransition[]> {
     return groupedLoader(context, RepatriationTransition, "caseId", { at: "ASC" }).load(repatriationCase.id);
   }
 
   @Mutation(() => RepatriationCase, {
-    description: "Opens a journey home (case owner, government, repatriation agency). Needs the survivor's REPATRIATION consent (else CONSENT_REQUIRED); one open case per person (else CONFLICT). The destination is the person's nationality.",
+    description:
+      "Opens a journey home (case owner, government, repatriation agency). Needs the survivor's REPATRIATION consent (else CONSENT_REQUIRED); one open case per person (else CONFLICT). The destination is the person's nationality.",
   })
   async requestRepatriation(
     @Arg("victimId", () => ID) victimId: string,
@@ -69,10 +103,19 @@ export class RepatriationWorkflowResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<RepatriationCase> {
     const victim = await requireVisibleVictim(context, victimId);
-    if (context.caller.role === "ngo" && !victim.actsAsOwner) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner, government or the repatriation agency may ask for repatriation");
-    if (!victim.consents.includes("REPATRIATION")) throw hubError(ErrorCode.CONSENT_REQUIRED, "Repatriation needs the survivor's REPATRIATION consent; record it first");
+    if (context.caller.role === "ngo" && !victim.actsAsOwner)
+      throw hubError(
+        ErrorCode.FORBIDDEN,
+        "Only the case owner, government or the repatriation agency may ask for repatriation",
+      );
+    if (!victim.consents.includes("REPATRIATION"))
+      throw hubError(
+        ErrorCode.CONSENT_REQUIRED,
+        "Repatriation needs the survivor's REPATRIATION consent; record it first",
+      );
     const { ownerOrg, requiresMedicalEscort } = victim;
-    if (ownerOrg === undefined || requiresMedicalEscort === undefined) throw new Error("the victims subgraph did not give the facts a repatriation case needs");
+    if (ownerOrg === undefined || requiresMedicalEscort === undefined)
+      throw new Error("the victims subgraph did not give the facts a repatriation case needs");
     return auditedTransaction(context, async (manager) => {
       const id = await insertUnlessClash(
         manager,
@@ -99,7 +142,11 @@ export class RepatriationWorkflowResolver {
     description:
       "Moves a case to its next state. INVALID_TRANSITION (with currentState and allowedTransitions) when that state cannot follow; FORBIDDEN when you may not make that step; CONSENT_REQUIRED when repatriation consent was withdrawn; CONFLICT when READY lacks a valid travel document of the destination country or TRAVEL_BOOKED lacks a journey leg.",
   })
-  async changeRepatriationStatus(@Arg("id", () => ID) id: string, @Arg("to", () => S) to: S, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
+  async changeRepatriationStatus(
+    @Arg("id", () => ID) id: string,
+    @Arg("to", () => S) to: S,
+    @Ctx() context: SubgraphContext,
+  ): Promise<RepatriationCase> {
     // Check the step before asking other subgraphs anything; check again under the lock.
     const seen = await visibleCase(context, id);
     assertTransition(seen.status, to, actorsOf(context.caller, seen));
@@ -107,7 +154,10 @@ export class RepatriationWorkflowResolver {
     if (to === S.READY) {
       const documents = await validTravelDocuments(context, seen.victimId);
       if (!documents.some((document) => document.issuingCountry === seen.destinationCountry)) {
-        throw hubError(ErrorCode.CONFLICT, `The person holds no valid travel document of ${seen.destinationCountry}; the embassy must issue one first`);
+        throw hubError(
+          ErrorCode.CONFLICT,
+          `The person holds no valid travel document of ${seen.destinationCountry}; the embassy must issue one first`,
+        );
       }
     }
     return auditedTransaction(context, async (manager) => {
@@ -122,14 +172,25 @@ export class RepatriationWorkflowResolver {
     });
   }
 
-  @Mutation(() => RepatriationCase, { description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT)." })
-  async addJourneyLeg(@Arg("caseId", () => ID) caseId: string, @Arg("leg", () => JourneyLegInput) input: JourneyLegInput, @Ctx() context: SubgraphContext): Promise<RepatriationCase> {
-    if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) throw invalidField("arrivesAt", "must be after departsAt");
+  @Mutation(() => RepatriationCase, {
+    description: "Adds the next leg of the journey (repatriation agency), until departure (else CONFLICT).",
+  })
+  async addJourneyLeg(
+    @Arg("caseId", () => ID) caseId: string,
+    @Arg("leg", () => JourneyLegInput) input: JourneyLegInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<RepatriationCase> {
+    if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt))
+      throw invalidField("arrivesAt", "must be after departsAt");
     await visibleCase(context, caseId);
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, caseId);
-      if (!PLANNING_STATES.includes(locked.status)) throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
-      const [{ last }]: Array<{ last: number }> = await manager.query("SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1", [caseId]);
+      if (!PLANNING_STATES.includes(locked.status))
+        throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
+      const [{ last }]: Array<{ last: number }> = await manager.query(
+        "SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1",
+        [caseId],
+      );
       await manager.insert(JourneyLeg, {
         caseId,
         sequence: last + 1,

@@ -30,7 +30,10 @@ export class Placement {
   @Column({ name: "ended_at", type: "timestamptz", nullable: true })
   endedAt!: Date | null;
 
-  @Field(() => PlacementEndReason, { nullable: true, description: "Why the stay ended; null while the person is there." })
+  @Field(() => PlacementEndReason, {
+    nullable: true,
+    description: "Why the stay ended; null while the person is there.",
+  })
   @Column({ name: "end_reason", type: "text", nullable: true })
   endReason!: PlacementEndReason | null;
 

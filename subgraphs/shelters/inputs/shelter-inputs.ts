@@ -4,7 +4,10 @@ import { Field, InputType, Int } from "type-graphql";
 import { IsLanguageCodes } from "../../../platform/validation";
 
 const SERVICE = /^[a-z][a-z-]{1,39}$/;
-const serviceMessage = { each: true, message: "$property must be short lower-case words, e.g. medical, psychosocial, legal, translation" };
+const serviceMessage = {
+  each: true,
+  message: "$property must be short lower-case words, e.g. medical, psychosocial, legal, translation",
+};
 
 @InputType({ description: "Services and languages of a shelter; fields left out stay as they are." })
 class ShelterOffer {
@@ -22,7 +25,9 @@ class ShelterOffer {
 @InputType({ description: "A new shelter joining the hub (government)." })
 export class OpenShelterInput extends ShelterOffer {
   @Field({ description: "The shelter's organisation id, as in its staff's tokens: shelter-<town>-<n>." })
-  @Matches(/^shelter-[a-z0-9-]{2,60}$/, { message: "$property must look like shelter-<town>-<n>: lower-case letters, digits and dashes" })
+  @Matches(/^shelter-[a-z0-9-]{2,60}$/, {
+    message: "$property must look like shelter-<town>-<n>: lower-case letters, digits and dashes",
+  })
   id!: string;
 
   @Field()

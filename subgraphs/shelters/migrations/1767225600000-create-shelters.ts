@@ -27,8 +27,12 @@ export class CreateShelters1767225600000 implements MigrationInterface {
         placed_by_org text NOT NULL,
         CHECK (ended_at IS NULL OR ended_at >= placed_at)
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX placement_one_open_per_victim ON placement (victim_id) WHERE ended_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX placement_open_by_shelter_idx ON placement (shelter_id, placed_at) WHERE ended_at IS NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX placement_one_open_per_victim ON placement (victim_id) WHERE ended_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX placement_open_by_shelter_idx ON placement (shelter_id, placed_at) WHERE ended_at IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

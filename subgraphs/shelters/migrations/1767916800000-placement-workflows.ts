@@ -16,6 +16,8 @@ export class PlacementWorkflows1767916800000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX placement_victim_idx`);
-    await queryRunner.query(`ALTER TABLE placement DROP CONSTRAINT placement_end_recorded, DROP COLUMN ended_by_org, DROP COLUMN end_reason`);
+    await queryRunner.query(
+      `ALTER TABLE placement DROP CONSTRAINT placement_end_recorded, DROP COLUMN ended_by_org, DROP COLUMN end_reason`,
+    );
   }
 }

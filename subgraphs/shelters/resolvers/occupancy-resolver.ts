@@ -27,7 +27,10 @@ export class RegionOccupancy {
 
 @Resolver()
 export class OccupancyResolver {
-  @Query(() => [RegionOccupancy], { nullable: true, description: "Capacity, occupied and free beds per region (every authenticated role)." })
+  @Query(() => [RegionOccupancy], {
+    nullable: true,
+    description: "Capacity, occupied and free beds per region (every authenticated role).",
+  })
   async shelterOccupancy(@Ctx() context: SubgraphContext): Promise<RegionOccupancy[]> {
     const rows: RegionOccupancy[] = await context.db.query(`
       SELECT region, count(*)::int AS shelters, sum(capacity)::int AS capacity, sum(occupied_beds)::int AS "occupiedBeds",

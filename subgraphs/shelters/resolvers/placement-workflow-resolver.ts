@@ -17,18 +17,45 @@ import { Placement } from "../entities/placement";
 import { assertMayActOnCase, assertShelterStaffOf } from "../placement-rules";
 
 async function openPlacement(manager: EntityManager, victimId: string): Promise<Placement | null> {
-  return manager.getRepository(Placement).createQueryBuilder("p").where("p.victim_id = :victimId AND p.ended_at IS NULL", { victimId }).setLock("pessimistic_write").getOne();
+  return manager
+    .getRepository(Placement)
+    .createQueryBuilder("p")
+    .where("p.victim_id = :victimId AND p.ended_at IS NULL", { victimId })
+    .setLock("pessimistic_write")
+    .getOne();
 }
 
-async function insertPlacement(manager: EntityManager, victimId: string, shelterId: string, placedByOrg: string): Promise<Placement> {
-  const values = { victimId, shelterId, placedAt: new Date(), placedByOrg, endedAt: null, endReason: null, endedByOrg: null };
+async function insertPlacement(
+  manager: EntityManager,
+  victimId: string,
+  shelterId: string,
+  placedByOrg: string,
+): Promise<Placement> {
+  const values = {
+    victimId,
+    shelterId,
+    placedAt: new Date(),
+    placedByOrg,
+    endedAt: null,
+    endReason: null,
+    endedByOrg: null,
+  };
   const id = await insertUnlessClash(manager, Placement, values, "placement_one_open_per_victim", alreadyPlaced);
   await changeOccupancy(manager, shelterId, 1);
   return manager.getRepository(Placement).findOneOrFail({ where: { id }, relations: { shelter: true } });
 }
 
-async function endPlacement(manager: EntityManager, placement: Placement, reason: PlacementEndReason, byOrg: string): Promise<void> {
-  await manager.update(Placement, { id: placement.id }, { endedAt: () => "GREATEST(now(), placed_at)", endReason: reason, endedByOrg: byOrg });
+async function endPlacement(
+  manager: EntityManager,
+  placement: Placement,
+  reason: PlacementEndReason,
+  byOrg: string,
+): Promise<void> {
+  await manager.update(
+    Placement,
+    { id: placement.id },
+    { endedAt: () => "GREATEST(now(), placed_at)", endReason: reason, endedByOrg: byOrg },
+  );
   await changeOccupancy(manager, placement.shelterId, -1);
 }
 
@@ -39,15 +66,21 @@ const DISCHARGE_AS_END_REASON: Record<DischargeReason, PlacementEndReason> = {
   [DischargeReason.OTHER]: PlacementEndReason.OTHER,
 };
 
-const alreadyPlaced = () => hubError(ErrorCode.CONFLICT, "The person already stays in a shelter; use transferVictim to move them");
+const alreadyPlaced = () =>
+  hubError(ErrorCode.CONFLICT, "The person already stays in a shelter; use transferVictim to move them");
 const notPlaced = () => hubError(ErrorCode.CONFLICT, "The person does not stay in a shelter now; use placeVictim");
 
 @Resolver(() => Placement)
 export class PlacementWorkflowResolver {
   @Mutation(() => Placement, {
-    description: "Places a person in a shelter (government, the case owner, or staff of that shelter for a case referred to it). CAPACITY_EXCEEDED when the shelter is full; CONFLICT when the person already stays somewhere.",
+    description:
+      "Places a person in a shelter (government, the case owner, or staff of that shelter for a case referred to it). CAPACITY_EXCEEDED when the shelter is full; CONFLICT when the person already stays somewhere.",
   })
-  async placeVictim(@Arg("victimId", () => ID) victimId: string, @Arg("shelterId", () => ID) shelterId: string, @Ctx() context: SubgraphContext): Promise<Placement> {
+  async placeVictim(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("shelterId", () => ID) shelterId: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Placement> {
     assertShelterStaffOf(context, shelterId, "place people");
     await assertMayActOnCase(context, victimId);
     return auditedTransaction(context, async (manager) => {
@@ -61,15 +94,21 @@ export class PlacementWorkflowResolver {
   }
 
   @Mutation(() => Placement, {
-    description: "Moves a person to another shelter in one step (government, the case owner, or staff of the shelter they leave); the old stay ends as TRANSFERRED. CAPACITY_EXCEEDED when the new shelter is full.",
+    description:
+      "Moves a person to another shelter in one step (government, the case owner, or staff of the shelter they leave); the old stay ends as TRANSFERRED. CAPACITY_EXCEEDED when the new shelter is full.",
   })
-  async transferVictim(@Arg("victimId", () => ID) victimId: string, @Arg("toShelterId", () => ID) toShelterId: string, @Ctx() context: SubgraphContext): Promise<Placement> {
+  async transferVictim(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("toShelterId", () => ID) toShelterId: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
     return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
       assertShelterStaffOf(context, current.shelterId, "transfer people");
-      if (current.shelterId === toShelterId) throw invalidField("toShelterId", "is the shelter the person stays in now");
+      if (current.shelterId === toShelterId)
+        throw invalidField("toShelterId", "is the shelter the person stays in now");
       const capacities = await lockShelters(manager, [current.shelterId, toShelterId]);
       const capacity = capacities.get(toShelterId);
       if (capacity === undefined) throw notFound("Shelter");
@@ -79,8 +118,15 @@ export class PlacementWorkflowResolver {
     });
   }
 
-  @Mutation(() => Placement, { description: "Ends a person's stay (government, the case owner, or staff of that shelter), freeing the bed at once. Returns the ended stay." })
-  async dischargeVictim(@Arg("victimId", () => ID) victimId: string, @Arg("reason", () => DischargeReason) reason: DischargeReason, @Ctx() context: SubgraphContext): Promise<Placement> {
+  @Mutation(() => Placement, {
+    description:
+      "Ends a person's stay (government, the case owner, or staff of that shelter), freeing the bed at once. Returns the ended stay.",
+  })
+  async dischargeVictim(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("reason", () => DischargeReason) reason: DischargeReason,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
     return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
@@ -88,7 +134,9 @@ export class PlacementWorkflowResolver {
       assertShelterStaffOf(context, current.shelterId, "discharge people");
       await lockShelters(manager, [current.shelterId]);
       await endPlacement(manager, current, DISCHARGE_AS_END_REASON[reason], context.caller.org);
-      return manager.getRepository(Placement).findOneOrFail({ where: { id: current.id }, relations: { shelter: true } });
+      return manager
+        .getRepository(Placement)
+        .findOneOrFail({ where: { id: current.id }, relations: { shelter: true } });
     });
   }
 }

@@ -11,19 +11,31 @@ import { assertShelterStaffOf } from "../placement-rules";
 
 @Resolver(() => Shelter)
 export class ShelterManagementResolver {
-  @Mutation(() => Shelter, { description: "Adds a shelter to the hub (government). Its id is the organisation id its staff's tokens carry." })
-  async openShelter(@Arg("shelter", () => OpenShelterInput) input: OpenShelterInput, @Ctx() context: SubgraphContext): Promise<Shelter> {
+  @Mutation(() => Shelter, {
+    description: "Adds a shelter to the hub (government). Its id is the organisation id its staff's tokens carry.",
+  })
+  async openShelter(
+    @Arg("shelter", () => OpenShelterInput) input: OpenShelterInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Shelter> {
     const values = { ...input, services: input.services ?? [], languages: input.languages ?? [] };
     return auditedTransaction(context, async (manager) => {
-      await insertUnlessClash(manager, Shelter, values, undefined, () => hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`));
+      await insertUnlessClash(manager, Shelter, values, undefined, () =>
+        hubError(ErrorCode.CONFLICT, `A shelter with id ${input.id} already exists`),
+      );
       return manager.getRepository(Shelter).findOneByOrFail({ id: input.id });
     });
   }
 
   @Mutation(() => Shelter, {
-    description: "Changes a shelter's capacity, services or languages (that shelter's staff, government). Capacity never goes below the people staying there now (CAPACITY_EXCEEDED).",
+    description:
+      "Changes a shelter's capacity, services or languages (that shelter's staff, government). Capacity never goes below the people staying there now (CAPACITY_EXCEEDED).",
   })
-  updateShelter(@Arg("id", () => ID) id: string, @Arg("changes", () => UpdateShelterInput) changes: UpdateShelterInput, @Ctx() context: SubgraphContext): Promise<Shelter> {
+  updateShelter(
+    @Arg("id", () => ID) id: string,
+    @Arg("changes", () => UpdateShelterInput) changes: UpdateShelterInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Shelter> {
     assertShelterStaffOf(context, id, "change details");
     return auditedTransaction(context, async (manager) => {
       // Same lock as a placement: a capacity cut and a placement cannot cross each other.
@@ -31,7 +43,10 @@ export class ShelterManagementResolver {
       if (changes.capacity !== undefined && changes.capacity !== null) {
         const occupied = await occupiedBeds(manager, id);
         if (changes.capacity < occupied) {
-          throw hubError(ErrorCode.CAPACITY_EXCEEDED, `${occupied} people stay there now; capacity cannot go below that`);
+          throw hubError(
+            ErrorCode.CAPACITY_EXCEEDED,
+            `${occupied} people stay there now; capacity cannot go below that`,
+          );
         }
       }
       const set: Partial<Shelter> = {};

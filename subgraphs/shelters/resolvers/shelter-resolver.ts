@@ -13,35 +13,44 @@ export const { ConnectionType: ShelterConnection } = connectionType(Shelter, "Sh
 
 /** Open placements by victim id, with their shelter, in one statement per batch. */
 function openPlacementLoader(context: SubgraphContext) {
-  return perRequest(context, "shelters.openPlacement", () =>
-    new DataLoader<string, Placement | null>(async (victimIds) => {
-      const rows = await context.db.getRepository(Placement).find({
-        where: { victimId: In([...victimIds]), endedAt: IsNull() },
-        relations: { shelter: true },
-      });
-      const byVictim = new Map(rows.map((row) => [row.victimId, row]));
-      return victimIds.map((id) => byVictim.get(id) ?? null);
-    }),
+  return perRequest(
+    context,
+    "shelters.openPlacement",
+    () =>
+      new DataLoader<string, Placement | null>(async (victimIds) => {
+        const rows = await context.db.getRepository(Placement).find({
+          where: { victimId: In([...victimIds]), endedAt: IsNull() },
+          relations: { shelter: true },
+        });
+        const byVictim = new Map(rows.map((row) => [row.victimId, row]));
+        return victimIds.map((id) => byVictim.get(id) ?? null);
+      }),
   );
 }
 
 /** Open placements by shelter id, with their shelter, oldest first: one statement per batch. */
 function openPlacementsByShelterLoader(context: SubgraphContext) {
-  return perRequest(context, "shelters.openPlacementsByShelter", () =>
-    new DataLoader<string, Placement[]>(async (shelterIds) => {
-      const rows = await context.db.getRepository(Placement).find({
-        where: { shelterId: In([...shelterIds]), endedAt: IsNull() },
-        relations: { shelter: true },
-        order: { placedAt: "ASC" },
-      });
-      return shelterIds.map((id) => rows.filter((row) => row.shelterId === id));
-    }),
+  return perRequest(
+    context,
+    "shelters.openPlacementsByShelter",
+    () =>
+      new DataLoader<string, Placement[]>(async (shelterIds) => {
+        const rows = await context.db.getRepository(Placement).find({
+          where: { shelterId: In([...shelterIds]), endedAt: IsNull() },
+          relations: { shelter: true },
+          order: { placedAt: "ASC" },
+        });
+        return shelterIds.map((id) => rows.filter((row) => row.shelterId === id));
+      }),
   );
 }
 
 @Resolver(() => Shelter)
 export class ShelterResolver {
-  @Query(() => ShelterConnection, { nullable: true, description: "Shelters with free beds, services and languages, ordered by id." })
+  @Query(() => ShelterConnection, {
+    nullable: true,
+    description: "Shelters with free beds, services and languages, ordered by id.",
+  })
   shelters(
     @Ctx() context: SubgraphContext,
     @Arg("region", () => String, { nullable: true }) region?: string | null,
@@ -107,12 +116,15 @@ export const shelterReferenceResolvers = {
   Shelter: {
     __resolveReference(reference: { id?: unknown }, context: SubgraphContext) {
       if (typeof reference.id !== "string") return null;
-      return perRequest(context, "shelters.byId", () =>
-        new DataLoader<string, Shelter | null>(async (ids) => {
-          const rows = await context.db.getRepository(Shelter).findBy({ id: In([...ids]) });
-          const byId = new Map(rows.map((row) => [row.id, row]));
-          return ids.map((id) => byId.get(id) ?? null);
-        }),
+      return perRequest(
+        context,
+        "shelters.byId",
+        () =>
+          new DataLoader<string, Shelter | null>(async (ids) => {
+            const rows = await context.db.getRepository(Shelter).findBy({ id: In([...ids]) });
+            const byId = new Map(rows.map((row) => [row.id, row]));
+            return ids.map((id) => byId.get(id) ?? null);
+          }),
       ).load(reference.id);
     },
   },

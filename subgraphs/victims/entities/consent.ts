@@ -35,13 +35,18 @@ export class Consent {
   @Column({ name: "recorded_by", type: "text" })
   recordedBy!: string;
 
-  @Field(() => String, { nullable: true, description: "Role of whoever recorded the decision (government or ngo); null for decisions recorded before roles were kept." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Role of whoever recorded the decision (government or ngo); null for decisions recorded before roles were kept.",
+  })
   @Column({ name: "recorded_by_role", type: "text", nullable: true })
   recordedByRole!: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: "CONSULAR_CONTACT only: the country whose embassy the survivor agreed to be in contact with (their nationality when they agreed). Changing the nationality withdraws it.",
+    description:
+      "CONSULAR_CONTACT only: the country whose embassy the survivor agreed to be in contact with (their nationality when they agreed). Changing the nationality withdraws it.",
   })
   @Column({ type: "char", length: 2, nullable: true })
   country!: string | null;

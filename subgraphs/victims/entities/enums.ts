@@ -49,7 +49,10 @@ export enum NrmDecision {
   NOT_IDENTIFIED = "NOT_IDENTIFIED",
 }
 
-registerEnumType(NrmStatus, { name: "NrmStatus", description: "Formal identification under the national referral mechanism." });
+registerEnumType(NrmStatus, {
+  name: "NrmStatus",
+  description: "Formal identification under the national referral mechanism.",
+});
 registerEnumType(Gender, { name: "Gender" });
 registerEnumType(AgeBracket, { name: "AgeBracket" });
 registerEnumType(ConsentKind, { name: "ConsentKind" });

@@ -22,12 +22,18 @@ export class Referral {
   @Column({ name: "to_org", type: "text" })
   toOrg!: string;
 
-  @Field(() => ReferralRole, { description: "The kind of partner the case is referred to; only that role of that organisation gains access." })
+  @Field(() => ReferralRole, {
+    description: "The kind of partner the case is referred to; only that role of that organisation gains access.",
+  })
   @Column({ name: "to_role", type: "text" })
   toRole!: ReferralRole;
 
   // Nullable: the addressee no longer reads it once the referral is closed (resolvers/referral-resolver.ts).
-  @Field(() => String, { nullable: true, description: "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended.",
+  })
   @Column({ type: "text" })
   purpose!: string;
 

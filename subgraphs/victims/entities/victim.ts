@@ -1,5 +1,13 @@
 import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from "typeorm";
 import { AgeBracket, Gender, NrmStatus } from "./enums";
 import { Consent } from "./consent";
 import { Referral } from "./referral";
@@ -103,14 +111,18 @@ export class Victim {
 
   @Field(() => [ID], {
     nullable: true,
-    description: "Existing cases with the same identity document, or the same legal name, date of birth and nationality, found at registration; for government review.",
+    description:
+      "Existing cases with the same identity document, or the same legal name, date of birth and nationality, found at registration; for government review.",
   })
   @Column({ name: "possible_duplicate_of", type: "uuid", array: true, default: () => "'{}'" })
   possibleDuplicateOf!: string[];
 
   /** Optimistic concurrency: an update must name the version it read. */
   // Nullable like every field some case role may not see: a refusal must stay local, not null the whole list.
-  @Field(() => Int, { nullable: true, description: "Send it back with updateVictim; a stale version is refused with CONFLICT." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Send it back with updateVictim; a stale version is refused with CONFLICT.",
+  })
   @VersionColumn()
   version!: number;
 

@@ -33,7 +33,9 @@ export class ReferralInput {
   @IsOrganisationId()
   toOrg!: string;
 
-  @Field(() => ReferralRole, { description: "What kind of partner it is; only that role of that organisation gains access." })
+  @Field(() => ReferralRole, {
+    description: "What kind of partner it is; only that role of that organisation gains access.",
+  })
   toRole!: ReferralRole;
 
   @Field()

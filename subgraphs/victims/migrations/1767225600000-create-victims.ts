@@ -35,7 +35,9 @@ export class CreateVictims1767225600000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX victim_nationality_case_number_idx ON victim (nationality, case_number)`);
     await queryRunner.query(`CREATE INDEX victim_nrm_status_case_number_idx ON victim (nrm_status, case_number)`);
     await queryRunner.query(`CREATE INDEX victim_owner_org_case_number_idx ON victim (owner_org, case_number)`);
-    await queryRunner.query(`CREATE INDEX victim_identity_document_idx ON victim (identity_document_number) WHERE identity_document_number IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX victim_identity_document_idx ON victim (identity_document_number) WHERE identity_document_number IS NOT NULL`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE consent (
@@ -62,7 +64,9 @@ export class CreateVictims1767225600000 implements MigrationInterface {
         decided_at timestamptz
       )`);
     await queryRunner.query(`CREATE INDEX referral_victim_idx ON referral (victim_id)`);
-    await queryRunner.query(`CREATE INDEX referral_active_to_org_idx ON referral (to_org, victim_id) WHERE status IN ('PENDING', 'ACCEPTED')`);
+    await queryRunner.query(
+      `CREATE INDEX referral_active_to_org_idx ON referral (to_org, victim_id) WHERE status IN ('PENDING', 'ACCEPTED')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

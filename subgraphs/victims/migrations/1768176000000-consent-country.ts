@@ -14,7 +14,9 @@ export class ConsentCountry1768176000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE consent ADD COLUMN country char(2)`);
     await queryRunner.query(`ALTER TABLE consent ADD COLUMN recorded_by_role text`);
-    await queryRunner.query(`UPDATE consent c SET country = v.nationality FROM victim v WHERE v.id = c.victim_id AND c.kind = 'CONSULAR_CONTACT'`);
+    await queryRunner.query(
+      `UPDATE consent c SET country = v.nationality FROM victim v WHERE v.id = c.victim_id AND c.kind = 'CONSULAR_CONTACT'`,
+    );
     await queryRunner.query(`
       CREATE FUNCTION consent_country_default() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -23,8 +25,12 @@ export class ConsentCountry1768176000000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER consent_country_default BEFORE INSERT OR UPDATE ON consent FOR EACH ROW EXECUTE FUNCTION consent_country_default()`);
-    await queryRunner.query(`ALTER TABLE consent ADD CONSTRAINT consent_country_check CHECK ((kind = 'CONSULAR_CONTACT') = (country IS NOT NULL))`);
+    await queryRunner.query(
+      `CREATE TRIGGER consent_country_default BEFORE INSERT OR UPDATE ON consent FOR EACH ROW EXECUTE FUNCTION consent_country_default()`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE consent ADD CONSTRAINT consent_country_check CHECK ((kind = 'CONSULAR_CONTACT') = (country IS NOT NULL))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

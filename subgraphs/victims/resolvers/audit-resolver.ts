@@ -9,7 +9,15 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../../platform/config";
 import { ErrorCode, hubError } from "../../../platform/errors";
 import { askPeer } from "../../../platform/internal-api";
 import { decodeCursor, encodeCursor, pageSize } from "../../../platform/pagination";
-import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH, readTrail, verifyChain, type AuditChainReport as ChainReport, type AuditEntryRow, type AuditPosition } from "../../../platform/audit/trail";
+import {
+  AUDIT_CHAIN_PATH,
+  AUDIT_TRAIL_PATH,
+  readTrail,
+  verifyChain,
+  type AuditChainReport as ChainReport,
+  type AuditEntryRow,
+  type AuditPosition,
+} from "../../../platform/audit/trail";
 import { isUuid } from "../../../platform/ids";
 import { SMALLEST_PUBLISHED_GROUP } from "../../../platform/statistics/suppression";
 import { Victim } from "../entities/victim";
@@ -22,7 +30,8 @@ function positionOf(entry: AuditEntryRow): AuditPosition {
   return { at: entry.at, subgraph: entry.subgraph, seq: entry.seq };
 }
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 /** The form `at` takes in the hub's cursors (see trail.ts). */
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -36,7 +45,9 @@ export function isDateTime(value: unknown): value is string {
 }
 
 function invalidCursor(): Error {
-  return hubError(ErrorCode.BAD_USER_INPUT, "Invalid cursor: pass back a cursor the hub gave you", { rowErrors: [{ field: "after", reason: "after must be a cursor the hub gave you" }] });
+  return hubError(ErrorCode.BAD_USER_INPUT, "Invalid cursor: pass back a cursor the hub gave you", {
+    rowErrors: [{ field: "after", reason: "after must be a cursor the hub gave you" }],
+  });
 }
 
 /** A cursor is checked whole here, before any subgraph is asked: nothing malformed reaches SQL. */
@@ -65,11 +76,16 @@ function parsePosition(cursor: string): AuditPosition {
 
 /** BAD_USER_INPUT for a filter PostgreSQL could not take, decided before anyone is asked. */
 function checkFilter(filter: AuditTrailFilterInput): void {
-  const bad = (field: string, reason: string) => hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: filter.${field} ${reason}`, { rowErrors: [{ field: `filter.${field}`, reason: `filter.${field} ${reason}` }] });
-  if (filter.victimId !== undefined && filter.victimId !== null && !isUuid(filter.victimId)) throw bad("victimId", "must be a case id");
+  const bad = (field: string, reason: string) =>
+    hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: filter.${field} ${reason}`, {
+      rowErrors: [{ field: `filter.${field}`, reason: `filter.${field} ${reason}` }],
+    });
+  if (filter.victimId !== undefined && filter.victimId !== null && !isUuid(filter.victimId))
+    throw bad("victimId", "must be a case id");
   for (const field of ["from", "to"] as const) {
     const value = filter[field];
-    if (value !== undefined && value !== null && !isDateTime(value)) throw bad(field, "must be an ISO 8601 date-time, e.g. 2026-11-20T08:00:00Z");
+    if (value !== undefined && value !== null && !isDateTime(value))
+      throw bad(field, "must be an ISO 8601 date-time, e.g. 2026-11-20T08:00:00Z");
   }
 }
 
@@ -83,18 +99,28 @@ function readsEveryId(role: string): boolean {
  * as every read, one statement for the whole page), the others withheld — counted only
  * when 0 or at least 5, so a small group is not revealed.
  */
-async function forReader(context: SubgraphContext, entries: AuditEntryRow[]): Promise<Array<AuditEntryRow & { withheldVictimIds: number | null }>> {
+async function forReader(
+  context: SubgraphContext,
+  entries: AuditEntryRow[],
+): Promise<Array<AuditEntryRow & { withheldVictimIds: number | null }>> {
   if (readsEveryId(context.caller.role)) return entries.map((entry) => ({ ...entry, withheldVictimIds: 0 }));
   const ids = [...new Set(entries.flatMap((entry) => entry.victimIds))].filter(isUuid);
   const visible = new Set<string>();
   if (ids.length > 0) {
-    const rows = await whereVisible(context.db.getRepository(Victim).createQueryBuilder("v").select("v.id", "id").where("v.id IN (:...ids)", { ids }), context.caller).getRawMany<{ id: string }>();
+    const rows = await whereVisible(
+      context.db.getRepository(Victim).createQueryBuilder("v").select("v.id", "id").where("v.id IN (:...ids)", { ids }),
+      context.caller,
+    ).getRawMany<{ id: string }>();
     for (const row of rows) visible.add(row.id);
   }
   return entries.map((entry) => {
     const shown = entry.victimIds.filter((id) => visible.has(id));
     const withheld = entry.victimIds.length - shown.length;
-    return { ...entry, victimIds: shown, withheldVictimIds: withheld === 0 || withheld >= SMALLEST_PUBLISHED_GROUP ? withheld : null };
+    return {
+      ...entry,
+      victimIds: shown,
+      withheldVictimIds: withheld === 0 || withheld >= SMALLEST_PUBLISHED_GROUP ? withheld : null,
+    };
   });
 }
 
@@ -109,7 +135,8 @@ function newerFirst(a: AuditEntryRow, b: AuditEntryRow): number {
 export class AuditResolver {
   @Query(() => AuditEntryConnection, {
     nullable: true,
-    description: "Who read or changed what, newest first, across the four subgraphs. Auditors and government see all; a case owner the trail of its own case (give filter.victimId).",
+    description:
+      "Who read or changed what, newest first, across the four subgraphs. Auditors and government see all; a case owner the trail of its own case (give filter.victimId).",
   })
   async auditTrail(
     @Ctx() context: SubgraphContext,
@@ -122,14 +149,19 @@ export class AuditResolver {
     checkFilter(wanted);
     const position = after ? parsePosition(after) : null;
     if (context.caller.role === "ngo") {
-      if (!wanted.victimId) throw hubError(ErrorCode.FORBIDDEN, "A case owner reads the trail of one of its cases: give filter.victimId");
+      if (!wanted.victimId)
+        throw hubError(ErrorCode.FORBIDDEN, "A case owner reads the trail of one of its cases: give filter.victimId");
       // Same rule as a write: NOT_FOUND if you cannot see the case, FORBIDDEN if you see it but do not own it.
       await caseFor(context.db.manager, context.caller, wanted.victimId, "owner", false);
     }
     const question = { filter: wanted, first: size + 1, after: position };
     const pages = await Promise.all([
       readTrail(context.db, "victims", question),
-      ...PEERS.map((peer) => askPeer<{ entries: AuditEntryRow[] }>(context, peer, AUDIT_TRAIL_PATH, question).then((answer) => answer.entries)),
+      ...PEERS.map((peer) =>
+        askPeer<{ entries: AuditEntryRow[] }>(context, peer, AUDIT_TRAIL_PATH, question).then(
+          (answer) => answer.entries,
+        ),
+      ),
     ]);
     const merged = pages.flat().sort(newerFirst);
     // Entries from every subgraph pass here, merged, before anything reaches the reader.
@@ -140,10 +172,17 @@ export class AuditResolver {
 
   @Query(() => [AuditChainReport], {
     nullable: true,
-    description: "Recomputes every subgraph's audit chain (auditor, government) and reports, per subgraph, the first broken link if any.",
+    description:
+      "Recomputes every subgraph's audit chain (auditor, government) and reports, per subgraph, the first broken link if any.",
   })
   async verifyAuditChain(@Ctx() context: SubgraphContext): Promise<ChainReport[]> {
-    const unchecked = (peer: string): ChainReport => ({ subgraph: peer, entries: 0, intact: false, firstBrokenSeq: null, problem: `could not be checked: the ${peer} service is unavailable` });
+    const unchecked = (peer: string): ChainReport => ({
+      subgraph: peer,
+      entries: 0,
+      intact: false,
+      firstBrokenSeq: null,
+      problem: `could not be checked: the ${peer} service is unavailable`,
+    });
     return Promise.all([
       verifyChain(context.db, "victims"),
       // One subgraph being down must not hide the others' reports; it is reported as unchecked, not intact.

@@ -26,7 +26,12 @@ export const CONSENT_FOR_REFERRAL: Partial<Record<ReferralRole, ConsentKind>> = 
  * Withdraws one consent of a case (if it stands) and ends the referrals that needed it, in
  * the caller's transaction. Returns whether a standing consent was withdrawn.
  */
-async function withdrawConsent(manager: EntityManager, context: SubgraphContext, victimId: string, kind: ConsentKind): Promise<boolean> {
+async function withdrawConsent(
+  manager: EntityManager,
+  context: SubgraphContext,
+  victimId: string,
+  kind: ConsentKind,
+): Promise<boolean> {
   const withdrawn: unknown[] = await manager.query(
     `UPDATE consent SET granted = false, recorded_by_org = $3, recorded_by = $4, recorded_by_role = $5, recorded_at = now() WHERE victim_id = $1 AND kind = $2 AND granted RETURNING id`,
     [victimId, kind, context.caller.org, context.caller.sub, context.caller.role],
@@ -36,13 +41,19 @@ async function withdrawConsent(manager: EntityManager, context: SubgraphContext,
 }
 
 async function revokeReferralsNeeding(manager: EntityManager, victimId: string, kind: ConsentKind): Promise<void> {
-  const roles = Object.entries(CONSENT_FOR_REFERRAL).filter(([, needed]) => needed === kind).map(([role]) => role);
+  const roles = Object.entries(CONSENT_FOR_REFERRAL)
+    .filter(([, needed]) => needed === kind)
+    .map(([role]) => role);
   if (roles.length === 0) return;
   await manager
     .createQueryBuilder()
     .update(Referral)
     .set({ status: ReferralStatus.REVOKED, decidedAt: () => "now()" })
-    .where("victim_id = :victimId AND to_role IN (:...roles) AND status IN (:...open)", { victimId, roles, open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED] })
+    .where("victim_id = :victimId AND to_role IN (:...roles) AND status IN (:...open)", {
+      victimId,
+      roles,
+      open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+    })
     .execute();
 }
 
@@ -55,7 +66,10 @@ function reload(manager: EntityManager, id: string): Promise<Victim> {
 
 @Resolver(() => Victim)
 export class CaseUpdateResolver {
-  @Mutation(() => Victim, { description: "Changes a case. Send the `version` you read: if someone changed the case since, you get CONFLICT with the current version, and nothing is overwritten." })
+  @Mutation(() => Victim, {
+    description:
+      "Changes a case. Send the `version` you read: if someone changed the case since, you get CONFLICT with the current version, and nothing is overwritten.",
+  })
   updateVictim(
     @Arg("id", () => ID) id: string,
     @Arg("version", () => Int) version: number,
@@ -65,14 +79,19 @@ export class CaseUpdateResolver {
     return auditedTransaction(context, async (manager) => {
       const victim = await lockCaseForWrite(manager, context.caller, id);
       if (victim.version !== version) {
-        throw hubError(ErrorCode.CONFLICT, `The case changed since you read it (you sent version ${version}, it is now ${victim.version}); read it again and reapply your change`, {
-          currentVersion: victim.version,
-        });
+        throw hubError(
+          ErrorCode.CONFLICT,
+          `The case changed since you read it (you sent version ${version}, it is now ${victim.version}); read it again and reapply your change`,
+          {
+            currentVersion: victim.version,
+          },
+        );
       }
       const set: Partial<Victim> = {};
       for (const [key, value] of Object.entries(changes) as Array<[keyof UpdateVictimInput, unknown]>) {
         if (value === undefined) continue;
-        (set as Record<string, unknown>)[key] = key === "rescuedAt" && typeof value === "string" ? new Date(value) : value;
+        (set as Record<string, unknown>)[key] =
+          key === "rescuedAt" && typeof value === "string" ? new Date(value) : value;
       }
       // The version column and updated_at advance with every update (TypeORM adds both).
       await manager.createQueryBuilder().update(Victim).set(set).where("id = :id", { id }).execute();
@@ -80,7 +99,15 @@ export class CaseUpdateResolver {
         for (const kind of CONSENTS_FOR_A_COUNTRY) {
           if (await withdrawConsent(manager, context, id, kind)) {
             // Recorded as the consent decision it is, in the same transaction as the change that caused it.
-            await appendAuditEntries(manager, [context.audit.entry("WRITE", "recordConsent", "ALLOWED", [id], ["consent.granted", "consent.kind", "nationality"])]);
+            await appendAuditEntries(manager, [
+              context.audit.entry(
+                "WRITE",
+                "recordConsent",
+                "ALLOWED",
+                [id],
+                ["consent.granted", "consent.kind", "nationality"],
+              ),
+            ]);
           }
         }
       }
@@ -88,15 +115,26 @@ export class CaseUpdateResolver {
     });
   }
 
-  @Mutation(() => Victim, { description: "Records the NRM decision (government only): IDENTIFIED or NOT_IDENTIFIED, the date and the deciding team." })
-  identifyVictim(@Arg("id", () => ID) id: string, @Arg("decision", () => NrmDecisionInput) input: NrmDecisionInput, @Ctx() context: SubgraphContext): Promise<Victim> {
+  @Mutation(() => Victim, {
+    description:
+      "Records the NRM decision (government only): IDENTIFIED or NOT_IDENTIFIED, the date and the deciding team.",
+  })
+  identifyVictim(
+    @Arg("id", () => ID) id: string,
+    @Arg("decision", () => NrmDecisionInput) input: NrmDecisionInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Victim> {
     return auditedTransaction(context, async (manager) => {
       await lockCaseForWrite(manager, context.caller, id);
       const identified = input.decision === NrmDecision.IDENTIFIED;
       await manager
         .createQueryBuilder()
         .update(Victim)
-        .set({ nrmStatus: identified ? NrmStatus.IDENTIFIED : NrmStatus.NOT_IDENTIFIED, identifiedAt: identified ? new Date(`${input.decidedOn}T00:00:00Z`) : null, nrmDecidedBy: input.decidingTeam })
+        .set({
+          nrmStatus: identified ? NrmStatus.IDENTIFIED : NrmStatus.NOT_IDENTIFIED,
+          identifiedAt: identified ? new Date(`${input.decidedOn}T00:00:00Z`) : null,
+          nrmDecidedBy: input.decidingTeam,
+        })
         .where("id = :id", { id })
         .execute();
       return reload(manager, id);
@@ -104,9 +142,14 @@ export class CaseUpdateResolver {
   }
 
   @Mutation(() => Consent, {
-    description: "Records the survivor's consent to one kind of sharing, with who recorded it and when. Withdrawing takes effect on the next request, and ends the referrals that needed it.",
+    description:
+      "Records the survivor's consent to one kind of sharing, with who recorded it and when. Withdrawing takes effect on the next request, and ends the referrals that needed it.",
   })
-  recordConsent(@Arg("victimId", () => ID) victimId: string, @Arg("consent", () => ConsentInput) input: ConsentInput, @Ctx() context: SubgraphContext): Promise<Consent> {
+  recordConsent(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("consent", () => ConsentInput) input: ConsentInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Consent> {
     return auditedTransaction(context, async (manager) => {
       const victim = await lockCaseForWrite(manager, context.caller, victimId);
       // Consular contact is for the embassy of the person's nationality now, and names it.
@@ -115,8 +158,20 @@ export class CaseUpdateResolver {
         .createQueryBuilder()
         .insert()
         .into(Consent)
-        .values({ victimId, kind: input.kind, granted: input.granted, country, recordedByOrg: context.caller.org, recordedBy: context.caller.sub, recordedByRole: context.caller.role, recordedAt: () => "now()" })
-        .orUpdate(["granted", "country", "recorded_by_org", "recorded_by", "recorded_by_role", "recorded_at"], ["victim_id", "kind"])
+        .values({
+          victimId,
+          kind: input.kind,
+          granted: input.granted,
+          country,
+          recordedByOrg: context.caller.org,
+          recordedBy: context.caller.sub,
+          recordedByRole: context.caller.role,
+          recordedAt: () => "now()",
+        })
+        .orUpdate(
+          ["granted", "country", "recorded_by_org", "recorded_by", "recorded_by_role", "recorded_at"],
+          ["victim_id", "kind"],
+        )
         .execute();
       if (!input.granted) await revokeReferralsNeeding(manager, victimId, input.kind);
       return manager.getRepository(Consent).findOneByOrFail({ victimId, kind: input.kind });
@@ -127,7 +182,11 @@ export class CaseUpdateResolver {
 /** What a consent shows of who recorded it: organisation and role to all who may read it; the person only to their own organisation. */
 @Resolver(() => Consent)
 export class ConsentResolver {
-  @FieldResolver(() => String, { nullable: true, description: "Person (token subject) who recorded the decision: shown only to readers of the same organisation (others see recordedByOrg and recordedByRole)." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "Person (token subject) who recorded the decision: shown only to readers of the same organisation (others see recordedByOrg and recordedByRole).",
+  })
   recordedBy(@Root() consent: Consent, @Ctx() context: SubgraphContext): string | null {
     return consent.recordedByOrg === context.caller.org ? consent.recordedBy : null;
   }

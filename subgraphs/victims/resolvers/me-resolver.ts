@@ -6,7 +6,9 @@ import { Me } from "../types/me";
 
 @Resolver(() => Me)
 export class MeResolver {
-  @Query(() => Me, { description: "Who you are to the hub, and which fields and records its access policy opens to you." })
+  @Query(() => Me, {
+    description: "Who you are to the hub, and which fields and records its access policy opens to you.",
+  })
   me(@Ctx() { caller }: SubgraphContext): Me {
     return {
       sub: caller.sub,

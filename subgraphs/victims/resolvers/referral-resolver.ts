@@ -32,10 +32,14 @@ const CLOSED: readonly ReferralStatus[] = [ReferralStatus.DECLINED, ReferralStat
 function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
   if (!NEXT[from].includes(to)) {
     const allowed = NEXT[from];
-    throw hubError(ErrorCode.INVALID_TRANSITION, `The referral is ${from} and cannot become ${to}; ${allowed.length ? `it can become ${allowed.join(" or ")}` : "that state is final"}`, {
-      currentState: from,
-      allowedTransitions: allowed,
-    });
+    throw hubError(
+      ErrorCode.INVALID_TRANSITION,
+      `The referral is ${from} and cannot become ${to}; ${allowed.length ? `it can become ${allowed.join(" or ")}` : "that state is final"}`,
+      {
+        currentState: from,
+        allowedTransitions: allowed,
+      },
+    );
   }
 }
 
@@ -46,7 +50,12 @@ function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
  * to someone else: the same NOT_FOUND at the same cost (no existence oracle). A visible
  * referral that needs the owner (`need: "owner"`) and the caller is not: FORBIDDEN.
  */
-async function lockReferral(manager: EntityManager, context: SubgraphContext, id: string, need: "owner" | "addressee"): Promise<Referral> {
+async function lockReferral(
+  manager: EntityManager,
+  context: SubgraphContext,
+  id: string,
+  need: "owner" | "addressee",
+): Promise<Referral> {
   const { caller } = context;
   const found = await findVisible("Referral", id, async (referralId) => {
     const query = manager
@@ -57,24 +66,39 @@ async function lockReferral(manager: EntityManager, context: SubgraphContext, id
       .where("ref.id = :referralId", { referralId })
       .setLock("pessimistic_write");
     whereVisible(query, caller, "v");
-    if (need === "addressee") query.andWhere("ref.to_org = :toOrg AND ref.to_role = :toRole", { toOrg: addresseeOrg(caller), toRole: caller.role });
+    if (need === "addressee")
+      query.andWhere("ref.to_org = :toOrg AND ref.to_role = :toRole", {
+        toOrg: addresseeOrg(caller),
+        toRole: caller.role,
+      });
     const { entities, raw } = await query.getRawAndEntities<{ case_owner_org: string }>();
     return entities[0] ? { referral: entities[0], ownerOrg: raw[0].case_owner_org } : null;
   });
-  if (need === "owner" && !actsAsOwner(caller, found.ownerOrg)) throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
+  if (need === "owner" && !actsAsOwner(caller, found.ownerOrg))
+    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
   return found.referral;
 }
 
 async function setStatus(manager: EntityManager, referral: Referral, status: ReferralStatus): Promise<Referral> {
   assertTransition(referral.status, status);
-  await manager.createQueryBuilder().update(Referral).set({ status, decidedAt: () => "now()" }).where("id = :id", { id: referral.id }).execute();
+  await manager
+    .createQueryBuilder()
+    .update(Referral)
+    .set({ status, decidedAt: () => "now()" })
+    .where("id = :id", { id: referral.id })
+    .execute();
   return manager.getRepository(Referral).findOneByOrFail({ id: referral.id });
 }
 
 @Resolver(() => Referral)
 export class ReferralResolver {
-  @Query(() => [Referral], { description: "Referrals addressed to your organisation (pending first), so you can accept or decline them." })
-  referralsToMe(@Ctx() context: SubgraphContext, @Arg("status", () => ReferralStatus, { nullable: true }) status?: ReferralStatus | null): Promise<Referral[]> {
+  @Query(() => [Referral], {
+    description: "Referrals addressed to your organisation (pending first), so you can accept or decline them.",
+  })
+  referralsToMe(
+    @Ctx() context: SubgraphContext,
+    @Arg("status", () => ReferralStatus, { nullable: true }) status?: ReferralStatus | null,
+  ): Promise<Referral[]> {
     const query = context.db
       .getRepository(Referral)
       .createQueryBuilder("r")
@@ -94,41 +118,73 @@ export class ReferralResolver {
     return addressee && CLOSED.includes(referral.status) ? null : referral.purpose;
   }
 
-  @FieldResolver(() => Victim, { nullable: true, description: "The case referred; null once you may no longer see it." })
+  @FieldResolver(() => Victim, {
+    nullable: true,
+    description: "The case referred; null once you may no longer see it.",
+  })
   victim(@Root() referral: Referral, @Ctx() context: SubgraphContext): Promise<Victim | null> {
     return visibleVictimLoader(context).load(referral.victimId);
   }
 
   @Mutation(() => Referral, {
-    description: "Refers a case to a partner (case owner or government). To a shelter it needs the survivor's shelter-sharing consent, to the repatriation agency repatriation consent (else CONSENT_REQUIRED).",
+    description:
+      "Refers a case to a partner (case owner or government). To a shelter it needs the survivor's shelter-sharing consent, to the repatriation agency repatriation consent (else CONSENT_REQUIRED).",
   })
-  referCase(@Arg("victimId", () => ID) victimId: string, @Arg("referral", () => ReferralInput) input: ReferralInput, @Ctx() context: SubgraphContext): Promise<Referral> {
+  referCase(
+    @Arg("victimId", () => ID) victimId: string,
+    @Arg("referral", () => ReferralInput) input: ReferralInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Referral> {
     return auditedTransaction(context, async (manager) => {
       await lockCaseForWrite(manager, context.caller, victimId);
       const needed = CONSENT_FOR_REFERRAL[input.toRole];
       if (needed && !(await manager.getRepository(Consent).existsBy({ victimId, kind: needed, granted: true }))) {
-        throw hubError(ErrorCode.CONSENT_REQUIRED, `Referring to a ${input.toRole} needs the survivor's ${needed} consent; record it first`);
+        throw hubError(
+          ErrorCode.CONSENT_REQUIRED,
+          `Referring to a ${input.toRole} needs the survivor's ${needed} consent; record it first`,
+        );
       }
       const open = await manager
         .getRepository(Referral)
         .createQueryBuilder("r")
-        .where("r.victim_id = :victimId AND r.to_org = :toOrg AND r.to_role = :toRole AND r.status IN (:...open)", { victimId, ...input, open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED] })
+        .where("r.victim_id = :victimId AND r.to_org = :toOrg AND r.to_role = :toRole AND r.status IN (:...open)", {
+          victimId,
+          ...input,
+          open: [ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+        })
         .getExists();
       if (open) throw hubError(ErrorCode.CONFLICT, `The case is already referred to ${input.toOrg}`);
       const created = await manager.save(
-        manager.create(Referral, { victimId, toOrg: input.toOrg, toRole: input.toRole, purpose: input.purpose, status: ReferralStatus.PENDING, createdByOrg: context.caller.org, createdAt: new Date(), decidedAt: null }),
+        manager.create(Referral, {
+          victimId,
+          toOrg: input.toOrg,
+          toRole: input.toRole,
+          purpose: input.purpose,
+          status: ReferralStatus.PENDING,
+          createdByOrg: context.caller.org,
+          createdAt: new Date(),
+          decidedAt: null,
+        }),
       );
       return created;
     });
   }
 
-  @Mutation(() => Referral, { description: "Withdraws a referral (case owner or government); the partner's access ends on its next request." })
+  @Mutation(() => Referral, {
+    description: "Withdraws a referral (case owner or government); the partner's access ends on its next request.",
+  })
   revokeReferral(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Referral> {
-    return auditedTransaction(context, async (manager) => setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED));
+    return auditedTransaction(context, async (manager) =>
+      setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED),
+    );
   }
 
   @Mutation(() => Referral, { description: "Accepts or declines a referral addressed to your organisation." })
-  respondToReferral(@Arg("id", () => ID) id: string, @Arg("accept") accept: boolean, @Ctx() context: SubgraphContext): Promise<Referral> {
+  respondToReferral(
+    @Arg("id", () => ID) id: string,
+    @Arg("accept") accept: boolean,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Referral> {
     return auditedTransaction(context, async (manager) => {
       // Addressed to another organisation: as if it did not exist.
       const referral = await lockReferral(manager, context, id, "addressee");

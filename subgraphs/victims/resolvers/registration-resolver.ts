@@ -25,18 +25,31 @@ interface DuplicateKey {
 }
 
 const identityOf = (row: { legalName?: string | null; dateOfBirth?: string | null; nationality: string }) =>
-  row.legalName && row.dateOfBirth ? `${row.legalName.trim().toLowerCase()}|${row.dateOfBirth}|${row.nationality}` : null;
+  row.legalName && row.dateOfBirth
+    ? `${row.legalName.trim().toLowerCase()}|${row.dateOfBirth}|${row.nationality}`
+    : null;
 
 /** Existing cases matching any row, in one statement. */
 async function existingMatches(manager: EntityManager, inputs: RegisterVictimInput[]): Promise<DuplicateKey[]> {
   const documents = inputs.flatMap((input) => (input.identityDocumentNumber ? [input.identityDocumentNumber] : []));
   const named = inputs.filter((input) => identityOf(input));
   if (documents.length === 0 && named.length === 0) return [];
-  const rows: Array<{ id: string; identity_document_number: string | null; legal_name: string | null; date_of_birth: string | null; nationality: string }> = await manager.query(
+  const rows: Array<{
+    id: string;
+    identity_document_number: string | null;
+    legal_name: string | null;
+    date_of_birth: string | null;
+    nationality: string;
+  }> = await manager.query(
     `SELECT id, identity_document_number, legal_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, nationality FROM victim
       WHERE identity_document_number = ANY($1::text[])
          OR (lower(legal_name), date_of_birth, nationality) IN (SELECT * FROM unnest($2::text[], $3::date[], $4::char(2)[]))`,
-    [documents, named.map((input) => input.legalName!.trim().toLowerCase()), named.map((input) => input.dateOfBirth), named.map((input) => input.nationality)],
+    [
+      documents,
+      named.map((input) => input.legalName!.trim().toLowerCase()),
+      named.map((input) => input.dateOfBirth),
+      named.map((input) => input.nationality),
+    ],
   );
   return rows.map((row) => ({
     id: row.id,
@@ -51,13 +64,20 @@ export async function registerCases(context: SubgraphContext, inputs: RegisterVi
   }
   const ids = await auditedTransaction(context, async (manager) => {
     const known: DuplicateKey[] = await existingMatches(manager, inputs);
-    const serials: Array<{ n: string }> = await manager.query(`SELECT nextval('victim_case_number_seq') AS n FROM generate_series(1, $1)`, [inputs.length]);
+    const serials: Array<{ n: string }> = await manager.query(
+      `SELECT nextval('victim_case_number_seq') AS n FROM generate_series(1, $1)`,
+      [inputs.length],
+    );
     const year = new Date().getUTCFullYear();
     const rows = inputs.map((input, index) => {
       const id = randomUUID();
       const identity = identityOf(input);
       const duplicates = known
-        .filter((other) => (input.identityDocumentNumber && other.identityDocumentNumber === input.identityDocumentNumber) || (identity && other.identity === identity))
+        .filter(
+          (other) =>
+            (input.identityDocumentNumber && other.identityDocumentNumber === input.identityDocumentNumber) ||
+            (identity && other.identity === identity),
+        )
         .map((other) => other.id);
       // Earlier rows of the same batch count too: the same person listed twice is flagged.
       known.push({ id, identityDocumentNumber: input.identityDocumentNumber ?? null, identity });
@@ -94,8 +114,13 @@ export async function registerCases(context: SubgraphContext, inputs: RegisterVi
 
 @Resolver(() => Victim)
 export class RegistrationResolver {
-  @Mutation(() => Victim, { description: "Registers one person; your organisation becomes the case owner. Starts in NRM screening." })
-  async registerVictim(@Arg("victim", () => RegisterVictimInput) victim: RegisterVictimInput, @Ctx() context: SubgraphContext): Promise<Victim> {
+  @Mutation(() => Victim, {
+    description: "Registers one person; your organisation becomes the case owner. Starts in NRM screening.",
+  })
+  async registerVictim(
+    @Arg("victim", () => RegisterVictimInput) victim: RegisterVictimInput,
+    @Ctx() context: SubgraphContext,
+  ): Promise<Victim> {
     const [saved] = await registerCases(context, [victim]);
     return saved;
   }
@@ -103,7 +128,10 @@ export class RegistrationResolver {
   @Mutation(() => [Victim], {
     description: `Registers a screening day's people (up to ${MAX_BATCH}) in one transaction: all or nothing. A bad row rejects the batch with the index and reason of every bad row (extensions.rowErrors).`,
   })
-  registerVictims(@Arg("victims", () => [RegisterVictimInput]) victims: RegisterVictimInput[], @Ctx() context: SubgraphContext): Promise<Victim[]> {
+  registerVictims(
+    @Arg("victims", () => [RegisterVictimInput]) victims: RegisterVictimInput[],
+    @Ctx() context: SubgraphContext,
+  ): Promise<Victim[]> {
     return registerCases(context, victims);
   }
 }

@@ -10,8 +10,20 @@ import type { Caller } from "../../../platform/auth/claims";
 import type { SubgraphContext } from "../../../platform/context";
 import { auditStatistics } from "../../../platform/audit/audit-log";
 import { ErrorCode, hubError } from "../../../platform/errors";
-import { currentStays, latestJourneys, type JourneyFact, type Journeys, type Stays } from "../../../platform/statistics/facts";
-import { publishable, SMALLEST_PUBLISHED_GROUP, suppressSmallCells, type Cell, type PublishedCell } from "../../../platform/statistics/suppression";
+import {
+  currentStays,
+  latestJourneys,
+  type JourneyFact,
+  type Journeys,
+  type Stays,
+} from "../../../platform/statistics/facts";
+import {
+  publishable,
+  SMALLEST_PUBLISHED_GROUP,
+  suppressSmallCells,
+  type Cell,
+  type PublishedCell,
+} from "../../../platform/statistics/suppression";
 import { mayRead } from "../../../platform/policy/types";
 import { HUB_POLICIES } from "../../policies";
 import { Victim } from "../entities/victim";
@@ -28,11 +40,27 @@ const DIMENSION_FIELDS: Record<D, FieldPath> = {
   [D.NRM_STATUS]: [["Victim", "nrmStatus"]],
   [D.GENDER]: [["Victim", "gender"]],
   [D.AGE_BRACKET]: [["Victim", "ageBracket"]],
-  [D.SHELTER]: [["Victim", "currentPlacement"], ["Placement", "shelter"]],
-  [D.REPATRIATION_STATUS]: [["Victim", "repatriation"], ["RepatriationCase", "status"]],
+  [D.SHELTER]: [
+    ["Victim", "currentPlacement"],
+    ["Placement", "shelter"],
+  ],
+  [D.REPATRIATION_STATUS]: [
+    ["Victim", "repatriation"],
+    ["RepatriationCase", "status"],
+  ],
 };
-const RESCUE_TO_IDENTIFICATION: FieldPath = [["Victim", "nrmStatus"], ["Victim", "rescuedAt"], ["Victim", "identifiedAt"]];
-const IDENTIFICATION_TO_DEPARTURE: FieldPath = [...DIMENSION_FIELDS[D.NRM_STATUS], ["Victim", "identifiedAt"], ...DIMENSION_FIELDS[D.REPATRIATION_STATUS], ["RepatriationCase", "history"], ["RepatriationTransition", "at"]];
+const RESCUE_TO_IDENTIFICATION: FieldPath = [
+  ["Victim", "nrmStatus"],
+  ["Victim", "rescuedAt"],
+  ["Victim", "identifiedAt"],
+];
+const IDENTIFICATION_TO_DEPARTURE: FieldPath = [
+  ...DIMENSION_FIELDS[D.NRM_STATUS],
+  ["Victim", "identifiedAt"],
+  ...DIMENSION_FIELDS[D.REPATRIATION_STATUS],
+  ["RepatriationCase", "history"],
+  ["RepatriationTransition", "at"],
+];
 
 /**
  * Whether the role reads every field of the path without a condition, under the hub's
@@ -42,7 +70,12 @@ const IDENTIFICATION_TO_DEPARTURE: FieldPath = [...DIMENSION_FIELDS[D.NRM_STATUS
 export function readsSurely(role: Caller["role"], path: FieldPath): boolean {
   return path.every(([type, field]) => {
     const declaring = HUB_POLICIES.filter(({ policy }) => policy[type]?.fields[field]);
-    return declaring.length > 0 && declaring.every(({ policy }) => mayRead(policy, type, field, role) && !policy[type].fields[field].conditions?.[role]);
+    return (
+      declaring.length > 0 &&
+      declaring.every(
+        ({ policy }) => mayRead(policy, type, field, role) && !policy[type].fields[field].conditions?.[role],
+      )
+    );
   });
 }
 
@@ -65,7 +98,12 @@ interface Facts {
   journeys: Journeys;
 }
 
-const OWN_COLUMNS: Partial<Record<D, keyof PersonRow>> = { [D.NATIONALITY]: "nationality", [D.NRM_STATUS]: "nrm_status", [D.GENDER]: "gender", [D.AGE_BRACKET]: "age_bracket" };
+const OWN_COLUMNS: Partial<Record<D, keyof PersonRow>> = {
+  [D.NATIONALITY]: "nationality",
+  [D.NRM_STATUS]: "nrm_status",
+  [D.GENDER]: "gender",
+  [D.AGE_BRACKET]: "age_bracket",
+};
 
 async function loadFacts(context: SubgraphContext, needs: { stays: boolean; journeys: boolean }): Promise<Facts> {
   const { sql, params } = visibilityCondition(context.caller, "v");
@@ -73,14 +111,30 @@ async function loadFacts(context: SubgraphContext, needs: { stays: boolean; jour
     context.db
       .getRepository(Victim)
       .createQueryBuilder("v")
-      .select(["v.id AS id", "v.nationality AS nationality", "v.nrm_status AS nrm_status", "v.gender AS gender", "v.age_bracket AS age_bracket", "v.rescued_at AS rescued_at", "v.identified_at AS identified_at"])
+      .select([
+        "v.id AS id",
+        "v.nationality AS nationality",
+        "v.nrm_status AS nrm_status",
+        "v.gender AS gender",
+        "v.age_bracket AS age_bracket",
+        "v.rescued_at AS rescued_at",
+        "v.identified_at AS identified_at",
+      ])
       .addSelect(`(${sql})`, "visible")
       .setParameters(params)
       .getRawMany<PersonRow>(),
     needs.stays ? currentStays(context) : { byVictim: new Map() },
     needs.journeys ? latestJourneys(context) : { byVictim: new Map(), completeForCaller: false },
   ]);
-  return { caller: context.caller, people: people.map((person) => ({ ...person, visible: person.visible === true || String(person.visible) === "true" })), stays, journeys };
+  return {
+    caller: context.caller,
+    people: people.map((person) => ({
+      ...person,
+      visible: person.visible === true || String(person.visible) === "true",
+    })),
+    stays,
+    journeys,
+  };
 }
 
 /**
@@ -113,7 +167,8 @@ function knowledge(facts: Facts, person: PersonRow, path: FieldPath): { surely: 
   const journeySure = journey ? journey.knownToCaller : facts.journeys.completeForCaller;
   const surely = person.visible && readsSurely(caller.role, path) && (!usesJourney || journeySure);
   // What the caller may know at best, whatever the table: every case it sees, and records it holds in another subgraph.
-  const possibly = person.visible || facts.stays.byVictim.get(person.id)?.knownToCaller === true || journey?.knownToCaller === true;
+  const possibly =
+    person.visible || facts.stays.byVictim.get(person.id)?.knownToCaller === true || journey?.knownToCaller === true;
   return { surely, possibly };
 }
 
@@ -153,11 +208,21 @@ function tabulate(facts: Facts, groupBy: D[]): { cells: PublishedCell[]; total: 
     counts.set(id, cell);
   }
   // Every combination of the values seen, zeros included, so that a zero can serve as a complement.
-  const valuesSeen = groupBy.map((_, position) => [...new Set([...counts.values()].map((cell) => cell.key[position]))].sort());
-  const everyCombination = valuesSeen.reduce<string[][]>((keys, values) => keys.flatMap((key) => values.map((value) => [...key, value])), [[]]);
-  const ordered = everyCombination.map((key) => counts.get(JSON.stringify(key)) ?? { key, count: 0, unseenAtLeast: 0, unseenAtMost: 0 });
+  const valuesSeen = groupBy.map((_, position) =>
+    [...new Set([...counts.values()].map((cell) => cell.key[position]))].sort(),
+  );
+  const everyCombination = valuesSeen.reduce<string[][]>(
+    (keys, values) => keys.flatMap((key) => values.map((value) => [...key, value])),
+    [[]],
+  );
+  const ordered = everyCombination.map(
+    (key) => counts.get(JSON.stringify(key)) ?? { key, count: 0, unseenAtLeast: 0, unseenAtMost: 0 },
+  );
   const all = tallyOf(facts, facts.people, []);
-  return { cells: suppressSmallCells(ordered), total: publishable(all.unseenAtLeast, all.unseenAtMost) ? all.count : null };
+  return {
+    cells: suppressSmallCells(ordered),
+    total: publishable(all.unseenAtLeast, all.unseenAtMost) ? all.count : null,
+  };
 }
 
 function median(values: number[]): number {
@@ -177,13 +242,36 @@ const DEPARTED_STATES = ["DEPARTED", "ARRIVED"];
  * the rest of the population pass the cell rule. Otherwise `people` would be a new cell,
  * and the population minus it a small group.
  */
-function durationOver(facts: Facts, measure: string, population: PersonRow[], populationPublished: boolean, measured: Array<{ person: PersonRow; days: number }>, path: FieldPath): DurationStatistic {
+function durationOver(
+  facts: Facts,
+  measure: string,
+  population: PersonRow[],
+  populationPublished: boolean,
+  measured: Array<{ person: PersonRow; days: number }>,
+  path: FieldPath,
+): DurationStatistic {
   const measuredIds = new Set(measured.map((entry) => entry.person.id));
-  const measuredTally = tallyOf(facts, measured.map((entry) => entry.person), path);
-  const restTally = tallyOf(facts, population.filter((person) => !measuredIds.has(person.id)), path);
-  const publish = populationPublished && publishable(measuredTally.unseenAtLeast, measuredTally.unseenAtMost) && publishable(restTally.unseenAtLeast, restTally.unseenAtMost);
+  const measuredTally = tallyOf(
+    facts,
+    measured.map((entry) => entry.person),
+    path,
+  );
+  const restTally = tallyOf(
+    facts,
+    population.filter((person) => !measuredIds.has(person.id)),
+    path,
+  );
+  const publish =
+    populationPublished &&
+    publishable(measuredTally.unseenAtLeast, measuredTally.unseenAtMost) &&
+    publishable(restTally.unseenAtLeast, restTally.unseenAtMost);
   if (!publish) return { measure, people: null, medianDays: null, suppressed: true };
-  return { measure, people: measured.length, medianDays: measured.length > 0 ? Math.round(median(measured.map((entry) => entry.days)) * 10) / 10 : null, suppressed: false };
+  return {
+    measure,
+    people: measured.length,
+    medianDays: measured.length > 0 ? Math.round(median(measured.map((entry) => entry.days)) * 10) / 10 : null,
+    suppressed: false,
+  };
 }
 
 function publishedIn(cells: PublishedCell[], key: string[]): boolean {
@@ -198,19 +286,27 @@ export class StatisticsResolver {
     description:
       "How many cases fall in each group. A group is suppressed (null count, suppressed: true) unless the people in it you cannot see number 0 or at least 5, and more are hidden so that no figure, nor any pair of groupings, identifies anyone.",
   })
-  async caseStatistics(@Arg("groupBy", () => [D]) groupBy: D[], @Ctx() context: SubgraphContext): Promise<CaseStatistics> {
-    if (new Set(groupBy).size !== groupBy.length) throw hubError(ErrorCode.BAD_USER_INPUT, "groupBy lists a dimension twice", { rowErrors: [{ field: "groupBy", reason: "groupBy lists a dimension twice" }] });
+  async caseStatistics(
+    @Arg("groupBy", () => [D]) groupBy: D[],
+    @Ctx() context: SubgraphContext,
+  ): Promise<CaseStatistics> {
+    if (new Set(groupBy).size !== groupBy.length)
+      throw hubError(ErrorCode.BAD_USER_INPUT, "groupBy lists a dimension twice", {
+        rowErrors: [{ field: "groupBy", reason: "groupBy lists a dimension twice" }],
+      });
     const facts = await loadFacts(context, neededFacts(context.caller, groupBy));
     const table = tabulate(facts, groupBy);
     await auditStatistics(context, "caseStatistics", groupBy);
     return {
       groupBy,
       // An absent cell is a published zero; hidden ones are listed, whatever they hold.
-      cells: table.cells.filter((cell) => cell.suppressed || cell.count! > 0).map((cell) => ({
-        group: cell.key.map((value, index) => ({ dimension: groupBy[index], value })),
-        count: cell.count,
-        suppressed: cell.suppressed,
-      })),
+      cells: table.cells
+        .filter((cell) => cell.suppressed || cell.count! > 0)
+        .map((cell) => ({
+          group: cell.key.map((value, index) => ({ dimension: groupBy[index], value })),
+          count: cell.count,
+          suppressed: cell.suppressed,
+        })),
       total: table.total,
       rule: SUPPRESSION_RULE,
     };
@@ -230,14 +326,25 @@ export class StatisticsResolver {
       .filter((person) => person.rescued_at && person.identified_at)
       .map((person) => ({ person, days: (person.identified_at!.getTime() - person.rescued_at!.getTime()) / DAY_MS }));
     const journeyOf = (person: PersonRow): JourneyFact | undefined => facts.journeys.byVictim.get(person.id);
-    const departedPopulation = identified.filter((person) => DEPARTED_STATES.includes(journeyOf(person)?.status ?? NONE));
+    const departedPopulation = identified.filter((person) =>
+      DEPARTED_STATES.includes(journeyOf(person)?.status ?? NONE),
+    );
     const identificationToDeparture = departedPopulation.flatMap((person) => {
       const departedAt = journeyOf(person)?.departedAt;
-      return departedAt && person.identified_at ? [{ person, days: (Date.parse(departedAt) - person.identified_at.getTime()) / DAY_MS }] : [];
+      return departedAt && person.identified_at
+        ? [{ person, days: (Date.parse(departedAt) - person.identified_at.getTime()) / DAY_MS }]
+        : [];
     });
     await auditStatistics(context, "caseDurations", ["rescueToIdentification", "identificationToDeparture"]);
     return [
-      durationOver(facts, "rescue to identification", identified, publishedIn(byStatus.cells, [IDENTIFIED]), rescueToIdentification, RESCUE_TO_IDENTIFICATION),
+      durationOver(
+        facts,
+        "rescue to identification",
+        identified,
+        publishedIn(byStatus.cells, [IDENTIFIED]),
+        rescueToIdentification,
+        RESCUE_TO_IDENTIFICATION,
+      ),
       durationOver(
         facts,
         "identification to departure",

@@ -24,7 +24,10 @@ const COUNTRY = /^[A-Z]{2}$/;
 
 @Resolver(() => Victim)
 export class VictimResolver {
-  @Query(() => Victim, { nullable: true, description: "One case by id. A case you may not see answers exactly like one that does not exist." })
+  @Query(() => Victim, {
+    nullable: true,
+    description: "One case by id. A case you may not see answers exactly like one that does not exist.",
+  })
   async victim(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Victim> {
     const victim = await visibleVictimLoader(context).load(id);
     if (!victim) throw notFound("Victim");
@@ -39,14 +42,22 @@ export class VictimResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), context.caller);
-    if (filter?.nationality) query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
+    if (filter?.nationality)
+      query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
     if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
-    return paginate(query, { first, after, keyColumn: "v.case_number", keyKind: "text", keyOf: (victim) => victim.caseNumber });
+    return paginate(query, {
+      first,
+      after,
+      keyColumn: "v.case_number",
+      keyKind: "text",
+      keyOf: (victim) => victim.caseNumber,
+    });
   }
 
   @Query(() => VictimConnection, {
     nullable: true,
-    description: "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
+    description:
+      "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
   })
   nationals(
     @Ctx() context: SubgraphContext,
@@ -56,12 +67,22 @@ export class VictimResolver {
   ) {
     const { caller } = context;
     const wanted = caller.role === "embassy" ? caller.country : country?.toUpperCase();
-    if (!wanted || !COUNTRY.test(wanted)) throw hubError(ErrorCode.BAD_USER_INPUT, "`country` must be an ISO 3166-1 alpha-2 code");
+    if (!wanted || !COUNTRY.test(wanted))
+      throw hubError(ErrorCode.BAD_USER_INPUT, "`country` must be an ISO 3166-1 alpha-2 code");
     if (caller.role === "embassy" && country && country.toUpperCase() !== caller.country) {
       throw hubError(ErrorCode.FORBIDDEN, "An embassy may only list the nationals of its own country");
     }
-    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), caller).andWhere("v.nationality = :wanted", { wanted });
-    return paginate(query, { first, after, keyColumn: "v.case_number", keyKind: "text", keyOf: (victim) => victim.caseNumber });
+    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), caller).andWhere(
+      "v.nationality = :wanted",
+      { wanted },
+    );
+    return paginate(query, {
+      first,
+      after,
+      keyColumn: "v.case_number",
+      keyKind: "text",
+      keyOf: (victim) => victim.caseNumber,
+    });
   }
 
   @FieldResolver(() => ID)
@@ -74,7 +95,8 @@ export class VictimResolver {
   @FieldResolver(() => String, { nullable: true })
   testimony(@Root() victim: Victim, @Ctx() context: SubgraphContext): string | null {
     // Within an NGO, only the owning organisation reads the testimony (policy condition).
-    if (!actsAsOwner(context.caller, victim.ownerOrg)) throw hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, "Unauthorized field or type: Victim.testimony");
+    if (!actsAsOwner(context.caller, victim.ownerOrg))
+      throw hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, "Unauthorized field or type: Victim.testimony");
     return victim.testimony;
   }
 

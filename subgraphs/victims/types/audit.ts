@@ -4,7 +4,9 @@ import { PageInfo } from "../../../platform/pagination";
 import { IsDateTime, IsOrganisationId } from "../../../platform/validation";
 import { Length } from "class-validator";
 
-@ObjectType({ description: "One recorded access: who, what (records and field names, never values), when, allowed or not." })
+@ObjectType({
+  description: "One recorded access: who, what (records and field names, never values), when, allowed or not.",
+})
 export class AuditEntry {
   @Field({ description: "The subgraph whose data was read or written, and whose chain holds the entry." })
   subgraph!: string;
@@ -40,12 +42,16 @@ export class AuditEntry {
   @Field({ description: "ALLOWED, DENIED (refused) or FAILED (a write that did not happen)." })
   outcome!: string;
 
-  @Field(() => [ID], { description: "The people the entry is about whom the reader may see; the others are withheld (see withheldVictimIds)." })
+  @Field(() => [ID], {
+    description:
+      "The people the entry is about whom the reader may see; the others are withheld (see withheldVictimIds).",
+  })
   victimIds!: string[];
 
   @Field(() => Int, {
     nullable: true,
-    description: "How many people of the entry are withheld because the reader may not see them: exact when 0 or at least 5, null for 1 to 4 (a small group is not counted).",
+    description:
+      "How many people of the entry are withheld because the reader may not see them: exact when 0 or at least 5, null for 1 to 4 (a small group is not counted).",
   })
   withheldVictimIds!: number | null;
 
@@ -91,7 +97,10 @@ export class AuditTrailFilterInput {
   @IsDateTime()
   to?: string | null;
 
-  @Field(() => String, { nullable: true, description: "A field (updateVictim, victims) or the client's operation name." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A field (updateVictim, victims) or the client's operation name.",
+  })
   @Length(1, 200)
   operation?: string | null;
 }

@@ -6,7 +6,10 @@ export class FieldAccess {
   @Field()
   name!: string;
 
-  @Field(() => String, { nullable: true, description: "A further condition for your role, in words (e.g. case owner only)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A further condition for your role, in words (e.g. case owner only).",
+  })
   condition?: string | null;
 }
 
@@ -21,7 +24,9 @@ export class TypeAccess {
   @Field({ description: "Which records of this type you see, in words." })
   records!: string;
 
-  @Field(() => [FieldAccess], { description: "The fields you may see; any other field answers null with UNAUTHORIZED_FIELD_OR_TYPE." })
+  @Field(() => [FieldAccess], {
+    description: "The fields you may see; any other field answers null with UNAUTHORIZED_FIELD_OR_TYPE.",
+  })
   fields!: FieldAccess[];
 }
 

@@ -27,7 +27,10 @@ export class GroupValue {
   value!: string;
 }
 
-@ObjectType({ description: "One group and how many people are in it; null and suppressed when publishing it could identify someone." })
+@ObjectType({
+  description:
+    "One group and how many people are in it; null and suppressed when publishing it could identify someone.",
+})
 export class StatisticsCell {
   @Field(() => [GroupValue])
   group!: GroupValue[];
