@@ -1,0 +1,14 @@
+/**
+ * The hub's subgraphs, one line each: its name (also its folder under subgraphs/) and
+ * its default port. Everything that lists subgraphs — configuration, composition, the
+ * policies, start-up, the benchmark, the tests, the compose file — derives from this
+ * list or is checked against it. A leaf module: it imports nothing, so any file may use it.
+ */
+export const SUBGRAPHS = [
+  { name: "victims", port: 4001 },
+  { name: "shelters", port: 4002 },
+  { name: "embassies", port: 4003 },
+  { name: "repatriation", port: 4004 },
+] as const;
+
+export type SubgraphName = (typeof SUBGRAPHS)[number]["name"];
