@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY platform ./platform
+COPY contracts ./contracts
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY scripts ./scripts

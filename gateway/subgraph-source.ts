@@ -12,7 +12,7 @@ import {
   GRANT_RESPONSE_EXTENSION,
   GRANT_WANTED_HEADER,
   MAX_GRANTS_PER_REQUEST,
-} from "../platform/auth/victim-access-grant";
+} from "../contracts/victim-access/grant";
 import { ErrorCode } from "../platform/errors";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.

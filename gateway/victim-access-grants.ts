@@ -1,18 +1,19 @@
 /**
- * The gateway's part in victim-access grants (platform/auth/victim-access-grant.ts): when
+ * The gateway's part in victim-access grants (contracts/victim-access/grant.ts): when
  * a request's plan fetches from the victims subgraph and also from another, the victims
  * fetch is asked for a grant, and the grants it returns ride along (in the GraphQL
  * request's `extensions`) with the later fetches of the same request. The gateway holds
  * no key: it can neither make nor change a grant, and never passes one to the client.
  */
 import type { Experimental_DidResolveQueryPlanCallback } from "@apollo/gateway";
-import type { SubgraphName } from "../platform/config";
+import { VICTIM_ACCESS } from "../contracts/victim-access/route";
 import type { GatewayContext } from "./context";
 
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]["queryPlan"];
 type PlanNode = NonNullable<QueryPlan["node"]>;
 
-const VICTIMS: SubgraphName = "victims";
+/** The subgraph that seals grants: the one answering victim access. */
+const VICTIMS = VICTIM_ACCESS.answeredBy[0];
 
 /** The subgraphs a plan fetches from. */
 function servicesOf(node: PlanNode | undefined, into = new Set<string>()): Set<string> {

@@ -1,15 +1,16 @@
-/** What every resolver of every subgraph receives. */
+/**
+ * What every resolver of every subgraph receives: the generic members only. A subgraph's
+ * domain parts (which people a grant already covers, the grant to seal) are typed by the
+ * module that owns them and made by its `requestContext` hook (subgraph-server.ts), so a
+ * resolver of that subgraph reads `SubgraphContext<ItsExtra>` and the platform never names them.
+ */
 import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
-import type { RequestSigner } from "./auth/request-signature";
-import type { ServiceCredentials } from "./auth/service-credentials";
-import type { VictimAccessGrants } from "./auth/victim-access-grant";
-import type { SubgraphName } from "./config";
+import type { ServiceClient } from "./internal-api";
 import type { Logger } from "./logger";
-import type { VictimAccess } from "./victim-access";
 
-export interface SubgraphContext {
+export interface GenericContext {
   caller: Caller;
   requestId: string;
   /** The caller's own `Authorization` header, forwarded when this subgraph asks another. */
@@ -18,24 +19,18 @@ export interface SubgraphContext {
   log: Logger;
   /** Per-request memo for DataLoaders, so each batch lives exactly one request. */
   loaders: Map<string, unknown>;
-  /** The other subgraphs' /graphql URLs, for service-to-service questions. */
-  peers: Record<SubgraphName, string>;
-  /** This subgraph's credential for those questions. */
-  services: ServiceCredentials;
-  /** Signs those questions as coming from this subgraph (auth/request-signature.ts). */
-  requestSigner: RequestSigner;
   /** What this request reads and writes, for the audit trail. */
   audit: RequestAudit;
-  /** Seals and opens victim-access grants (see auth/victim-access-grant.ts). */
-  grants: VictimAccessGrants;
-  /** What the grants this request carries already answered: victim id → facts (visible people only). */
-  grantedVictimAccess: ReadonlyMap<string, VictimAccess>;
-  /** Victims subgraph, when the gateway asked for a grant: the people this answer names. */
-  grantFor?: Set<string>;
+  /** How this subgraph asks the others (internal-api.ts `ask`). */
+  serviceClient: ServiceClient;
 }
 
+// `{}` as the default: no extra members, and any module's context is still a SubgraphContext.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type SubgraphContext<Extra extends object = {}> = GenericContext & Extra;
+
 /** One DataLoader (or anything) per request and key: batching without sharing between callers. */
-export function perRequest<T>(context: SubgraphContext, key: string, create: () => T): T {
+export function perRequest<T>(context: GenericContext, key: string, create: () => T): T {
   let value = context.loaders.get(key) as T | undefined;
   if (value === undefined) {
     value = create();
@@ -43,3 +38,27 @@ export function perRequest<T>(context: SubgraphContext, key: string, create: () 
   }
   return value;
 }
+
+/** What a module's request-context hook is given once, when its subgraph starts. */
+export interface SubgraphProcess {
+  /** The subgraph's name. */
+  name: string;
+  /** The secret the subgraphs share (auth/service-credentials.ts); a module derives keys of its own from it. */
+  serviceSecret: string;
+  log: Logger;
+}
+
+/** What it is given per request, from the verified HTTP request (or an in-process harness). */
+export interface ContextRequest {
+  caller: Caller;
+  requestId: string;
+  authorization: string;
+  /** The hub process that signed the request (`gateway`, a subgraph's name), if any. */
+  signer: string | undefined;
+  header(name: string): string | undefined;
+  /** The GraphQL request's `extensions`. */
+  extensions: unknown;
+}
+
+/** A module's hook: made once per process, called once per request; its members join the request's context. */
+export type RequestContextHook<Extra extends object> = (process: SubgraphProcess) => (request: ContextRequest) => Extra;

@@ -1,19 +1,21 @@
 /**
- * Service-to-service questions between subgraphs ("which of these victims may this
- * caller see, and what are the facts my rules need about them?"). Every question is
- * about a list of victim ids, carries the caller's own token (the owner applies that
- * caller's record rules) and a service credential (only a hub subgraph may ask), and
- * is answered from the owner's own database. Nothing is cached across requests, so a
- * withdrawn consent or revoked referral counts on the very next request.
+ * Service routes between subgraphs: the generic machinery only. A route's contract (its
+ * path, request and response types, who answers it, who may ask it, how its request is
+ * parsed) lives in `contracts/`, one file per route; this file answers a contract
+ * (`answerRoute` + `mountRoute`) and asks one (`ask`).
+ *
+ * Every question carries the caller's own token (the answering subgraph applies that
+ * caller's rules), a service credential (only a hub subgraph may ask) and the hub's
+ * request signature, and is answered from the answerer's own database. Nothing is cached
+ * across requests, so a withdrawn consent or revoked referral counts on the very next one.
  */
 import type { Express } from "express";
 import { Agent, fetch } from "undici";
 import type { DataSource } from "typeorm";
 import type { Caller } from "./auth/claims";
+import type { RequestSigner } from "./auth/request-signature";
 import { SERVICE_CREDENTIAL_HEADER, ServiceCredentialError, type ServiceCredentials } from "./auth/service-credentials";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
-import type { SubgraphName } from "./config";
-import type { SubgraphContext } from "./context";
 import { ErrorCode, hubError } from "./errors";
 import { sendGraphQLError } from "./http";
 import { isUuid } from "./ids";
@@ -23,50 +25,95 @@ import { countFor } from "./request-scope";
 export const MAX_IDS_PER_QUESTION = 1000;
 const TIMEOUT_MS = 5000;
 
-export interface InternalRouteDeps {
+/** A request body a route cannot use: answered with HTTP 400 (at parse) or 403 (refused by the answer). */
+export class InvalidQuestion extends Error {}
+
+/**
+ * What two subgraphs agree on for one route. Names are plain strings here (the platform
+ * knows no subgraph); `contracts/route.ts` types them as the hub's subgraph names.
+ */
+export interface ServiceRoute<Request, Response> {
+  path: string;
+  /** The subgraphs that answer it (every one, for the audit routes). */
+  answeredBy: readonly string[];
+  /** The only subgraphs that may ask it (least privilege). */
+  askers: readonly string[];
+  /** The request as the answerer accepts it; throws InvalidQuestion (400) for anything else. */
+  parse(body: unknown): Request;
+  /** Never set: carries the response type, so `ask` returns it. */
+  readonly response?: Response;
+}
+
+export function defineRoute<Request, Response>(
+  route: ServiceRoute<Request, Response>,
+): ServiceRoute<Request, Response> {
+  return route;
+}
+
+/** The usual request: `{ ids: [...] }`, victim ids (anything else is ignored). */
+export function idsQuestion(body: unknown): { ids: string[] } {
+  const ids: unknown = (body as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION)
+    throw new InvalidQuestion(`ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
+  return { ids: [...new Set(ids.filter(isUuid))] };
+}
+
+/** A route that takes no request: whatever is sent is ignored. */
+export function noQuestion(): Record<string, never> {
+  return {};
+}
+
+/** What an answer is given: a verified caller, asked by a verified subgraph among the route's askers. */
+export interface RouteQuestion<Request> {
+  caller: Caller;
+  request: Request;
+  db: DataSource;
+  /** The subgraph that asked. */
+  asker: string;
+  /** The subgraph answering. */
+  self: string;
+}
+
+/** A route and how this subgraph answers it: what a module lists in `routes`. */
+export interface RouteAnswer {
+  route: ServiceRoute<unknown, unknown>;
+  answer(question: RouteQuestion<unknown>): Promise<unknown>;
+}
+
+export function answerRoute<Request, Response>(
+  route: ServiceRoute<Request, Response>,
+  answer: (question: RouteQuestion<Request>) => Promise<Response>,
+): RouteAnswer {
+  // The parse and the answer are the same route's, so the request type they share holds.
+  return { route, answer } as unknown as RouteAnswer;
+}
+
+export interface RouteDeps {
+  /** The subgraph answering. */
+  self: string;
   db: DataSource;
   verifier: TokenVerifier;
   services: ServiceCredentials;
   log: Logger;
 }
 
-/** A request body a route cannot use: answered with HTTP 400 and this message. */
-export class InvalidQuestion extends Error {}
-
-/** The usual question: `{ ids: [...] }`, victim ids (anything else is ignored). */
-export function victimIdsQuestion(body: unknown): string[] {
-  const ids: unknown = (body as { ids?: unknown } | null)?.ids;
-  if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION)
-    throw new InvalidQuestion(`ids must be an array of at most ${MAX_IDS_PER_QUESTION} ids`);
-  return [...new Set(ids.filter(isUuid))];
-}
-
-/** An internal route: where it answers, and the only subgraphs that may ask it (least privilege). */
-export interface InternalRoute {
-  path: string;
-  askers: readonly SubgraphName[];
-}
-
 /**
- * Answers `POST route.path` for a verified caller asked by a verified subgraph among
- * `route.askers` (any other hub process gets 403, as a client does). The request has
- * passed the hub signature already (http.ts requireHubSignature).
+ * Answers `POST route.path` for a verified caller asked by a verified subgraph among the
+ * route's askers: the service credential's subject must be one of them AND be the
+ * process that signed the request (any other hub process gets 403, as a client does).
+ * The request has passed the hub signature already (http.ts requireHubSignature).
  */
-export function mountInternalRoute<Question, Answer>(
-  app: Express,
-  deps: InternalRouteDeps,
-  route: InternalRoute,
-  parse: (body: unknown) => Question,
-  answer: (caller: Caller, question: Question, db: DataSource, asker: SubgraphName) => Promise<Answer>,
-): void {
+export function mountRoute(app: Express, deps: RouteDeps, { route, answer }: RouteAnswer): void {
+  if (!route.answeredBy.includes(deps.self))
+    throw new Error(`${deps.self} mounts ${route.path}, which only ${route.answeredBy.join(", ")} answer`);
   app.post(route.path, async (request, response) => {
     let caller: Caller;
-    let asker: SubgraphName;
+    let asker: string;
     try {
       const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
-      if (!(route.askers as readonly string[]).includes(subject) || response.locals.signer !== subject)
+      if (!route.askers.includes(subject) || response.locals.signer !== subject)
         throw new ServiceCredentialError("This route answers hub subgraphs only");
-      asker = subject as SubgraphName;
+      asker = subject;
       caller = deps.verifier.verify(request.header("authorization"));
     } catch (error) {
       if (error instanceof ServiceCredentialError)
@@ -75,16 +122,16 @@ export function mountInternalRoute<Question, Answer>(
         return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, error.message);
       throw error;
     }
-    let question: Question;
+    let parsed: unknown;
     try {
-      question = parse(request.body);
+      parsed = route.parse(request.body);
     } catch (error) {
       if (error instanceof InvalidQuestion)
         return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
       throw error;
     }
     try {
-      response.json(await answer(caller, question, deps.db, asker));
+      response.json(await answer({ caller, request: parsed, db: deps.db, asker, self: deps.self }));
     } catch (error) {
       if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
       deps.log.error({ err: (error as Error).message, route: route.path }, "internal question failed");
@@ -93,24 +140,48 @@ export function mountInternalRoute<Question, Answer>(
   });
 }
 
+/** How this subgraph reaches the others: their URLs, its credential, its request signer. */
+export interface ServiceClient {
+  /** The subgraph asking. */
+  self: string;
+  /** The other subgraphs' /graphql URLs. */
+  peers: Readonly<Record<string, string>>;
+  services: ServiceCredentials;
+  requestSigner: RequestSigner;
+}
+
+/** The part of a request context a question needs: the client and the caller it asks for. */
+export interface AskingContext {
+  serviceClient: ServiceClient;
+  authorization: string;
+  requestId: string;
+}
+
 // Keep-alive connections between subgraphs: these questions come with many fetches.
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
 
-/** Asks subgraph `peer` the question at `path` (`{ ids }` by default), as the current caller. */
-export async function askPeer<Answer>(
-  context: SubgraphContext,
-  peer: SubgraphName,
-  path: string,
-  question: unknown,
-): Promise<Answer> {
+/**
+ * Asks `route` of the subgraph that answers it (`peer` when several do), as the current
+ * caller. A peer that is down or does not answer 200 is SERVICE_UNAVAILABLE: the request
+ * cannot be checked, so nothing is shown.
+ */
+export async function ask<Request, Response>(
+  context: AskingContext,
+  route: ServiceRoute<Request, Response>,
+  request: Request,
+  peer: string = onlyAnswerer(route),
+): Promise<Response> {
+  const client = context.serviceClient;
+  if (!route.askers.includes(client.self)) throw new Error(`${client.self} may not ask ${route.path}`);
+  if (!route.answeredBy.includes(peer)) throw new Error(`${peer} does not answer ${route.path}`);
   let response: Awaited<ReturnType<typeof fetch>>;
   countFor("peerQuestions");
-  const url = new URL(path, context.peers[peer]);
-  const body = JSON.stringify(question);
-  const headers = context.requestSigner.signed("POST", url.toString(), body, {
+  const url = new URL(route.path, client.peers[peer]);
+  const body = JSON.stringify(request);
+  const headers = client.requestSigner.signed("POST", url.toString(), body, {
     "content-type": "application/json",
     authorization: context.authorization,
-    [SERVICE_CREDENTIAL_HEADER]: context.services.current(),
+    [SERVICE_CREDENTIAL_HEADER]: client.services.current(),
     "x-request-id": context.requestId,
   });
   try {
@@ -132,5 +203,10 @@ export async function askPeer<Answer>(
       `The ${peer} service could not answer; the request cannot be checked`,
       { serviceName: peer },
     );
-  return (await response.json()) as Answer;
+  return (await response.json()) as Response;
+}
+
+function onlyAnswerer(route: ServiceRoute<unknown, unknown>): string {
+  if (route.answeredBy.length !== 1) throw new Error(`${route.path} has several answerers: name the one to ask`);
+  return route.answeredBy[0];
 }

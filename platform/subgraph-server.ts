@@ -11,21 +11,19 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express } from "express";
+import express from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
 import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
-import { mountAuditRoutes } from "./audit/trail";
 import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
-import { createVictimAccessGrants, GRANT_WANTED_HEADER } from "./auth/victim-access-grant";
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
 import { createRequestSignatureVerifier, createRequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
-import type { SubgraphContext } from "./context";
+import type { ContextRequest, GenericContext, RequestContextHook, SubgraphContext, SubgraphProcess } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
@@ -41,16 +39,15 @@ import {
   withRequestScope,
   type ShutdownState,
 } from "./http";
-import type { InternalRouteDeps } from "./internal-api";
+import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
 import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "./startup";
 import { inputGuard, validateArgument } from "./validation";
-import { openVictimAccessGrants } from "./victim-access";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -63,7 +60,12 @@ export interface DemoData {
   load(db: DataSource): Promise<void>;
 }
 
-export interface SubgraphModule {
+/**
+ * A subgraph: its schema's parts, its database, its policy, its service routes and the
+ * domain members of its request context (`Extra`, made by `requestContext`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SubgraphModule<Extra extends object = {}> {
   name: SubgraphName;
   entities: ClassList;
   migrations: ClassList;
@@ -73,13 +75,51 @@ export interface SubgraphModule {
   referenceResolvers?: GraphQLResolverMap<unknown>;
   policy: SubgraphPolicy;
   demoData: DemoData;
-  /** Service-to-service routes this subgraph answers (see internal-api.ts), mounted before /graphql. */
-  extendApp?(app: Express, deps: InternalRouteDeps): void;
+  /** Service routes this subgraph answers (contracts/, answered with internal-api.ts `answerRoute`), mounted before /graphql. */
+  routes?: readonly RouteAnswer[];
+  /** Makes this subgraph's own members of each request's context (see context.ts). */
+  requestContext?: RequestContextHook<Extra>;
   /** Apollo Server plugins of this subgraph only, before the shared ones. */
-  plugins?: ApolloServerPlugin<SubgraphContext>[];
+  plugins?: ApolloServerPlugin<SubgraphContext<Extra>>[];
 }
 
-export function buildSubgraphSchema(module: SubgraphModule): Promise<FederatedSchema> {
+/** What a subgraph process holds for all its requests' contexts. */
+export interface SubgraphProcessParts extends SubgraphProcess {
+  db: DataSource;
+  log: Logger;
+  serviceClient: ServiceClient;
+}
+
+/**
+ * THE way a request context is made, by the HTTP path below and by an in-process harness
+ * alike: the generic members, then the module's own (its `requestContext` hook, made once
+ * per process here). Returns the per-request function.
+ */
+export function createRequestContext<Extra extends object>(
+  module: Pick<SubgraphModule<Extra>, "requestContext">,
+  process: SubgraphProcessParts,
+): (request: ContextRequest) => SubgraphContext<Extra> {
+  const extra = module.requestContext?.(process);
+  return (request) => {
+    const generic: GenericContext = {
+      caller: request.caller,
+      requestId: request.requestId,
+      authorization: request.authorization,
+      db: process.db,
+      log: process.log,
+      loaders: new Map(),
+      audit: new RequestAudit(request.caller, request.requestId),
+      serviceClient: process.serviceClient,
+    };
+    // Without a hook, Extra is `{}`: the generic members are the whole context.
+    return { ...(extra?.(request) as Extra), ...generic };
+  };
+}
+
+/** What a schema is built from: no process, no context. */
+export type SchemaParts = Pick<SubgraphModule, "resolvers" | "orphanedTypes" | "policy" | "referenceResolvers">;
+
+export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchema> {
   return buildFederatedSchema({
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
@@ -115,8 +155,8 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startSubgraph(
-  module: SubgraphModule,
+export async function startSubgraph<Extra extends object>(
+  module: SubgraphModule<Extra>,
   config: SubgraphConfig = loadSubgraphConfig(module.name),
 ): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
@@ -126,7 +166,6 @@ export async function startSubgraph(
     devKeyDir: config.auth.devKeyDir,
   });
   const services = createServiceCredentials(module.name, serviceSecret);
-  const grants = createVictimAccessGrants(serviceSecret);
   const requestSigningSecret = loadRequestSigningSecret(config.auth);
   const signatures = createRequestSignatureVerifier(requestSigningSecret);
   const requestSigner = createRequestSigner(module.name, requestSigningSecret);
@@ -150,7 +189,7 @@ export async function startSubgraph(
   }
 
   const production = config.environment === "production";
-  const apollo = new ApolloServer<SubgraphContext>({
+  const apollo = new ApolloServer<SubgraphContext<Extra>>({
     schema,
     // The same limits as the gateway: a subgraph called directly is no way around them.
     ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
@@ -161,7 +200,7 @@ export async function startSubgraph(
       ApolloServerPluginInlineTraceDisabled(),
       ...(module.plugins ?? []),
       // Arguments obey field rules here too: a request that reached this subgraph any other way than through the gateway's check is no way around them.
-      argumentPolicyPlugin<SubgraphContext>(
+      argumentPolicyPlugin<SubgraphContext<Extra>>(
         (role, coordinate) => argumentRoles.get(coordinate)?.includes(role) ?? false,
       ),
       costLimitPlugin(config.limits),
@@ -186,40 +225,27 @@ export async function startSubgraph(
   );
   // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
   app.use(requireHubSignature(signatures, "1mb"));
-  mountAuditRoutes(app, { db, verifier, services, log }, module.name);
-  module.extendApp?.(app, { db, verifier, services, log });
+  for (const route of module.routes ?? []) mountRoute(app, { self: module.name, db, verifier, services, log }, route);
+  const contextFor = createRequestContext(module, {
+    name: module.name,
+    serviceSecret,
+    db,
+    log,
+    serviceClient: { self: module.name, peers: config.peerUrls, services, requestSigner },
+  });
   app.use(
     "/graphql",
     authenticate(verifier),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<SubgraphContext> => {
-        const authorization = req.header("authorization") ?? "";
-        const requestId: string = res.locals.requestId;
-        return {
+      context: async ({ req, res }) =>
+        contextFor({
           caller: res.locals.caller,
-          requestId,
-          authorization,
-          db,
-          log,
-          loaders: new Map(),
-          audit: new RequestAudit(res.locals.caller, requestId),
-          peers: config.peerUrls,
-          services,
-          requestSigner,
-          grants,
-          grantedVictimAccess: openVictimAccessGrants(
-            grants,
-            (req.body as { extensions?: unknown } | undefined)?.extensions,
-            authorization,
-            requestId,
-            module.name,
-            log,
-          ),
-          // Only the gateway may ask for a grant: it alone strips it before answering the client.
-          grantFor:
-            res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
-        };
-      },
+          requestId: res.locals.requestId,
+          authorization: req.header("authorization") ?? "",
+          signer: res.locals.signer,
+          header: (name) => req.header(name),
+          extensions: (req.body as { extensions?: unknown } | undefined)?.extensions,
+        }),
     }),
   );
   app.use(sendRequestError);
@@ -240,7 +266,7 @@ export async function startSubgraph(
 }
 
 /** Entry point of a subgraph process: start, and stop cleanly on SIGTERM/SIGINT. */
-export function runSubgraph(module: SubgraphModule): void {
+export function runSubgraph<Extra extends object>(module: SubgraphModule<Extra>): void {
   let config: SubgraphConfig;
   try {
     config = loadSubgraphConfig(module.name);

@@ -1,5 +1,5 @@
 /**
- * Victim-access grants (platform/auth/victim-access-grant.ts): the victims subgraph's
+ * Victim-access grants (contracts/victim-access/grant.ts): the victims subgraph's
  * sealed answer to "who may this caller see", handed by the gateway to the later fetches
  * of the same request so they need not ask. A grant may save a question; it must never
  * widen an answer, travel to the client, or serve another caller or request.
@@ -15,8 +15,8 @@ import {
   createVictimAccessGrants,
   GRANT_REQUEST_EXTENSION,
   GRANT_RESPONSE_EXTENSION,
-} from "../platform/auth/victim-access-grant";
-import type { VictimAccess } from "../platform/victim-access";
+} from "../contracts/victim-access/grant";
+import type { VictimAccess } from "../contracts/victim-access/route";
 import { asPersona, hubFetch, PERSONAS, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const secret = () => loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir });

@@ -12,12 +12,17 @@
  * FAILED entry instead. Entries name records and fields, never values.
  */
 import type { GraphQLError } from "graphql";
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Caller } from "../auth/claims";
-import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
 import { countFor, requestScope, type RequestScope } from "../request-scope";
+
+/** The part of a request context the audit writes through (not context.ts's type: that one holds a RequestAudit). */
+interface AuditedRequest {
+  db: DataSource;
+  audit: RequestAudit;
+}
 
 export type AuditKind = "READ" | "WRITE" | "STATISTICS";
 export type AuditOutcome = "ALLOWED" | "DENIED" | "FAILED";
@@ -187,7 +192,7 @@ export class AuditAppender {
 }
 
 /** A statistics query: one entry, naming the grouping or measures, no records. */
-export function auditStatistics(context: SubgraphContext, action: string, fields: string[]): Promise<void> {
+export function auditStatistics(context: AuditedRequest, action: string, fields: string[]): Promise<void> {
   return appendAuditEntries(context.db, [context.audit.entry("STATISTICS", action, "ALLOWED", [], fields)]);
 }
 
@@ -225,7 +230,7 @@ export function victimIdsIn(result: unknown): string[] {
  * change and its record commit together or not at all.
  */
 export function auditedTransaction<T>(
-  context: SubgraphContext,
+  context: AuditedRequest,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return context.db.transaction(async (manager) => {

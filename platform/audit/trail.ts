@@ -1,18 +1,10 @@
 /**
- * Reading and checking one subgraph's audit trail, and the internal routes through
- * which the victims subgraph asks the other three for theirs (it answers the hub-wide
- * `auditTrail` and `verifyAuditChain`). The routes take the caller's token and the
- * service credential like every internal route, and check the caller's role again.
+ * Reading and checking one subgraph's audit trail (its `audit_entry` table). The victims
+ * subgraph answers the hub-wide `auditTrail` and `verifyAuditChain` from its own and, over
+ * the routes of contracts/audit-trail.ts and contracts/audit-chain.ts, the others'.
  */
-import type { Express } from "express";
 import type { DataSource } from "typeorm";
-import type { Caller } from "../auth/claims";
-import type { SubgraphName } from "../config";
-import { InvalidQuestion, mountInternalRoute, type InternalRouteDeps } from "../internal-api";
-import { isUuid } from "../ids";
 
-export const AUDIT_TRAIL_PATH = "/internal/audit-trail";
-export const AUDIT_CHAIN_PATH = "/internal/audit-chain";
 export const MAX_AUDIT_PAGE = 100;
 
 export interface AuditTrailFilter {
@@ -58,27 +50,17 @@ export interface AuditChainReport {
   problem: string | null;
 }
 
-interface TrailQuestion {
+/** A page of the trail: what `readTrail` reads, what the audit-trail route is asked. */
+export interface TrailQuestion {
   filter: AuditTrailFilter;
   first: number;
   after: AuditPosition | null;
 }
 
-/** Who may read which part of the trail: auditors and government all; a case owner only a case's. */
-export function mayReadTrail(caller: Caller, filter: AuditTrailFilter): boolean {
-  return (
-    caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.victimId))
-  );
-}
-
 const AT_TEXT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** One subgraph's entries, newest first, after `after` in the hub-wide order. */
-export async function readTrail(
-  db: DataSource,
-  subgraph: SubgraphName,
-  question: TrailQuestion,
-): Promise<AuditEntryRow[]> {
+export async function readTrail(db: DataSource, subgraph: string, question: TrailQuestion): Promise<AuditEntryRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -109,7 +91,7 @@ export async function readTrail(
 }
 
 /** Recomputes every hash of this subgraph's chain and checks every link and the head, in one statement. */
-export async function verifyChain(db: DataSource, subgraph: SubgraphName): Promise<AuditChainReport> {
+export async function verifyChain(db: DataSource, subgraph: string): Promise<AuditChainReport> {
   const [result]: Array<{ entries: string; broken_seq: string | null; problem: string | null }> = await db.query(`
     WITH chain AS (
       SELECT seq, hash, prev_hash,
@@ -138,38 +120,4 @@ export async function verifyChain(db: DataSource, subgraph: SubgraphName): Promi
     firstBrokenSeq: result.broken_seq,
     problem: result.problem,
   };
-}
-
-function trailQuestion(body: unknown): TrailQuestion {
-  const raw = (body ?? {}) as { filter?: AuditTrailFilter; first?: unknown; after?: AuditPosition | null };
-  const first = Number(raw.first);
-  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE + 1)
-    throw new InvalidQuestion(`first must be 1 to ${MAX_AUDIT_PAGE + 1}`);
-  return { filter: raw.filter ?? {}, first, after: raw.after ?? null };
-}
-
-/** The audit routes every subgraph answers for the victims subgraph. */
-export function mountAuditRoutes(app: Express, deps: InternalRouteDeps, subgraph: SubgraphName): void {
-  mountInternalRoute(
-    app,
-    deps,
-    { path: AUDIT_TRAIL_PATH, askers: ["victims"] },
-    trailQuestion,
-    async (caller, question, db) => {
-      if (!mayReadTrail(caller, question.filter))
-        throw new InvalidQuestion("This caller may not read this part of the audit trail");
-      return { entries: await readTrail(db, subgraph, question) };
-    },
-  );
-  mountInternalRoute(
-    app,
-    deps,
-    { path: AUDIT_CHAIN_PATH, askers: ["victims"] },
-    () => null,
-    async (caller, _question, db) => {
-      if (caller.role !== "auditor" && caller.role !== "government")
-        throw new InvalidQuestion("Only auditors and government may verify the audit chain");
-      return verifyChain(db, subgraph);
-    },
-  );
 }

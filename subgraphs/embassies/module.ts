@@ -1,7 +1,10 @@
 /** The embassies subgraph: embassies, nationality verification, travel documents. */
 import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { AUDIT_ROUTES } from "../audit-routes";
+import { travelReadinessRoute } from "./travel-readiness-route";
 import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
 import { TravelDocument } from "./entities/travel-document";
@@ -16,9 +19,8 @@ import {
 } from "./resolvers/embassy-resolver";
 import { ConsularWorkflowResolver } from "./resolvers/consular-workflow-resolver";
 import { embassiesDemoData } from "./seed";
-import { mountTravelReadinessRoute } from "./travel-readiness-route";
 
-export const embassiesSubgraph: SubgraphModule = {
+export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "embassies",
   entities: [Embassy, NationalityVerification, TravelDocument],
   migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000, AuditTrail1768003200000],
@@ -28,5 +30,7 @@ export const embassiesSubgraph: SubgraphModule = {
   referenceResolvers: embassyReferenceResolvers,
   policy: embassiesPolicy,
   demoData: embassiesDemoData,
-  extendApp: mountTravelReadinessRoute,
+  routes: [...AUDIT_ROUTES, travelReadinessRoute],
+  // Asks the victims subgraph who the caller may see (or reads a grant of this request).
+  requestContext: victimAccessAskingContext,
 };

@@ -1,40 +1,29 @@
 /**
- * `POST /internal/travel-readiness`: the repatriation subgraph asks which valid,
- * unexpired travel documents some victims hold, before a journey may become READY.
- * Hub subgraphs only (service credential); the asker has already applied the victims
- * subgraph's record rules, and the answer carries no document number.
+ * Answers `/internal/travel-readiness` (contracts/travel-readiness.ts): which valid,
+ * unexpired travel documents some victims hold, without their numbers.
  */
-import type { Express } from "express";
-import { mountInternalRoute, victimIdsQuestion, type InternalRouteDeps } from "../../platform/internal-api";
-import { TRAVEL_READINESS_PATH, type TravelReadinessAnswer } from "../../platform/travel-readiness";
+import { TRAVEL_READINESS } from "../../contracts/travel-readiness";
+import { answerRoute } from "../../platform/internal-api";
 import { TravelDocumentStatus } from "./entities/enums";
 import { TravelDocument } from "./entities/travel-document";
 
-export function mountTravelReadinessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(
-    app,
-    deps,
-    { path: TRAVEL_READINESS_PATH, askers: ["repatriation"] },
-    victimIdsQuestion,
-    async (_caller, ids, db): Promise<TravelReadinessAnswer> => {
-      if (ids.length === 0) return { valid: [] };
-      const rows = await db
-        .getRepository(TravelDocument)
-        .createQueryBuilder("d")
-        .where("d.victim_id IN (:...ids) AND d.status = :valid AND d.expires_on >= CURRENT_DATE", {
-          ids,
-          valid: TravelDocumentStatus.VALID,
-        })
-        .orderBy("d.expires_on", "DESC")
-        .getMany();
-      return {
-        valid: rows.map((row) => ({
-          victimId: row.victimId,
-          issuingCountry: row.issuingCountry,
-          kind: row.kind,
-          expiresOn: row.expiresOn,
-        })),
-      };
-    },
-  );
-}
+export const travelReadinessRoute = answerRoute(TRAVEL_READINESS, async ({ request: { ids }, db }) => {
+  if (ids.length === 0) return { valid: [] };
+  const rows = await db
+    .getRepository(TravelDocument)
+    .createQueryBuilder("d")
+    .where("d.victim_id IN (:...ids) AND d.status = :valid AND d.expires_on >= CURRENT_DATE", {
+      ids,
+      valid: TravelDocumentStatus.VALID,
+    })
+    .orderBy("d.expires_on", "DESC")
+    .getMany();
+  return {
+    valid: rows.map((row) => ({
+      victimId: row.victimId,
+      issuingCountry: row.issuingCountry,
+      kind: row.kind,
+      expiresOn: row.expiresOn,
+    })),
+  };
+});

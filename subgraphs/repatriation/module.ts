@@ -1,8 +1,10 @@
 /** The repatriation subgraph: journeys home and their state machine; extends Victim with repatriation. */
 import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { mountStatisticsRoute } from "./statistics-route";
+import { AUDIT_ROUTES } from "../audit-routes";
+import { journeysRoute } from "./statistics-route";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
 import { RepatriationTransition } from "./entities/repatriation-transition";
@@ -17,7 +19,7 @@ import {
 import { RepatriationWorkflowResolver } from "./resolvers/repatriation-workflow-resolver";
 import { repatriationDemoData } from "./seed";
 
-export const repatriationSubgraph: SubgraphModule = {
+export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "repatriation",
   entities: [RepatriationCase, JourneyLeg, RepatriationTransition],
   migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000, AuditTrail1768003200000],
@@ -27,5 +29,7 @@ export const repatriationSubgraph: SubgraphModule = {
   referenceResolvers: repatriationReferenceResolvers,
   policy: repatriationPolicy,
   demoData: repatriationDemoData,
-  extendApp: mountStatisticsRoute,
+  routes: [...AUDIT_ROUTES, journeysRoute],
+  // Asks the victims subgraph who the caller may see (or reads a grant of this request).
+  requestContext: victimAccessAskingContext,
 };

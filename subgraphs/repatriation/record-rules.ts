@@ -5,10 +5,10 @@
  * organisation — are this subgraph's own columns; whether the embassy may still see the
  * person is asked of the victims subgraph (`personRuleHolds`, `whereEmbassySeesThePerson`).
  */
+import { type VictimAccessAskingContext, victimAccessLoader } from "../../contracts/victim-access/asking";
+import type { VictimAccess } from "../../contracts/victim-access/route";
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Caller } from "../../platform/auth/claims";
-import type { SubgraphContext } from "../../platform/context";
-import { victimAccessLoader, type VictimAccess } from "../../platform/victim-access";
 
 export const CASE_RECORD_RULES: Record<Caller["role"], string> = {
   government: "every case",
@@ -52,7 +52,7 @@ export function personRuleHolds(caller: Caller, access: VictimAccess | null): bo
  */
 export async function whereEmbassySeesThePerson<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
-  context: SubgraphContext,
+  context: VictimAccessAskingContext,
   alias = query.alias,
 ): Promise<SelectQueryBuilder<T>> {
   if (context.caller.role !== "embassy") return query;

@@ -1,8 +1,10 @@
 /** The shelters subgraph: shelters, beds and placements; extends Victim with currentPlacement. */
 import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
+import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { mountStatisticsRoute } from "./statistics-route";
+import { AUDIT_ROUTES } from "../audit-routes";
+import { staysRoute } from "./statistics-route";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
@@ -20,7 +22,7 @@ import { PlacementWorkflowResolver } from "./resolvers/placement-workflow-resolv
 import { ShelterManagementResolver } from "./resolvers/shelter-management-resolver";
 import { sheltersDemoData } from "./seed";
 
-export const sheltersSubgraph: SubgraphModule = {
+export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "shelters",
   entities: [Shelter, Placement],
   migrations: [
@@ -42,5 +44,7 @@ export const sheltersSubgraph: SubgraphModule = {
   referenceResolvers: shelterReferenceResolvers,
   policy: sheltersPolicy,
   demoData: sheltersDemoData,
-  extendApp: mountStatisticsRoute,
+  routes: [...AUDIT_ROUTES, staysRoute],
+  // Asks the victims subgraph who the caller may see (or reads a grant of this request).
+  requestContext: victimAccessAskingContext,
 };

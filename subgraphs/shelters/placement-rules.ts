@@ -5,9 +5,9 @@
  * ownership come from the victims subgraph (asked with the caller's token), never
  * from the request; a person the caller may not see is NOT_FOUND, as if absent.
  */
+import { requireVisibleVictim, type VictimAccessAskingContext } from "../../contracts/victim-access/asking";
 import type { SubgraphContext } from "../../platform/context";
 import { ErrorCode, hubError } from "../../platform/errors";
-import { requireVisibleVictim } from "../../platform/victim-access";
 
 export const PLACEMENT_RULE = {
   government: "any person, any shelter",
@@ -17,7 +17,7 @@ export const PLACEMENT_RULE = {
 } as const;
 
 /** Checks the caller may act on this person's placement at all (before any lock is taken). */
-export async function assertMayActOnCase(context: SubgraphContext, victimId: string): Promise<void> {
+export async function assertMayActOnCase(context: VictimAccessAskingContext, victimId: string): Promise<void> {
   const access = await requireVisibleVictim(context, victimId);
   const { role } = context.caller;
   if (role === "government" || role === "shelter") return;

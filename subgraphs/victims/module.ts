@@ -1,6 +1,7 @@
-/** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it. */
+/** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it; serves oversight (./oversight/). */
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { AUDIT_ROUTES } from "../audit-routes";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
@@ -8,17 +9,24 @@ import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-vi
 import { victimsPolicy } from "./policy";
 import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
 import { ConsentCountry1768176000000 } from "./migrations/1768176000000-consent-country";
-import { AuditResolver } from "./resolvers/audit-resolver";
+// type-graphql lists Query fields in the order their resolver classes are declared, i.e. imported:
+// case and oversight resolvers interleave here so that the SDL keeps the order it always had.
+import { AuditResolver } from "./oversight/audit-resolver";
 import { CaseUpdateResolver, ConsentResolver } from "./resolvers/case-update-resolver";
-import { MeResolver } from "./resolvers/me-resolver";
+import { MeResolver } from "./oversight/me-resolver";
 import { ReferralResolver } from "./resolvers/referral-resolver";
 import { RegistrationResolver } from "./resolvers/registration-resolver";
-import { StatisticsResolver } from "./resolvers/statistics-resolver";
+import { StatisticsResolver } from "./oversight/statistics-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
-import { mountVictimAccessRoute, victimAccessGrantPlugin } from "./victim-access";
+import {
+  victimAccessGrantPlugin,
+  victimAccessRoute,
+  victimsRequestContext,
+  type VictimsContextExtra,
+} from "./victim-access";
 
-export const victimsSubgraph: SubgraphModule = {
+export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
   name: "victims",
   entities: [Victim, Consent, Referral],
   migrations: [
@@ -33,6 +41,7 @@ export const victimsSubgraph: SubgraphModule = {
     CaseUpdateResolver,
     ConsentResolver,
     ReferralResolver,
+    // Oversight (./oversight/README.md): served here, fenced from the case code above.
     MeResolver,
     AuditResolver,
     StatisticsResolver,
@@ -40,6 +49,7 @@ export const victimsSubgraph: SubgraphModule = {
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,
-  extendApp: mountVictimAccessRoute,
+  routes: [...AUDIT_ROUTES, victimAccessRoute],
+  requestContext: victimsRequestContext,
   plugins: [victimAccessGrantPlugin],
 };

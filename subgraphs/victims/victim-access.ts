@@ -2,33 +2,46 @@
  * How the victims subgraph tells the others who may see whom. It owns that decision
  * (consents, referrals, ownership, nationality live here), so the others never trust an
  * access fact a client could supply. Two ways, one answer (`victimAccessFor`):
- * - asked: `POST /internal/victim-access`, with the caller's own token and a service
+ * - asked: `POST /internal/victim-access` (contracts/victim-access/route.ts), with the caller's own token and a service
  *   credential, which of some victim ids that caller may see and the facts their rules need;
  * - given ahead: when the gateway asks for it (a plan that continues in other subgraphs),
  *   a signed grant with the same answer for the people this response names, which the
- *   gateway hands to the later fetches of the request (platform/auth/victim-access-grant.ts).
+ *   gateway hands to the later fetches of the request (contracts/victim-access/grant.ts).
  */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { Express } from "express";
 import type { DataSource } from "typeorm";
+import {
+  createVictimAccessGrants,
+  GRANT_RESPONSE_EXTENSION,
+  GRANT_WANTED_HEADER,
+  type VictimAccessGrants,
+} from "../../contracts/victim-access/grant";
+import { factsFor, VICTIM_ACCESS, type ConsentName, type VictimAccess } from "../../contracts/victim-access/route";
 import type { Caller } from "../../platform/auth/claims";
-import { GRANT_RESPONSE_EXTENSION } from "../../platform/auth/victim-access-grant";
-import type { SubgraphContext } from "../../platform/context";
-import {
-  MAX_IDS_PER_QUESTION,
-  mountInternalRoute,
-  victimIdsQuestion,
-  type InternalRouteDeps,
-} from "../../platform/internal-api";
-import {
-  factsFor,
-  VICTIM_ACCESS_ASKERS,
-  VICTIM_ACCESS_PATH,
-  type ConsentName,
-  type VictimAccess,
-} from "../../platform/victim-access";
+import type { RequestContextHook, SubgraphContext } from "../../platform/context";
+import { answerRoute, MAX_IDS_PER_QUESTION } from "../../platform/internal-api";
 import { Victim } from "./entities/victim";
 import { actsAsOwner, CONSULAR_CONSENT_STANDS, whereVisible } from "./record-rules";
+
+/** What the victims subgraph's request context holds besides the generic members. */
+export interface VictimsContextExtra {
+  /** Seals this subgraph's grants (contracts/victim-access/grant.ts). */
+  grants: VictimAccessGrants;
+  /** When the gateway asked for a grant: the people this answer names (noted by the resolver of `Victim.id`). */
+  grantFor?: Set<string>;
+}
+
+export type VictimsContext = SubgraphContext<VictimsContextExtra>;
+
+/** The victims module's `requestContext`: the grant sealer, and a set to note the people named when a grant is wanted. */
+export const victimsRequestContext: RequestContextHook<VictimsContextExtra> = ({ serviceSecret }) => {
+  const grants = createVictimAccessGrants(serviceSecret);
+  return ({ signer, header }) => ({
+    grants,
+    // Only the gateway may ask for a grant: it alone strips it before answering the client.
+    grantFor: signer === "gateway" && header(GRANT_WANTED_HEADER) === "wanted" ? new Set<string>() : undefined,
+  });
+};
 
 interface FactsRow {
   id: string;
@@ -69,17 +82,9 @@ export async function victimAccessFor(caller: Caller, ids: string[], db: DataSou
   }));
 }
 
-export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): void {
-  mountInternalRoute(
-    app,
-    deps,
-    { path: VICTIM_ACCESS_PATH, askers: VICTIM_ACCESS_ASKERS },
-    victimIdsQuestion,
-    async (caller, ids, db, asker) => ({
-      visible: (await victimAccessFor(caller, ids, db)).map((access) => factsFor(asker, access)),
-    }),
-  );
-}
+export const victimAccessRoute = answerRoute(VICTIM_ACCESS, async ({ caller, request, db, asker }) => ({
+  visible: (await victimAccessFor(caller, request.ids, db)).map((access) => factsFor(asker, access)),
+}));
 
 /**
  * Seals the grant after execution (so its one statement counts with this request's) and
@@ -88,7 +93,7 @@ export function mountVictimAccessRoute(app: Express, deps: InternalRouteDeps): v
  * exactly what the route would have said. The people named are noted by the resolver of
  * `Victim.id` (resolvers/victim-resolver.ts) into `context.grantFor`.
  */
-export const victimAccessGrantPlugin: ApolloServerPlugin<SubgraphContext> = {
+export const victimAccessGrantPlugin: ApolloServerPlugin<VictimsContext> = {
   async requestDidStart({ contextValue }) {
     if (!contextValue.grantFor) return;
     let grant: string | undefined;

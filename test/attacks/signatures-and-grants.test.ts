@@ -12,12 +12,14 @@ import {
   loadServiceSecret,
   SERVICE_CREDENTIAL_HEADER,
 } from "../../platform/auth/service-credentials";
-import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../platform/auth/victim-access-grant";
-import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH } from "../../platform/audit/trail";
+import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../contracts/victim-access/grant";
+import { AUDIT_CHAIN_PATH } from "../../contracts/audit-chain";
+import { AUDIT_TRAIL_PATH } from "../../contracts/audit-trail";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
-import { JOURNEYS_PATH, STAYS_PATH } from "../../platform/statistics/facts";
-import { TRAVEL_READINESS_PATH } from "../../platform/travel-readiness";
-import { VICTIM_ACCESS_PATH } from "../../platform/victim-access";
+import { JOURNEYS_PATH } from "../../contracts/statistics-journeys";
+import { STAYS_PATH } from "../../contracts/statistics-stays";
+import { TRAVEL_READINESS_PATH } from "../../contracts/travel-readiness";
+import { VICTIM_ACCESS_PATH } from "../../contracts/victim-access/route";
 import {
   asPersona,
   gatewayUrl,

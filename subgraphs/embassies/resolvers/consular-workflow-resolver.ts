@@ -5,15 +5,17 @@
  * only for a confirmed national does it issue a travel document. Who owns the case,
  * the nationality and the consents come from the victims subgraph, never from the client.
  */
+import {
+  findVisibleOfVictim,
+  requireVisibleVictim,
+  type VictimAccessAskingContext,
+} from "../../../contracts/victim-access/asking";
 import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../platform/context";
 import { insertUnlessClash } from "../../../platform/database";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { invalidField } from "../../../platform/validation";
-import { requireVisibleVictim } from "../../../platform/victim-access";
-import { findVisibleOfVictim } from "../../../platform/visible-record";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
 import { NationalityVerification } from "../entities/nationality-verification";
@@ -27,7 +29,7 @@ import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consul
  * (platform/visible-record.ts). Read before the transaction; read again, locked, inside it.
  */
 function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
-  context: SubgraphContext,
+  context: VictimAccessAskingContext,
   entity: new () => T,
   id: string,
   countryOf: (record: T) => string,
@@ -64,7 +66,7 @@ export class ConsularWorkflowResolver {
   })
   async requestNationalityVerification(
     @Arg("victimId", () => ID) victimId: string,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<NationalityVerification> {
     const victim = await requireVisibleVictim(context, victimId);
     if (!victim.actsAsOwner)
@@ -113,7 +115,7 @@ export class ConsularWorkflowResolver {
   async decideNationalityVerification(
     @Arg("id", () => ID) id: string,
     @Arg("decision", () => VerificationDecisionInput) input: VerificationDecisionInput,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<NationalityVerification> {
     if (input.decision === VerificationDecision.REJECTED && !input.reason)
       throw invalidField("reason", "is required when rejecting");
@@ -154,7 +156,7 @@ export class ConsularWorkflowResolver {
   async issueTravelDocument(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("document", () => TravelDocumentInput) input: TravelDocumentInput,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<TravelDocument> {
     if (input.expiresOn <= input.issuedOn) throw invalidField("expiresOn", "must be after issuedOn");
     await requireVisibleVictim(context, victimId);
@@ -197,7 +199,7 @@ export class ConsularWorkflowResolver {
   })
   async revokeTravelDocument(
     @Arg("id", () => ID) id: string,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<TravelDocument> {
     await ownCountryRecord(context, TravelDocument, id, (record) => record.issuingCountry);
     return auditedTransaction(context, async (manager) => {

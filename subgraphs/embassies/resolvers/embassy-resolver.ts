@@ -1,9 +1,12 @@
+import {
+  type VictimAccessAskingContext,
+  victimAccessLoader,
+  victimStubReference,
+} from "../../../contracts/victim-access/asking";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { groupedLoader } from "../../../platform/batch-loaders";
-import type { SubgraphContext } from "../../../platform/context";
 import { ErrorCode, hubError } from "../../../platform/errors";
 import { connectionType, paginate } from "../../../platform/pagination";
-import { victimAccessLoader, victimStubReference } from "../../../platform/victim-access";
 import { Embassy } from "../entities/embassy";
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";
@@ -15,7 +18,7 @@ export const { ConnectionType: EmbassyConnection } = connectionType(Embassy, "Em
 export class EmbassyResolver {
   @Query(() => EmbassyConnection, { nullable: true, description: "The embassies taking part, ordered by id." })
   embassies(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
@@ -27,7 +30,7 @@ export class EmbassyResolver {
 @Resolver(() => TravelDocument)
 export class TravelDocumentResolver {
   @FieldResolver(() => String, { nullable: true })
-  number(@Root() document: TravelDocument, @Ctx() context: SubgraphContext): string {
+  number(@Root() document: TravelDocument, @Ctx() context: VictimAccessAskingContext): string {
     const { caller } = context;
     if (caller.role === "embassy" && caller.country !== document.issuingCountry) {
       throw hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, "Unauthorized field or type: TravelDocument.number");
@@ -41,7 +44,7 @@ export class VictimConsularResolver {
   @FieldResolver(() => NationalityVerification, { nullable: true })
   async nationalityVerification(
     @Root() victim: Victim,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<NationalityVerification | null> {
     if (!(await victimAccessLoader(context).load(victim.id))) return null;
     const all = await groupedLoader(context, NationalityVerification, "victimId", { requestedAt: "DESC" }).load(
@@ -54,7 +57,7 @@ export class VictimConsularResolver {
   }
 
   @FieldResolver(() => [TravelDocument], { nullable: true })
-  async travelDocuments(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<TravelDocument[]> {
+  async travelDocuments(@Root() victim: Victim, @Ctx() context: VictimAccessAskingContext): Promise<TravelDocument[]> {
     if (!(await victimAccessLoader(context).load(victim.id))) return [];
     const all = await groupedLoader(context, TravelDocument, "victimId", { issuedOn: "ASC" }).load(victim.id);
     const { caller } = context;

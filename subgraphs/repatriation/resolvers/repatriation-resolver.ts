@@ -1,10 +1,15 @@
+import {
+  type VictimAccessAskingContext,
+  victimAccessLoader,
+  victimStubReference,
+  visibleVictimStub,
+} from "../../../contracts/victim-access/asking";
 import DataLoader from "dataloader";
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import { groupedLoader } from "../../../platform/batch-loaders";
 import { isUuid } from "../../../platform/ids";
-import { perRequest, type SubgraphContext } from "../../../platform/context";
+import { perRequest } from "../../../platform/context";
 import { connectionType, paginate } from "../../../platform/pagination";
-import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../platform/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
@@ -22,7 +27,7 @@ export class RepatriationCaseFilter {
 }
 
 /** Latest visible case per victim: one statement per batch, record rule inside. */
-function latestCaseLoader(context: SubgraphContext) {
+function latestCaseLoader(context: VictimAccessAskingContext) {
   return perRequest(
     context,
     "repatriation.latestCase",
@@ -49,7 +54,7 @@ export class RepatriationCaseResolver {
     description: "Repatriation cases you may see, ordered by id.",
   })
   async repatriationCases(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
     @Arg("filter", () => RepatriationCaseFilter, { nullable: true }) filter?: RepatriationCaseFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -69,7 +74,10 @@ export class RepatriationCaseResolver {
   }
 
   @FieldResolver(() => [JourneyLeg])
-  journeyLegs(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<JourneyLeg[]> {
+  journeyLegs(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<JourneyLeg[]> {
     return groupedLoader(context, JourneyLeg, "caseId", { sequence: "ASC" }).load(repatriationCase.id);
   }
 
@@ -78,7 +86,10 @@ export class RepatriationCaseResolver {
     // Nullable: one hidden person must not wipe out a whole list by null propagation.
     description: "The person travelling; null when the victims subgraph's record rules hide them from you.",
   })
-  victim(@Root() repatriationCase: RepatriationCase, @Ctx() context: SubgraphContext): Promise<Victim | null> {
+  victim(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<Victim | null> {
     return visibleVictimStub(context, repatriationCase.victimId);
   }
 }
@@ -86,7 +97,10 @@ export class RepatriationCaseResolver {
 @Resolver(() => Victim)
 export class VictimRepatriationResolver {
   @FieldResolver(() => RepatriationCase, { nullable: true })
-  async repatriation(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<RepatriationCase | null> {
+  async repatriation(
+    @Root() victim: Victim,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<RepatriationCase | null> {
     if (!(await victimAccessLoader(context).load(victim.id))) return null;
     return latestCaseLoader(context).load(victim.id);
   }
@@ -96,7 +110,10 @@ export const repatriationReferenceResolvers = {
   Victim: victimStubReference,
   // `_entities` for RepatriationCase: only the id is taken from the representation, and the case is answered only under the record rule.
   RepatriationCase: {
-    async __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<RepatriationCase | null> {
+    async __resolveReference(
+      reference: { id?: unknown },
+      context: VictimAccessAskingContext,
+    ): Promise<RepatriationCase | null> {
       if (!isUuid(reference.id)) return null;
       const found = await perRequest(
         context,

@@ -6,29 +6,32 @@
  * medical escort (victims), a valid travel document (embassies) — are asked of their
  * owners for this caller, never read from the request.
  */
+import {
+  findVisibleOfVictim,
+  requireVisibleVictim,
+  type VictimAccessAskingContext,
+  victimAccessLoader,
+} from "../../../contracts/victim-access/asking";
 import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import { groupedLoader } from "../../../platform/batch-loaders";
-import type { SubgraphContext } from "../../../platform/context";
 import { insertUnlessClash } from "../../../platform/database";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
-import { validTravelDocuments } from "../../../platform/travel-readiness";
+import { validTravelDocuments } from "../travel-readiness";
 import { invalidField } from "../../../platform/validation";
-import { requireVisibleVictim, victimAccessLoader } from "../../../platform/victim-access";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriation-case";
 import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
 import { personRuleHolds, whereCaseVisible } from "../record-rules";
-import { findVisibleOfVictim } from "../../../platform/visible-record";
 import { actorsOf, assertTransition, PLANNING_STATES } from "../state-machine";
 
 /** Steps that move the person on: they need the survivor's repatriation consent to stand. */
 const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED];
 
 /** The case if the caller may see it (record rule in SQL, and the embassy only with its person); otherwise NOT_FOUND at the same cost (platform/visible-record.ts). */
-async function visibleCase(context: SubgraphContext, id: string): Promise<RepatriationCase> {
+async function visibleCase(context: VictimAccessAskingContext, id: string): Promise<RepatriationCase> {
   const load = (caseId: string) =>
     whereCaseVisible(
       context.db.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id: caseId }),
@@ -41,7 +44,11 @@ async function visibleCase(context: SubgraphContext, id: string): Promise<Repatr
 }
 
 /** The case seen visible a moment ago, locked for the change (under the SQL rule again: a concurrent change cannot widen it). */
-async function lockedCase(manager: EntityManager, context: SubgraphContext, id: string): Promise<RepatriationCase> {
+async function lockedCase(
+  manager: EntityManager,
+  context: VictimAccessAskingContext,
+  id: string,
+): Promise<RepatriationCase> {
   const locked = await whereCaseVisible(
     manager.getRepository(RepatriationCase).createQueryBuilder("c").where("c.id = :id", { id }),
     context.caller,
@@ -54,7 +61,7 @@ async function lockedCase(manager: EntityManager, context: SubgraphContext, id: 
 
 async function recordStep(
   manager: EntityManager,
-  context: SubgraphContext,
+  context: VictimAccessAskingContext,
   caseId: string,
   fromStatus: S | null,
   toStatus: S,
@@ -71,7 +78,7 @@ async function recordStep(
   });
 }
 
-async function assertRepatriationConsent(context: SubgraphContext, victimId: string): Promise<void> {
+async function assertRepatriationConsent(context: VictimAccessAskingContext, victimId: string): Promise<void> {
   const victim = await victimAccessLoader(context).load(victimId);
   if (!victim?.consents.includes("REPATRIATION")) {
     throw hubError(
@@ -88,7 +95,7 @@ export class RepatriationWorkflowResolver {
   })
   history(
     @Root() repatriationCase: RepatriationCase,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<RepatriationTransition[]> {
     return groupedLoader(context, RepatriationTransition, "caseId", { at: "ASC" }).load(repatriationCase.id);
   }
@@ -100,7 +107,7 @@ export class RepatriationWorkflowResolver {
   async requestRepatriation(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("request", () => RepatriationRequestInput) input: RepatriationRequestInput,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<RepatriationCase> {
     const victim = await requireVisibleVictim(context, victimId);
     if (context.caller.role === "ngo" && !victim.actsAsOwner)
@@ -145,7 +152,7 @@ export class RepatriationWorkflowResolver {
   async changeRepatriationStatus(
     @Arg("id", () => ID) id: string,
     @Arg("to", () => S) to: S,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<RepatriationCase> {
     // Check the step before asking other subgraphs anything; check again under the lock.
     const seen = await visibleCase(context, id);
@@ -178,7 +185,7 @@ export class RepatriationWorkflowResolver {
   async addJourneyLeg(
     @Arg("caseId", () => ID) caseId: string,
     @Arg("leg", () => JourneyLegInput) input: JourneyLegInput,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<RepatriationCase> {
     if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt))
       throw invalidField("arrivesAt", "must be after departsAt");

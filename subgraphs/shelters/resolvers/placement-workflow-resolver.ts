@@ -4,10 +4,10 @@
  * (capacity + 1)th gets CAPACITY_EXCEEDED. The partial unique index on open placements
  * keeps a person in at most one shelter, whatever the interleaving.
  */
+import { type VictimAccessAskingContext } from "../../../contracts/victim-access/asking";
 import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
-import type { SubgraphContext } from "../../../platform/context";
 import { insertUnlessClash } from "../../../platform/database";
 import { invalidField } from "../../../platform/validation";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
@@ -79,7 +79,7 @@ export class PlacementWorkflowResolver {
   async placeVictim(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("shelterId", () => ID) shelterId: string,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
     assertShelterStaffOf(context, shelterId, "place people");
     await assertMayActOnCase(context, victimId);
@@ -100,7 +100,7 @@ export class PlacementWorkflowResolver {
   async transferVictim(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("toShelterId", () => ID) toShelterId: string,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
     return auditedTransaction(context, async (manager) => {
@@ -125,7 +125,7 @@ export class PlacementWorkflowResolver {
   async dischargeVictim(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("reason", () => DischargeReason) reason: DischargeReason,
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
     await assertMayActOnCase(context, victimId);
     return auditedTransaction(context, async (manager) => {

@@ -1,10 +1,15 @@
+import {
+  type VictimAccessAskingContext,
+  victimAccessLoader,
+  victimStubReference,
+  visibleVictimStub,
+} from "../../../contracts/victim-access/asking";
 import DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import { In, IsNull } from "typeorm";
-import { perRequest, type SubgraphContext } from "../../../platform/context";
+import { perRequest } from "../../../platform/context";
 import { notFound } from "../../../platform/errors";
 import { connectionType, paginate } from "../../../platform/pagination";
-import { victimAccessLoader, victimStubReference, visibleVictimStub } from "../../../platform/victim-access";
 import { Placement } from "../entities/placement";
 import { Shelter } from "../entities/shelter";
 import { Victim } from "../entities/victim";
@@ -12,7 +17,7 @@ import { Victim } from "../entities/victim";
 export const { ConnectionType: ShelterConnection } = connectionType(Shelter, "Shelter");
 
 /** Open placements by victim id, with their shelter, in one statement per batch. */
-function openPlacementLoader(context: SubgraphContext) {
+function openPlacementLoader(context: VictimAccessAskingContext) {
   return perRequest(
     context,
     "shelters.openPlacement",
@@ -29,7 +34,7 @@ function openPlacementLoader(context: SubgraphContext) {
 }
 
 /** Open placements by shelter id, with their shelter, oldest first: one statement per batch. */
-function openPlacementsByShelterLoader(context: SubgraphContext) {
+function openPlacementsByShelterLoader(context: VictimAccessAskingContext) {
   return perRequest(
     context,
     "shelters.openPlacementsByShelter",
@@ -52,7 +57,7 @@ export class ShelterResolver {
     description: "Shelters with free beds, services and languages, ordered by id.",
   })
   shelters(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimAccessAskingContext,
     @Arg("region", () => String, { nullable: true }) region?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -63,14 +68,14 @@ export class ShelterResolver {
   }
 
   @Query(() => Shelter, { nullable: true })
-  async shelter(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Shelter> {
+  async shelter(@Arg("id", () => ID) id: string, @Ctx() context: VictimAccessAskingContext): Promise<Shelter> {
     const shelter = await context.db.getRepository(Shelter).findOneBy({ id });
     if (!shelter) throw notFound("Shelter");
     return shelter;
   }
 
   @FieldResolver(() => [Placement], { nullable: true, description: "Who stays here now." })
-  async residents(@Root() shelter: Shelter, @Ctx() context: SubgraphContext): Promise<Placement[]> {
+  async residents(@Root() shelter: Shelter, @Ctx() context: VictimAccessAskingContext): Promise<Placement[]> {
     const { caller } = context;
     if (caller.role === "shelter" && caller.shelter !== shelter.id) return [];
     // One statement for the open stays of every shelter in this request (no N+1 over a shelter list).
@@ -92,7 +97,7 @@ export class PlacementResolver {
     // Nullable: one hidden person must not wipe out a whole list by null propagation.
     description: "The person placed; null when the victims subgraph's record rules hide them from you.",
   })
-  victim(@Root() placement: Placement, @Ctx() context: SubgraphContext): Promise<Victim | null> {
+  victim(@Root() placement: Placement, @Ctx() context: VictimAccessAskingContext): Promise<Victim | null> {
     return visibleVictimStub(context, placement.victimId);
   }
 }
@@ -100,7 +105,7 @@ export class PlacementResolver {
 @Resolver(() => Victim)
 export class VictimPlacementResolver {
   @FieldResolver(() => Placement, { nullable: true })
-  async currentPlacement(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<Placement | null> {
+  async currentPlacement(@Root() victim: Victim, @Ctx() context: VictimAccessAskingContext): Promise<Placement | null> {
     // Ask the owner of Victim whether this caller may see the person at all.
     const access = await victimAccessLoader(context).load(victim.id);
     if (!access) return null;
@@ -114,7 +119,7 @@ export class VictimPlacementResolver {
 export const shelterReferenceResolvers = {
   Victim: victimStubReference,
   Shelter: {
-    __resolveReference(reference: { id?: unknown }, context: SubgraphContext) {
+    __resolveReference(reference: { id?: unknown }, context: VictimAccessAskingContext) {
       if (typeof reference.id !== "string") return null;
       return perRequest(
         context,

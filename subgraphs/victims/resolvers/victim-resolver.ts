@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
+import type { VictimsContext } from "../victim-access";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { connectionType, paginate } from "../../../platform/pagination";
 import { Consent } from "../entities/consent";
@@ -86,7 +87,7 @@ export class VictimResolver {
   }
 
   @FieldResolver(() => ID)
-  id(@Root() victim: Victim, @Ctx() context: SubgraphContext): string {
+  id(@Root() victim: Victim, @Ctx() context: VictimsContext): string {
     // The people a response names, when the gateway asked for a victim-access grant (../victim-access.ts).
     context.grantFor?.add(victim.id);
     return victim.id;

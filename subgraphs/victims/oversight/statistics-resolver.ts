@@ -1,4 +1,7 @@
 /**
+ * Oversight (README.md in this folder): fenced from case code, which it reaches only through
+ * ../entities/victim, ../record-rules and ../../policies.
+ *
  * Anonymised statistics, open to every authenticated role including the auditor. They
  * read only aggregates (person-level facts of other subgraphs stay inside this process),
  * every published count passes small-cell suppression relative to the caller (what it
@@ -10,13 +13,7 @@ import type { Caller } from "../../../platform/auth/claims";
 import type { SubgraphContext } from "../../../platform/context";
 import { auditStatistics } from "../../../platform/audit/audit-log";
 import { ErrorCode, hubError } from "../../../platform/errors";
-import {
-  currentStays,
-  latestJourneys,
-  type JourneyFact,
-  type Journeys,
-  type Stays,
-} from "../../../platform/statistics/facts";
+import { currentStays, latestJourneys, type JourneyFact, type Journeys, type Stays } from "./statistics-facts";
 import {
   publishable,
   SMALLEST_PUBLISHED_GROUP,
@@ -28,7 +25,7 @@ import { mayRead } from "../../../platform/policy/types";
 import { HUB_POLICIES } from "../../policies";
 import { Victim } from "../entities/victim";
 import { visibilityCondition } from "../record-rules";
-import { CaseStatistics, DurationStatistic, StatisticsDimension as D } from "../types/statistics";
+import { CaseStatistics, DurationStatistic, StatisticsDimension as D } from "./types/statistics";
 
 const NONE = "NONE";
 export const SUPPRESSION_RULE = `A count is published only when the people in it you cannot see (or whose grouped fields you may not read) number 0 or at least ${SMALLEST_PUBLISHED_GROUP}, so your own records never unlock a cell; in every line of the table (cells differing in one dimension) further cells are hidden until no coarser figure, minus the published cells and what you know, reveals a group of 1 to ${SMALLEST_PUBLISHED_GROUP - 1}.`;

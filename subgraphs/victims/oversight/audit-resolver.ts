@@ -1,17 +1,19 @@
 /**
+ * Oversight (README.md in this folder): fenced from case code, which it reaches only through
+ * ../entities/victim, ../record-rules and ../../policies.
+ *
  * The hub-wide audit trail and its check. Each subgraph keeps its own chain (its
  * writes commit with their entries); this subgraph reads its own and asks the other
  * three over the internal routes, merging pages newest first.
  */
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import { AUDIT_CHAIN } from "../../../contracts/audit-chain";
+import { AUDIT_TRAIL } from "../../../contracts/audit-trail";
 import type { SubgraphContext } from "../../../platform/context";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../../platform/config";
 import { ErrorCode, hubError } from "../../../platform/errors";
-import { askPeer } from "../../../platform/internal-api";
+import { ask } from "../../../platform/internal-api";
 import { decodeCursor, encodeCursor, pageSize } from "../../../platform/pagination";
 import {
-  AUDIT_CHAIN_PATH,
-  AUDIT_TRAIL_PATH,
   readTrail,
   verifyChain,
   type AuditChainReport as ChainReport,
@@ -22,9 +24,11 @@ import { isUuid } from "../../../platform/ids";
 import { SMALLEST_PUBLISHED_GROUP } from "../../../platform/statistics/suppression";
 import { Victim } from "../entities/victim";
 import { caseFor, whereVisible } from "../record-rules";
-import { AuditChainReport, AuditEntryConnection, AuditTrailFilterInput } from "../types/audit";
+import { AuditChainReport, AuditEntryConnection, AuditTrailFilterInput } from "./types/audit";
 
-const PEERS = SUBGRAPH_NAMES.filter((name): name is Exclude<SubgraphName, "victims"> => name !== "victims");
+/** Every subgraph keeps a trail; this one reads its own and asks the others. */
+const SUBGRAPH_NAMES = AUDIT_TRAIL.answeredBy;
+const PEERS = SUBGRAPH_NAMES.filter((name) => name !== "victims");
 
 function positionOf(entry: AuditEntryRow): AuditPosition {
   return { at: entry.at, subgraph: entry.subgraph, seq: entry.seq };
@@ -157,11 +161,7 @@ export class AuditResolver {
     const question = { filter: wanted, first: size + 1, after: position };
     const pages = await Promise.all([
       readTrail(context.db, "victims", question),
-      ...PEERS.map((peer) =>
-        askPeer<{ entries: AuditEntryRow[] }>(context, peer, AUDIT_TRAIL_PATH, question).then(
-          (answer) => answer.entries,
-        ),
-      ),
+      ...PEERS.map((peer) => ask(context, AUDIT_TRAIL, question, peer).then((answer) => answer.entries)),
     ]);
     const merged = pages.flat().sort(newerFirst);
     // Entries from every subgraph pass here, merged, before anything reaches the reader.
@@ -186,7 +186,7 @@ export class AuditResolver {
     return Promise.all([
       verifyChain(context.db, "victims"),
       // One subgraph being down must not hide the others' reports; it is reported as unchecked, not intact.
-      ...PEERS.map((peer) => askPeer<ChainReport>(context, peer, AUDIT_CHAIN_PATH, {}).catch(() => unchecked(peer))),
+      ...PEERS.map((peer) => ask(context, AUDIT_CHAIN, {}, peer).catch(() => unchecked(peer))),
     ]);
   }
 }

@@ -1,8 +1,9 @@
+/** `me`: who the caller is and what the hub's policy opens to it. Oversight (README.md here): reads only ../../policies. */
 import { Ctx, Query, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
 import { accessForRole } from "../../../platform/policy/caller-access";
 import { HUB_POLICIES } from "../../policies";
-import { Me } from "../types/me";
+import { Me } from "./types/me";
 
 @Resolver(() => Me)
 export class MeResolver {

@@ -1,7 +1,7 @@
 /** GraphQL types of the hub-wide audit trail (answered by the victims subgraph for all four). */
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { PageInfo } from "../../../platform/pagination";
-import { IsDateTime, IsOrganisationId } from "../../../platform/validation";
+import { PageInfo } from "../../../../platform/pagination";
+import { IsDateTime, IsOrganisationId } from "../../../../platform/validation";
 import { Length } from "class-validator";
 
 @ObjectType({
