@@ -4,13 +4,12 @@
  * error, same timing class"). A record is loaded *with* its visibility and refused with
  * one `notFound(<Type>)` whether it is missing, hidden by this subgraph's own rule
  * (another country's, addressed to another organisation) or hidden because the caller
- * may not see the person it belongs to — and all three cost the same: one statement
- * here, and one question to the victims subgraph even when there is no record (it is
- * asked about the id itself, which names nobody), so neither the answer nor the
- * development counters (x-sql-statements, x-peer-questions) nor the time tell them apart.
- *
- * A record that belongs to a victim of another subgraph is found the same way, with the
- * person's visibility asked of its owner: `findVisibleOfVictim` (contracts/victim-access/asking.ts).
+ * may not see the person it belongs to — and all three cost the same, so neither the
+ * answer nor the development counters (x-sql-statements, x-peer-questions) nor the time
+ * tell them apart. `findVisible` here is for a record whose whole rule is SQL in its own
+ * subgraph; a record that belongs to a person another subgraph owns is found with
+ * `findVisibleOfVictim` (contracts/victim-access/asking.ts), which asks that owner even
+ * when there is no record (about the id itself, which names nobody).
  *
  * Checks that may say more than NOT_FOUND (FORBIDDEN, CONSENT_REQUIRED, CONFLICT, a state)
  * come after this, about a record the caller may see.

@@ -2,8 +2,9 @@
  * How the victims subgraph tells the others who may see whom. It owns that decision
  * (consents, referrals, ownership, nationality live here), so the others never trust an
  * access fact a client could supply. Two ways, one answer (`victimAccessFor`):
- * - asked: `POST /internal/victim-access` (contracts/victim-access/route.ts), with the caller's own token and a service
- *   credential, which of some victim ids that caller may see and the facts their rules need;
+ * - asked: `POST /internal/victim-access` (contracts/victim-access/route.ts), with the
+ *   caller's own token and a service credential, which of some victim ids that caller may
+ *   see and the facts their rules need;
  * - given ahead: when the gateway asks for it (a plan that continues in other subgraphs),
  *   a signed grant with the same answer for the people this response names, which the
  *   gateway hands to the later fetches of the request (contracts/victim-access/grant.ts).
