@@ -41,7 +41,7 @@ import {
 } from "./http";
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger, type Logger } from "./logger";
+import { createLogger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
@@ -86,33 +86,32 @@ export interface SubgraphModule<Extra extends object = {}> {
 /** What a subgraph process holds for all its requests' contexts. */
 export interface SubgraphProcessParts extends SubgraphProcess {
   db: DataSource;
-  log: Logger;
   serviceClient: ServiceClient;
 }
 
 /**
  * THE way a request context is made, by the HTTP path below and by an in-process harness
- * alike: the generic members, then the module's own (its `requestContext` hook, made once
- * per process here). Returns the per-request function.
+ * alike: the generic members, and the module's own from its `requestContext` hook (made
+ * once, here). Returns the per-request function.
  */
 export function createRequestContext<Extra extends object>(
   module: Pick<SubgraphModule<Extra>, "requestContext">,
-  process: SubgraphProcessParts,
+  parts: SubgraphProcessParts,
 ): (request: ContextRequest) => SubgraphContext<Extra> {
-  const extra = module.requestContext?.(process);
+  const extraFor = module.requestContext?.(parts);
   return (request) => {
     const generic: GenericContext = {
       caller: request.caller,
       requestId: request.requestId,
       authorization: request.authorization,
-      db: process.db,
-      log: process.log,
+      db: parts.db,
+      log: parts.log,
       loaders: new Map(),
       audit: new RequestAudit(request.caller, request.requestId),
-      serviceClient: process.serviceClient,
+      serviceClient: parts.serviceClient,
     };
-    // Without a hook, Extra is `{}`: the generic members are the whole context.
-    return { ...(extra?.(request) as Extra), ...generic };
+    // Without a hook Extra is `{}`. The generic members come last: no module can replace the caller or the audit.
+    return { ...(extraFor?.(request) as Extra), ...generic };
   };
 }
 
