@@ -87,7 +87,7 @@ export function buildSubgraphSchema(module: SubgraphModule): Promise<FederatedSc
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
     // Then every argument's guard (NUL, lone surrogates, size, id kinds) before any resolver sees it.
-    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), inputGuard],
+    globalMiddlewares: [auditMiddleware(module.policy), policyMiddleware(module.policy), inputGuard],
     validateFn: validateArgument,
   });
 }
