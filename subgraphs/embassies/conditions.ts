@@ -4,14 +4,18 @@
  * and the check the platform runs (platform/policy/enforce.ts). An embassy acts for the
  * country of its token (`country` claim).
  */
+import type { Caller } from "../../platform/auth/claims";
 import { condition } from "../../platform/policy/types";
+
+const issuedByItsCountry = (caller: Caller, document: { issuingCountry: string }) =>
+  caller.country === document.issuingCountry;
 
 export const ISSUING_EMBASSY = condition<{ issuingCountry: string }>({
   name: "issuingEmbassy",
   words: "issuing embassy only",
   looksAt: "TravelDocument",
   onField: "unauthorized",
-  check: (caller, document) => caller.country === document.issuingCountry,
+  check: issuedByItsCountry,
 });
 
 /** Also what makes another country's request NOT_FOUND (consular-workflow-resolver.ts: no existence oracle). */
@@ -32,5 +36,5 @@ export const OWN_COUNTRY_DOCUMENTS = condition<{ issuingCountry: string }>({
   words: "its own country's confirmed nationals and documents",
   looksAt: "TravelDocument",
   onField: "nothing",
-  check: (caller, document) => caller.country === document.issuingCountry,
+  check: issuedByItsCountry,
 });

@@ -4,14 +4,17 @@
  * platform runs (platform/policy/enforce.ts). Shelter staff act for the shelter of their
  * token (`shelter` claim), never one a request names.
  */
+import type { Caller } from "../../platform/auth/claims";
 import { condition } from "../../platform/policy/types";
+
+const isItsShelter = (caller: Caller, shelter: { id: string }) => caller.shelter === shelter.id;
 
 export const OWN_SHELTER = condition<{ id: string }>({
   name: "ownShelter",
   words: "its own shelter only",
   looksAt: "Shelter",
   onField: "nothing",
-  check: (caller, shelter) => caller.shelter === shelter.id,
+  check: isItsShelter,
 });
 
 /** The shelter concerned by a placement: the one receiving for a placement, the one the person leaves otherwise. */
@@ -21,7 +24,7 @@ export const SHELTER_CONCERNED = condition<{ id: string }>({
     "placing into its own shelter, moving or discharging from its own shelter, for people whose case is referred to it",
   looksAt: "Shelter",
   onField: "nothing",
-  check: (caller, shelter) => caller.shelter === shelter.id,
+  check: isItsShelter,
 });
 
 export const PLACEMENT_IN_OWN_SHELTER = condition<{ shelterId: string }>({
