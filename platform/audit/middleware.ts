@@ -26,8 +26,8 @@ function rootFieldName(info: GraphQLResolveInfo): string {
 
 /**
  * The argument of a mutation that names the person it changes: the one its rule names
- * (`subjectArgument`), else the argument named like its return type's subject (`victimId`
- * for a record about a person, `id` for the person itself).
+ * (`subjectArgument`), else the argument named like its return type's subject (`id` when the
+ * record is the person itself).
  */
 function subjectArgument(policy: SubgraphPolicy, info: GraphQLResolveInfo): string | undefined {
   return (

@@ -1,6 +1,6 @@
 /**
  * What the policy grants one role, type by type: the view behind the `me` query. A
- * type declared by several subgraphs (Victim) is shown once, its fields gathered from
+ * type declared by several subgraphs (an entity they extend) is shown once, its fields gathered from
  * all of them and its record rule taken from the subgraph that owns it (listed first).
  */
 import type { Role } from "../auth/claims";

@@ -42,8 +42,8 @@ export interface Enforcer {
   /**
    * Throws the condition's refusal unless the caller's condition on `coordinate` holds on
    * `record` (of type `recordType`). A condition that reads another type of record is not
-   * this call's: an operation whose roles' conditions read different records (a placement:
-   * the case for an NGO, the shelter for shelter staff) calls once per record it loads.
+   * this call's: an operation whose roles' conditions read different records (one role's the
+   * person, another's the place) calls once per record it loads.
    */
   (context: Pick<SubgraphContext, "caller">, coordinate: string, recordType: string, record: unknown): void;
   /** The same test without throwing: to narrow a list to the records the condition lets through. */

@@ -42,7 +42,7 @@ export function condition<TRecord>(definition: Condition<TRecord>): Condition<TR
   return Object.freeze({ ...definition });
 }
 
-/** A named condition per role (e.g. `{ ngo: CASE_OWNER }`). */
+/** A named condition per role (e.g. `{ ngo: OWNER_ONLY }`). */
 export type RoleConditions = Partial<Record<Role, AnyCondition>>;
 
 /**
@@ -65,8 +65,8 @@ export interface FieldRule {
    */
   arguments?: Record<string, ArgumentRule>;
   /**
-   * `Type.field` this field is derived from (an escort flag from `Victim.requiresMedicalEscort`,
-   * a consent from `Victim.consents`): it carries exactly that field's rule (see `derived`),
+   * `Type.field` this field is derived from (a flag set from another field, a count of a
+   * list): it carries exactly that field's rule (see `derived`),
    * and a test holds every such entry to its source.
    */
   derivedFrom?: string;
@@ -110,7 +110,7 @@ export interface TypePolicy {
   fields: Record<string, FieldRule>;
   /**
    * The property of a record of this type that holds the id of the person it is about (the
-   * audit's subject): `id` on the person itself, e.g. `victimId` on a record about them.
+   * audit's subject): `id` on the person itself, the property holding their id on a record about them.
    * A type without it holds no personal data: reading it is not audited.
    */
   subject?: string;
@@ -139,7 +139,7 @@ export function conditionWords(rule: FieldRule, role: Role): string | undefined 
   return rule.conditions?.[role]?.words;
 }
 
-/** "ngo: case owner only; shelter: …", in the order of ROLES; undefined when unconditional. */
+/** "role: words; role: words", in the order of ROLES; undefined when unconditional. */
 export function conditionsInWords(rule: FieldRule): string | undefined {
   const parts = ROLES.filter((role) => rule.conditions?.[role]).map((role) => `${role}: ${conditionWords(rule, role)}`);
   return parts.length > 0 ? parts.join("; ") : undefined;

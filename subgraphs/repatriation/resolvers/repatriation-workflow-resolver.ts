@@ -22,6 +22,7 @@ import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
 import { personRuleHolds, whereCaseVisible } from "../record-rules";
 import { findVisibleOfVictim } from "../../../platform/visible-record";
+import { UNTIL_DEPARTURE } from "../conditions";
 import { enforce } from "../policy";
 import { actorsOf, assertTransition } from "../state-machine";
 
@@ -193,7 +194,8 @@ export class RepatriationWorkflowResolver {
     await visibleCase(context, caseId);
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, caseId);
-      if (!enforce.holds(context, "Mutation.addJourneyLeg", "RepatriationCase", locked))
+      // A state of the case for whoever adds the leg (CONFLICT), not a refusal of one role: the condition's check itself.
+      if (!UNTIL_DEPARTURE.check(context.caller, locked))
         throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
       const [{ last }]: Array<{ last: number }> = await manager.query(
         "SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1",
