@@ -126,7 +126,7 @@ export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchem
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
     // Then every argument's guard (NUL, lone surrogates, size, id kinds) before any resolver sees it.
-    globalMiddlewares: [auditMiddleware, policyMiddleware(module.policy), inputGuard],
+    globalMiddlewares: [auditMiddleware(module.policy), policyMiddleware(module.policy), inputGuard],
     validateFn: validateArgument,
   });
 }

@@ -1,9 +1,9 @@
 /**
  * What each request leaves in its subgraph's audit trail, and how it gets there.
  *
- * Reads: every field read on a record that belongs to a victim (a `Victim`, or any
- * object carrying a `victimId`: placements, consents, referrals, verifications,
- * documents, journeys) — except the key and, on `Victim`, the non-personal fields —
+ * Reads: every personal field read on a record about a person — the subgraph's policy
+ * names, per type, where a record's subject (the person's id) is and which of its fields
+ * are not personal (platform/policy/types.ts, `TypePolicy.subject`, `notPersonal`) —
  * is collected during the request; allowed and refused ones apart. Before the response
  * leaves, the subgraph appends them as at most two entries (ALLOWED, DENIED) in one SQL
  * statement; if that fails, the response is replaced by an error: no unaudited access.
@@ -17,6 +17,7 @@ import type { Caller } from "../auth/claims";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
 import { countFor, requestScope, type RequestScope } from "../request-scope";
+import { STORED_SUBJECT_IDS_KEY } from "./migration";
 
 /** The part of a request context the audit writes through (not context.ts's type: that one holds a RequestAudit). */
 interface AuditedRequest {
@@ -32,30 +33,17 @@ export interface AuditEntryInput {
   actorOrg: string;
   actorRole: string;
   kind: AuditKind;
-  /** The GraphQL field that did it: `victims`, `_entities`, `updateVictim`, … */
+  /** The GraphQL field that did it: a query, `_entities`, a mutation, … */
   action: string;
   /** The operation name the subgraph received (the gateway derives it from the client's). */
   operation: string;
   requestId: string;
   outcome: AuditOutcome;
-  victimIds: string[];
+  /** The people the entry is about (stored under the audit table's own names, see migration.ts). */
+  subjectIds: string[];
   /** `Type.field` for reads; the input fields given for writes. */
   fields: string[];
 }
-
-/**
- * Fields of `Victim` that are not personal (DESIGN.md's first row), plus `version`, the
- * optimistic-concurrency counter a writer must read: reading them is not audited.
- */
-export const NON_PERSONAL_VICTIM_FIELDS = new Set([
-  "id",
-  "caseNumber",
-  "nationality",
-  "gender",
-  "ageBracket",
-  "version",
-  "__typename",
-]);
 
 /** Error codes that mean "you may not", as opposed to "that did not work". */
 const REFUSALS = new Set<string>([
@@ -68,13 +56,18 @@ const REFUSALS = new Set<string>([
 interface PendingWrite {
   action: string;
   fields: string[];
-  victimIds: string[];
+  subjectIds: string[];
+  /** The people a result of the mutation's return type is about (its policy's `subject`). */
+  subjectIdsOf: (result: unknown) => string[];
   appended: boolean;
 }
 
 /** One request's audit: reads collected as they happen, the write under way. */
 export class RequestAudit {
-  private readonly reads = new Map<AuditOutcome, { actions: Set<string>; victims: Set<string>; fields: Set<string> }>();
+  private readonly reads = new Map<
+    AuditOutcome,
+    { actions: Set<string>; subjects: Set<string>; fields: Set<string> }
+  >();
   write: PendingWrite | undefined;
   operation = "anonymous";
 
@@ -86,13 +79,13 @@ export class RequestAudit {
   noteRead(
     outcome: "ALLOWED" | "DENIED",
     action: string,
-    victimId: string | undefined,
+    subjectId: string | undefined,
     field: string | undefined,
   ): void {
     let bucket = this.reads.get(outcome);
-    if (!bucket) this.reads.set(outcome, (bucket = { actions: new Set(), victims: new Set(), fields: new Set() }));
+    if (!bucket) this.reads.set(outcome, (bucket = { actions: new Set(), subjects: new Set(), fields: new Set() }));
     bucket.actions.add(action);
-    if (victimId && isUuid(victimId)) bucket.victims.add(victimId);
+    if (subjectId && isUuid(subjectId)) bucket.subjects.add(subjectId);
     if (field) bucket.fields.add(field);
   }
 
@@ -100,7 +93,7 @@ export class RequestAudit {
     kind: AuditKind,
     action: string,
     outcome: AuditOutcome,
-    victimIds: Iterable<string>,
+    subjectIds: Iterable<string>,
     fields: Iterable<string>,
   ): AuditEntryInput {
     return {
@@ -112,7 +105,7 @@ export class RequestAudit {
       operation: this.operation,
       requestId: this.requestId,
       outcome,
-      victimIds: [...new Set(victimIds)].filter(isUuid).sort(),
+      subjectIds: [...new Set(subjectIds)].filter(isUuid).sort(),
       fields: [...new Set(fields)].sort(),
     };
   }
@@ -120,7 +113,7 @@ export class RequestAudit {
   /** The reads of this request as at most two entries (ALLOWED, DENIED). */
   readEntries(): AuditEntryInput[] {
     return [...this.reads.entries()].map(([outcome, bucket]) =>
-      this.entry("READ", [...bucket.actions].sort().join(","), outcome, bucket.victims, bucket.fields),
+      this.entry("READ", [...bucket.actions].sort().join(","), outcome, bucket.subjects, bucket.fields),
     );
   }
 }
@@ -132,10 +125,11 @@ interface SqlExecutor {
 /** Appends entries to this subgraph's chain: one SQL statement, whatever their number. */
 export async function appendAuditEntries(executor: SqlExecutor, entries: AuditEntryInput[]): Promise<void> {
   if (entries.length === 0) return;
-  await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(entries)]);
+  const stored = entries.map(({ subjectIds, ...entry }) => ({ ...entry, [STORED_SUBJECT_IDS_KEY]: subjectIds }));
+  await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(stored)]);
 }
 
-/** Most requests whose read entries go into one statement (a batch of ~100-victim entries stays well under a megabyte). */
+/** Most requests whose read entries go into one statement (a batch of ~100-person entries stays well under a megabyte). */
 const MAX_REQUESTS_PER_APPEND = 64;
 
 /**
@@ -196,8 +190,12 @@ export function auditStatistics(context: AuditedRequest, action: string, fields:
   return appendAuditEntries(context.db, [context.audit.entry("STATISTICS", action, "ALLOWED", [], fields)]);
 }
 
-/** The input field names a mutation was given (never their values). */
-export function writtenFields(args: Record<string, unknown>): string[] {
+/**
+ * The input field names a mutation was given (never their values), less the arguments that
+ * name what it changes (`keys`: `id`, its subject argument, those its rule lists) and `version`,
+ * the optimistic-concurrency token a writer sends back.
+ */
+export function writtenFields(args: Record<string, unknown>, keys: readonly string[]): string[] {
   const fields = new Set<string>();
   const addKeys = (value: unknown) => {
     if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -207,20 +205,23 @@ export function writtenFields(args: Record<string, unknown>): string[] {
   for (const [name, value] of Object.entries(args)) {
     if (Array.isArray(value)) value.forEach(addKeys);
     else if (value && typeof value === "object") addKeys(value);
-    else if (!["id", "victimId", "caseId", "version"].includes(name)) fields.add(name);
+    else if (name !== "id" && name !== "version" && !keys.includes(name)) fields.add(name);
   }
   return [...fields];
 }
 
-/** Victim ids a mutation's result names: `victimId` of any record, `id` of a Victim, ids returned as a list. */
-export function victimIdsIn(result: unknown): string[] {
-  if (Array.isArray(result)) return result.flatMap(victimIdsIn);
-  if (typeof result === "string") return isUuid(result) ? [result] : [];
+/**
+ * The people a mutation's result names, read where its type's policy says (`subject`): one
+ * record or a list of them; an id given for a record (a batch's work returns the new ids)
+ * is its subject when the record is the person itself (`subject: "id"`).
+ */
+export function subjectIdsIn(result: unknown, subject: string | undefined): string[] {
+  if (!subject) return [];
+  if (Array.isArray(result)) return result.flatMap((item) => subjectIdsIn(item, subject));
+  if (typeof result === "string") return subject === "id" && isUuid(result) ? [result] : [];
   if (result && typeof result === "object") {
-    const record = result as { victimId?: unknown; id?: unknown; caseNumber?: unknown };
-    if (typeof record.victimId === "string") return [record.victimId];
-    // A Victim is the one record that carries a case number.
-    if (typeof record.caseNumber === "string" && typeof record.id === "string") return [record.id];
+    const value = (result as Record<string, unknown>)[subject];
+    if (typeof value === "string") return [value];
   }
   return [];
 }
@@ -242,7 +243,7 @@ export function auditedTransaction<T>(
           "WRITE",
           write.action,
           "ALLOWED",
-          [...write.victimIds, ...victimIdsIn(result)],
+          [...write.subjectIds, ...write.subjectIdsOf(result)],
           write.fields,
         ),
       ]);

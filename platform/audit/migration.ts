@@ -12,6 +12,12 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  *   forks), reads the latest hash after the lock is granted, chains the batch, inserts
  *   it and moves the head. Inside a write's transaction it commits or rolls back with it.
  */
+/**
+ * The key under which `audit_append` reads an entry's subject ids (the people it is about),
+ * kept as first stored, like the `victim_ids` column: stored names, not TypeScript's.
+ */
+export const STORED_SUBJECT_IDS_KEY = "victimIds";
+
 export class AuditTrail1768003200000 implements MigrationInterface {
   name = "AuditTrail1768003200000";
 

@@ -10,7 +10,7 @@
  *
  * Closed by default: an argument of a read with no rule is usable by nobody (and reported
  * by the schema builder). A mutation's arguments are what it writes: they carry the
- * mutation's roles, and its resolver applies its conditions.
+ * mutation's roles, and its resolver runs its conditions with `enforce` (enforce.ts) on the record it loads.
  */
 import {
   type DocumentNode,

@@ -1,10 +1,10 @@
 /**
  * What the policy grants one role, type by type: the view behind the `me` query. A
- * type declared by several subgraphs (Victim) is shown once, its fields gathered from
+ * type declared by several subgraphs (an entity they extend) is shown once, its fields gathered from
  * all of them and its record rule taken from the subgraph that owns it (listed first).
  */
 import type { Role } from "../auth/claims";
-import { recordRuleFor, type SubgraphPolicy } from "./types";
+import { conditionWords, recordRuleFor, type SubgraphPolicy } from "./types";
 
 export interface FieldAccessView {
   name: string;
@@ -31,7 +31,7 @@ export function accessForRole(
       if (PLUMBING.test(typeName)) continue;
       const fields = Object.entries(typePolicy.fields)
         .filter(([, rule]) => rule.roles.includes(role))
-        .map(([name, rule]) => ({ name, condition: rule.conditions?.[role] }));
+        .map(([name, rule]) => ({ name, condition: conditionWords(rule, role) }));
       if (fields.length === 0) continue;
       const view = byType.get(typeName);
       if (!view) {

@@ -5,10 +5,45 @@
  * the SDL as `@visibleTo`, so the gateway can filter without importing subgraph code.
  * Layer 2 (which records) is SQL inside each subgraph; the policy names it in words.
  */
-import { ROLES, type Role } from "../auth/claims";
+import { ROLES, type Caller, type Role } from "../auth/claims";
 
-/** A condition per role, in words; the resolver enforces it (e.g. `{ ngo: "case owner only" }`). */
-export type RoleConditions = Partial<Record<Role, string>>;
+/**
+ * How a field refuses a caller whose condition does not hold on the record: as if the field
+ * were closed to it (`unauthorized`: null plus UNAUTHORIZED_FIELD_OR_TYPE), or by showing
+ * nothing (`nothing`: null, or an empty list for a list field). A mutation always refuses
+ * with FORBIDDEN (see enforce.ts).
+ */
+export type FieldRefusal = "unauthorized" | "nothing";
+
+/**
+ * A condition narrowing a role's access to the records of one type, defined once by the
+ * subgraph that owns those records (`subgraphs/<name>/conditions.ts`): its name, its words
+ * (shown verbatim by `me`, the access matrix and the SDL) and its check. `looksAt` is the
+ * type of the record the check reads: for a field, the platform runs the check on the parent
+ * object when it is of that type, on the field's value (each item of a list) otherwise; for a
+ * mutation the resolver loads the record and hands it to `enforce`.
+ */
+export interface Condition<TRecord = never> {
+  readonly name: string;
+  readonly words: string;
+  readonly looksAt: string;
+  readonly onField: FieldRefusal;
+  readonly check: (caller: Caller, record: TRecord) => boolean;
+}
+
+/**
+ * Any condition, whatever record it reads. The policy holds conditions of many record types
+ * side by side; the platform hands each the record of its `looksAt` type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- record types differ per condition; see above
+export type AnyCondition = Condition<any>;
+
+export function condition<TRecord>(definition: Condition<TRecord>): Condition<TRecord> {
+  return Object.freeze({ ...definition });
+}
+
+/** A named condition per role (e.g. `{ ngo: OWNER_ONLY }`). */
+export type RoleConditions = Partial<Record<Role, AnyCondition>>;
 
 /**
  * What an argument (or a field of an input object) reveals. An argument that filters,
@@ -30,11 +65,18 @@ export interface FieldRule {
    */
   arguments?: Record<string, ArgumentRule>;
   /**
-   * `Type.field` this field is derived from (an escort flag from `Victim.requiresMedicalEscort`,
-   * a consent from `Victim.consents`): it carries exactly that field's rule (see `derived`),
+   * `Type.field` this field is derived from (a flag set from another field, a count of a
+   * list): it carries exactly that field's rule (see `derived`),
    * and a test holds every such entry to its source.
    */
   derivedFrom?: string;
+  /**
+   * A mutation only: the argument naming the person it changes, when it is not the one named
+   * like its return type's `subject` (the audit's subject of a write).
+   */
+  subjectArgument?: string;
+  /** A mutation only: arguments that name the record it changes (not what it writes), left out of its audit entry. */
+  keyArguments?: readonly string[];
 }
 
 /** Filters, sorts or groups by `Type.field`: usable by the roles that may read that field. */
@@ -66,6 +108,14 @@ export interface TypePolicy {
   /** One sentence for every role, or one per role. */
   records: string | RecordRules;
   fields: Record<string, FieldRule>;
+  /**
+   * The property of a record of this type that holds the id of the person it is about (the
+   * audit's subject): `id` on the person itself, the property holding their id on a record about them.
+   * A type without it holds no personal data: reading it is not audited.
+   */
+  subject?: string;
+  /** Fields of a type with a subject that are not personal (reading them is not audited); keys never are. */
+  notPersonal?: readonly string[];
 }
 
 /** Policy of one subgraph: every object type it defines or extends, every field. */
@@ -84,9 +134,14 @@ export function derived(source: string, sourceRule: FieldRule): FieldRule {
   return { ...sourceRule, derivedFrom: source };
 }
 
-/** "ngo: case owner only; shelter: …", in the order of ROLES; undefined when unconditional. */
+/** The words of the role's condition on this field, if any. */
+export function conditionWords(rule: FieldRule, role: Role): string | undefined {
+  return rule.conditions?.[role]?.words;
+}
+
+/** "role: words; role: words", in the order of ROLES; undefined when unconditional. */
 export function conditionsInWords(rule: FieldRule): string | undefined {
-  const parts = ROLES.filter((role) => rule.conditions?.[role]).map((role) => `${role}: ${rule.conditions![role]}`);
+  const parts = ROLES.filter((role) => rule.conditions?.[role]).map((role) => `${role}: ${conditionWords(rule, role)}`);
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
@@ -112,6 +167,22 @@ export function fieldRule(policy: SubgraphPolicy, typeName: string, fieldName: s
 /** Closed by default: a field with no rule is visible to nobody. */
 export function mayRead(policy: SubgraphPolicy, typeName: string, fieldName: string, role: Role): boolean {
   return fieldRule(policy, typeName, fieldName)?.roles.includes(role) ?? false;
+}
+
+/** Fields never personal on any type: the key and the type name. */
+const NEVER_PERSONAL = new Set(["id", "__typename"]);
+
+/** Whether reading `field` of a record of this type reads personal data (for the audit). */
+export function isPersonalField(typePolicy: TypePolicy | undefined, fieldName: string): boolean {
+  if (!typePolicy?.subject || NEVER_PERSONAL.has(fieldName)) return false;
+  return !(typePolicy.notPersonal ?? []).includes(fieldName);
+}
+
+/** The subject id a record of this type carries (see `TypePolicy.subject`). */
+export function subjectIdOf(typePolicy: TypePolicy | undefined, record: unknown): string | undefined {
+  if (!typePolicy?.subject || !record || typeof record !== "object") return undefined;
+  const value = (record as Record<string, unknown>)[typePolicy.subject];
+  return typeof value === "string" ? value : undefined;
 }
 
 export function describeRoles(roles: readonly Role[]): string {

@@ -9,7 +9,16 @@ import {
   tests,
   type SubgraphPolicy,
 } from "../../platform/policy/types";
+import { enforcerFor } from "../../platform/policy/enforce";
+import { CASE_OWNER } from "../victims/conditions";
 import { VICTIM_FIELD_RULES } from "../victims/field-rules";
+import {
+  AGENCY_STEPS,
+  CASE_OWNER_OR_RECEIVER_STEPS,
+  DESTINATION_EMBASSY_STEPS,
+  GOVERNMENT_STEPS,
+  UNTIL_DEPARTURE,
+} from "./conditions";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";
 
@@ -33,18 +42,20 @@ export const repatriationPolicy: SubgraphPolicy = {
   Mutation: {
     records: `Writes obey the RepatriationCase record rule (a case you may not see is NOT_FOUND). Steps: ${transitionsInWords()}.`,
     fields: {
-      requestRepatriation: allow(["government", "ngo", "repatriation"], { ngo: "case owner only" }),
+      requestRepatriation: allow(["government", "ngo", "repatriation"], { ngo: CASE_OWNER }),
       changeRepatriationStatus: allow(CASE_ROLES, {
-        ngo: "as case owner (cancel) or receiving organisation (confirm arrival)",
-        embassy: "destination country only (confirm arrival)",
-        government: "the steps the state machine gives government",
-        repatriation: "the steps the state machine gives the agency",
+        ngo: CASE_OWNER_OR_RECEIVER_STEPS,
+        embassy: DESTINATION_EMBASSY_STEPS,
+        government: GOVERNMENT_STEPS,
+        repatriation: AGENCY_STEPS,
       }),
-      addJourneyLeg: allow(["repatriation"], { repatriation: "until departure" }),
+      // `caseId` names the case the leg is added to: a key, not something written.
+      addJourneyLeg: { ...allow(["repatriation"], { repatriation: UNTIL_DEPARTURE }), keyArguments: ["caseId"] },
     },
   },
   RepatriationCase: {
     records: CASE_RECORD_RULES,
+    subject: "victimId",
     fields: {
       ...sameRule(
         [
@@ -80,6 +91,7 @@ export const repatriationPolicy: SubgraphPolicy = {
   },
   Victim: {
     records: "Victims the caller may see (the victims subgraph decides), and only a case the caller may see.",
+    subject: "id",
     fields: {
       // The key field carries the same rule in every subgraph that declares Victim.
       id: allow(EVERY_CASE_ROLE),
@@ -88,3 +100,6 @@ export const repatriationPolicy: SubgraphPolicy = {
   },
   ...connectionPolicy("RepatriationCase", CASE_ROLES),
 };
+
+/** Runs this subgraph's conditions on the records its resolvers load (platform/policy/enforce.ts). */
+export const enforce = enforcerFor(repatriationPolicy);

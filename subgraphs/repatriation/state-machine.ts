@@ -57,21 +57,17 @@ export function nextStates(from: S): S[] {
   return Object.keys(TRANSITIONS[from]) as S[];
 }
 
-/** INVALID_TRANSITION when `to` cannot follow `from`; FORBIDDEN when none of the caller's parts may make the step. */
-export function assertTransition(from: S, to: S, actors: Set<Actor>): void {
-  const allowedActors = TRANSITIONS[from][to];
-  if (!allowedActors) {
+/**
+ * INVALID_TRANSITION when `to` cannot follow `from`. Whether the caller's parts may make the
+ * step is the mutation's condition (conditions.ts, which reads this table), run by `enforce`.
+ */
+export function assertTransition(from: S, to: S): void {
+  if (!TRANSITIONS[from][to]) {
     const allowed = nextStates(from);
     throw hubError(
       ErrorCode.INVALID_TRANSITION,
       `The case is ${from} and cannot become ${to}; ${allowed.length > 0 ? `it can become ${allowed.join(" or ")}` : "that state is final"}`,
       { currentState: from, allowedTransitions: allowed },
-    );
-  }
-  if (!allowedActors.some((actor) => actors.has(actor))) {
-    throw hubError(
-      ErrorCode.FORBIDDEN,
-      `Only ${allowedActors.map((actor) => ACTOR_IN_WORDS[actor]).join(" or ")} may move a case from ${from} to ${to}`,
     );
   }
 }

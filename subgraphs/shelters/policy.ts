@@ -4,8 +4,10 @@
  * partners the case is visible to, and government.
  */
 import { connectionPolicy } from "../../platform/pagination";
-import { PLACEMENT_RULE } from "./placement-rules";
+import { enforcerFor } from "../../platform/policy/enforce";
 import { ALL_ROLES, allow, CASE_ROLES, sameRule, tests, type SubgraphPolicy } from "../../platform/policy/types";
+import { CASE_OWNED_BY_ITS_ORGANISATION, RESIDENT_CASE_OWNED } from "../victims/conditions";
+import { OWN_SHELTER, PLACEMENT_IN_OWN_SHELTER, SHELTER_CONCERNED } from "./conditions";
 
 export const sheltersPolicy: SubgraphPolicy = {
   Query: {
@@ -22,10 +24,10 @@ export const sheltersPolicy: SubgraphPolicy = {
     fields: {
       ...sameRule(
         ["placeVictim", "transferVictim", "dischargeVictim"],
-        allow(["government", "ngo", "shelter"], { ngo: PLACEMENT_RULE.ngo, shelter: PLACEMENT_RULE.shelter }),
+        allow(["government", "ngo", "shelter"], { ngo: CASE_OWNED_BY_ITS_ORGANISATION, shelter: SHELTER_CONCERNED }),
       ),
       openShelter: allow(["government"]),
-      updateShelter: allow(["government", "shelter"], { shelter: "its own shelter only" }),
+      updateShelter: allow(["government", "shelter"], { shelter: OWN_SHELTER }),
     },
   },
   Shelter: {
@@ -33,8 +35,8 @@ export const sheltersPolicy: SubgraphPolicy = {
     fields: {
       ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
       residents: allow(["government", "ngo", "shelter"], {
-        ngo: "residents whose case it owns",
-        shelter: "its own shelter only",
+        ngo: RESIDENT_CASE_OWNED,
+        shelter: OWN_SHELTER,
       }),
     },
   },
@@ -45,14 +47,19 @@ export const sheltersPolicy: SubgraphPolicy = {
   Placement: {
     records:
       "Placements of victims the caller may see (the victims subgraph decides); shelter staff only those in their own shelter.",
+    subject: "victimId",
     fields: sameRule(["id", "shelter", "placedAt", "endedAt", "endReason", "victim"], allow(CASE_ROLES)),
   },
   Victim: {
     records: "Victims the caller may see, as decided by the victims subgraph.",
+    subject: "id",
     fields: {
       id: allow(CASE_ROLES),
-      currentPlacement: allow(CASE_ROLES, { shelter: "only when the placement is in its own shelter" }),
+      currentPlacement: allow(CASE_ROLES, { shelter: PLACEMENT_IN_OWN_SHELTER }),
     },
   },
   ...connectionPolicy("Shelter", ALL_ROLES),
 };
+
+/** Runs this subgraph's conditions on the records its resolvers load (platform/policy/enforce.ts). */
+export const enforce = enforcerFor(sheltersPolicy);

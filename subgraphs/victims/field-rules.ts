@@ -5,6 +5,7 @@
  * VICTIM_FIELD_RULES.requiresMedicalEscort)`) without loading the victims subgraph's code.
  */
 import { allow, CASE_ROLES, sameRule, type FieldRule } from "../../platform/policy/types";
+import { CASE_OWNER } from "./conditions";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
 
@@ -21,9 +22,15 @@ export const VICTIM_FIELD_RULES = {
   ...sameRule(["rescueLocation", "rescuedAt"], allow(["government", "ngo"])),
   ...sameRule(["medicalNeeds", "psychosocialNeeds"], allow(["government", "ngo", "shelter"])),
   requiresMedicalEscort: allow(["government", "ngo", "shelter", "repatriation"]),
-  testimony: allow(["government", "ngo"], { ngo: "case owner only" }),
+  testimony: allow(["government", "ngo"], { ngo: CASE_OWNER }),
   familyContact: allow(["government", "ngo", "embassy"]),
   ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
   // Duplicate flags point at cases the registering partner may not see: government reviews them.
   ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
 } satisfies Record<string, FieldRule>;
+
+/**
+ * Fields of `Victim` that are not personal (DESIGN.md's first row), plus `version`, the
+ * optimistic-concurrency counter a writer must read: reading them is not audited.
+ */
+export const VICTIM_NOT_PERSONAL = ["caseNumber", "nationality", "gender", "ageBracket", "version"] as const;

@@ -14,7 +14,16 @@ import {
   tests,
   type SubgraphPolicy,
 } from "../../platform/policy/types";
-import { VICTIM_FIELD_RULES } from "./field-rules";
+import { enforcerFor } from "../../platform/policy/enforce";
+import {
+  CASE_OWNER,
+  RECORDED_BY_OWN_ORGANISATION,
+  REFERRAL_ADDRESSED_TO_IT,
+  TRAIL_IDS_OF_VISIBLE_CASES,
+  TRAIL_OF_OWN_CASE,
+  WITHHELD_COUNT_PUBLISHED,
+} from "./conditions";
+import { VICTIM_FIELD_RULES, VICTIM_NOT_PERSONAL } from "./field-rules";
 import { VICTIM_RECORD_RULES } from "./record-rules";
 
 const EVERY_RECORD_ROLE = CASE_ROLES; // government, ngo, shelter, embassy, repatriation
@@ -43,7 +52,7 @@ export const victimsPolicy: SubgraphPolicy = {
       me: allow(ALL_ROLES),
       referralsToMe: { ...allow(["ngo", "shelter", "repatriation"]), arguments: { status: tests("Referral.status") } },
       auditTrail: {
-        ...allow(AUDIT_READERS, { ngo: "the trail of a case it owns (filter.victimId)" }),
+        ...allow(AUDIT_READERS, { ngo: TRAIL_OF_OWN_CASE }),
         arguments: {
           filter: input({
             victimId: tests("AuditEntry.victimIds"),
@@ -104,8 +113,8 @@ export const victimsPolicy: SubgraphPolicy = {
       // Who at another organisation looked is that organisation's staff matter: org and role suffice for a case owner.
       actorSub: allow(["auditor", "government"]),
       // Ids follow the Victim record rule (ids of people a case owner may not see are withheld, merely counted).
-      victimIds: allow(AUDIT_READERS, { ngo: "only ids of cases it may see; the others are withheld" }),
-      withheldVictimIds: allow(AUDIT_READERS, { ngo: "exact when 0 or at least 5, null for 1 to 4" }),
+      victimIds: allow(AUDIT_READERS, { ngo: TRAIL_IDS_OF_VISIBLE_CASES }),
+      withheldVictimIds: allow(AUDIT_READERS, { ngo: WITHHELD_COUNT_PUBLISHED }),
     },
   },
   AuditEntryConnection: {
@@ -123,13 +132,13 @@ export const victimsPolicy: SubgraphPolicy = {
       ...sameRule(["registerVictim", "registerVictims"], allow(["government", "ngo"])),
       ...sameRule(
         ["updateVictim", "recordConsent", "referCase", "revokeReferral"],
-        allow(["government", "ngo"], { ngo: "case owner only" }),
+        allow(["government", "ngo"], { ngo: CASE_OWNER }),
       ),
       identifyVictim: allow(["government"]),
       respondToReferral: allow(["ngo", "shelter", "repatriation"], {
-        ngo: "referrals addressed to it",
-        shelter: "referrals addressed to it",
-        repatriation: "referrals addressed to it",
+        ngo: REFERRAL_ADDRESSED_TO_IT,
+        shelter: REFERRAL_ADDRESSED_TO_IT,
+        repatriation: REFERRAL_ADDRESSED_TO_IT,
       }),
     },
   },
@@ -147,10 +156,13 @@ export const victimsPolicy: SubgraphPolicy = {
   },
   Victim: {
     records: VICTIM_RECORD_RULES,
+    subject: "id",
+    notPersonal: VICTIM_NOT_PERSONAL,
     fields: VICTIM_FIELD_RULES,
   },
   Consent: {
     records: "Consents of a visible victim, to those who may read Victim.consents.",
+    subject: "victimId",
     fields: {
       ...sameRule(
         ["id", "kind", "granted", "country", "recordedByOrg", "recordedByRole", "recordedAt"],
@@ -158,8 +170,8 @@ export const victimsPolicy: SubgraphPolicy = {
       ),
       // Another organisation's staff are that organisation's matter: its name and role suffice.
       recordedBy: allow(["government", "ngo"], {
-        government: "only when recorded by its own organisation",
-        ngo: "only when recorded by its own organisation",
+        government: RECORDED_BY_OWN_ORGANISATION,
+        ngo: RECORDED_BY_OWN_ORGANISATION,
       }),
     },
   },
@@ -172,6 +184,7 @@ export const victimsPolicy: SubgraphPolicy = {
       embassy: "none",
       auditor: "none",
     },
+    subject: "victimId",
     fields: {
       ...sameRule(
         ["id", "toOrg", "toRole", "purpose", "status", "createdByOrg", "createdAt", "decidedAt"],
@@ -182,3 +195,6 @@ export const victimsPolicy: SubgraphPolicy = {
   },
   ...connectionPolicy("Victim", EVERY_RECORD_ROLE),
 };
+
+/** Runs this subgraph's conditions on the records its resolvers load (platform/policy/enforce.ts). */
+export const enforce = enforcerFor(victimsPolicy);

@@ -6,8 +6,9 @@
  */
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Caller } from "../../platform/auth/claims";
-import { ErrorCode, hubError, notFound } from "../../platform/errors";
+import { notFound } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
+import { addresseeOrg } from "./conditions";
 import { ConsentKind, ReferralStatus } from "./entities/enums";
 import { Victim } from "./entities/victim";
 
@@ -29,14 +30,7 @@ export const VICTIM_RECORD_RULES: Record<Caller["role"], string> = {
   auditor: "none",
 };
 
-/**
- * The organisation a referral must name to reach this caller: for shelter staff the
- * shelter of their token (`shelter`, the shelter fact every shelter rule reads), else `org`.
- * Null (names nobody) for shelter staff without a shelter.
- */
-export function addresseeOrg(caller: Caller): string | null {
-  return caller.role === "shelter" ? (caller.shelter ?? null) : caller.org;
-}
+export { actsAsOwner, addresseeOrg } from "./conditions";
 
 /** SQL condition (with named parameters) selecting the victims `caller` may see. */
 export function visibilityCondition(caller: Caller, alias: string): { sql: string; params: Record<string, unknown> } {
@@ -67,39 +61,21 @@ export function whereVisible<T extends ObjectLiteral>(
   return query.andWhere(sql, params);
 }
 
-/** The case owner, or government, may act as owner (e.g. read testimony, record consent). */
-export function actsAsOwner(caller: Caller, ownerOrg: string): boolean {
-  return caller.role === "government" || (caller.role === "ngo" && caller.org === ownerOrg);
-}
-
 /**
  * A case as the caller may act on it, under the same record rule as every read: a case
- * the caller may not see is NOT_FOUND (no existence oracle); one it sees but does not
- * own, when the action needs the owner, is FORBIDDEN.
+ * the caller may not see is NOT_FOUND (no existence oracle). Whether the caller may do
+ * what it asks with a case it sees is the operation's condition: its resolver calls
+ * `enforce` with the case this returns.
  */
-export async function caseFor(
-  manager: EntityManager,
-  caller: Caller,
-  id: string,
-  need: "owner" | "visible",
-  lock: boolean,
-): Promise<Victim> {
+export async function caseFor(manager: EntityManager, caller: Caller, id: string, lock: boolean): Promise<Victim> {
   const query = whereVisible(manager.getRepository(Victim).createQueryBuilder("v").where("v.id = :id", { id }), caller);
   if (lock) query.setLock("pessimistic_write");
   const victim = isUuid(id) ? await query.getOne() : null;
   if (!victim) throw notFound("Victim");
-  if (need === "owner" && !actsAsOwner(caller, victim.ownerOrg)) {
-    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
-  }
   return victim;
 }
 
 /** `caseFor` with the row locked for a write in the caller's transaction: concurrent writes queue. */
-export function lockCaseForWrite(
-  manager: EntityManager,
-  caller: Caller,
-  id: string,
-  need: "owner" | "visible" = "owner",
-): Promise<Victim> {
-  return caseFor(manager, caller, id, need, true);
+export function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string): Promise<Victim> {
+  return caseFor(manager, caller, id, true);
 }

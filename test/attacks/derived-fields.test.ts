@@ -128,11 +128,14 @@ describe("a derived field carries the rule of the field it is derived from", () 
         source: rule.derivedFrom,
         exists: true,
       });
+      // The very condition objects (name, words and check), role by role.
       expect({ field, roles: [...rule.roles].sort(), conditions: rule.conditions ?? {} }).toEqual({
         field,
         roles: [...source!.roles].sort(),
         conditions: source!.conditions ?? {},
       });
+      for (const role of Object.keys(source!.conditions ?? {}) as Array<keyof NonNullable<typeof rule.conditions>>)
+        expect(rule.conditions?.[role]).toBe(source!.conditions![role]);
     }
   });
 });

@@ -21,6 +21,7 @@ import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";
 import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consular-inputs";
+import { enforce } from "../policy";
 
 /**
  * A verification or document of the caller's own country, of a person the caller may
@@ -32,7 +33,7 @@ function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
   context: VictimAccessAskingContext,
   entity: new () => T,
   id: string,
-  countryOf: (record: T) => string,
+  mutation: string,
 ): Promise<T> {
   const load = (recordId: string) =>
     context.db.manager.getRepository(entity).findOne({ where: { id: recordId } as never });
@@ -41,7 +42,8 @@ function ownCountryRecord<T extends NationalityVerification | TravelDocument>(
     entity.name,
     id,
     load,
-    (record, access) => access !== null && countryOf(record) === context.caller.country,
+    // The mutation's condition (its own country's record) decides visibility here: failing it is NOT_FOUND.
+    (record, access) => access !== null && enforce.holds(context, mutation, entity.name, record),
   ).then((found) => found.record);
 }
 
@@ -69,8 +71,7 @@ export class ConsularWorkflowResolver {
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<NationalityVerification> {
     const victim = await requireVisibleVictim(context, victimId);
-    if (!victim.actsAsOwner)
-      throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may ask for verification");
+    enforce(context, "Mutation.requestNationalityVerification", "Victim", victim);
     if (!victim.consents.includes("CONSULAR_CONTACT")) {
       throw hubError(
         ErrorCode.CONSENT_REQUIRED,
@@ -119,7 +120,7 @@ export class ConsularWorkflowResolver {
   ): Promise<NationalityVerification> {
     if (input.decision === VerificationDecision.REJECTED && !input.reason)
       throw invalidField("reason", "is required when rejecting");
-    await ownCountryRecord(context, NationalityVerification, id, (record) => record.country);
+    await ownCountryRecord(context, NationalityVerification, id, "Mutation.decideNationalityVerification");
     return auditedTransaction(context, async (manager) => {
       const verification = await lockedAgain(manager, NationalityVerification, id);
       if (verification.status !== VerificationStatus.REQUESTED) {
@@ -201,7 +202,7 @@ export class ConsularWorkflowResolver {
     @Arg("id", () => ID) id: string,
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<TravelDocument> {
-    await ownCountryRecord(context, TravelDocument, id, (record) => record.issuingCountry);
+    await ownCountryRecord(context, TravelDocument, id, "Mutation.revokeTravelDocument");
     return auditedTransaction(context, async (manager) => {
       const document = await lockedAgain(manager, TravelDocument, id);
       if (document.status === TravelDocumentStatus.REVOKED) {

@@ -25,7 +25,9 @@ import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriat
 import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
 import { personRuleHolds, whereCaseVisible } from "../record-rules";
-import { actorsOf, assertTransition, PLANNING_STATES } from "../state-machine";
+import { UNTIL_DEPARTURE } from "../conditions";
+import { enforce } from "../policy";
+import { actorsOf, assertTransition } from "../state-machine";
 
 /** Steps that move the person on: they need the survivor's repatriation consent to stand. */
 const NEEDS_CONSENT: readonly S[] = [S.DOCUMENTS_PENDING, S.READY, S.TRAVEL_BOOKED, S.DEPARTED];
@@ -41,6 +43,17 @@ async function visibleCase(context: VictimAccessAskingContext, id: string): Prom
     personRuleHolds(context.caller, access),
   );
   return found.record;
+}
+
+/** INVALID_TRANSITION when the state machine has no such step; FORBIDDEN when the caller's parts may not make it. */
+function assertStep(context: VictimAccessAskingContext, repatriationCase: RepatriationCase, to: S): void {
+  assertTransition(repatriationCase.status, to);
+  const actors = actorsOf(context.caller, repatriationCase);
+  enforce(context, "Mutation.changeRepatriationStatus", "RepatriationStep", {
+    from: repatriationCase.status,
+    to,
+    actors,
+  });
 }
 
 /** The case seen visible a moment ago, locked for the change (under the SQL rule again: a concurrent change cannot widen it). */
@@ -110,11 +123,7 @@ export class RepatriationWorkflowResolver {
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<RepatriationCase> {
     const victim = await requireVisibleVictim(context, victimId);
-    if (context.caller.role === "ngo" && !victim.actsAsOwner)
-      throw hubError(
-        ErrorCode.FORBIDDEN,
-        "Only the case owner, government or the repatriation agency may ask for repatriation",
-      );
+    enforce(context, "Mutation.requestRepatriation", "Victim", victim);
     if (!victim.consents.includes("REPATRIATION"))
       throw hubError(
         ErrorCode.CONSENT_REQUIRED,
@@ -156,7 +165,7 @@ export class RepatriationWorkflowResolver {
   ): Promise<RepatriationCase> {
     // Check the step before asking other subgraphs anything; check again under the lock.
     const seen = await visibleCase(context, id);
-    assertTransition(seen.status, to, actorsOf(context.caller, seen));
+    assertStep(context, seen, to);
     if (NEEDS_CONSENT.includes(to)) await assertRepatriationConsent(context, seen.victimId);
     if (to === S.READY) {
       const documents = await validTravelDocuments(context, seen.victimId);
@@ -169,7 +178,7 @@ export class RepatriationWorkflowResolver {
     }
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, id);
-      assertTransition(locked.status, to, actorsOf(context.caller, locked));
+      assertStep(context, locked, to);
       if (to === S.TRAVEL_BOOKED && !(await manager.getRepository(JourneyLeg).existsBy({ caseId: id }))) {
         throw hubError(ErrorCode.CONFLICT, "Plan at least one journey leg before booking travel");
       }
@@ -192,7 +201,8 @@ export class RepatriationWorkflowResolver {
     await visibleCase(context, caseId);
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, caseId);
-      if (!PLANNING_STATES.includes(locked.status))
+      // A state of the case for whoever adds the leg (CONFLICT), not a refusal of one role: the condition's check itself.
+      if (!UNTIL_DEPARTURE.check(context.caller, locked))
         throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);
       const [{ last }]: Array<{ last: number }> = await manager.query(
         "SELECT COALESCE(MAX(sequence), 0)::int AS last FROM journey_leg WHERE case_id = $1",

@@ -81,8 +81,8 @@ export class PlacementWorkflowResolver {
     @Arg("shelterId", () => ID) shelterId: string,
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
-    assertShelterStaffOf(context, shelterId, "place people");
-    await assertMayActOnCase(context, victimId);
+    assertShelterStaffOf(context, "Mutation.placeVictim", shelterId);
+    await assertMayActOnCase(context, "Mutation.placeVictim", victimId);
     return auditedTransaction(context, async (manager) => {
       const capacities = await lockShelters(manager, [shelterId]);
       const capacity = capacities.get(shelterId);
@@ -102,11 +102,11 @@ export class PlacementWorkflowResolver {
     @Arg("toShelterId", () => ID) toShelterId: string,
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
-    await assertMayActOnCase(context, victimId);
+    await assertMayActOnCase(context, "Mutation.transferVictim", victimId);
     return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
-      assertShelterStaffOf(context, current.shelterId, "transfer people");
+      assertShelterStaffOf(context, "Mutation.transferVictim", current.shelterId);
       if (current.shelterId === toShelterId)
         throw invalidField("toShelterId", "is the shelter the person stays in now");
       const capacities = await lockShelters(manager, [current.shelterId, toShelterId]);
@@ -127,11 +127,11 @@ export class PlacementWorkflowResolver {
     @Arg("reason", () => DischargeReason) reason: DischargeReason,
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<Placement> {
-    await assertMayActOnCase(context, victimId);
+    await assertMayActOnCase(context, "Mutation.dischargeVictim", victimId);
     return auditedTransaction(context, async (manager) => {
       const current = await openPlacement(manager, victimId);
       if (!current) throw notPlaced();
-      assertShelterStaffOf(context, current.shelterId, "discharge people");
+      assertShelterStaffOf(context, "Mutation.dischargeVictim", current.shelterId);
       await lockShelters(manager, [current.shelterId]);
       await endPlacement(manager, current, DISCHARGE_AS_END_REASON[reason], context.caller.org);
       return manager

@@ -36,7 +36,7 @@ export class ShelterManagementResolver {
     @Arg("changes", () => UpdateShelterInput) changes: UpdateShelterInput,
     @Ctx() context: SubgraphContext,
   ): Promise<Shelter> {
-    assertShelterStaffOf(context, id, "change details");
+    assertShelterStaffOf(context, "Mutation.updateShelter", id);
     return auditedTransaction(context, async (manager) => {
       // Same lock as a placement: a capacity cut and a placement cannot cross each other.
       if (!(await lockShelters(manager, [id])).has(id)) throw notFound("Shelter");

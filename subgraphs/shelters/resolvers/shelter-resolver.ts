@@ -13,6 +13,7 @@ import { connectionType, paginate } from "../../../platform/pagination";
 import { Placement } from "../entities/placement";
 import { Shelter } from "../entities/shelter";
 import { Victim } from "../entities/victim";
+import { enforce } from "../policy";
 
 export const { ConnectionType: ShelterConnection } = connectionType(Shelter, "Shelter");
 
@@ -76,16 +77,18 @@ export class ShelterResolver {
 
   @FieldResolver(() => [Placement], { nullable: true, description: "Who stays here now." })
   async residents(@Root() shelter: Shelter, @Ctx() context: VictimAccessAskingContext): Promise<Placement[]> {
-    const { caller } = context;
-    if (caller.role === "shelter" && caller.shelter !== shelter.id) return [];
+    // Shelter staff of another shelter get [] before this runs: the policy's condition, run by the platform.
     // One statement for the open stays of every shelter in this request (no N+1 over a shelter list).
     const open = await openPlacementsByShelterLoader(context).load(shelter.id);
-    if (caller.role !== "ngo") return open;
-    // An NGO sees only the residents whose case it owns.
+    if (context.caller.role !== "ngo") return open;
+    // An NGO sees only the residents whose case it owns: its condition reads each person's case, which the
+    // victims subgraph answers (one batched question), so it is applied here.
     const access = await victimAccessLoader(context).loadMany(open.map((placement) => placement.victimId));
     return open.filter((_, index) => {
       const entry = access[index];
-      return entry !== null && !(entry instanceof Error) && entry.actsAsOwner;
+      return (
+        entry !== null && !(entry instanceof Error) && enforce.holds(context, "Shelter.residents", "Victim", entry)
+      );
     });
   }
 }
@@ -110,8 +113,7 @@ export class VictimPlacementResolver {
     const access = await victimAccessLoader(context).load(victim.id);
     if (!access) return null;
     const placement = await openPlacementLoader(context).load(victim.id);
-    if (!placement) return null;
-    if (context.caller.role === "shelter" && placement.shelterId !== context.caller.shelter) return null;
+    // Shelter staff see it only in their own shelter: the policy's condition on the placement, run by the platform.
     return placement;
   }
 }

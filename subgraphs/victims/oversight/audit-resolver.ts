@@ -21,8 +21,8 @@ import {
   type AuditPosition,
 } from "../../../platform/audit/trail";
 import { isUuid } from "../../../platform/ids";
-import { SMALLEST_PUBLISHED_GROUP } from "../../../platform/statistics/suppression";
 import { Victim } from "../entities/victim";
+import { enforce } from "../policy";
 import { caseFor, whereVisible } from "../record-rules";
 import { AuditChainReport, AuditEntryConnection, AuditTrailFilterInput } from "./types/audit";
 
@@ -118,13 +118,11 @@ async function forReader(
     for (const row of rows) visible.add(row.id);
   }
   return entries.map((entry) => {
-    const shown = entry.victimIds.filter((id) => visible.has(id));
-    const withheld = entry.victimIds.length - shown.length;
-    return {
-      ...entry,
-      victimIds: shown,
-      withheldVictimIds: withheld === 0 || withheld >= SMALLEST_PUBLISHED_GROUP ? withheld : null,
-    };
+    const shown = entry.victimIds.filter((id) =>
+      enforce.holds(context, "AuditEntry.victimIds", "Victim", { visibleToCaller: visible.has(id) }),
+    );
+    // Published or not by the field's condition, which the platform runs (victims/conditions.ts).
+    return { ...entry, victimIds: shown, withheldVictimIds: entry.victimIds.length - shown.length };
   });
 }
 
@@ -153,10 +151,9 @@ export class AuditResolver {
     checkFilter(wanted);
     const position = after ? parsePosition(after) : null;
     if (context.caller.role === "ngo") {
-      if (!wanted.victimId)
-        throw hubError(ErrorCode.FORBIDDEN, "A case owner reads the trail of one of its cases: give filter.victimId");
-      // Same rule as a write: NOT_FOUND if you cannot see the case, FORBIDDEN if you see it but do not own it.
-      await caseFor(context.db.manager, context.caller, wanted.victimId, "owner", false);
+      // Same rule as a write: NOT_FOUND if you cannot see the case, then the condition (FORBIDDEN if you do not own it).
+      const named = wanted.victimId ? await caseFor(context.db.manager, context.caller, wanted.victimId, false) : null;
+      enforce(context, "Query.auditTrail", "Victim", named);
     }
     const question = { filter: wanted, first: size + 1, after: position };
     const pages = await Promise.all([

@@ -14,6 +14,7 @@ import { Referral } from "../entities/referral";
 import { Victim } from "../entities/victim";
 import { ConsentInput, NrmDecisionInput } from "../inputs/case-inputs";
 import { UpdateVictimInput } from "../inputs/victim-inputs";
+import { enforce } from "../policy";
 import { lockCaseForWrite } from "../record-rules";
 
 /** Referrals that need a consent, and stop when it is withdrawn. */
@@ -78,6 +79,7 @@ export class CaseUpdateResolver {
   ): Promise<Victim> {
     return auditedTransaction(context, async (manager) => {
       const victim = await lockCaseForWrite(manager, context.caller, id);
+      enforce(context, "Mutation.updateVictim", "Victim", victim);
       if (victim.version !== version) {
         throw hubError(
           ErrorCode.CONFLICT,
@@ -125,7 +127,7 @@ export class CaseUpdateResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<Victim> {
     return auditedTransaction(context, async (manager) => {
-      await lockCaseForWrite(manager, context.caller, id);
+      enforce(context, "Mutation.identifyVictim", "Victim", await lockCaseForWrite(manager, context.caller, id));
       const identified = input.decision === NrmDecision.IDENTIFIED;
       await manager
         .createQueryBuilder()
@@ -152,6 +154,7 @@ export class CaseUpdateResolver {
   ): Promise<Consent> {
     return auditedTransaction(context, async (manager) => {
       const victim = await lockCaseForWrite(manager, context.caller, victimId);
+      enforce(context, "Mutation.recordConsent", "Victim", victim);
       // Consular contact is for the embassy of the person's nationality now, and names it.
       const country = CONSENTS_FOR_A_COUNTRY.includes(input.kind) ? victim.nationality : null;
       await manager
@@ -187,7 +190,8 @@ export class ConsentResolver {
     description:
       "Person (token subject) who recorded the decision: shown only to readers of the same organisation (others see recordedByOrg and recordedByRole).",
   })
-  recordedBy(@Root() consent: Consent, @Ctx() context: SubgraphContext): string | null {
-    return consent.recordedByOrg === context.caller.org ? consent.recordedBy : null;
+  recordedBy(@Root() consent: Consent): string | null {
+    // Null for readers of another organisation: the policy's condition, run by the platform (conditions.ts).
+    return consent.recordedBy;
   }
 }

@@ -16,7 +16,8 @@ import { Referral } from "../entities/referral";
 import { Victim } from "../entities/victim";
 import { ReferralInput } from "../inputs/case-inputs";
 import { visibleVictimLoader } from "../loaders";
-import { actsAsOwner, addresseeOrg, lockCaseForWrite, whereVisible } from "../record-rules";
+import { enforce } from "../policy";
+import { addresseeOrg, lockCaseForWrite, whereVisible } from "../record-rules";
 import { CONSENT_FOR_REFERRAL } from "./case-update-resolver";
 
 const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
@@ -47,14 +48,15 @@ function assertTransition(from: ReferralStatus, to: ReferralStatus): void {
  * The referral, locked with its case, in one statement that also applies the rules: its
  * case must be visible to the caller, and to respond (`need: "addressee"`) it must be
  * addressed to the caller's organisation and role. Missing, of a hidden case, addressed
- * to someone else: the same NOT_FOUND at the same cost (no existence oracle). A visible
- * referral that needs the owner (`need: "owner"`) and the caller is not: FORBIDDEN.
+ * to someone else: the same NOT_FOUND at the same cost (no existence oracle). Then the
+ * mutation's condition on what it found (`enforce`): the case's owner, or the addressee.
  */
 async function lockReferral(
   manager: EntityManager,
   context: SubgraphContext,
   id: string,
   need: "owner" | "addressee",
+  mutation: string,
 ): Promise<Referral> {
   const { caller } = context;
   const found = await findVisible("Referral", id, async (referralId) => {
@@ -74,8 +76,8 @@ async function lockReferral(
     const { entities, raw } = await query.getRawAndEntities<{ case_owner_org: string }>();
     return entities[0] ? { referral: entities[0], ownerOrg: raw[0].case_owner_org } : null;
   });
-  if (need === "owner" && !actsAsOwner(caller, found.ownerOrg))
-    throw hubError(ErrorCode.FORBIDDEN, "Only the case owner or government may do this for this case");
+  enforce(context, mutation, "Victim", { ownerOrg: found.ownerOrg });
+  enforce(context, mutation, "Referral", found.referral);
   return found.referral;
 }
 
@@ -136,7 +138,7 @@ export class ReferralResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<Referral> {
     return auditedTransaction(context, async (manager) => {
-      await lockCaseForWrite(manager, context.caller, victimId);
+      enforce(context, "Mutation.referCase", "Victim", await lockCaseForWrite(manager, context.caller, victimId));
       const needed = CONSENT_FOR_REFERRAL[input.toRole];
       if (needed && !(await manager.getRepository(Consent).existsBy({ victimId, kind: needed, granted: true }))) {
         throw hubError(
@@ -175,7 +177,11 @@ export class ReferralResolver {
   })
   revokeReferral(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Referral> {
     return auditedTransaction(context, async (manager) =>
-      setStatus(manager, await lockReferral(manager, context, id, "owner"), ReferralStatus.REVOKED),
+      setStatus(
+        manager,
+        await lockReferral(manager, context, id, "owner", "Mutation.revokeReferral"),
+        ReferralStatus.REVOKED,
+      ),
     );
   }
 
@@ -187,7 +193,7 @@ export class ReferralResolver {
   ): Promise<Referral> {
     return auditedTransaction(context, async (manager) => {
       // Addressed to another organisation: as if it did not exist.
-      const referral = await lockReferral(manager, context, id, "addressee");
+      const referral = await lockReferral(manager, context, id, "addressee", "Mutation.respondToReferral");
       return setStatus(manager, referral, accept ? ReferralStatus.ACCEPTED : ReferralStatus.DECLINED);
     });
   }
