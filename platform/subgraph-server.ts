@@ -19,10 +19,11 @@ import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
 import { mountAuditRoutes } from "./audit/trail";
-import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
-import { createVictimAccessGrants, GRANT_WANTED_HEADER } from "./auth/victim-access-grant";
+import type { Caller } from "./auth/claims";
+import { createServiceCredentials, loadServiceSecret, type ServiceCredentials } from "./auth/service-credentials";
+import { createVictimAccessGrants, GRANT_WANTED_HEADER, type VictimAccessGrants } from "./auth/victim-access-grant";
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
-import { createRequestSignatureVerifier, createRequestSigner } from "./auth/request-signature";
+import { createRequestSignatureVerifier, createRequestSigner, type RequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
 import type { SubgraphContext } from "./context";
@@ -43,7 +44,7 @@ import {
 } from "./http";
 import type { InternalRouteDeps } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
@@ -115,40 +116,54 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startSubgraph(
-  module: SubgraphModule,
-  config: SubgraphConfig = loadSubgraphConfig(module.name),
-): Promise<RunningSubgraph> {
-  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
-  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+/** What a subgraph process holds for asking its peers: its service credential, its request signer, the grants' keys. */
+export interface PeerCredentials {
+  services: ServiceCredentials;
+  requestSigner: RequestSigner;
+  grants: VictimAccessGrants;
+}
+
+export function createPeerCredentials(name: SubgraphName, config: SubgraphConfig): PeerCredentials {
   const serviceSecret = loadServiceSecret({
     serviceSecretFile: config.serviceSecretFile,
     devKeyDir: config.auth.devKeyDir,
   });
-  const services = createServiceCredentials(module.name, serviceSecret);
-  const grants = createVictimAccessGrants(serviceSecret);
-  const requestSigningSecret = loadRequestSigningSecret(config.auth);
-  const signatures = createRequestSignatureVerifier(requestSigningSecret);
-  const requestSigner = createRequestSigner(module.name, requestSigningSecret);
-  const { schema, unpoliced, argumentRoles } = await buildSubgraphSchema(module);
-  if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
+  return {
+    services: createServiceCredentials(name, serviceSecret),
+    grants: createVictimAccessGrants(serviceSecret),
+    requestSigner: createRequestSigner(name, loadRequestSigningSecret(config.auth)),
+  };
+}
 
-  const database = await openDatabase({
-    name: module.name,
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.databasePoolSize,
-    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
-    entities: module.entities,
-    migrations: module.migrations,
-    logger: log,
-  });
-  const db = database.dataSource;
-  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
-    await module.demoData.load(db);
-    log.info("demo data loaded");
-  }
+/** One GraphQL request's facts, once the HTTP layer (token, signature) or an in-process test has established them. */
+export interface SubgraphRequest {
+  caller: Caller;
+  requestId: string;
+  /** The caller's `Authorization` header, forwarded to peers. */
+  authorization: string;
+  /** The request's `extensions`: where the gateway puts victim-access grants. */
+  extensions?: unknown;
+  /** The gateway signed the request and asked for a grant (only it strips one before answering). */
+  grantWanted: boolean;
+}
 
+export interface SubgraphGraphQL {
+  apollo: ApolloServer<SubgraphContext>;
+  contextFor(request: SubgraphRequest): SubgraphContext;
+}
+
+/**
+ * A subgraph's Apollo Server (limits, argument rules, cost, audit, error formatting) and
+ * the one way its requests' contexts are made: the HTTP path and the in-process tests
+ * (test/in-process/) share both.
+ */
+export function createSubgraphGraphQL(
+  module: SubgraphModule,
+  built: FederatedSchema,
+  parts: PeerCredentials & { config: SubgraphConfig; db: DataSource; log: Logger },
+): SubgraphGraphQL {
+  const { config, db, log, services, requestSigner, grants } = parts;
+  const { schema, argumentRoles } = built;
   const production = config.environment === "production";
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
@@ -169,6 +184,62 @@ export async function startSubgraph(
       ...(config.diagnosticCounters ? [statementCountPlugin()] : []),
     ],
   });
+  const contextFor = (request: SubgraphRequest): SubgraphContext => ({
+    caller: request.caller,
+    requestId: request.requestId,
+    authorization: request.authorization,
+    db,
+    log,
+    loaders: new Map(),
+    audit: new RequestAudit(request.caller, request.requestId),
+    peers: config.peerUrls,
+    services,
+    requestSigner,
+    grants,
+    grantedVictimAccess: openVictimAccessGrants(
+      grants,
+      request.extensions,
+      request.authorization,
+      request.requestId,
+      module.name,
+      log,
+    ),
+    // Only the gateway may ask for a grant: it alone strips it before answering the client.
+    grantFor: request.grantWanted ? new Set() : undefined,
+  });
+  return { apollo, contextFor };
+}
+
+export async function startSubgraph(
+  module: SubgraphModule,
+  config: SubgraphConfig = loadSubgraphConfig(module.name),
+): Promise<RunningSubgraph> {
+  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+  const peerCredentials = createPeerCredentials(module.name, config);
+  const { services } = peerCredentials;
+  const signatures = createRequestSignatureVerifier(loadRequestSigningSecret(config.auth));
+  const built = await buildSubgraphSchema(module);
+  if (built.unpoliced.length > 0)
+    log.warn({ fields: built.unpoliced }, "fields without a policy entry are visible to nobody");
+
+  const database = await openDatabase({
+    name: module.name,
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger: log,
+  });
+  const db = database.dataSource;
+  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
+    await module.demoData.load(db);
+    log.info("demo data loaded");
+  }
+
+  const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...peerCredentials, config, db, log });
   await apollo.start();
 
   const app = express();
@@ -192,34 +263,14 @@ export async function startSubgraph(
     "/graphql",
     authenticate(verifier),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<SubgraphContext> => {
-        const authorization = req.header("authorization") ?? "";
-        const requestId: string = res.locals.requestId;
-        return {
+      context: async ({ req, res }): Promise<SubgraphContext> =>
+        contextFor({
           caller: res.locals.caller,
-          requestId,
-          authorization,
-          db,
-          log,
-          loaders: new Map(),
-          audit: new RequestAudit(res.locals.caller, requestId),
-          peers: config.peerUrls,
-          services,
-          requestSigner,
-          grants,
-          grantedVictimAccess: openVictimAccessGrants(
-            grants,
-            (req.body as { extensions?: unknown } | undefined)?.extensions,
-            authorization,
-            requestId,
-            module.name,
-            log,
-          ),
-          // Only the gateway may ask for a grant: it alone strips it before answering the client.
-          grantFor:
-            res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted" ? new Set() : undefined,
-        };
-      },
+          requestId: res.locals.requestId,
+          authorization: req.header("authorization") ?? "",
+          extensions: (req.body as { extensions?: unknown } | undefined)?.extensions,
+          grantWanted: res.locals.signer === "gateway" && req.header(GRANT_WANTED_HEADER) === "wanted",
+        }),
     }),
   );
   app.use(sendRequestError);
