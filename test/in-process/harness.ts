@@ -29,7 +29,7 @@ import {
   subgraphUrlVariable,
   type SubgraphName,
 } from "../../platform/config";
-import { openDatabase, type Database } from "../../platform/database";
+import { openDatabase } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
 import { requestScope, type RequestScope } from "../../platform/request-scope";
 import {
@@ -98,43 +98,55 @@ export interface InProcessSubgraph {
   stop(): Promise<void>;
 }
 
-interface ThrowawayDatabase {
-  url: string;
+interface ThrowawayDatabases {
+  urls: string[];
   drop(): Promise<void>;
 }
 
-/** A database of a test's own: a throwaway database on TEST_DATABASE_URL's server, or an embedded PGlite. */
-async function throwawayDatabase(label: string, scratch: string): Promise<ThrowawayDatabase> {
+/**
+ * Databases of a test's own, one per label: throwaway databases on TEST_DATABASE_URL's
+ * server, or embedded PGlite in `scratch`, served by one child process.
+ */
+async function throwawayDatabases(labels: string[], scratch: string): Promise<ThrowawayDatabases> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    const name = `hub_inproc_${label}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const names = labels.map((label) => `hub_inproc_${label}_${process.pid}_${Date.now()}`);
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
+    try {
+      for (const name of names) await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
     return {
-      url: url.toString(),
+      urls: names.map((name) => {
+        const url = new URL(serverUrl);
+        url.pathname = `/${name}`;
+        return url.toString();
+      }),
       async drop() {
         const client = new Client({ connectionString: serverUrl });
         await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
+        try {
+          for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        } finally {
+          await client.end();
+        }
       },
     };
   }
-  const child = fork(path.join(__dirname, "embedded-database-process.ts"), [path.join(scratch, "db", label)], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child = fork(
+    path.join(__dirname, "embedded-database-process.ts"),
+    labels.map((label) => path.join(scratch, "db", label)),
+    { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
   const reply = await new Promise<EmbeddedDatabaseReply>((resolve) => {
     child.once("message", (message: EmbeddedDatabaseReply) => resolve(message));
     child.once("exit", (code) => resolve({ ok: false, error: `the database process exited with ${code}` }));
   });
-  if (!reply.ok) throw new Error(`embedded database for ${label}: ${reply.error}`);
+  if (!reply.ok) throw new Error(`embedded databases ${labels.join(", ")}: ${reply.error}`);
   return {
-    url: reply.url,
+    urls: reply.urls,
     drop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -171,42 +183,46 @@ export async function startInProcessSubgraph(
     ensureDevKeyPair(path.join(scratch, "keys"));
 
     const peers = PEERS_NEEDED[name];
-    const [ownDatabase, ...peerDatabases] = await Promise.all([
-      throwawayDatabase(name, scratch),
-      ...peers.map((peer) => throwawayDatabase(peer, scratch)),
-    ]);
-    cleanups.push(() => ownDatabase.drop(), ...peerDatabases.map((database) => () => database.drop()));
-
     const schemaBuilt = buildSubgraphSchema(module);
+    const databases = await throwawayDatabases([name, ...peers], scratch);
+    cleanups.push(() => databases.drop());
+    const [ownUrl, ...peerUrls] = databases.urls;
+
+    // The peers and this subgraph's own database (migrations, demo data) come up side by side.
     const running: RunningSubgraph[] = [];
     cleanups.push(() => Promise.all(running.map((peer) => peer.stop())).then(() => undefined));
-    await Promise.all(
+    const peersStarted = Promise.all(
       peers.map(async (peer, index) => {
-        const peerEnv = {
-          ...env,
-          [subgraphPortVariable(peer)]: "0",
-          [databaseUrlVariable(peer)]: peerDatabases[index].url,
-        };
+        const peerEnv = { ...env, [subgraphPortVariable(peer)]: "0", [databaseUrlVariable(peer)]: peerUrls[index] };
         const started = await startSubgraph(MODULES[peer], loadSubgraphConfig(peer, peerEnv));
         running.push(started);
-        env[subgraphUrlVariable(peer)] = started.url;
+        return [subgraphUrlVariable(peer), started.url] as const;
       }),
     );
-
-    const config = loadSubgraphConfig(name, { ...env, [databaseUrlVariable(name)]: ownDatabase.url });
-    const log = createLogger(`in-process-${name}`, config.logLevel);
-    const database: Database = await openDatabase({
+    const ownEnv = { ...env, [databaseUrlVariable(name)]: ownUrl };
+    // Read again once the peers listen: only their URLs differ.
+    const configBeforePeers = loadSubgraphConfig(name, ownEnv);
+    const log = createLogger(`in-process-${name}`, configBeforePeers.logLevel);
+    const databaseOpened = openDatabase({
       name,
-      url: config.databaseUrl,
-      dataDir: config.dataDir,
-      poolSize: config.databasePoolSize,
+      url: configBeforePeers.databaseUrl,
+      dataDir: configBeforePeers.dataDir,
+      poolSize: configBeforePeers.databasePoolSize,
       entities: module.entities,
       migrations: module.migrations,
       logger: log,
+    }).then(async (database) => {
+      cleanups.push(() => database.close());
+      if (options.demoData) await module.demoData.load(database.dataSource);
+      return database;
     });
-    cleanups.push(() => database.close());
+    // Both settle before either failure is thrown: their clean-ups are registered by then.
+    const [peersOutcome, databaseOutcome] = await Promise.allSettled([peersStarted, databaseOpened]);
+    if (peersOutcome.status === "rejected") throw peersOutcome.reason;
+    if (databaseOutcome.status === "rejected") throw databaseOutcome.reason;
+    const [peerUrlVariables, database] = [peersOutcome.value, databaseOutcome.value];
+    const config = loadSubgraphConfig(name, { ...ownEnv, ...Object.fromEntries(peerUrlVariables) });
     const db = database.dataSource;
-    if (options.demoData) await module.demoData.load(db);
 
     const built = await schemaBuilt;
     const { apollo, contextFor } = createSubgraphGraphQL(module, built, {

@@ -1,0 +1,83 @@
+/**
+ * The embassies subgraph in process (harness.ts), with the victims subgraph started for
+ * real beside it: field rules per role, `_entities`, the record rule (an embassy sees only
+ * its own nationals who consented to consular contact) and a verification request with its
+ * audit entry.
+ */
+import { generateRelease } from "../../platform/demo/release";
+import { embassiesPolicy } from "../../subgraphs/embassies/policy";
+import { describeFieldRules } from "./field-rules";
+import { errorCodes, PERSONAS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
+
+let embassies: InProcessSubgraph;
+beforeAll(async () => {
+  embassies = await startInProcessSubgraph("embassies", { demoData: true });
+});
+afterAll(() => embassies?.stop());
+
+const people = generateRelease();
+
+describeFieldRules(() => embassies, {
+  policy: embassiesPolicy,
+  rootArguments: (root) => (root === "embassies" ? "first: 25" : undefined),
+});
+
+describe("record rules", () => {
+  it("`_entities`: an embassy learns verifications of its own nationals who consented, whoever the representation names", async () => {
+    const response = await embassies.execute<{
+      _entities: Array<{ id: string; nationalityVerification: { status: string } | null } | null>;
+    }>(
+      PERSONAS.embassyPH,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Victim { id nationalityVerification { status } } } }`,
+      { r: people.map((person) => ({ __typename: "Victim", id: person.id })) },
+    );
+    expect(response.errors).toBeUndefined();
+    const expected = people
+      .filter((person) => person.nationality === "PH" && person.consents.consularContact && person.verification)
+      .map((person) => person.id);
+    expect(expected.length).toBeGreaterThan(0);
+    // Verified people of other countries, or without consent, exist: the rule has something to leave out.
+    expect(people.filter((person) => person.verification).length).toBeGreaterThan(expected.length);
+    const answered = response.data!._entities.filter((entity) => entity?.nationalityVerification);
+    expect(answered.map((entity) => entity!.id).sort()).toEqual(expected.sort());
+  });
+});
+
+describe("a verification request and its audit entry", () => {
+  const REQUEST = "mutation ($id: ID!) { requestNationalityVerification(victimId: $id) { id status } }";
+  const unverified = people.filter(
+    (person) => !person.verification && person.ownerOrg === PERSONAS.ngo.org && person.consents.consularContact,
+  );
+
+  it("the case owner asks: one WRITE entry, ALLOWED, naming the person", async () => {
+    const response = await embassies.execute<{ requestNationalityVerification: { status: string } }>(
+      PERSONAS.ngo,
+      REQUEST,
+      { id: unverified[0].id },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.requestNationalityVerification.status).toBe("REQUESTED");
+    expect(await embassies.auditEntries(response.requestId)).toContainEqual(
+      expect.objectContaining({
+        kind: "WRITE",
+        action: "requestNationalityVerification",
+        outcome: "ALLOWED",
+        actorOrg: PERSONAS.ngo.org,
+        victimIds: [unverified[0].id],
+      }),
+    );
+  });
+
+  it("another NGO may not: NOT_FOUND, recorded as DENIED", async () => {
+    const response = await embassies.execute(PERSONAS.otherNgo, REQUEST, { id: unverified[1].id });
+    expect(errorCodes(response)).toEqual(["NOT_FOUND"]);
+    expect(await embassies.auditEntries(response.requestId)).toEqual([
+      expect.objectContaining({
+        kind: "WRITE",
+        action: "requestNationalityVerification",
+        outcome: "DENIED",
+        victimIds: [unverified[1].id],
+      }),
+    ]);
+  });
+});
