@@ -48,6 +48,8 @@ import type { EmbeddedDatabaseReply } from "./embedded-database-process";
 
 export { PERSONAS } from "../support/hub";
 
+const ROOT = path.resolve(__dirname, "..", "..");
+
 const MODULES: Record<SubgraphName, SubgraphModule> = {
   victims: victimsSubgraph,
   shelters: sheltersSubgraph,
@@ -138,7 +140,7 @@ async function throwawayDatabases(labels: string[], scratch: string): Promise<Th
   const child = fork(
     path.join(__dirname, "embedded-database-process.ts"),
     labels.map((label) => path.join(scratch, "db", label)),
-    { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+    { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   const reply = await new Promise<EmbeddedDatabaseReply>((resolve) => {
     child.once("message", (message: EmbeddedDatabaseReply) => resolve(message));

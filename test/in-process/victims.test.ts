@@ -73,7 +73,7 @@ describe("record rules: each role lists exactly the people DESIGN.md lets it see
     expect(expected.length).toBeGreaterThan(0);
     const seen: string[] = [];
     let after: string | null = null;
-    let totalCount = -1;
+    let totalCount: number | undefined;
     do {
       const response: Awaited<ReturnType<typeof page>> = await page(persona, after);
       expect(response.errors).toBeUndefined();
