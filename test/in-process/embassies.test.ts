@@ -41,6 +41,34 @@ describe("record rules", () => {
     const answered = response.data!._entities.filter((entity) => entity?.nationalityVerification);
     expect(answered.map((entity) => entity!.id).sort()).toEqual(expected.sort());
   });
+
+  it("a withdrawn consular-contact consent hides the person from the embassy on the very next request", async () => {
+    const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Victim { id nationalityVerification { status } } } }`;
+    // A Philippine national with a verification the embassy can see now, whose case ngo-lighthouse owns.
+    const person = people.find(
+      (candidate) =>
+        candidate.nationality === "PH" &&
+        candidate.consents.consularContact &&
+        candidate.verification &&
+        candidate.ownerOrg === PERSONAS.ngo.org,
+    )!;
+    const representations = { r: [{ __typename: "Victim", id: person.id }] };
+    type Answer = { _entities: Array<{ nationalityVerification: { status: string } | null } | null> };
+    const before = await embassies.execute<Answer>(PERSONAS.embassyPH, QUERY, representations);
+    expect(before.data!._entities[0]?.nationalityVerification).not.toBeNull();
+    const withdrawn = await embassies.executeAtPeer(
+      "victims",
+      PERSONAS.ngo,
+      "mutation ($id: ID!) { recordConsent(victimId: $id, consent: { kind: CONSULAR_CONTACT, granted: false }) { granted } }",
+      { id: person.id },
+    );
+    expect(withdrawn.errors).toBeUndefined();
+    const after = await embassies.execute<Answer>(PERSONAS.embassyPH, QUERY, representations);
+    expect(after.data!._entities[0]?.nationalityVerification ?? null).toBeNull();
+    // The case owner still sees it: only the embassy's view changed.
+    const owner = await embassies.execute<Answer>(PERSONAS.ngo, QUERY, representations);
+    expect(owner.data!._entities[0]?.nationalityVerification).not.toBeNull();
+  });
 });
 
 describe("a verification request and its audit entry", () => {

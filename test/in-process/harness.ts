@@ -46,6 +46,8 @@ import { sheltersSubgraph } from "../../subgraphs/shelters/module";
 import { victimsSubgraph } from "../../subgraphs/victims/module";
 import type { EmbeddedDatabaseReply } from "./embedded-database-process";
 
+import { postGraphQL, type GraphQLResponse } from "../support/hub";
+
 export { PERSONAS } from "../support/hub";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -95,6 +97,16 @@ export interface InProcessSubgraph {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<InProcessResponse<T>>;
+  /**
+   * Runs one operation at a peer this harness started (e.g. to withdraw a consent in the
+   * victims subgraph), over HTTP as the gateway would send it: token, signature and all.
+   */
+  executeAtPeer<T = Record<string, unknown>>(
+    peer: SubgraphName,
+    persona: DevTokenRequest,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** The audit entries this subgraph's database holds for one request, as written. */
   auditEntries(requestId: string): Promise<AuditRow[]>;
   stop(): Promise<void>;
@@ -192,12 +204,14 @@ export async function startInProcessSubgraph(
 
     // The peers and this subgraph's own database (migrations, demo data) come up side by side.
     const running: RunningSubgraph[] = [];
+    const peerUrlsByName = new Map<SubgraphName, string>();
     cleanups.push(() => Promise.all(running.map((peer) => peer.stop())).then(() => undefined));
     const peersStarted = Promise.all(
       peers.map(async (peer, index) => {
         const peerEnv = { ...env, [subgraphPortVariable(peer)]: "0", [databaseUrlVariable(peer)]: peerUrls[index] };
         const started = await startSubgraph(MODULES[peer], loadSubgraphConfig(peer, peerEnv));
         running.push(started);
+        peerUrlsByName.set(peer, started.url);
         return [subgraphUrlVariable(peer), started.url] as const;
       }),
     );
@@ -269,6 +283,18 @@ export async function startInProcessSubgraph(
           requestId,
           counters: { sqlStatements: scope.sqlStatements, peerQuestions: scope.peerQuestions },
         };
+      },
+      executeAtPeer<T>(
+        peer: SubgraphName,
+        persona: DevTokenRequest,
+        query: string,
+        variables?: Record<string, unknown>,
+      ) {
+        const url = peerUrlsByName.get(peer);
+        if (!url) throw new Error(`${peer} is not a peer of ${name} here`);
+        return postGraphQL<T>(url, { query, variables }, `Bearer ${signDevToken(auth, persona)}`, {
+          keyDir: auth.devKeyDir,
+        });
       },
       async auditEntries(requestId: string) {
         return db.query<AuditRow[]>(
