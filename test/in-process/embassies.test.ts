@@ -7,13 +7,13 @@
 import { generateRelease } from "../../platform/demo/release";
 import { embassiesPolicy } from "../../subgraphs/embassies/policy";
 import { describeFieldRules } from "./field-rules";
-import { errorCodes, PERSONAS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
+import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
 
 let embassies: InProcessSubgraph;
 beforeAll(async () => {
   embassies = await startInProcessSubgraph("embassies", { demoData: true });
-});
-afterAll(() => embassies?.stop());
+}, START_TIMEOUT_MS);
+afterAll(() => embassies?.stop(), START_TIMEOUT_MS);
 
 const people = generateRelease();
 

@@ -40,32 +40,36 @@ import {
   type RunningSubgraph,
   type SubgraphModule,
 } from "../../platform/subgraph-server";
-import { embassiesSubgraph } from "../../subgraphs/embassies/module";
-import { repatriationSubgraph } from "../../subgraphs/repatriation/module";
-import { sheltersSubgraph } from "../../subgraphs/shelters/module";
-import { victimsSubgraph } from "../../subgraphs/victims/module";
-import type { EmbeddedDatabaseReply } from "./embedded-database-process";
-
+import { SUBGRAPH_MODULES } from "../../subgraphs/registry";
 import { postGraphQL, type GraphQLResponse } from "../support/hub";
+import type { EmbeddedDatabaseReply } from "./embedded-database-process";
 
 export { PERSONAS } from "../support/hub";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-const MODULES: Record<SubgraphName, SubgraphModule> = {
-  victims: victimsSubgraph,
-  shelters: sheltersSubgraph,
-  embassies: embassiesSubgraph,
-  repatriation: repatriationSubgraph,
-};
+const MODULES = Object.fromEntries(SUBGRAPH_MODULES.map((module) => [module.name, module])) as Record<
+  SubgraphName,
+  SubgraphModule
+>;
 
-/** The subgraphs whose answers each subgraph's rules depend on (platform/victim-access.ts). */
+/**
+ * The peers started beside each subgraph: the victims subgraph, which its rules ask who
+ * the caller may see (platform/victim-access.ts). Steps that ask another peer still (a
+ * repatriation case becoming READY asks embassies for a travel document) stay end to end.
+ */
 const PEERS_NEEDED: Record<SubgraphName, SubgraphName[]> = {
   victims: [],
   shelters: ["victims"],
   embassies: ["victims"],
   repatriation: ["victims"],
 };
+
+/**
+ * How long a file's start (databases, migrations, demo data, peers) may take: about 10 s on
+ * an idle two-core machine, over a minute when other suites share its cores.
+ */
+export const START_TIMEOUT_MS = 180_000;
 
 export interface InProcessResponse<T = Record<string, unknown>> {
   data?: T | null;

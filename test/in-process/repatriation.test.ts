@@ -8,13 +8,13 @@ import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { generateRelease } from "../../platform/demo/release";
 import { repatriationPolicy } from "../../subgraphs/repatriation/policy";
 import { describeFieldRules } from "./field-rules";
-import { errorCodes, PERSONAS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
+import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
 
 let repatriation: InProcessSubgraph;
 beforeAll(async () => {
   repatriation = await startInProcessSubgraph("repatriation", { demoData: true });
-});
-afterAll(() => repatriation?.stop());
+}, START_TIMEOUT_MS);
+afterAll(() => repatriation?.stop(), START_TIMEOUT_MS);
 
 const people = generateRelease();
 

@@ -6,13 +6,13 @@
 import { DEMO_SHELTERS, generateRelease } from "../../platform/demo/release";
 import { sheltersPolicy } from "../../subgraphs/shelters/policy";
 import { describeFieldRules } from "./field-rules";
-import { errorCodes, PERSONAS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
+import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
 
 let shelters: InProcessSubgraph;
 beforeAll(async () => {
   shelters = await startInProcessSubgraph("shelters", { demoData: true });
-});
-afterAll(() => shelters?.stop());
+}, START_TIMEOUT_MS);
+afterAll(() => shelters?.stop(), START_TIMEOUT_MS);
 
 const people = generateRelease();
 const ownShelter = PERSONAS.shelter.shelter;

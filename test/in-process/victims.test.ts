@@ -9,13 +9,13 @@ import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { generateRelease, type DemoPerson } from "../../platform/demo/release";
 import { victimsPolicy } from "../../subgraphs/victims/policy";
 import { describeFieldRules } from "./field-rules";
-import { errorCodes, PERSONAS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
+import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";
 
 let victims: InProcessSubgraph;
 beforeAll(async () => {
   victims = await startInProcessSubgraph("victims", { demoData: true });
-});
-afterAll(() => victims?.stop());
+}, START_TIMEOUT_MS);
+afterAll(() => victims?.stop(), START_TIMEOUT_MS);
 
 const people = generateRelease();
 
