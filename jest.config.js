@@ -8,8 +8,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  // Tests that stop the machine's PostgreSQL server run afterwards, alone (jest.serial.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/serial/"],
+  // Tests that stop the machine's PostgreSQL server run afterwards, alone (jest.serial.config.js);
+  // the in-process tier runs before, on its own (jest.in-process.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/serial/", "<rootDir>/test/in-process/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }] },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",

@@ -18,9 +18,9 @@ import type { NonEmptyArray } from "type-graphql";
 import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
-import { createServiceCredentials, loadServiceSecret } from "./auth/service-credentials";
+import { createServiceCredentials, loadServiceSecret, type ServiceCredentials } from "./auth/service-credentials";
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
-import { createRequestSignatureVerifier, createRequestSigner } from "./auth/request-signature";
+import { createRequestSignatureVerifier, createRequestSigner, type RequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
 import type { ContextRequest, GenericContext, RequestContextHook, SubgraphContext, SubgraphProcess } from "./context";
@@ -41,7 +41,7 @@ import {
 } from "./http";
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
@@ -154,39 +154,42 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startSubgraph<Extra extends object>(
-  module: SubgraphModule<Extra>,
-  config: SubgraphConfig = loadSubgraphConfig(module.name),
-): Promise<RunningSubgraph> {
-  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
-  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+/** What a subgraph process holds for asking its peers: the service secret, its credential and its request signer. */
+export interface PeerCredentials {
+  serviceSecret: string;
+  services: ServiceCredentials;
+  requestSigner: RequestSigner;
+}
+
+export function createPeerCredentials(name: SubgraphName, config: SubgraphConfig): PeerCredentials {
   const serviceSecret = loadServiceSecret({
     serviceSecretFile: config.serviceSecretFile,
     devKeyDir: config.auth.devKeyDir,
   });
-  const services = createServiceCredentials(module.name, serviceSecret);
-  const requestSigningSecret = loadRequestSigningSecret(config.auth);
-  const signatures = createRequestSignatureVerifier(requestSigningSecret);
-  const requestSigner = createRequestSigner(module.name, requestSigningSecret);
-  const { schema, unpoliced, argumentRoles } = await buildSubgraphSchema(module);
-  if (unpoliced.length > 0) log.warn({ fields: unpoliced }, "fields without a policy entry are visible to nobody");
+  return {
+    serviceSecret,
+    services: createServiceCredentials(name, serviceSecret),
+    requestSigner: createRequestSigner(name, loadRequestSigningSecret(config.auth)),
+  };
+}
 
-  const database = await openDatabase({
-    name: module.name,
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.databasePoolSize,
-    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
-    entities: module.entities,
-    migrations: module.migrations,
-    logger: log,
-  });
-  const db = database.dataSource;
-  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
-    await module.demoData.load(db);
-    log.info("demo data loaded");
-  }
+export interface SubgraphGraphQL<Extra extends object> {
+  apollo: ApolloServer<SubgraphContext<Extra>>;
+  contextFor(request: ContextRequest): SubgraphContext<Extra>;
+}
 
+/**
+ * A subgraph's Apollo Server (limits, argument rules, cost, audit, error formatting) and
+ * its requests' contexts: the HTTP path below and the in-process tests (test/in-process/)
+ * share both, so an in-process operation runs exactly as one over HTTP once its caller is known.
+ */
+export function createSubgraphGraphQL<Extra extends object>(
+  module: SubgraphModule<Extra>,
+  built: FederatedSchema,
+  parts: PeerCredentials & { config: SubgraphConfig; db: DataSource; log: Logger },
+): SubgraphGraphQL<Extra> {
+  const { config, db, log, serviceSecret, services, requestSigner } = parts;
+  const { schema, argumentRoles } = built;
   const production = config.environment === "production";
   const apollo = new ApolloServer<SubgraphContext<Extra>>({
     schema,
@@ -207,6 +210,46 @@ export async function startSubgraph<Extra extends object>(
       ...(config.diagnosticCounters ? [statementCountPlugin()] : []),
     ],
   });
+  const contextFor = createRequestContext(module, {
+    name: module.name,
+    serviceSecret,
+    db,
+    log,
+    serviceClient: { self: module.name, peers: config.peerUrls, services, requestSigner },
+  });
+  return { apollo, contextFor };
+}
+
+export async function startSubgraph<Extra extends object>(
+  module: SubgraphModule<Extra>,
+  config: SubgraphConfig = loadSubgraphConfig(module.name),
+): Promise<RunningSubgraph> {
+  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
+  const credentials = createPeerCredentials(module.name, config);
+  const { services } = credentials;
+  const signatures = createRequestSignatureVerifier(loadRequestSigningSecret(config.auth));
+  const built = await buildSubgraphSchema(module);
+  if (built.unpoliced.length > 0)
+    log.warn({ fields: built.unpoliced }, "fields without a policy entry are visible to nobody");
+
+  const database = await openDatabase({
+    name: module.name,
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger: log,
+  });
+  const db = database.dataSource;
+  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
+    await module.demoData.load(db);
+    log.info("demo data loaded");
+  }
+
+  const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...credentials, config, db, log });
   await apollo.start();
 
   const app = express();
@@ -225,13 +268,6 @@ export async function startSubgraph<Extra extends object>(
   // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
   app.use(requireHubSignature(signatures, "1mb"));
   for (const route of module.routes ?? []) mountRoute(app, { self: module.name, db, verifier, services, log }, route);
-  const contextFor = createRequestContext(module, {
-    name: module.name,
-    serviceSecret,
-    db,
-    log,
-    serviceClient: { self: module.name, peers: config.peerUrls, services, requestSigner },
-  });
   app.use(
     "/graphql",
     authenticate(verifier),

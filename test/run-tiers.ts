@@ -1,5 +1,6 @@
 /**
- * `npm test`: every tier of the suite, each run even if one before it failed, then one
+ * `npm test`: every tier of the suite — in-process (seconds, no hub), main (one shared hub),
+ * serial (throwaway PostgreSQL servers) — each run even if one before it failed, then one
  * summary: a line per tier, every skipped test by name (a skip is never silent), and a
  * last line `N passed, N failed, N skipped` over all tiers. A tier that reports no tests,
  * or whose suites could not run, counts as failed. With HUB_TEST_TOTALS_FILE set, the
@@ -37,6 +38,12 @@ interface TierOutcome {
 const ROOT = path.resolve(__dirname, "..");
 const JEST = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
 const TIERS = [
+  {
+    name: process.env.TEST_DATABASE_URL
+      ? "in-process, on TEST_DATABASE_URL's server"
+      : "in-process, one subgraph at a time on embedded PGlite",
+    args: ["--config", "jest.in-process.config.js"],
+  },
   {
     name: process.env.TEST_DATABASE_URL ? "main, on TEST_DATABASE_URL's server" : "main, on embedded PGlite",
     args: [] as string[],
