@@ -24,7 +24,7 @@ import { createVictimAccessGrants, GRANT_WANTED_HEADER } from "./auth/victim-acc
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
 import { createRequestSignatureVerifier, createRequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
-import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
+import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName, type Topology } from "./config";
 import type { SubgraphContext } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
@@ -115,10 +115,7 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startSubgraph(
-  module: SubgraphModule,
-  config: SubgraphConfig = loadSubgraphConfig(module.name),
-): Promise<RunningSubgraph> {
+export async function startSubgraph(module: SubgraphModule, config: SubgraphConfig): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const serviceSecret = loadServiceSecret({
@@ -239,11 +236,11 @@ export async function startSubgraph(
   };
 }
 
-/** Entry point of a subgraph process: start, and stop cleanly on SIGTERM/SIGINT. */
-export function runSubgraph(module: SubgraphModule): void {
+/** Entry point of a subgraph process, one of `topology`: start, and stop cleanly on SIGTERM/SIGINT. */
+export function runSubgraph(module: SubgraphModule, topology: Topology): void {
   let config: SubgraphConfig;
   try {
-    config = loadSubgraphConfig(module.name);
+    config = loadSubgraphConfig(topology, module.name);
   } catch (error) {
     const failure = describeStartupFailure(error);
     console.error(failure.message);

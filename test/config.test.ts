@@ -4,6 +4,7 @@
  * production process refuses to start without its token-verification settings.
  */
 import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../platform/config";
+import { SUBGRAPHS } from "../subgraphs/index";
 import { spawnHubProcess } from "./support/processes";
 
 function problemsOf(load: () => unknown): string[] {
@@ -18,7 +19,7 @@ function problemsOf(load: () => unknown): string[] {
 
 describe("configuration from the environment", () => {
   it("has working defaults for development", () => {
-    const config = loadSubgraphConfig("victims", {});
+    const config = loadSubgraphConfig(SUBGRAPHS, "victims", {});
     expect(config).toMatchObject({
       environment: "development",
       host: "127.0.0.1",
@@ -27,13 +28,15 @@ describe("configuration from the environment", () => {
       seedDemoData: "if-empty",
       embeddedSharedBuffersMb: 16,
     });
-    expect(loadSubgraphConfig("victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb).toBe(64);
-    expect(loadGatewayConfig({}).port).toBe(4000);
+    expect(
+      loadSubgraphConfig(SUBGRAPHS, "victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb,
+    ).toBe(64);
+    expect(loadGatewayConfig(SUBGRAPHS, {}).port).toBe(4000);
   });
 
   it("reports every bad variable by name, together", () => {
     const problems = problemsOf(() =>
-      loadSubgraphConfig("shelters", {
+      loadSubgraphConfig(SUBGRAPHS, "shelters", {
         SHELTERS_PORT: "70000",
         DATABASE_POOL_SIZE: "0",
         HUB_EMBEDDED_SHARED_BUFFERS_MB: "16MB",
@@ -56,17 +59,17 @@ describe("configuration from the environment", () => {
 
   it("never echoes a database URL, which may carry a password", () => {
     const problems = problemsOf(() =>
-      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }),
+      loadSubgraphConfig(SUBGRAPHS, "victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }),
     );
     expect(problems).toEqual(["VICTIMS_DATABASE_URL is not a valid URL"]);
     const wrongProtocol = problemsOf(() =>
-      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }),
+      loadSubgraphConfig(SUBGRAPHS, "victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }),
     );
     expect(wrongProtocol.join()).not.toContain("s3cret");
   });
 
   it("requires the public key, issuer, audience and request-signing secret in production", () => {
-    const problems = problemsOf(() => loadGatewayConfig({ NODE_ENV: "production" }));
+    const problems = problemsOf(() => loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "production" }));
     expect(problems).toEqual([
       expect.stringMatching(/^JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/),
       expect.stringMatching(/^JWT_ISSUER is required/),
@@ -83,21 +86,23 @@ describe("configuration from the environment", () => {
       JWT_AUDIENCE: "hub",
       HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret",
     };
-    expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([
+    expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, "repatriation", production))).toEqual([
       expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/),
     ]);
     expect(
-      loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" })
-        .serviceSecretFile,
+      loadSubgraphConfig(SUBGRAPHS, "repatriation", {
+        ...production,
+        HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
+      }).serviceSecretFile,
     ).toBe("/run/secrets/hub_service_secret");
-    expect(loadGatewayConfig(production).environment).toBe("production");
+    expect(loadGatewayConfig(SUBGRAPHS, production).environment).toBe("production");
   });
 
   it("reports per-request counters to clients only when asked, and never in production", () => {
-    expect(loadGatewayConfig({}).diagnosticCounters).toBe(false);
-    expect(loadSubgraphConfig("victims", {}).diagnosticCounters).toBe(false);
-    expect(loadGatewayConfig({ NODE_ENV: "test" }).diagnosticCounters).toBe(true);
-    expect(loadGatewayConfig({ HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, {}).diagnosticCounters).toBe(false);
+    expect(loadSubgraphConfig(SUBGRAPHS, "victims", {}).diagnosticCounters).toBe(false);
+    expect(loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "test" }).diagnosticCounters).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, { HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
     const production = {
       NODE_ENV: "production",
       JWT_PUBLIC_KEY_FILE: "/k",
@@ -106,7 +111,7 @@ describe("configuration from the environment", () => {
       HUB_REQUEST_SIGNING_SECRET_FILE: "/s",
       HUB_DIAGNOSTIC_COUNTERS: "on",
     };
-    expect(problemsOf(() => loadGatewayConfig(production))).toEqual([
+    expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, production))).toEqual([
       expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/),
     ]);
   });

@@ -14,7 +14,7 @@ import {
 } from "../../platform/auth/service-credentials";
 import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../platform/auth/victim-access-grant";
 import { AUDIT_CHAIN_PATH, AUDIT_TRAIL_PATH } from "../../platform/audit/trail";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { JOURNEYS_PATH, STAYS_PATH } from "../../platform/statistics/facts";
 import { TRAVEL_READINESS_PATH } from "../../platform/travel-readiness";
 import { VICTIM_ACCESS_PATH } from "../../platform/victim-access";

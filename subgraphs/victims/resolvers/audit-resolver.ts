@@ -5,7 +5,7 @@
  */
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../../platform/config";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../index";
 import { ErrorCode, hubError } from "../../../platform/errors";
 import { askPeer } from "../../../platform/internal-api";
 import { decodeCursor, encodeCursor, pageSize } from "../../../platform/pagination";
