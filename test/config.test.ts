@@ -3,9 +3,19 @@
  * is wrong, all problems at once, never echoing a value that may hold a secret; a
  * production process refuses to start without its token-verification settings.
  */
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../platform/config";
-import { SUBGRAPHS } from "../subgraphs/index";
-import { spawnHubProcess } from "./support/processes";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  ConfigError,
+  DEFAULT_GATEWAY_PORT,
+  hubEnvironment,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  portBlock,
+} from "../platform/config";
+import { SUBGRAPH_NAMES, SUBGRAPHS } from "../subgraphs/index";
+import { HUB_POLICIES, subgraphModule } from "../subgraphs/modules";
+import { ROOT, spawnHubProcess } from "./support/processes";
 
 function problemsOf(load: () => unknown): string[] {
   try {
@@ -129,5 +139,57 @@ describe("configuration from the environment", () => {
     const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
     expect(code).toBe(2);
     expect(hub.output.join("")).toMatch(/JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/);
+  });
+});
+
+describe("the one list of subgraphs (subgraphs/index.ts)", () => {
+  const folders = fs
+    .readdirSync(path.join(ROOT, "subgraphs"), { withFileTypes: true })
+    // A subgraph's folder is one with a module.ts (other folders may hold shared pieces).
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(ROOT, "subgraphs", entry.name, "module.ts")))
+    .map((entry) => entry.name);
+
+  it("names every subgraph folder once, each on a port of its own", () => {
+    expect([...SUBGRAPH_NAMES].sort()).toEqual([...folders].sort());
+    const ports = [DEFAULT_GATEWAY_PORT, ...SUBGRAPHS.map((subgraph) => subgraph.port)];
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it("finds each subgraph's module and policy by the folder convention, in the list's order", () => {
+    expect(SUBGRAPH_NAMES.map((name) => subgraphModule(name).name)).toEqual(SUBGRAPH_NAMES);
+    expect(HUB_POLICIES.map((entry) => entry.subgraph)).toEqual(SUBGRAPH_NAMES);
+    for (const [index, { name }] of SUBGRAPHS.entries())
+      expect(HUB_POLICIES[index].policy).toBe(subgraphModule(name).policy);
+  });
+
+  it("gives every subgraph the same process entry, so a copied folder needs no edit there", () => {
+    const entries = folders.map((name) => fs.readFileSync(path.join(ROOT, "subgraphs", name, "index.ts"), "utf8"));
+    expect(new Set(entries).size).toBe(1);
+    expect(entries[0]).toMatch(/runSubgraphIn\(__dirname\)/);
+  });
+
+  it("is the configuration's topology: ports and URLs of every subgraph, and no other name", () => {
+    const gateway = loadGatewayConfig(SUBGRAPHS, {});
+    expect(Object.keys(gateway.subgraphUrls)).toEqual(SUBGRAPH_NAMES);
+    for (const { name, port } of SUBGRAPHS) {
+      expect(gateway.subgraphUrls[name]).toBe(`http://127.0.0.1:${port}/graphql`);
+      expect(loadSubgraphConfig(SUBGRAPHS, name, {}).port).toBe(port);
+    }
+    expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, "nowhere", {}))).toEqual([
+      expect.stringMatching(/^"nowhere" is not one of the hub's subgraphs/),
+    ]);
+  });
+
+  it("puts a hub's processes together from the list: ports, URLs and databases of each subgraph", () => {
+    const env = hubEnvironment(SUBGRAPHS, {
+      ports: portBlock(SUBGRAPHS, 5000),
+      databaseUrls: { victims: "postgres://x/v" },
+    });
+    expect(env.GATEWAY_PORT).toBe("5000");
+    SUBGRAPHS.forEach(({ name }, index) => {
+      expect(env[`${name.toUpperCase()}_PORT`]).toBe(String(5001 + index));
+      expect(env[`${name.toUpperCase()}_URL`]).toBe(`http://127.0.0.1:${5001 + index}/graphql`);
+      expect(env[`${name.toUpperCase()}_DATABASE_URL`]).toBe(name === "victims" ? "postgres://x/v" : "");
+    });
   });
 });
