@@ -6,9 +6,9 @@
  */
 import { composeServices } from "@apollo/composition";
 import { parse } from "graphql";
-import { DEFAULT_SUBGRAPH_PORTS } from "../platform/config";
 import { buildSubgraphSchema } from "../platform/subgraph-server";
-import { SUBGRAPH_MODULES } from "../subgraphs/registry";
+import { SUBGRAPHS } from "../subgraphs/index";
+import { subgraphModule } from "../subgraphs/modules";
 
 export interface Composition {
   supergraphSdl: string;
@@ -19,14 +19,15 @@ export interface Composition {
 export async function composeSupergraph(): Promise<Composition> {
   const unpoliced: string[] = [];
   const services = [];
-  for (const module of SUBGRAPH_MODULES) {
+  for (const { name, port } of SUBGRAPHS) {
+    const module = subgraphModule(name);
     const built = await buildSubgraphSchema(module);
     unpoliced.push(...built.unpoliced.map((field) => `${module.name}: ${field}`));
     services.push({
       name: module.name,
       typeDefs: parse(built.sdl),
       // The gateway overrides these with <SUBGRAPH>_URL; they are the local defaults.
-      url: `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[module.name]}/graphql`,
+      url: `http://127.0.0.1:${port}/graphql`,
     });
   }
   const result = composeServices(services);

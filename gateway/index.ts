@@ -1,10 +1,11 @@
 import { startGateway } from "./server";
 import { loadGatewayConfig } from "../platform/config";
+import { SUBGRAPHS } from "../subgraphs/index";
 import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "../platform/startup";
 
 let config;
 try {
-  config = loadGatewayConfig();
+  config = loadGatewayConfig(SUBGRAPHS);
 } catch (error) {
   const failure = describeStartupFailure(error);
   console.error(failure.message);

@@ -15,7 +15,7 @@ import express from "express";
 import { loadRequestSigningSecret, loadVerificationKey } from "../platform/auth/keys";
 import { createRequestSigner } from "../platform/auth/request-signature";
 import { createTokenVerifier } from "../platform/auth/tokens";
-import { loadGatewayConfig, type GatewayConfig, type SubgraphName } from "../platform/config";
+import type { GatewayConfig } from "../platform/config";
 import { formatClientError } from "../platform/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../platform/limits";
 import {
@@ -62,7 +62,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig = loadGatewayConfig()): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger("gateway", config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
@@ -72,8 +72,7 @@ export async function startGateway(config: GatewayConfig = loadGatewayConfig()):
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? "", fetcher),
+    buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name] ?? url ?? "", fetcher),
     experimental_didResolveQueryPlan: markGrantWanted,
   });
 

@@ -7,15 +7,22 @@ import path from "node:path";
 import { ROLES, type Role } from "./auth/claims";
 import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
 
-export const SUBGRAPH_NAMES = ["victims", "shelters", "embassies", "repatriation"] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+/**
+ * A subgraph's name as the platform sees it: any string. The platform knows no list of
+ * subgraphs; the hub's own typed list (`SubgraphName`, `SUBGRAPHS`) is subgraphs/index.ts.
+ */
+export type SubgraphName = string;
 
-export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
-  victims: 4001,
-  shelters: 4002,
-  embassies: 4003,
-  repatriation: 4004,
-};
+/** One subgraph as configuration needs it: its name (the prefix of its variables) and its default port. */
+export interface SubgraphAddress {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** The hub's subgraphs, in order (subgraphs/index.ts `SUBGRAPHS` is the hub's). */
+export type Topology = readonly SubgraphAddress[];
+
+export const DEFAULT_GATEWAY_PORT = 4000;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -179,12 +186,13 @@ export const DEFAULT_RATE_LIMITS: Record<Role, number> = {
   auditor: 300,
 };
 
+export function rateLimitVariable(role: Role): string {
+  return `RATE_LIMIT_${role.toUpperCase()}_PER_MINUTE`;
+}
+
 function readRateLimits(reader: EnvReader): RateLimits {
   const perMinuteByRole = Object.fromEntries(
-    ROLES.map((role) => [
-      role,
-      reader.positiveInt(`RATE_LIMIT_${role.toUpperCase()}_PER_MINUTE`, DEFAULT_RATE_LIMITS[role]),
-    ]),
+    ROLES.map((role) => [role, reader.positiveInt(rateLimitVariable(role), DEFAULT_RATE_LIMITS[role])]),
   ) as Record<Role, number>;
   const perMinuteByOrg: Record<string, number> = {};
   const overrides = reader.string("RATE_LIMIT_ORG_OVERRIDES");
@@ -267,16 +275,21 @@ export function subgraphPortVariable(name: SubgraphName): string {
   return `${name.toUpperCase()}_PORT`;
 }
 
-function readSubgraphUrls(reader: EnvReader): Record<SubgraphName, string> {
-  const urls = {} as Record<SubgraphName, string>;
-  for (const name of SUBGRAPH_NAMES) {
-    const port = reader.port(subgraphPortVariable(name), DEFAULT_SUBGRAPH_PORTS[name]);
+function readSubgraphUrls(reader: EnvReader, topology: Topology): Record<SubgraphName, string> {
+  const urls: Record<SubgraphName, string> = {};
+  for (const { name, port: defaultPort } of topology) {
+    const port = reader.port(subgraphPortVariable(name), defaultPort);
     urls[name] = reader.url(subgraphUrlVariable(name), ["http:", "https:"]) ?? `http://127.0.0.1:${port}/graphql`;
   }
   return urls;
 }
 
-export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): SubgraphConfig {
+export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: Env = process.env): SubgraphConfig {
+  const self = topology.find((entry) => entry.name === name);
+  if (!self)
+    throw new ConfigError([
+      `"${name}" is not one of the hub's subgraphs (${topology.map((entry) => entry.name).join(", ")})`,
+    ]);
   const reader = new EnvReader(env);
   const common = readCommon(reader);
   const databaseUrl = reader.url(databaseUrlVariable(name), ["postgres:", "postgresql:"]);
@@ -285,13 +298,13 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
     name,
     // Subgraphs are not a way around the gateway: loopback only unless told otherwise.
     host: reader.string("SUBGRAPH_HOST", "127.0.0.1")!,
-    port: reader.port(subgraphPortVariable(name), DEFAULT_SUBGRAPH_PORTS[name]),
+    port: reader.port(subgraphPortVariable(name), self.port),
     databaseUrl,
     databasePoolSize: reader.positiveInt("DATABASE_POOL_SIZE", 10),
     embeddedSharedBuffersMb: reader.positiveInt("HUB_EMBEDDED_SHARED_BUFFERS_MB", DEFAULT_EMBEDDED_SHARED_BUFFERS_MB),
     // The demo data set is loaded into an empty embedded database; a real server only on request.
     seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),
-    peerUrls: readSubgraphUrls(reader),
+    peerUrls: readSubgraphUrls(reader, topology),
     serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
   };
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
@@ -303,18 +316,60 @@ export function loadSubgraphConfig(name: SubgraphName, env: Env = process.env): 
   return config;
 }
 
-export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+export function loadGatewayConfig(topology: Topology, env: Env = process.env): GatewayConfig {
   const reader = new EnvReader(env);
   const common = readCommon(reader);
   const config: GatewayConfig = {
     ...common,
     host: reader.string("GATEWAY_HOST", "0.0.0.0")!,
-    port: reader.port("GATEWAY_PORT", 4000),
-    subgraphUrls: readSubgraphUrls(reader),
+    port: reader.port("GATEWAY_PORT", DEFAULT_GATEWAY_PORT),
+    subgraphUrls: readSubgraphUrls(reader, topology),
     supergraphFile: path.resolve(reader.string("SUPERGRAPH_FILE", "supergraph.graphql")!),
     subgraphTimeoutMs: reader.positiveInt("SUBGRAPH_TIMEOUT_MS", 10_000),
     rateLimits: readRateLimits(reader),
   };
   reader.done();
   return config;
+}
+
+/** Where each process of a hub listens. */
+export interface HubPorts {
+  gateway: number;
+  subgraphs: Record<SubgraphName, number>;
+}
+
+/** A block of ports from `base`: the gateway on `base`, the subgraphs on the next ones, in the topology's order. */
+export function portBlock(topology: Topology, base: number): HubPorts {
+  return {
+    gateway: base,
+    subgraphs: Object.fromEntries(topology.map(({ name }, index) => [name, base + 1 + index])),
+  };
+}
+
+/**
+ * The variables that put a hub's processes on this machine together: where the gateway
+ * and each subgraph listen (loopback), where each finds the others, and each subgraph's
+ * database (`databaseUrls`; none given means its embedded PGlite). The one place the
+ * supervisor's callers, the benchmark and the tests assemble them.
+ */
+export function hubEnvironment(
+  topology: Topology,
+  options: { ports: HubPorts; databaseUrls?: Partial<Record<SubgraphName, string>> },
+): Record<string, string> {
+  const env: Record<string, string> = {
+    GATEWAY_PORT: String(options.ports.gateway),
+    GATEWAY_HOST: "127.0.0.1",
+  };
+  for (const { name } of topology) {
+    const port = options.ports.subgraphs[name];
+    env[subgraphPortVariable(name)] = String(port);
+    env[subgraphUrlVariable(name)] = `http://127.0.0.1:${port}/graphql`;
+    env[databaseUrlVariable(name)] = options.databaseUrls?.[name] ?? "";
+  }
+  return env;
+}
+
+/** Every role's requests-per-minute budget set to `perMinute` (tests and the benchmark: many organisations' work from one machine). */
+export function rateLimitEnvironment(perMinute: number): Record<string, string> {
+  return Object.fromEntries(ROLES.map((role) => [rateLimitVariable(role), String(perMinute)]));
 }

@@ -1,15 +1,26 @@
-/** The demo personas `npm start` prints a token for (DESIGN.md, "Who uses it"). */
+/**
+ * The demo personas (DESIGN.md, "Who uses it"): the one list `npm start` prints a token
+ * for, the tests ask as and the benchmark measures with.
+ */
 import type { DevTokenRequest } from "./auth/tokens";
 
+export const PERSONAS = {
+  government: { role: "government", org: "gov-mdt" },
+  ngo: { role: "ngo", org: "ngo-lighthouse" },
+  otherNgo: { role: "ngo", org: "ngo-harbour" },
+  shelter: { role: "shelter", org: "shelter-maesot-1", shelter: "shelter-maesot-1" },
+  embassyPH: { role: "embassy", org: "embassy-PH", country: "PH" },
+  embassyKE: { role: "embassy", org: "embassy-KE", country: "KE" },
+  repatriation: { role: "repatriation", org: "repatriation-agency" },
+  auditor: { role: "auditor", org: "oversight-board" },
+} as const satisfies Record<string, DevTokenRequest>;
+
 export const DEMO_PERSONAS: ReadonlyArray<{ label: string; request: DevTokenRequest }> = [
-  { label: "government (multidisciplinary team)", request: { role: "government", org: "gov-mdt" } },
-  { label: "NGO case worker (ngo-lighthouse)", request: { role: "ngo", org: "ngo-lighthouse" } },
-  {
-    label: "shelter staff (shelter-maesot-1)",
-    request: { role: "shelter", org: "shelter-maesot-1", shelter: "shelter-maesot-1" },
-  },
-  { label: "Philippine embassy", request: { role: "embassy", org: "embassy-PH", country: "PH" } },
-  { label: "Kenyan embassy", request: { role: "embassy", org: "embassy-KE", country: "KE" } },
-  { label: "repatriation agency", request: { role: "repatriation", org: "repatriation-agency" } },
-  { label: "auditor (oversight body)", request: { role: "auditor", org: "oversight-board" } },
+  { label: "government (multidisciplinary team)", request: PERSONAS.government },
+  { label: "NGO case worker (ngo-lighthouse)", request: PERSONAS.ngo },
+  { label: "shelter staff (shelter-maesot-1)", request: PERSONAS.shelter },
+  { label: "Philippine embassy", request: PERSONAS.embassyPH },
+  { label: "Kenyan embassy", request: PERSONAS.embassyKE },
+  { label: "repatriation agency", request: PERSONAS.repatriation },
+  { label: "auditor (oversight body)", request: PERSONAS.auditor },
 ];

@@ -22,7 +22,7 @@ import { createServiceCredentials, loadServiceSecret, type ServiceCredentials } 
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
 import { createRequestSignatureVerifier, createRequestSigner, type RequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
-import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "./config";
+import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName, type Topology } from "./config";
 import type { ContextRequest, GenericContext, RequestContextHook, SubgraphContext, SubgraphProcess } from "./context";
 import { openDatabase, type Database } from "./database";
 import { formatClientError } from "./errors";
@@ -222,7 +222,7 @@ export function createSubgraphGraphQL<Extra extends object>(
 
 export async function startSubgraph<Extra extends object>(
   module: SubgraphModule<Extra>,
-  config: SubgraphConfig = loadSubgraphConfig(module.name),
+  config: SubgraphConfig,
 ): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
@@ -300,11 +300,11 @@ export async function startSubgraph<Extra extends object>(
   };
 }
 
-/** Entry point of a subgraph process: start, and stop cleanly on SIGTERM/SIGINT. */
-export function runSubgraph<Extra extends object>(module: SubgraphModule<Extra>): void {
+/** Entry point of a subgraph process, one of `topology`: start, and stop cleanly on SIGTERM/SIGINT. */
+export function runSubgraph<Extra extends object>(module: SubgraphModule<Extra>, topology: Topology): void {
   let config: SubgraphConfig;
   try {
-    config = loadSubgraphConfig(module.name);
+    config = loadSubgraphConfig(topology, module.name);
   } catch (error) {
     const failure = describeStartupFailure(error);
     console.error(failure.message);

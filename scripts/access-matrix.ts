@@ -3,7 +3,7 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { renderAccessMatrix } from "../platform/policy/access-matrix";
-import { HUB_POLICIES } from "../subgraphs/policies";
+import { HUB_POLICIES } from "../subgraphs/modules";
 
 const target = path.resolve(__dirname, "..", "..", "docs", "access-matrix.md");
 fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -7,7 +7,8 @@ import "reflect-metadata";
 import { loadSubgraphConfig } from "../platform/config";
 import { openDatabase } from "../platform/database";
 import { createLogger } from "../platform/logger";
-import { SUBGRAPH_MODULES } from "../subgraphs/registry";
+import { SUBGRAPHS } from "../subgraphs/index";
+import { subgraphModules } from "../subgraphs/modules";
 
 async function isListening(url: string): Promise<boolean> {
   try {
@@ -19,8 +20,8 @@ async function isListening(url: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  for (const module of SUBGRAPH_MODULES) {
-    const config = loadSubgraphConfig(module.name);
+  for (const module of subgraphModules()) {
+    const config = loadSubgraphConfig(SUBGRAPHS, module.name);
     if (!config.databaseUrl && (await isListening(`http://127.0.0.1:${config.port}/health`))) {
       throw new Error(
         `the ${module.name} subgraph is running on port ${config.port}; stop the hub (Ctrl-C) before reseeding`,

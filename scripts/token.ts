@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { ROLES, isRole, type Role } from "../platform/auth/claims";
 import { signDevToken, type DevTokenRequest } from "../platform/auth/tokens";
 import { loadGatewayConfig } from "../platform/config";
+import { SUBGRAPHS } from "../subgraphs/index";
 
 const USAGE = `usage: npm run -s token -- --role <${ROLES.join("|")}> [--org ID] [--sub ID] [--country XX] [--shelter ID] [--ttl 12h]`;
 const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -88,7 +89,7 @@ function readRequest(args: string[]): DevTokenRequest {
 function main(): number {
   try {
     const request = readRequest(process.argv.slice(2));
-    const config = loadGatewayConfig();
+    const config = loadGatewayConfig(SUBGRAPHS);
     if (config.environment === "production")
       throw new UsageError("development tokens are not available when NODE_ENV=production");
     process.stdout.write(signDevToken(config.auth, request) + "\n");

@@ -12,3 +12,6 @@ export const SUBGRAPHS = [
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]["name"];
+
+/** The names alone, in the list's order. */
+export const SUBGRAPH_NAMES: readonly SubgraphName[] = SUBGRAPHS.map((subgraph) => subgraph.name);

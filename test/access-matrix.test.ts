@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { renderAccessMatrix } from "../platform/policy/access-matrix";
-import { HUB_POLICIES } from "../subgraphs/policies";
+import { HUB_POLICIES } from "../subgraphs/modules";
 
 it("docs/access-matrix.md is up to date (run `npm run docs:access` if this fails)", () => {
   const expected = renderAccessMatrix(HUB_POLICIES);

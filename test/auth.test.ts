@@ -3,7 +3,7 @@ import jwt from "jsonwebtoken";
 import { generateKeyPairSync } from "node:crypto";
 import { ensureDevKeyPair } from "../platform/auth/keys";
 import { createServiceCredentials, loadServiceSecret } from "../platform/auth/service-credentials";
-import { SUBGRAPH_NAMES } from "../platform/config";
+import { SUBGRAPH_NAMES } from "../subgraphs/index";
 import {
   asPersona,
   gatewayUrl,

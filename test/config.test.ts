@@ -3,8 +3,19 @@
  * is wrong, all problems at once, never echoing a value that may hold a secret; a
  * production process refuses to start without its token-verification settings.
  */
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from "../platform/config";
-import { spawnHubProcess } from "./support/processes";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  ConfigError,
+  DEFAULT_GATEWAY_PORT,
+  hubEnvironment,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  portBlock,
+} from "../platform/config";
+import { SUBGRAPH_NAMES, SUBGRAPHS } from "../subgraphs/index";
+import { HUB_POLICIES, subgraphModule } from "../subgraphs/modules";
+import { ROOT, spawnHubProcess } from "./support/processes";
 
 function problemsOf(load: () => unknown): string[] {
   try {
@@ -18,7 +29,7 @@ function problemsOf(load: () => unknown): string[] {
 
 describe("configuration from the environment", () => {
   it("has working defaults for development", () => {
-    const config = loadSubgraphConfig("victims", {});
+    const config = loadSubgraphConfig(SUBGRAPHS, "victims", {});
     expect(config).toMatchObject({
       environment: "development",
       host: "127.0.0.1",
@@ -27,13 +38,15 @@ describe("configuration from the environment", () => {
       seedDemoData: "if-empty",
       embeddedSharedBuffersMb: 16,
     });
-    expect(loadSubgraphConfig("victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb).toBe(64);
-    expect(loadGatewayConfig({}).port).toBe(4000);
+    expect(
+      loadSubgraphConfig(SUBGRAPHS, "victims", { HUB_EMBEDDED_SHARED_BUFFERS_MB: "64" }).embeddedSharedBuffersMb,
+    ).toBe(64);
+    expect(loadGatewayConfig(SUBGRAPHS, {}).port).toBe(4000);
   });
 
   it("reports every bad variable by name, together", () => {
     const problems = problemsOf(() =>
-      loadSubgraphConfig("shelters", {
+      loadSubgraphConfig(SUBGRAPHS, "shelters", {
         SHELTERS_PORT: "70000",
         DATABASE_POOL_SIZE: "0",
         HUB_EMBEDDED_SHARED_BUFFERS_MB: "16MB",
@@ -56,17 +69,17 @@ describe("configuration from the environment", () => {
 
   it("never echoes a database URL, which may carry a password", () => {
     const problems = problemsOf(() =>
-      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }),
+      loadSubgraphConfig(SUBGRAPHS, "victims", { VICTIMS_DATABASE_URL: "postgres://hub:s3cret@db:port/victims" }),
     );
     expect(problems).toEqual(["VICTIMS_DATABASE_URL is not a valid URL"]);
     const wrongProtocol = problemsOf(() =>
-      loadSubgraphConfig("victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }),
+      loadSubgraphConfig(SUBGRAPHS, "victims", { VICTIMS_DATABASE_URL: "mysql://hub:s3cret@db/victims" }),
     );
     expect(wrongProtocol.join()).not.toContain("s3cret");
   });
 
   it("requires the public key, issuer, audience and request-signing secret in production", () => {
-    const problems = problemsOf(() => loadGatewayConfig({ NODE_ENV: "production" }));
+    const problems = problemsOf(() => loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "production" }));
     expect(problems).toEqual([
       expect.stringMatching(/^JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/),
       expect.stringMatching(/^JWT_ISSUER is required/),
@@ -83,21 +96,23 @@ describe("configuration from the environment", () => {
       JWT_AUDIENCE: "hub",
       HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret",
     };
-    expect(problemsOf(() => loadSubgraphConfig("repatriation", production))).toEqual([
+    expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, "repatriation", production))).toEqual([
       expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/),
     ]);
     expect(
-      loadSubgraphConfig("repatriation", { ...production, HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret" })
-        .serviceSecretFile,
+      loadSubgraphConfig(SUBGRAPHS, "repatriation", {
+        ...production,
+        HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
+      }).serviceSecretFile,
     ).toBe("/run/secrets/hub_service_secret");
-    expect(loadGatewayConfig(production).environment).toBe("production");
+    expect(loadGatewayConfig(SUBGRAPHS, production).environment).toBe("production");
   });
 
   it("reports per-request counters to clients only when asked, and never in production", () => {
-    expect(loadGatewayConfig({}).diagnosticCounters).toBe(false);
-    expect(loadSubgraphConfig("victims", {}).diagnosticCounters).toBe(false);
-    expect(loadGatewayConfig({ NODE_ENV: "test" }).diagnosticCounters).toBe(true);
-    expect(loadGatewayConfig({ HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, {}).diagnosticCounters).toBe(false);
+    expect(loadSubgraphConfig(SUBGRAPHS, "victims", {}).diagnosticCounters).toBe(false);
+    expect(loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "test" }).diagnosticCounters).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, { HUB_DIAGNOSTIC_COUNTERS: "on" }).diagnosticCounters).toBe(true);
     const production = {
       NODE_ENV: "production",
       JWT_PUBLIC_KEY_FILE: "/k",
@@ -106,7 +121,7 @@ describe("configuration from the environment", () => {
       HUB_REQUEST_SIGNING_SECRET_FILE: "/s",
       HUB_DIAGNOSTIC_COUNTERS: "on",
     };
-    expect(problemsOf(() => loadGatewayConfig(production))).toEqual([
+    expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, production))).toEqual([
       expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/),
     ]);
   });
@@ -124,5 +139,57 @@ describe("configuration from the environment", () => {
     const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
     expect(code).toBe(2);
     expect(hub.output.join("")).toMatch(/JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/);
+  });
+});
+
+describe("the one list of subgraphs (subgraphs/index.ts)", () => {
+  const folders = fs
+    .readdirSync(path.join(ROOT, "subgraphs"), { withFileTypes: true })
+    // A subgraph's folder is one with a module.ts (other folders may hold shared pieces).
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(ROOT, "subgraphs", entry.name, "module.ts")))
+    .map((entry) => entry.name);
+
+  it("names every subgraph folder once, each on a port of its own", () => {
+    expect([...SUBGRAPH_NAMES].sort()).toEqual([...folders].sort());
+    const ports = [DEFAULT_GATEWAY_PORT, ...SUBGRAPHS.map((subgraph) => subgraph.port)];
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it("finds each subgraph's module and policy by the folder convention, in the list's order", () => {
+    expect(SUBGRAPH_NAMES.map((name) => subgraphModule(name).name)).toEqual(SUBGRAPH_NAMES);
+    expect(HUB_POLICIES.map((entry) => entry.subgraph)).toEqual(SUBGRAPH_NAMES);
+    for (const [index, { name }] of SUBGRAPHS.entries())
+      expect(HUB_POLICIES[index].policy).toBe(subgraphModule(name).policy);
+  });
+
+  it("gives every subgraph the same process entry, so a copied folder needs no edit there", () => {
+    const entries = folders.map((name) => fs.readFileSync(path.join(ROOT, "subgraphs", name, "index.ts"), "utf8"));
+    expect(new Set(entries).size).toBe(1);
+    expect(entries[0]).toMatch(/runSubgraphIn\(__dirname\)/);
+  });
+
+  it("is the configuration's topology: ports and URLs of every subgraph, and no other name", () => {
+    const gateway = loadGatewayConfig(SUBGRAPHS, {});
+    expect(Object.keys(gateway.subgraphUrls)).toEqual(SUBGRAPH_NAMES);
+    for (const { name, port } of SUBGRAPHS) {
+      expect(gateway.subgraphUrls[name]).toBe(`http://127.0.0.1:${port}/graphql`);
+      expect(loadSubgraphConfig(SUBGRAPHS, name, {}).port).toBe(port);
+    }
+    expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, "nowhere", {}))).toEqual([
+      expect.stringMatching(/^"nowhere" is not one of the hub's subgraphs/),
+    ]);
+  });
+
+  it("puts a hub's processes together from the list: ports, URLs and databases of each subgraph", () => {
+    const env = hubEnvironment(SUBGRAPHS, {
+      ports: portBlock(SUBGRAPHS, 5000),
+      databaseUrls: { victims: "postgres://x/v" },
+    });
+    expect(env.GATEWAY_PORT).toBe("5000");
+    SUBGRAPHS.forEach(({ name }, index) => {
+      expect(env[`${name.toUpperCase()}_PORT`]).toBe(String(5001 + index));
+      expect(env[`${name.toUpperCase()}_URL`]).toBe(`http://127.0.0.1:${5001 + index}/graphql`);
+      expect(env[`${name.toUpperCase()}_DATABASE_URL`]).toBe(name === "victims" ? "postgres://x/v" : "");
+    });
   });
 });

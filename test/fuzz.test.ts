@@ -7,7 +7,7 @@
  * demo data is as it was and every audit chain still verifies.
  * FUZZ_CASES (default 1500) and FUZZ_SEED (default 20261127) make it repeatable.
  */
-import { SUBGRAPH_NAMES } from "../platform/config";
+import { SUBGRAPH_NAMES } from "../subgraphs/index";
 import { FuzzGenerator, type FuzzCase } from "./support/fuzz";
 import { asPersona, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor } from "./support/hub";
 import { supergraphSchema } from "./support/policy-matrix";

@@ -7,6 +7,7 @@
  */
 import { ApolloServer } from "@apollo/server";
 import { loadGatewayConfig } from "../platform/config";
+import { SUBGRAPHS } from "../subgraphs/index";
 import { DEFAULT_LIMITS, hardenedServerOptions } from "../platform/limits";
 import {
   asPersona,
@@ -182,7 +183,7 @@ describe("rate limits per organisation", () => {
 describe("schema details in production", () => {
   it("hide field suggestions and refuse introspection by default, with the same options the hub's servers use", async () => {
     // An in-process server over a tiny schema, built with the hub's own options.
-    const production = loadGatewayConfig({
+    const production = loadGatewayConfig(SUBGRAPHS, {
       NODE_ENV: "production",
       JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
       JWT_ISSUER: "hub",

@@ -9,7 +9,7 @@ import { getNamedType, isObjectType, type GraphQLObjectType } from "graphql";
 import type { Role } from "../platform/auth/claims";
 import type { DevTokenRequest } from "../platform/auth/tokens";
 import type { SubgraphPolicy } from "../platform/policy/types";
-import { HUB_POLICIES } from "../subgraphs/policies";
+import { HUB_POLICIES } from "../subgraphs/modules";
 import { asPersona, asPersonaAt, PERSONAS } from "./support/hub";
 import {
   checkResponse,

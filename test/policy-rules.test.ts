@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROLES, type Role } from "../platform/auth/claims";
 import type { AnyCondition } from "../platform/policy/types";
-import { HUB_POLICIES } from "../subgraphs/policies";
+import { HUB_POLICIES } from "../subgraphs/modules";
 
 const ROOT_TYPES = new Set(["Query", "Mutation"]);
 

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import jwt from "jsonwebtoken";
 import { createTokenVerifier } from "../platform/auth/tokens";
 import { ConfigError, loadGatewayConfig } from "../platform/config";
+import { SUBGRAPHS } from "../subgraphs/index";
 import { postGraphQL } from "./support/hub";
 import { ROOT } from "./support/processes";
 import { hubState, TEST_PORTS } from "./support/state";
@@ -98,12 +99,12 @@ describe("the token command", () => {
 
 describe("JWT_CLOCK_TOLERANCE_SECONDS", () => {
   it("defaults to 5 s, accepts 0-300, and refuses anything else by name", () => {
-    expect(loadGatewayConfig({}).auth.clockToleranceSeconds).toBe(5);
-    expect(loadGatewayConfig({ JWT_CLOCK_TOLERANCE_SECONDS: "0" }).auth.clockToleranceSeconds).toBe(0);
-    expect(loadGatewayConfig({ JWT_CLOCK_TOLERANCE_SECONDS: "300" }).auth.clockToleranceSeconds).toBe(300);
+    expect(loadGatewayConfig(SUBGRAPHS, {}).auth.clockToleranceSeconds).toBe(5);
+    expect(loadGatewayConfig(SUBGRAPHS, { JWT_CLOCK_TOLERANCE_SECONDS: "0" }).auth.clockToleranceSeconds).toBe(0);
+    expect(loadGatewayConfig(SUBGRAPHS, { JWT_CLOCK_TOLERANCE_SECONDS: "300" }).auth.clockToleranceSeconds).toBe(300);
     for (const bad of ["-1", "301", "2.5", "five"]) {
-      expect(() => loadGatewayConfig({ JWT_CLOCK_TOLERANCE_SECONDS: bad })).toThrow(ConfigError);
-      expect(() => loadGatewayConfig({ JWT_CLOCK_TOLERANCE_SECONDS: bad })).toThrow(
+      expect(() => loadGatewayConfig(SUBGRAPHS, { JWT_CLOCK_TOLERANCE_SECONDS: bad })).toThrow(ConfigError);
+      expect(() => loadGatewayConfig(SUBGRAPHS, { JWT_CLOCK_TOLERANCE_SECONDS: bad })).toThrow(
         `JWT_CLOCK_TOLERANCE_SECONDS must be a whole number from 0 to 300, got "${bad}"`,
       );
     }

@@ -1,5 +1,4 @@
-import "reflect-metadata";
-import { runSubgraph } from "../../platform/subgraph-server";
-import { repatriationSubgraph } from "./module";
+/** This subgraph's process (subgraphs/run.ts): the same line in every subgraph's folder. */
+import { runSubgraphIn } from "../run";
 
-runSubgraph(repatriationSubgraph);
+runSubgraphIn(__dirname);

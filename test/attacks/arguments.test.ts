@@ -20,9 +20,9 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import type { Role } from "../../platform/auth/claims";
-import type { SubgraphName } from "../../platform/config";
+import type { SubgraphName } from "../../subgraphs/index";
 import { PLUMBING_ARGUMENTS, type ArgumentRule } from "../../platform/policy/types";
-import { HUB_POLICIES } from "../../subgraphs/policies";
+import { HUB_POLICIES } from "../../subgraphs/modules";
 import { gatewayUrl, PERSONAS, postGraphQL, subgraphUrl, tokenFor, type GraphQLResponse } from "../support/hub";
 import { ruleOf, supergraphSchema } from "../support/policy-matrix";
 

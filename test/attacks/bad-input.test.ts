@@ -5,7 +5,7 @@
  * it), never INTERNAL_SERVER_ERROR (a database error) nor another subgraph's
  * SERVICE_UNAVAILABLE.
  */
-import type { SubgraphName } from "../../platform/config";
+import type { SubgraphName } from "../../subgraphs/index";
 import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "../support/hub";
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");

@@ -6,7 +6,7 @@
  * the person; a derived field carries its source's rule (policy `derivedFrom`).
  */
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import { HUB_POLICIES } from "../../subgraphs/policies";
+import { HUB_POLICIES } from "../../subgraphs/modules";
 import { consent, register } from "../support/cases";
 import { hiddenWorld, REQUEST_REPATRIATION, type HiddenWorld } from "../support/attack-world";
 import { asPersona, asPersonaAt, errorCodes, PERSONAS } from "../support/hub";

@@ -26,7 +26,7 @@ import {
   type GraphQLInputType,
 } from "graphql";
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import type { SubgraphName } from "../../platform/config";
+import type { SubgraphName } from "../../subgraphs/index";
 import { hiddenWorld, type HiddenWorld } from "../support/attack-world";
 import { asPersona, asPersonaAt, PERSONAS, type GraphQLResponse } from "../support/hub";
 import { ruleOf, supergraphSchema } from "../support/policy-matrix";

@@ -15,7 +15,7 @@ import {
 import { GRANT_RESPONSE_EXTENSION, GRANT_WANTED_HEADER } from "../../contracts/victim-access/grant";
 import { AUDIT_CHAIN_PATH } from "../../contracts/audit-chain";
 import { AUDIT_TRAIL_PATH } from "../../contracts/audit-trail";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { JOURNEYS_PATH } from "../../contracts/statistics-journeys";
 import { STAYS_PATH } from "../../contracts/statistics-stays";
 import { TRAVEL_READINESS_PATH } from "../../contracts/travel-readiness";

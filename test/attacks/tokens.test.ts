@@ -4,7 +4,7 @@
  * shelters wherever one rule reads one claim and another the other, so it is refused
  * (HTTP 401) at the gateway and at every subgraph.
  */
-import { SUBGRAPH_NAMES } from "../../platform/config";
+import { SUBGRAPH_NAMES } from "../../subgraphs/index";
 import { gatewayUrl, postGraphQL, subgraphUrl, tokenFor } from "../support/hub";
 
 describe("claims that must agree do", () => {

@@ -27,7 +27,6 @@ import {
   loadSubgraphConfig,
   subgraphPortVariable,
   subgraphUrlVariable,
-  type SubgraphName,
 } from "../../platform/config";
 import { openDatabase } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
@@ -40,18 +39,14 @@ import {
   type RunningSubgraph,
   type SubgraphModule,
 } from "../../platform/subgraph-server";
-import { SUBGRAPH_MODULES } from "../../subgraphs/registry";
+import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
+import { subgraphModule } from "../../subgraphs/modules";
 import { postGraphQL, type GraphQLResponse } from "../support/hub";
 import type { EmbeddedDatabaseReply } from "./embedded-database-process";
 
 export { PERSONAS } from "../support/hub";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-
-const MODULES = Object.fromEntries(SUBGRAPH_MODULES.map((module) => [module.name, module])) as unknown as Record<
-  SubgraphName,
-  SubgraphModule
->;
 
 /**
  * The peers started beside each subgraph: the victims subgraph, which its rules ask who
@@ -182,7 +177,7 @@ export async function startInProcessSubgraph(
   name: SubgraphName,
   options: { demoData: boolean },
 ): Promise<InProcessSubgraph> {
-  const module = MODULES[name];
+  const module = subgraphModule(name);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `survivor-hub-inproc-${name}-`));
   const cleanups: Array<() => Promise<void>> = [async () => fs.rmSync(scratch, { recursive: true, force: true })];
   const cleanUp = async () => {
@@ -213,7 +208,7 @@ export async function startInProcessSubgraph(
     const peersStarted = Promise.all(
       peers.map(async (peer, index) => {
         const peerEnv = { ...env, [subgraphPortVariable(peer)]: "0", [databaseUrlVariable(peer)]: peerUrls[index] };
-        const started = await startSubgraph(MODULES[peer], loadSubgraphConfig(peer, peerEnv));
+        const started = await startSubgraph(subgraphModule(peer), loadSubgraphConfig(SUBGRAPHS, peer, peerEnv));
         running.push(started);
         peerUrlsByName.set(peer, started.url);
         return [subgraphUrlVariable(peer), started.url] as const;
@@ -221,7 +216,7 @@ export async function startInProcessSubgraph(
     );
     const ownEnv = { ...env, [databaseUrlVariable(name)]: ownUrl };
     // Read again once the peers listen: only their URLs differ.
-    const configBeforePeers = loadSubgraphConfig(name, ownEnv);
+    const configBeforePeers = loadSubgraphConfig(SUBGRAPHS, name, ownEnv);
     const log = createLogger(`in-process-${name}`, configBeforePeers.logLevel);
     const databaseOpened = openDatabase({
       name,
@@ -241,7 +236,7 @@ export async function startInProcessSubgraph(
     if (peersOutcome.status === "rejected") throw peersOutcome.reason;
     if (databaseOutcome.status === "rejected") throw databaseOutcome.reason;
     const [peerUrlVariables, database] = [peersOutcome.value, databaseOutcome.value];
-    const config = loadSubgraphConfig(name, { ...ownEnv, ...Object.fromEntries(peerUrlVariables) });
+    const config = loadSubgraphConfig(SUBGRAPHS, name, { ...ownEnv, ...Object.fromEntries(peerUrlVariables) });
     const db = database.dataSource;
 
     const built = await schemaBuilt;

@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { Client } from "pg";
-import { SUBGRAPH_NAMES, type SubgraphName } from "../../platform/config";
+import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { PERSONAS, type GraphQLResponse } from "../support/hub";
 import { ROOT } from "../support/processes";
 import { withStandaloneHub } from "../support/standalone";

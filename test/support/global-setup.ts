@@ -1,8 +1,8 @@
 /**
  * Builds the hub, gives each subgraph a database and starts the real processes.
- * Databases: four embedded PGlite servers (in this process, outside Jest's VM, where
- * PGlite can run), or — when TEST_DATABASE_URL names a PostgreSQL server — four
- * throwaway databases created there for this run and dropped afterwards.
+ * Databases: one embedded PGlite server per subgraph of the list (in this process,
+ * outside Jest's VM, where PGlite can run), or — when TEST_DATABASE_URL names a
+ * PostgreSQL server — a throwaway database per subgraph there, dropped afterwards.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -11,9 +11,11 @@ import path from "node:path";
 import { Client } from "pg";
 import { ensureDevKeyPair } from "../../platform/auth/keys";
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from "../../platform/database";
-import { SUBGRAPH_NAMES, databaseUrlVariable, subgraphPortVariable, subgraphUrlVariable } from "../../platform/config";
-import { ROOT, spawnHubProcess, waitReady, type HubProcess } from "./processes";
-import { databaseUrlOn, TEST_PORTS, type TestHubState } from "./state";
+import { hubEnvironment, rateLimitEnvironment } from "../../platform/config";
+import { startHub } from "../../platform/processes";
+import { SUBGRAPH_NAMES, SUBGRAPHS } from "../../subgraphs/index";
+import { ROOT, type HubProcess } from "./processes";
+import { databaseUrlOn, TEST_HUB_PORTS, type TestHubState } from "./state";
 
 interface SetupHandles {
   processes: HubProcess[];
@@ -60,36 +62,25 @@ export default async function globalSetup(): Promise<void> {
     HUB_DATA_DIR: path.join(tmpDir, "hub"),
     LOG_LEVEL: "warn",
     SEED_DEMO_DATA: "if-empty",
-    GATEWAY_PORT: String(TEST_PORTS.gateway),
-    GATEWAY_HOST: "127.0.0.1",
+    ...hubEnvironment(SUBGRAPHS, { ports: TEST_HUB_PORTS, databaseUrls }),
     // Many organisations' worth of work from one machine: the budgets are raised, except
     // for one organisation the rate-limit test uses (test/limits.test.ts).
-    ...Object.fromEntries(
-      ["GOVERNMENT", "NGO", "SHELTER", "EMBASSY", "REPATRIATION", "AUDITOR"].map((role) => [
-        `RATE_LIMIT_${role}_PER_MINUTE`,
-        "1000000",
-      ]),
-    ),
+    ...rateLimitEnvironment(1_000_000),
     RATE_LIMIT_ORG_OVERRIDES: "ngo-rate-limited=5",
     // The embedded servers are PGlite: one connection per subgraph (see platform/database.ts).
     ...(serverUrl ? {} : { DATABASE_POOL_SIZE: String(EMBEDDED_POOL_SIZE) }),
   };
-  for (const name of SUBGRAPH_NAMES) {
-    env[subgraphPortVariable(name)] = String(TEST_PORTS[name]);
-    env[subgraphUrlVariable(name)] = `http://127.0.0.1:${TEST_PORTS[name]}/graphql`;
-    env[databaseUrlVariable(name)] = databaseUrls[name];
-  }
   // Make the signing key before the processes race for it.
   ensureDevKeyPair(path.join(env.HUB_DATA_DIR, "keys"));
 
-  const subgraphs = SUBGRAPH_NAMES.map((name) => spawnHubProcess(name, `subgraphs/${name}/index.js`, env));
-  handles.processes.push(...subgraphs);
-  await Promise.all(
-    subgraphs.map((hub, index) => waitReady(`http://127.0.0.1:${TEST_PORTS[SUBGRAPH_NAMES[index]]}/ready`, hub)),
-  );
-  const gateway = spawnHubProcess("gateway", "gateway/index.js", env);
-  handles.processes.push(gateway);
-  await waitReady(`http://127.0.0.1:${TEST_PORTS.gateway}/ready`, gateway);
+  // The subgraphs together (their databases and the keys exist already), then the gateway.
+  await startHub({
+    subgraphs: SUBGRAPH_NAMES,
+    gateway: true,
+    ports: TEST_HUB_PORTS,
+    launchOptions: () => ({ env }),
+    started: (_name, process) => handles.processes.push(process),
+  });
 
   const state: TestHubState = { env, databaseUrls, tmpDir, usingServer: Boolean(serverUrl) };
   const statePath = path.join(tmpDir, "state.json");

@@ -3,7 +3,8 @@ import path from "node:path";
 import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
-import type { AuthConfig, SubgraphName } from "../../platform/config";
+import type { AuthConfig } from "../../platform/config";
+import type { SubgraphName } from "../../subgraphs/index";
 import { hubState, TEST_PORTS } from "./state";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -23,16 +24,7 @@ export function tokenFor(request: DevTokenRequest): string {
   return signDevToken(testAuthConfig(), request);
 }
 
-export const PERSONAS = {
-  government: { role: "government", org: "gov-mdt" },
-  ngo: { role: "ngo", org: "ngo-lighthouse" },
-  otherNgo: { role: "ngo", org: "ngo-harbour" },
-  shelter: { role: "shelter", org: "shelter-maesot-1", shelter: "shelter-maesot-1" },
-  embassyPH: { role: "embassy", org: "embassy-PH", country: "PH" },
-  embassyKE: { role: "embassy", org: "embassy-KE", country: "KE" },
-  repatriation: { role: "repatriation", org: "repatriation-agency" },
-  auditor: { role: "auditor", org: "oversight-board" },
-} as const satisfies Record<string, DevTokenRequest>;
+export { PERSONAS } from "../../platform/personas";
 
 export function gatewayUrl(): string {
   return `http://127.0.0.1:${TEST_PORTS.gateway}/graphql`;

@@ -21,7 +21,7 @@ import {
 import type { Role } from "../../platform/auth/claims";
 import { ErrorCode } from "../../platform/errors";
 import type { FieldRule, SubgraphPolicy } from "../../platform/policy/types";
-import { HUB_POLICIES } from "../../subgraphs/policies";
+import { HUB_POLICIES } from "../../subgraphs/modules";
 import type { GraphQLResponse } from "./hub";
 
 /** The composed schema: types and fields as clients see them (join directives are ignored). */

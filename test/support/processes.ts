@@ -1,61 +1,36 @@
-/** Starting and stopping the hub's real processes from tests. */
-import { type ChildProcess, spawn } from "node:child_process";
+/** Starting and stopping the hub's real processes from tests, with the hub's one launcher (platform/processes.ts). */
 import path from "node:path";
+import {
+  DIST,
+  launch,
+  stopProcess,
+  waitReady as waitProcessReady,
+  type LaunchedProcess,
+} from "../../platform/processes";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
-export const DIST = path.join(ROOT, "dist");
+export { DIST, ROOT } from "../../platform/processes";
 
-export interface HubProcess {
-  name: string;
-  child: ChildProcess;
-  output: string[];
-}
+/** A process a test started; `output` keeps its last chunks of stdout and stderr. */
+export type HubProcess = LaunchedProcess;
 
-/** `detached`: the process leads a process group of its own, so a test can kill it with all its children (`process.kill(-pid)`). */
+/**
+ * `entry` relative to dist/. `detached`: the process leads a process group of its own,
+ * so a test can kill it with all its children (`process.kill(-pid)`).
+ */
 export function spawnHubProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
   options: { detached?: boolean } = {},
 ): HubProcess {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: options.detached ?? false,
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return { name, child, output };
+  return launch({ name, entry: path.join(DIST, entry), env, detached: options.detached });
 }
 
-export async function waitReady(url: string, hub: HubProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (hub.child.exitCode !== null) throw new Error(`${hub.name} exited during start:\n${hub.output.join("")}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`${hub.name} not ready after ${timeoutMs} ms:\n${hub.output.join("")}`);
+/** Resolves when this start of the process answers `url` (its /ready) with its own nonce. */
+export function waitReady(url: string, hub: HubProcess, timeoutMs = 60_000): Promise<void> {
+  return waitProcessReady(hub, url, { timeoutMs });
 }
 
 export function stopHubProcess(hub: HubProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (hub.child.exitCode !== null) return resolve(hub.child.exitCode);
-    const timer = setTimeout(() => hub.child.kill("SIGKILL"), 10_000);
-    hub.child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    hub.child.kill(signal);
-  });
+  return stopProcess(hub, { signal });
 }

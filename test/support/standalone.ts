@@ -12,13 +12,9 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
-import {
-  databaseUrlVariable,
-  SUBGRAPH_NAMES,
-  subgraphPortVariable,
-  subgraphUrlVariable,
-  type SubgraphName,
-} from "../../platform/config";
+import { hubEnvironment, portBlock } from "../../platform/config";
+import { GATEWAY, portOf, readyUrl, startHub } from "../../platform/processes";
+import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 import { PERSONAS, postGraphQL, type GraphQLResponse } from "./hub";
 import { ROOT, spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./processes";
 import { hubState } from "./state";
@@ -95,22 +91,15 @@ export async function withStandaloneHub(
   },
   use: (hub: StandaloneHub) => Promise<void>,
 ): Promise<void> {
-  const ports = Object.fromEntries(
-    [...SUBGRAPH_NAMES, "gateway"].map((name, index) => [name, options.basePort + index]),
-  ) as Record<ProcessName, number>;
-  const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
+  const ports = portBlock(SUBGRAPHS, options.basePort);
+  const url = (name: ProcessName) => `http://127.0.0.1:${portOf(ports, name)}/graphql`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-standalone-"));
   const env: Record<string, string> = {
     ...(options.baseEnv ?? hubState().env),
     HUB_DATA_DIR: dataDir,
-    GATEWAY_PORT: String(ports.gateway),
+    ...hubEnvironment(SUBGRAPHS, { ports, databaseUrls: options.databaseUrls }),
     ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
   };
-  for (const name of SUBGRAPH_NAMES) {
-    env[databaseUrlVariable(name)] = options.databaseUrls?.[name] ?? "";
-    env[subgraphPortVariable(name)] = String(ports[name]);
-    env[subgraphUrlVariable(name)] = url(name);
-  }
   const running = new Map<ProcessName, HubProcess>();
   const hub: StandaloneHub = {
     url,
@@ -125,10 +114,10 @@ export async function withStandaloneHub(
       });
     },
     async start(name) {
-      const entry = name === "gateway" ? "gateway/index.js" : `subgraphs/${name}/index.js`;
+      const entry = name === GATEWAY ? "gateway/index.js" : `subgraphs/${name}/index.js`;
       const started = spawnHubProcess(`${name}-standalone`, entry, env);
       running.set(name, started);
-      await waitReady(`http://127.0.0.1:${ports[name]}/ready`, started);
+      await waitReady(readyUrl(ports, name), started);
     },
     async stop(name, signal = "SIGTERM") {
       const process = running.get(name);
@@ -146,10 +135,14 @@ export async function withStandaloneHub(
     },
   };
   try {
-    const [first, ...others] = options.subgraphs;
-    await hub.start(first);
-    await Promise.all(others.map((name) => hub.start(name)));
-    if (options.gateway) await hub.start("gateway");
+    await startHub({
+      subgraphs: options.subgraphs,
+      firstAlone: true,
+      gateway: options.gateway,
+      ports,
+      launchOptions: () => ({ env }),
+      started: (name, process) => running.set(name as ProcessName, process),
+    });
     await use(hub);
   } finally {
     await Promise.all([...running.keys()].map((name) => hub.stop(name)));

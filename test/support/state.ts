@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import type { SubgraphName } from "../../platform/config";
+import { portBlock, type HubPorts } from "../../platform/config";
+import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 
 /**
  * Every port a test listens on is TEST_PORT_BASE plus a fixed offset, so two checkouts can
@@ -7,18 +8,18 @@ import type { SubgraphName } from "../../platform/config";
  */
 export const TEST_PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 14100);
 
-/** The port `offset` above the base: offsets 0-4 are the shared hub, 10-49 the tests' own. */
+/** The port `offset` above the base: offsets from 0 to the number of subgraphs are the shared hub, 10-49 the tests' own. */
 export function testPort(offset: number): number {
   return TEST_PORT_BASE + offset;
 }
 
-export const TEST_PORTS: Record<SubgraphName | "gateway", number> = {
-  gateway: testPort(0),
-  victims: testPort(1),
-  shelters: testPort(2),
-  embassies: testPort(3),
-  repatriation: testPort(4),
-};
+/** The shared test hub's ports: the gateway on the base, the subgraphs of the list on the next ones. */
+export const TEST_HUB_PORTS: HubPorts = portBlock(SUBGRAPHS, testPort(0));
+
+export const TEST_PORTS = {
+  gateway: TEST_HUB_PORTS.gateway,
+  ...TEST_HUB_PORTS.subgraphs,
+} as Record<SubgraphName | "gateway", number>;
 
 export interface TestHubState {
   env: Record<string, string>;

@@ -9,13 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
-import {
-  databaseUrlVariable,
-  SUBGRAPH_NAMES,
-  subgraphPortVariable,
-  subgraphUrlVariable,
-  type SubgraphName,
-} from "../../platform/config";
+import { hubEnvironment, portBlock } from "../../platform/config";
+import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 import { postGraphQL, type GraphQLResponse } from "./hub";
 import { spawnHubProcess, type HubProcess } from "./processes";
 import { databaseUrlOn, hubState } from "./state";
@@ -30,7 +25,7 @@ export function makeDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-supervised-"));
 }
 
-/** Environment for a supervised hub: gateway on `basePort`, subgraphs on the next four. */
+/** Environment for a supervised hub: gateway on `basePort`, the subgraphs of the list on the next ports. */
 export function supervisedEnv(
   basePort: number,
   dataDir: string,
@@ -39,15 +34,9 @@ export function supervisedEnv(
   const env: Record<string, string> = {
     ...hubState().env,
     HUB_DATA_DIR: dataDir,
-    GATEWAY_PORT: String(basePort),
-    GATEWAY_HOST: "127.0.0.1",
+    ...hubEnvironment(SUBGRAPHS, { ports: portBlock(SUBGRAPHS, basePort), databaseUrls }),
     LOG_LEVEL: "warn",
   };
-  SUBGRAPH_NAMES.forEach((name, index) => {
-    env[subgraphPortVariable(name)] = String(basePort + 1 + index);
-    env[subgraphUrlVariable(name)] = `http://127.0.0.1:${basePort + 1 + index}/graphql`;
-    env[databaseUrlVariable(name)] = databaseUrls[name] ?? "";
-  });
   if (Object.keys(databaseUrls).length > 0) delete env.DATABASE_POOL_SIZE;
   return env;
 }

@@ -2,7 +2,7 @@
 import { Ctx, Query, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
 import { accessForRole } from "../../../platform/policy/caller-access";
-import { HUB_POLICIES } from "../../policies";
+import { HUB_POLICIES } from "../../modules";
 import { Me } from "./types/me";
 
 @Resolver(() => Me)

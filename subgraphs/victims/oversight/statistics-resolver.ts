@@ -22,7 +22,7 @@ import {
   type PublishedCell,
 } from "../../../platform/statistics/suppression";
 import { mayRead } from "../../../platform/policy/types";
-import { HUB_POLICIES } from "../../policies";
+import { HUB_POLICIES } from "../../modules";
 import { Victim } from "../entities/victim";
 import { visibilityCondition } from "../record-rules";
 import { CaseStatistics, DurationStatistic, StatisticsDimension as D } from "./types/statistics";

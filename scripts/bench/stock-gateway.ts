@@ -8,24 +8,25 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import fs from "node:fs";
-import { loadRequestSigningSecret } from "../platform/auth/keys";
-import { createRequestSigner } from "../platform/auth/request-signature";
-import { loadGatewayConfig, type SubgraphName } from "../platform/config";
-import { signingFetcher } from "../gateway/subgraph-source";
+import { loadRequestSigningSecret } from "../../platform/auth/keys";
+import { createRequestSigner } from "../../platform/auth/request-signature";
+import { loadGatewayConfig } from "../../platform/config";
+import { SUBGRAPHS } from "../../subgraphs/index";
+import { signingFetcher } from "../../gateway/subgraph-source";
 
 interface Context {
   authorization: string;
 }
 
 async function main(): Promise<void> {
-  const config = loadGatewayConfig();
+  const config = loadGatewayConfig(SUBGRAPHS);
   const port = Number(process.env.STOCK_GATEWAY_PORT ?? 4100);
   const signer = createRequestSigner("gateway", loadRequestSigningSecret(config.auth));
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(config.supergraphFile, "utf8"),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<Context>({
-        url: config.subgraphUrls[name as SubgraphName] ?? url,
+        url: config.subgraphUrls[name] ?? url,
         // Apollo's default fetcher, signed.
         fetcher: signingFetcher(new RemoteGraphQLDataSource({}).fetcher, signer),
         willSendRequest({ request, context }) {

@@ -5,7 +5,7 @@
  * prints a JSON summary on stdout.
  */
 import autocannon from "autocannon";
-import { createRequestSigner } from "../platform/auth/request-signature";
+import { createRequestSigner } from "../../platform/auth/request-signature";
 
 interface LoadRequest {
   url: string;

@@ -6,8 +6,9 @@
  * Philippine, so the embassy dashboard has full pages at every size.
  */
 import { Client } from "pg";
-import { ORIGIN_COUNTRIES } from "../platform/demo/release";
-import { RECOUNT_OCCUPANCY_SQL } from "../subgraphs/shelters/beds";
+import { ORIGIN_COUNTRIES } from "../../platform/demo/release";
+import type { SubgraphName } from "../../subgraphs/index";
+import { RECOUNT_OCCUPANCY_SQL } from "../../subgraphs/shelters/beds";
 
 const BRACKETS = ["AGE_18_25", "AGE_26_35", "AGE_36_50", "AGE_14_17", "OVER_50", "UNDER_14"];
 const STATES = ["REQUESTED", "DOCUMENTS_PENDING", "READY", "TRAVEL_BOOKED", "DEPARTED", "ARRIVED", "CANCELLED"];
@@ -23,11 +24,7 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 }
 
 /** Adds people numbered `from`..`to` (inclusive) to the four databases. */
-export async function seedBench(
-  urls: Record<"victims" | "shelters" | "embassies" | "repatriation", string>,
-  from: number,
-  to: number,
-): Promise<void> {
+export async function seedBench(urls: Record<SubgraphName, string>, from: number, to: number): Promise<void> {
   const countries = ORIGIN_COUNTRIES.map((country) => country.code);
   const people: Array<{ id: string; nationality: string; owner_org: string; n: number }> = await withClient(
     urls.victims,

@@ -1,0 +1,225 @@
+/**
+ * Measurements: autocannon runs in a process of their own (load.ts) checking every body,
+ * CPU time from /proc, resident memory, SQL statements and service questions per request,
+ * and `npm start`'s cold start.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createRequestSigner } from "../../platform/auth/request-signature";
+import { DIST, GATEWAY, launch, ROOT, stopProcess, type LaunchedProcess } from "../../platform/processes";
+import type { ReadScenario, Target } from "./scenarios";
+import { authorization, DATA_DIR, graphqlUrl, requestSigningSecret, SETTINGS, STOCK } from "./settings";
+
+export interface Figures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  gatewayCpuMsPerRequest: number | null;
+  /** CPU ms per request of each hub process and of the whole machine (all cores, load generator included). */
+  cpuMsPerRequest: Record<string, number>;
+  sqlStatementsPerRequest: number | null;
+  /** Service questions between subgraphs per request (development report of the hub's gateway). */
+  peerQuestionsPerRequest: number | null;
+}
+
+export interface Measurement extends Figures {
+  scenario: string;
+  target: string;
+}
+
+/** CPU time (user + system) a process has used, in milliseconds. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
+}
+
+/** A line of /proc/<pid>/status in MB: VmHWM (peak resident) or VmRSS (resident now). */
+function statusMb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith(`${field}:`));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+export const peakRssMb = (pid: number) => statusMb(pid, "VmHWM");
+
+/** The processes a process started (Linux: /proc/<pid>/task/<tid>/children). */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/))
+    .filter(Boolean)
+    .map(Number);
+}
+
+/** CPU time the whole machine has spent busy (all cores, from /proc/stat), in milliseconds. */
+function machineBusyMs(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+}
+
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+export const IDLE_SECONDS = 20;
+
+/**
+ * `npm start` from an empty data directory (compiled already): seconds until the
+ * supervisor reports all its processes ready, then the resident memory of each after
+ * IDLE_SECONDS without requests (the demo data loaded, nothing else).
+ */
+export async function measureColdStart(
+  env: Record<string, string>,
+): Promise<{ readySeconds: number; idleRssMb: Record<string, number> }> {
+  const startedAt = Date.now();
+  const supervisor = launch({
+    name: "npm start",
+    entry: path.join(DIST, "scripts", "start.js"),
+    env: { ...env, HUB_DATA_DIR: path.join(DATA_DIR, "cold-start") },
+    forward: "stderr",
+  });
+  try {
+    const readySeconds = await new Promise<number>((resolve, reject) => {
+      let output = "";
+      supervisor.child.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Survivor Hub is ready in/.test(output)) resolve((Date.now() - startedAt) / 1000);
+      });
+      supervisor.child.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idleRssMb: Record<string, number> = {};
+    for (const pid of childrenOf(supervisor.child.pid!)) {
+      // argv[1] is dist/subgraphs/<name>/index.js or dist/gateway/index.js.
+      const entry = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[1] ?? String(pid);
+      idleRssMb[path.basename(path.dirname(entry))] = statusMb(pid, "VmRSS");
+    }
+    return { readySeconds, idleRssMb };
+  } finally {
+    // The supervisor stops its children; no SIGKILL grace shorter than theirs.
+    await stopProcess(supervisor, { graceMs: 30_000 });
+  }
+}
+
+export interface Answer {
+  text: string;
+  json: {
+    data?: Record<string, unknown>;
+    errors?: unknown[];
+    extensions?: { sqlStatements?: Record<string, number>; peerQuestions?: Record<string, number> };
+  };
+}
+
+/** One request; `signingSecret` signs it as the gateway would (straight at a subgraph). */
+export async function post(
+  target: string,
+  authorizationHeader: string,
+  query: string,
+  signingSecret?: string,
+): Promise<Answer> {
+  const body = JSON.stringify({ query });
+  const plain = { "content-type": "application/json", authorization: authorizationHeader };
+  const headers = signingSecret
+    ? createRequestSigner("gateway", signingSecret).signed("POST", target, body, plain)
+    : plain;
+  const response = await fetch(target, { method: "POST", headers, body });
+  const text = await response.text();
+  return { text, json: JSON.parse(text) };
+}
+
+/** The median of each figure over rounds of one scenario and target. */
+export function summarise(rounds: Figures[]): Figures {
+  const cpuMsPerRequest: Record<string, number> = {};
+  for (const name of Object.keys(rounds[0].cpuMsPerRequest))
+    cpuMsPerRequest[name] = median(rounds.map((entry) => entry.cpuMsPerRequest[name]));
+  return {
+    requestsPerSecond: median(rounds.map((entry) => entry.requestsPerSecond)),
+    p50: median(rounds.map((entry) => entry.p50)),
+    p99: median(rounds.map((entry) => entry.p99)),
+    gatewayCpuMsPerRequest:
+      rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
+    cpuMsPerRequest,
+    sqlStatementsPerRequest: rounds[0].sqlStatementsPerRequest,
+    peerQuestionsPerRequest: rounds[0].peerQuestionsPerRequest,
+  };
+}
+
+const TARGET_PROCESS: Record<Target, string> = { hub: GATEWAY, stock: STOCK, victims: "victims" };
+
+/**
+ * One round of one scenario at one target: a checked sample answer, an unmeasured
+ * warm-up, then BENCH_SECONDS of load over BENCH_CONNECTIONS; `running` are the
+ * processes whose CPU time is counted.
+ */
+export async function measure(scenario: ReadScenario, target: Target, running: LaunchedProcess[]): Promise<Figures> {
+  const targetUrl = graphqlUrl(TARGET_PROCESS[target]);
+  const bearer = authorization(scenario.persona);
+  const signingSecret = target === "victims" ? requestSigningSecret() : undefined;
+  const sample = await post(targetUrl, bearer, scenario.query, signingSecret);
+  if (sample.json.errors || !scenario.check(sample.json))
+    throw new Error(`${scenario.name} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
+  const statements = sample.json.extensions?.sqlStatements;
+  const questions = sample.json.extensions?.peerQuestions;
+  const gatewayPid =
+    target === "victims" ? undefined : running.find((entry) => entry.name === TARGET_PROCESS[target])!.child.pid!;
+  const load = {
+    url: targetUrl,
+    authorization: bearer,
+    body: JSON.stringify({ query: scenario.query }),
+    expectedData: JSON.stringify(sample.json.data),
+    connections: SETTINGS.connections,
+    seconds: SETTINGS.seconds,
+    signingSecret,
+  };
+  const runLoad = (seconds: number) =>
+    promisify(execFile)(
+      process.execPath,
+      [path.join(DIST, "scripts", "bench", "load.js"), JSON.stringify({ ...load, seconds })],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+    );
+  // Warm-up, not measured: JIT, plan caches and database buffers as a running hub has them.
+  await runLoad(SETTINGS.warmupSeconds);
+  const cpuBefore = gatewayPid ? cpuMs(gatewayPid) : 0;
+  const processesBefore = running.map((entry) => cpuMs(entry.child.pid!));
+  const machineBefore = machineBusyMs();
+  const { stdout } = await runLoad(SETTINGS.seconds);
+  const machineSpent = machineBusyMs() - machineBefore;
+  const processesSpent = running.map(
+    (entry, index) => [entry.name, cpuMs(entry.child.pid!) - processesBefore[index]] as const,
+  );
+  const result = JSON.parse(stdout) as {
+    requests: number;
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    mismatches: number;
+  };
+  // Every answer must have been the checked one: a benchmark of wrong answers is worthless.
+  if (result.non2xx || result.errors || result.timeouts || result.mismatches)
+    throw new Error(`${scenario.name} via ${target}: ${JSON.stringify(result)}`);
+  if (result.requests < SETTINGS.connections)
+    throw new Error(
+      `${scenario.name} via ${target}: only ${result.requests} answers in ${SETTINGS.seconds} s; per-request figures need a longer BENCH_SECONDS`,
+    );
+  return {
+    requestsPerSecond: result.requestsPerSecond,
+    p50: result.p50,
+    p99: result.p99,
+    gatewayCpuMsPerRequest: gatewayPid ? (cpuMs(gatewayPid) - cpuBefore) / result.requests : null,
+    cpuMsPerRequest: Object.fromEntries(
+      [...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests]),
+    ),
+    sqlStatementsPerRequest: statements ? Object.values(statements).reduce((sum, count) => sum + count, 0) : null,
+    peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
+  };
+}

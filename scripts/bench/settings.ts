@@ -1,0 +1,45 @@
+/** The benchmark's settings (environment variables, docs/performance.md), ports and addresses. */
+import path from "node:path";
+import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
+import { portBlock } from "../../platform/config";
+import { GATEWAY, portOf, ROOT } from "../../platform/processes";
+import { SUBGRAPHS } from "../../subgraphs/index";
+
+export const SETTINGS = {
+  victims: Number(process.env.BENCH_VICTIMS ?? 100_000),
+  seconds: Number(process.env.BENCH_SECONDS ?? 6),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 2),
+  // For profiling one scenario: BENCH_READS=a measures only (a)'s reads; BENCH_COLD_START=0 skips step 0.
+  readScenarios: (process.env.BENCH_READS ?? "a,b,c").split(","),
+  coldStart: process.env.BENCH_COLD_START !== "0",
+  /** Processes to CPU-profile (BENCH_PROFILE=gateway,victims), written to .bench/profiles. */
+  profile: (process.env.BENCH_PROFILE ?? "").split(","),
+};
+
+export const DATA_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, ".bench"));
+
+const BASE_PORT = 14600;
+/** The hub's gateway on the base, its subgraphs on the next ports, the stock gateway after them. */
+export const PORTS = portBlock(SUBGRAPHS, BASE_PORT);
+export const STOCK = "stock";
+export const STOCK_PORT = BASE_PORT + 1 + SUBGRAPHS.length;
+
+/** The /graphql URL of the hub's gateway, a subgraph, or the stock gateway. */
+export function graphqlUrl(name: string): string {
+  return `http://127.0.0.1:${name === STOCK ? STOCK_PORT : portOf(PORTS, name)}/graphql`;
+}
+
+export const HUB_GATEWAY_URL = graphqlUrl(GATEWAY);
+
+export function authorization(persona: DevTokenRequest): string {
+  const auth = { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") };
+  return `Bearer ${signDevToken(auth, persona)}`;
+}
+
+/** The hub's request-signing secret: a request straight at a subgraph is signed as the gateway signs it. */
+export function requestSigningSecret(): string {
+  return ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys"));
+}
