@@ -1,7 +1,7 @@
 /**
  * The audit routes every subgraph answers for the victims subgraph's hub-wide trail
- * (contracts/audit-trail.ts, contracts/audit-chain.ts): each module lists `AUDIT_ROUTES`
- * among its routes. The caller's role is checked here again, whoever asked.
+ * (contracts/audit-trail.ts, contracts/audit-chain.ts): modules.ts adds `AUDIT_ROUTES` to
+ * every module's routes. The caller's role is checked here again, whoever asked.
  */
 import { AUDIT_CHAIN } from "../contracts/audit-chain";
 import { AUDIT_TRAIL } from "../contracts/audit-trail";

@@ -3,7 +3,6 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { AUDIT_ROUTES } from "../audit-routes";
 import { travelReadinessRoute } from "./travel-readiness-route";
 import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
@@ -30,7 +29,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   referenceResolvers: embassyReferenceResolvers,
   policy: embassiesPolicy,
   demoData: embassiesDemoData,
-  routes: [...AUDIT_ROUTES, travelReadinessRoute],
+  routes: [travelReadinessRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

@@ -3,7 +3,6 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { AUDIT_ROUTES } from "../audit-routes";
 import { journeysRoute } from "./statistics-route";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
@@ -29,7 +28,7 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   referenceResolvers: repatriationReferenceResolvers,
   policy: repatriationPolicy,
   demoData: repatriationDemoData,
-  routes: [...AUDIT_ROUTES, journeysRoute],
+  routes: [journeysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

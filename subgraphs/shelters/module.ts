@@ -3,7 +3,6 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { AUDIT_ROUTES } from "../audit-routes";
 import { staysRoute } from "./statistics-route";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
@@ -44,7 +43,7 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   referenceResolvers: shelterReferenceResolvers,
   policy: sheltersPolicy,
   demoData: sheltersDemoData,
-  routes: [...AUDIT_ROUTES, staysRoute],
+  routes: [staysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

@@ -1,7 +1,6 @@
 /** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it; serves oversight (./oversight/). */
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import type { SubgraphModule } from "../../platform/subgraph-server";
-import { AUDIT_ROUTES } from "../audit-routes";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
@@ -49,7 +48,7 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
   demoData: victimsDemoData,
-  routes: [...AUDIT_ROUTES, victimAccessRoute],
+  routes: [victimAccessRoute],
   requestContext: victimsRequestContext,
   plugins: [victimAccessGrantPlugin],
 };

@@ -37,7 +37,6 @@ import {
   createSubgraphGraphQL,
   startSubgraph,
   type RunningSubgraph,
-  type SubgraphModule,
 } from "../../platform/subgraph-server";
 import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
