@@ -37,7 +37,7 @@ export function policyMiddleware(policy: SubgraphPolicy): MiddlewareFn<SubgraphC
     };
     if (condition.looksAt === typeName) return condition.check(caller, root) ? next() : refuse();
     // A condition on a record the field only reaches through another subgraph (a list narrowed by who owns each
-    // case): its resolver applies it with `enforce.holds`; test/policy-rules.test.ts lists each such field.
+    // case): its resolver applies it with `enforce.holds`; test/in-process/policy-rules.test.ts lists each such field.
     if (condition.looksAt !== getNamedType(info.returnType).name) return next();
     const value: unknown = await next();
     if (value === null || value === undefined) return value;

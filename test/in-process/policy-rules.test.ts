@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ROLES, type Role } from "../platform/auth/claims";
-import type { AnyCondition } from "../platform/policy/types";
-import { HUB_POLICIES } from "../subgraphs/modules";
+import { ROLES, type Role } from "../../platform/auth/claims";
+import type { AnyCondition } from "../../platform/policy/types";
+import { HUB_POLICIES } from "../../subgraphs/modules";
 
 const ROOT_TYPES = new Set(["Query", "Mutation"]);
 
@@ -130,7 +130,7 @@ describe("audit subjects", () => {
   });
 
   it("platform/audit/ knows no type or field of any subgraph", () => {
-    for (const file of sourceFiles(join(__dirname, "../platform/audit"))) {
+    for (const file of sourceFiles(join(__dirname, "../../platform/audit"))) {
       const code = readFileSync(file, "utf8")
         // The audit table's stored names (a column, a JSON key) stay as first written.
         .replace(/victim_ids|["']victimIds["']|audit_entry_victims_idx|entry_victims/g, "")
@@ -154,17 +154,17 @@ describe("no resolver refuses a policy condition by hand", () => {
 
   it("FORBIDDEN comes from the platform's one refusal (enforce) except in the places listed", () => {
     const counts: Record<string, number> = {};
-    for (const file of sourceFiles(join(__dirname, "../subgraphs"))) {
+    for (const file of sourceFiles(join(__dirname, "../../subgraphs"))) {
       const hits = readFileSync(file, "utf8").match(/hubError\(\s*ErrorCode\.FORBIDDEN/g)?.length ?? 0;
-      if (hits > 0) counts[relative(join(__dirname, ".."), file)] = hits;
+      if (hits > 0) counts[relative(join(__dirname, "..", ".."), file)] = hits;
     }
     expect(counts).toEqual(ALLOWED);
   });
 
   it("ownership is tested only by the conditions and the record rules", () => {
-    const users = sourceFiles(join(__dirname, "../subgraphs"))
+    const users = sourceFiles(join(__dirname, "../../subgraphs"))
       .filter((file) => /\bactsAsOwner\(/.test(readFileSync(file, "utf8")))
-      .map((file) => relative(join(__dirname, ".."), file))
+      .map((file) => relative(join(__dirname, "..", ".."), file))
       .sort();
     expect(users).toEqual(["subgraphs/victims/conditions.ts", "subgraphs/victims/victim-access.ts"]);
   });

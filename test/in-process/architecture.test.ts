@@ -18,7 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCE_DIRS = ["platform", "contracts", "subgraphs", "gateway", "scripts"];
 const OVERSIGHT = "subgraphs/victims/oversight/";
 /** The only file outside oversight/ that may import it: the module serving it. */
@@ -27,7 +27,8 @@ const OVERSIGHT_MODULE = "subgraphs/victims/module.ts";
 const CASE_CODE_OVERSIGHT_NEEDS = [
   "subgraphs/victims/entities/victim.ts",
   "subgraphs/victims/record-rules.ts",
-  "subgraphs/policies.ts",
+  "subgraphs/victims/policy.ts",
+  "subgraphs/modules.ts",
 ];
 /** The one file of subgraphs/ a contract may import: the list of subgraph names (a leaf). */
 const SUBGRAPH_LIST = "subgraphs/index.ts";
@@ -212,7 +213,7 @@ describe("the checks themselves find what they look for", () => {
     ["subgraphs/index.ts", []],
     ["subgraphs/shelters/beds.ts", [`${OVERSIGHT}me-resolver.ts`]],
     [OVERSIGHT_MODULE, [`${OVERSIGHT}me-resolver.ts`]],
-    [`${OVERSIGHT}me-resolver.ts`, ["subgraphs/policies.ts", "subgraphs/victims/resolvers/referral-resolver.ts"]],
+    [`${OVERSIGHT}me-resolver.ts`, ["subgraphs/modules.ts", "subgraphs/victims/resolvers/referral-resolver.ts"]],
   ]);
 
   it("finds circles, a file importing itself included", () => {
