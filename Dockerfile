@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY platform ./platform
 COPY contracts ./contracts
+COPY demo ./demo
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY scripts ./scripts

@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIST = path.join(ROOT, "dist");
-const SOURCE_DIRS = ["platform", "contracts", "subgraphs", "gateway", "scripts"];
+const SOURCE_DIRS = ["platform", "contracts", "demo", "subgraphs", "gateway", "scripts"];
 const CONFIG_FILES = ["tsconfig.json", "tsconfig.build.json", "package-lock.json"];
 
 function mtime(file) {

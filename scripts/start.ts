@@ -19,7 +19,7 @@ import { ensureDevKeyPair } from "../platform/auth/keys";
 import { signDevToken } from "../platform/auth/tokens";
 import { databaseUrlVariable, loadGatewayConfig, subgraphPortVariable } from "../platform/config";
 import { DataDirectoryInUseError, dataDirectoryHolder } from "../platform/data-directory-lock";
-import { DEMO_PERSONAS } from "../platform/personas";
+import { DEMO_PERSONAS } from "../demo/personas";
 import {
   GATEWAY,
   hasExited,

@@ -13,7 +13,7 @@ import { answerRoute, InvalidQuestion, type RouteAnswer } from "../platform/inte
 /** Who may read which part of the trail: auditors and government all; a case owner only a case's. */
 export function mayReadTrail(caller: Caller, filter: AuditTrailFilter): boolean {
   return (
-    caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.victimId))
+    caller.role === "auditor" || caller.role === "government" || (caller.role === "ngo" && isUuid(filter.subjectId))
   );
 }
 

@@ -18,7 +18,7 @@ import { createSealedPayloads, type SealedPayloads } from "../../platform/auth/s
 import type { VictimAccess } from "./route";
 
 /** Request header by which the gateway asks the victims subgraph for a grant. */
-export const GRANT_WANTED_HEADER = "x-hub-victim-access-grant";
+export const GRANT_WANTED_HEADER = "x-hub-grant"; // signed (platform/auth/request-signature.ts SIGNED_HEADERS)
 /** Response extension carrying the grant from the victims subgraph to the gateway. */
 export const GRANT_RESPONSE_EXTENSION = "victimAccessGrant";
 /** Request extension carrying grants from the gateway to the other subgraphs. */

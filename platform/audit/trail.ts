@@ -1,19 +1,20 @@
 /**
- * Reading and checking one subgraph's audit trail (its `audit_entry` table). The victims
- * subgraph answers the hub-wide `auditTrail` and `verifyAuditChain` from its own and, over
- * the routes of contracts/audit-trail.ts and contracts/audit-chain.ts, the others'.
+ * Reading and checking one subgraph's audit trail (its `audit_entry` table). The hub's
+ * oversight answers the hub-wide trail and chain check from every subgraph's, over the
+ * routes of contracts/audit-trail.ts and contracts/audit-chain.ts.
  */
 import type { DataSource } from "typeorm";
 
 export const MAX_AUDIT_PAGE = 100;
 
 export interface AuditTrailFilter {
-  victimId?: string | null;
+  /** Entries about this subject (stored in the `victim_ids` column: a stored name, see migration.ts). */
+  subjectId?: string | null;
   actorOrg?: string | null;
   /** ISO 8601 date-times. */
   from?: string | null;
   to?: string | null;
-  /** Matches the field that did it (`updateVictim`, `victims`) or the client's operation name. */
+  /** Matches the field that did it (a mutation, a query) or the client's operation name. */
   operation?: string | null;
 }
 
@@ -36,7 +37,7 @@ export interface AuditEntryRow {
   operation: string;
   requestId: string;
   outcome: string;
-  victimIds: string[];
+  subjectIds: string[];
   fields: string[];
   hash: string;
 }
@@ -68,7 +69,7 @@ export async function readTrail(db: DataSource, subgraph: string, question: Trai
     return `$${params.length}`;
   };
   const { filter, after } = question;
-  if (filter.victimId) where.push(`victim_ids @> ARRAY[${param(filter.victimId)}]::uuid[]`);
+  if (filter.subjectId) where.push(`victim_ids @> ARRAY[${param(filter.subjectId)}]::uuid[]`);
   if (filter.actorOrg) where.push(`actor_org = ${param(filter.actorOrg)}`);
   if (filter.from) where.push(`at >= ${param(filter.from)}::timestamptz`);
   if (filter.to) where.push(`at < ${param(filter.to)}::timestamptz`);
@@ -82,7 +83,7 @@ export async function readTrail(db: DataSource, subgraph: string, question: Trai
   }
   const rows: Array<Omit<AuditEntryRow, "subgraph">> = await db.query(
     `SELECT seq::text AS seq, ${AT_TEXT} AS at, actor_sub AS "actorSub", actor_org AS "actorOrg", actor_role AS "actorRole", kind, action, operation,
-            request_id AS "requestId", outcome, victim_ids::text[] AS "victimIds", fields, hash
+            request_id AS "requestId", outcome, victim_ids::text[] AS "subjectIds", fields, hash
        FROM audit_entry ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY at DESC, seq DESC LIMIT ${param(question.first)}`,
     params,

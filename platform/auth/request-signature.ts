@@ -16,8 +16,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypt
 import { LRUCache } from "lru-cache";
 
 export const SIGNATURE_HEADER = "x-hub-signature";
-/** Hub headers covered by the signature: the request id the gateway made, and the hub's own flags. */
-export const SIGNED_HEADERS = ["x-request-id", "x-hub-victim-access-grant", "x-hub-service"] as const;
+/** Hub headers covered by the signature: the request id the gateway made, the grant a fetch asks for (a contract names what it holds), the service. */
+export const SIGNED_HEADERS = ["x-request-id", "x-hub-grant", "x-hub-service"] as const;
 /** How old (or how far ahead, for clock skew) a signature may be. */
 export const SIGNATURE_WINDOW_SECONDS = 30;
 

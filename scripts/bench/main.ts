@@ -36,7 +36,7 @@ import {
 import { progress, report, summary } from "./report";
 import { FIRST_VICTIM, INTAKE, readScenarios, SMALL_DASHBOARD } from "./scenarios";
 import { authorization, DATA_DIR, HUB_GATEWAY_URL, SETTINGS } from "./settings";
-import { PERSONAS } from "../../platform/personas";
+import { PERSONAS } from "../../demo/personas";
 
 /** The demo release's people: seeded numbers start after them. */
 const DEMO_PEOPLE = 260;

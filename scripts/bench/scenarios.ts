@@ -1,6 +1,6 @@
 /** What each read scenario sends, as whom, to which targets, and the check of its answer. */
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import { PERSONAS } from "../../platform/personas";
+import { PERSONAS } from "../../demo/personas";
 
 export type Target = "hub" | "stock" | "victims";
 

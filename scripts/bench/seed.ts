@@ -6,7 +6,7 @@
  * Philippine, so the embassy dashboard has full pages at every size.
  */
 import { Client } from "pg";
-import { ORIGIN_COUNTRIES } from "../../platform/demo/release";
+import { ORIGIN_COUNTRIES } from "../../demo/release";
 import type { SubgraphName } from "../../subgraphs/index";
 import { RECOUNT_OCCUPANCY_SQL } from "../../subgraphs/shelters/beds";
 

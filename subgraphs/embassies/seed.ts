@@ -1,6 +1,6 @@
 /** Demo data of the embassies subgraph: one embassy per country, verifications, documents. */
 import type { DataSource } from "typeorm";
-import { generateRelease, ORIGIN_COUNTRIES } from "../../platform/demo/release";
+import { generateRelease, ORIGIN_COUNTRIES } from "../../demo/release";
 import type { DemoData } from "../../platform/subgraph-server";
 import { Embassy } from "./entities/embassy";
 import { TravelDocumentKind, TravelDocumentStatus, VerificationStatus } from "./entities/enums";

@@ -1,6 +1,6 @@
 /** Demo data of the repatriation subgraph: cases in every state, with journey legs. */
 import type { DataSource } from "typeorm";
-import { generateRelease, ORIGIN_COUNTRIES, REPATRIATION_AGENCY } from "../../platform/demo/release";
+import { generateRelease, ORIGIN_COUNTRIES, REPATRIATION_AGENCY } from "../../demo/release";
 import type { DemoData } from "../../platform/subgraph-server";
 import { JourneyLeg } from "./entities/journey-leg";
 import { TravelMode } from "./entities/enums";

@@ -1,6 +1,6 @@
 /** Demo data of the shelters subgraph: six shelters near the border and who stays where. */
 import type { DataSource } from "typeorm";
-import { DEMO_SHELTERS, generateRelease } from "../../platform/demo/release";
+import { DEMO_SHELTERS, generateRelease } from "../../demo/release";
 import type { DemoData } from "../../platform/subgraph-server";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";

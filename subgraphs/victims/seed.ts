@@ -1,6 +1,6 @@
 /** Demo data of the victims subgraph: the cases, their consents and referrals. */
 import type { DataSource } from "typeorm";
-import { generateRelease, REPATRIATION_AGENCY } from "../../platform/demo/release";
+import { generateRelease, REPATRIATION_AGENCY } from "../../demo/release";
 import type { DemoData } from "../../platform/subgraph-server";
 import { Consent } from "./entities/consent";
 import { AgeBracket, ConsentKind, Gender, NrmStatus, ReferralRole, ReferralStatus } from "./entities/enums";

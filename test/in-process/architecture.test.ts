@@ -19,7 +19,7 @@ import path from "node:path";
 import ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCE_DIRS = ["platform", "contracts", "subgraphs", "gateway", "scripts"];
+const SOURCE_DIRS = ["platform", "contracts", "demo", "subgraphs", "gateway", "scripts"];
 const OVERSIGHT = "subgraphs/victims/oversight/";
 /** The only file outside oversight/ that may import it: the module serving it. */
 const OVERSIGHT_MODULE = "subgraphs/victims/module.ts";

@@ -4,7 +4,7 @@
  * its own nationals who consented to consular contact) and a verification request with its
  * audit entry.
  */
-import { generateRelease } from "../../platform/demo/release";
+import { generateRelease } from "../../demo/release";
 import { embassiesPolicy } from "../../subgraphs/embassies/policy";
 import { describeFieldRules } from "./field-rules";
 import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";

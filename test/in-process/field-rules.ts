@@ -10,7 +10,7 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from "graphql";
 import type { Role } from "../../platform/auth/claims";
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import { generateRelease } from "../../platform/demo/release";
+import { generateRelease } from "../../demo/release";
 import type { SubgraphPolicy } from "../../platform/policy/types";
 import type { GraphQLResponse } from "../support/hub";
 import {

@@ -5,7 +5,7 @@
  * machine through its resolver, each step with its history and audit entry.
  */
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import { generateRelease } from "../../platform/demo/release";
+import { generateRelease } from "../../demo/release";
 import { repatriationPolicy } from "../../subgraphs/repatriation/policy";
 import { describeFieldRules } from "./field-rules";
 import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";

@@ -3,7 +3,7 @@
  * real beside it: field rules per role, `_entities`, the record rule (a shelter sees only
  * its own residents) and a placement with its audit entry.
  */
-import { DEMO_SHELTERS, generateRelease } from "../../platform/demo/release";
+import { DEMO_SHELTERS, generateRelease } from "../../demo/release";
 import { sheltersPolicy } from "../../subgraphs/shelters/policy";
 import { describeFieldRules } from "./field-rules";
 import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";

@@ -6,7 +6,7 @@
  */
 import type { Role } from "../../platform/auth/claims";
 import type { DevTokenRequest } from "../../platform/auth/tokens";
-import { generateRelease, type DemoPerson } from "../../platform/demo/release";
+import { generateRelease, type DemoPerson } from "../../demo/release";
 import { victimsPolicy } from "../../subgraphs/victims/policy";
 import { describeFieldRules } from "./field-rules";
 import { errorCodes, PERSONAS, START_TIMEOUT_MS, startInProcessSubgraph, type InProcessSubgraph } from "./harness";

@@ -24,7 +24,7 @@ export function tokenFor(request: DevTokenRequest): string {
   return signDevToken(testAuthConfig(), request);
 }
 
-export { PERSONAS } from "../../platform/personas";
+export { PERSONAS } from "../../demo/personas";
 
 export function gatewayUrl(): string {
   return `http://127.0.0.1:${TEST_PORTS.gateway}/graphql`;

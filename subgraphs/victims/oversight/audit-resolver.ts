@@ -106,9 +106,10 @@ function readsEveryId(role: string): boolean {
 async function forReader(
   context: SubgraphContext,
   entries: AuditEntryRow[],
-): Promise<Array<AuditEntryRow & { withheldVictimIds: number | null }>> {
-  if (readsEveryId(context.caller.role)) return entries.map((entry) => ({ ...entry, withheldVictimIds: 0 }));
-  const ids = [...new Set(entries.flatMap((entry) => entry.victimIds))].filter(isUuid);
+): Promise<Array<AuditEntryRow & { victimIds: string[]; withheldVictimIds: number | null }>> {
+  if (readsEveryId(context.caller.role))
+    return entries.map((entry) => ({ ...entry, victimIds: entry.subjectIds, withheldVictimIds: 0 }));
+  const ids = [...new Set(entries.flatMap((entry) => entry.subjectIds))].filter(isUuid);
   const visible = new Set<string>();
   if (ids.length > 0) {
     const rows = await whereVisible(
@@ -118,11 +119,11 @@ async function forReader(
     for (const row of rows) visible.add(row.id);
   }
   return entries.map((entry) => {
-    const shown = entry.victimIds.filter((id) =>
+    const shown = entry.subjectIds.filter((id) =>
       enforce.holds(context, "AuditEntry.victimIds", "Victim", { visibleToCaller: visible.has(id) }),
     );
     // Published or not by the field's condition, which the platform runs (victims/conditions.ts).
-    return { ...entry, victimIds: shown, withheldVictimIds: entry.victimIds.length - shown.length };
+    return { ...entry, victimIds: shown, withheldVictimIds: entry.subjectIds.length - shown.length };
   });
 }
 
@@ -155,7 +156,9 @@ export class AuditResolver {
       const named = wanted.victimId ? await caseFor(context.db.manager, context.caller, wanted.victimId, false) : null;
       enforce(context, "Query.auditTrail", "Victim", named);
     }
-    const question = { filter: wanted, first: size + 1, after: position };
+    // The platform's trail knows subjects, not victims: the person a case is about is its subject.
+    const { victimId, ...rest } = wanted;
+    const question = { filter: { ...rest, subjectId: victimId }, first: size + 1, after: position };
     const pages = await Promise.all([
       readTrail(context.db, "victims", question),
       ...PEERS.map((peer) => ask(context, AUDIT_TRAIL, question, peer).then((answer) => answer.entries)),

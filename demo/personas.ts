@@ -2,7 +2,7 @@
  * The demo personas (DESIGN.md, "Who uses it"): the one list `npm start` prints a token
  * for, the tests ask as and the benchmark measures with.
  */
-import type { DevTokenRequest } from "./auth/tokens";
+import type { DevTokenRequest } from "../platform/auth/tokens";
 
 export const PERSONAS = {
   government: { role: "government", org: "gov-mdt" },
