@@ -17,7 +17,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * The request's id. The gateway always makes its own: a client's `x-request-id` binds
- * nothing (victim-access grants are bound to the id). A subgraph takes the gateway's,
+ * nothing (grants are bound to the id). A subgraph takes the gateway's,
  * which the request signature covers; an unsigned request is refused before it counts.
  */
 export function requestIdOf(request: Request, upstream: "trusted" | "ignored"): string {

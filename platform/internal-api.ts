@@ -50,7 +50,7 @@ export function defineRoute<Request, Response>(
   return route;
 }
 
-/** The usual request: `{ ids: [...] }`, victim ids (anything else is ignored). */
+/** The usual request: `{ ids: [...] }`, record ids (anything else is ignored). */
 export function idsQuestion(body: unknown): { ids: string[] } {
   const ids: unknown = (body as { ids?: unknown } | null)?.ids;
   if (!Array.isArray(ids) || ids.length > MAX_IDS_PER_QUESTION)

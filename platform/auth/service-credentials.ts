@@ -1,7 +1,6 @@
 /**
  * Service-to-service credentials. When a subgraph asks another for a fact it owns (may
- * this caller see that victim, did the survivor consent, is there a valid travel
- * document), it sends the caller's own token — whose record rules the owner applies —
+ * this caller see that record, what facts do its rules need), it sends the caller's own token — whose record rules the owner applies —
  * and this credential, which proves the question comes from a hub subgraph and not from
  * a client calling the internal route itself. HS256 over a secret only the subgraphs
  * hold, audience and issuer pinned, one minute of lifetime.
