@@ -44,3 +44,46 @@ export function whenSupervisorGone(stop: () => void): void {
   process.channel.unref();
   process.once("disconnect", stop);
 }
+
+/**
+ * The life of one hub process (the gateway, a subgraph): read its configuration, start it,
+ * stop it cleanly on SIGTERM/SIGINT or when the supervisor is gone; a configuration problem
+ * exits with its own code, so the supervisor does not restart it.
+ */
+export function runHubProcess<Config>(
+  label: string,
+  loadConfig: () => Config,
+  start: (config: Config) => Promise<{ stop(): Promise<void> }>,
+): void {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    const failure = describeStartupFailure(error);
+    console.error(failure.message);
+    process.exit(failure.exitCode);
+  }
+  let stopRunning: (() => void) | undefined;
+  whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
+  start(config).then(
+    (running) => {
+      let stopping = false;
+      const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      stopRunning = shutdown;
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+    },
+    (error: unknown) => {
+      const failure = describeStartupFailure(error);
+      console.error(`${label} failed to start: ${failure.message}`);
+      process.exit(failure.exitCode);
+    },
+  );
+}

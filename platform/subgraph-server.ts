@@ -46,7 +46,7 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
-import { describeStartupFailure, EXIT_FAILURE, whenSupervisorGone } from "./startup";
+import { runHubProcess } from "./startup";
 import { inputGuard, validateArgument } from "./validation";
 
 // type-graphql and TypeORM take classes of any constructor shape.
@@ -302,36 +302,9 @@ export async function startSubgraph<Extra extends object>(
 
 /** Entry point of a subgraph process, one of `topology`: start, and stop cleanly on SIGTERM/SIGINT. */
 export function runSubgraph<Extra extends object>(module: SubgraphModule<Extra>, topology: Topology): void {
-  let config: SubgraphConfig;
-  try {
-    config = loadSubgraphConfig(topology, module.name);
-  } catch (error) {
-    const failure = describeStartupFailure(error);
-    console.error(failure.message);
-    process.exit(failure.exitCode);
-  }
-  let stopRunning: (() => void) | undefined;
-  whenSupervisorGone(() => (stopRunning ? stopRunning() : process.exit(EXIT_FAILURE)));
-  startSubgraph(module, config).then(
-    (running) => {
-      let stopping = false;
-      const shutdown = () => {
-        if (stopping) return;
-        stopping = true;
-        running.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      stopRunning = shutdown;
-      process.once("SIGTERM", shutdown);
-      process.once("SIGINT", shutdown);
-    },
-    (error: unknown) => {
-      // A configuration problem (port taken, data directory held, …) exits with its own code: the supervisor does not restart it.
-      const failure = describeStartupFailure(error);
-      console.error(`subgraph ${module.name} failed to start: ${failure.message}`);
-      process.exit(failure.exitCode);
-    },
+  runHubProcess(
+    `subgraph ${module.name}`,
+    () => loadSubgraphConfig(topology, module.name),
+    (config) => startSubgraph(module, config),
   );
 }

@@ -62,6 +62,10 @@ describe("docker-compose.yml", () => {
       expect(url.hostname).toBe("postgres");
       expect(url.username).toBe(`${name}_app`);
       expect(url.pathname).toBe(`/${name}`);
+      // The init script reads <NAME>_DB_PASSWORD for each name of its loop (set -u: a missing one aborts it).
+      const password = services.postgres.environment![`${name.toUpperCase()}_DB_PASSWORD`];
+      expect(password).toMatch(/^\$\{[A-Z]+_DB_PASSWORD:-.+\}$/);
+      expect(env[databaseUrlVariable(name)]).toContain(`:${password}@postgres:`);
       expect(env[subgraphPortVariable(name)]).toBe(String(DEFAULT_SUBGRAPH_PORTS[name]));
       expect(env.NODE_ENV).toBe("production");
       expect(env.JWT_PUBLIC_KEY_FILE).toBe("/run/secrets/jwt_public_key");

@@ -35,14 +35,18 @@ export interface VictimAccessAnswer {
   visible: VictimAccess[];
 }
 
-type Asker = Exclude<SubgraphName, "victims">;
+interface FactsNeeded {
+  consents: readonly ConsentName[];
+  repatriationFacts: boolean;
+}
 
 /**
- * Least privilege between subgraphs: what each one's rules need to know about a person,
- * and nothing more. The victims subgraph answers each asker with these facts only, and a
- * subgraph opening a grant keeps only its own.
+ * Least privilege between subgraphs: the subgraphs that may ask, each with what its rules
+ * need to know about a person, and nothing more. A subgraph not listed may not ask (a new
+ * subgraph is not an asker until it is added here). The victims subgraph answers each
+ * asker with these facts only, and a subgraph opening a grant keeps only its own.
  */
-export const VICTIM_FACTS_FOR: Record<Asker, { consents: readonly ConsentName[]; repatriationFacts: boolean }> = {
+export const VICTIM_FACTS_FOR: Partial<Record<Exclude<SubgraphName, "victims">, FactsNeeded>> = {
   shelters: { consents: [], repatriationFacts: false },
   embassies: { consents: ["CONSULAR_CONTACT"], repatriationFacts: false },
   repatriation: { consents: ["REPATRIATION"], repatriationFacts: true },
@@ -51,7 +55,7 @@ export const VICTIM_FACTS_FOR: Record<Asker, { consents: readonly ConsentName[];
 export const VICTIM_ACCESS = contract<VictimAccessRequest, VictimAccessAnswer>({
   path: "/internal/victim-access",
   answeredBy: "victims",
-  askers: Object.keys(VICTIM_FACTS_FOR) as Asker[],
+  askers: Object.keys(VICTIM_FACTS_FOR) as Array<keyof typeof VICTIM_FACTS_FOR>,
   parse: idsQuestion,
 });
 
@@ -59,7 +63,7 @@ export const VICTIM_ACCESS_PATH = VICTIM_ACCESS.path;
 
 /** The facts `asker` may be told about a person (see VICTIM_FACTS_FOR). */
 export function factsFor(asker: string, access: VictimAccess): VictimAccess {
-  const needs = (VICTIM_FACTS_FOR as Partial<Record<string, (typeof VICTIM_FACTS_FOR)[Asker]>>)[asker];
+  const needs = (VICTIM_FACTS_FOR as Partial<Record<string, FactsNeeded>>)[asker];
   if (!needs) throw new Error(`the ${asker} subgraph is told nothing about victims`);
   const facts: VictimAccess = {
     id: access.id,

@@ -49,11 +49,10 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * The peers started beside each subgraph: the victims subgraph, which its rules ask who
- * the caller may see (platform/victim-access.ts). Steps that ask another peer still (a
+ * the caller may see (contracts/victim-access/); a subgraph not listed needs none. Steps that ask another peer still (a
  * repatriation case becoming READY asks embassies for a travel document) stay end to end.
  */
-const PEERS_NEEDED: Record<SubgraphName, SubgraphName[]> = {
-  victims: [],
+const PEERS_NEEDED: Partial<Record<SubgraphName, SubgraphName[]>> = {
   shelters: ["victims"],
   embassies: ["victims"],
   repatriation: ["victims"],
@@ -194,7 +193,7 @@ export async function startInProcessSubgraph(
     };
     ensureDevKeyPair(path.join(scratch, "keys"));
 
-    const peers = PEERS_NEEDED[name];
+    const peers = PEERS_NEEDED[name] ?? [];
     const schemaBuilt = buildSubgraphSchema(module);
     const databases = await throwawayDatabases([name, ...peers], scratch);
     cleanups.push(() => databases.drop());

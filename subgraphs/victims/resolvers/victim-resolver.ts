@@ -23,6 +23,13 @@ export class VictimFilter {
 
 const COUNTRY = /^[A-Z]{2}$/;
 
+/** Lists of victims page by case number (unique, indexed, what partners quote). */
+const BY_CASE_NUMBER = {
+  keyColumn: "v.case_number",
+  keyKind: "text",
+  keyOf: (victim: Victim) => victim.caseNumber,
+} as const;
+
 @Resolver(() => Victim)
 export class VictimResolver {
   @Query(() => Victim, {
@@ -46,13 +53,7 @@ export class VictimResolver {
     if (filter?.nationality)
       query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
     if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
-    return paginate(query, {
-      first,
-      after,
-      keyColumn: "v.case_number",
-      keyKind: "text",
-      keyOf: (victim) => victim.caseNumber,
-    });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER });
   }
 
   @Query(() => VictimConnection, {
@@ -77,13 +78,7 @@ export class VictimResolver {
       "v.nationality = :wanted",
       { wanted },
     );
-    return paginate(query, {
-      first,
-      after,
-      keyColumn: "v.case_number",
-      keyKind: "text",
-      keyOf: (victim) => victim.caseNumber,
-    });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER });
   }
 
   @FieldResolver(() => ID)
