@@ -11,7 +11,7 @@ import { SMALLEST_PUBLISHED_GROUP } from "../../platform/statistics/suppression"
 
 /**
  * What ownership is read from: a case of this subgraph (its owner organisation), or the
- * victims subgraph's answer to another subgraph (`actsAsOwner`, platform/victim-access.ts).
+ * victims subgraph's answer to another subgraph (`actsAsOwner`, contracts/victim-access/route.ts).
  */
 export type CaseOwnership = { ownerOrg: string } | { actsAsOwner: boolean };
 

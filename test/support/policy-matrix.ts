@@ -1,5 +1,5 @@
 /**
- * The access-matrix test, generated from the policy (subgraphs/policies.ts) and the
+ * The access-matrix test, generated from the policy (HUB_POLICIES, subgraphs/modules.ts) and the
  * composed schema: for a root field, a query that selects every field reachable from
  * it (each object type once per path; a type met again selects only its `id`), and a
  * walk of the response that says, field by field, whether the caller's role got what
