@@ -5,10 +5,8 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
-/** Organisation ids as tokens carry them (shelter-maesot-1, embassy-PH): the ids of shelters and embassies. */
+/** Organisation ids as tokens carry them: the ids of records that are an organisation. */
 const ORGANISATION_ID = /^[A-Za-z0-9][A-Za-z0-9-]{1,62}$/;
-/** Record types whose id is an organisation id, not a UUID. */
-const ORGANISATION_ID_TYPES = new Set(["Shelter", "Embassy"]);
 
 export function isOrganisationId(value: unknown): value is string {
   return typeof value === "string" && ORGANISATION_ID.test(value);
@@ -16,12 +14,17 @@ export function isOrganisationId(value: unknown): value is string {
 
 /**
  * Which kind of id an `ID` argument takes: `id` names the type its field returns,
- * `<type>Id` (also `to<Type>Id`, `from<Type>Id`) names `<Type>`. Shelters and embassies
- * have organisation ids; every other record a UUID.
+ * `<type>Id` (also `to<Type>Id`, `from<Type>Id`) names `<Type>`. The types in
+ * `organisationKeyed` (the policy's `idKind: "organisation"`) have organisation ids; every
+ * other record a UUID.
  */
-export function idKindOf(argumentName: string, returnTypeName: string): "uuid" | "organisation" {
+export function idKindOf(
+  argumentName: string,
+  returnTypeName: string,
+  organisationKeyed: ReadonlySet<string>,
+): "uuid" | "organisation" {
   const named =
     argumentName === "id" ? returnTypeName : argumentName.replace(/^(to|from)(?=[A-Z])/, "").replace(/Ids?$/, "");
   const typeName = named.charAt(0).toUpperCase() + named.slice(1);
-  return ORGANISATION_ID_TYPES.has(typeName) ? "organisation" : "uuid";
+  return organisationKeyed.has(typeName) ? "organisation" : "uuid";
 }

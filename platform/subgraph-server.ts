@@ -44,7 +44,7 @@ import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
-import type { SubgraphPolicy } from "./policy/types";
+import { organisationKeyedTypes, type SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
 import { inputGuard, validateArgument } from "./validation";
@@ -126,7 +126,11 @@ export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchem
     referenceResolvers: module.referenceResolvers,
     // Audit outside policy: what the policy refuses is recorded too.
     // Then every argument's guard (NUL, lone surrogates, size, id kinds) before any resolver sees it.
-    globalMiddlewares: [auditMiddleware(module.policy), policyMiddleware(module.policy), inputGuard],
+    globalMiddlewares: [
+      auditMiddleware(module.policy),
+      policyMiddleware(module.policy),
+      inputGuard(organisationKeyedTypes(module.policy)),
+    ],
     validateFn: validateArgument,
   });
 }

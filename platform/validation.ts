@@ -136,30 +136,36 @@ function inputProblems(
  * The hub's guard on every argument of every field, in every subgraph (a type-graphql
  * global middleware, so no resolver can forget it): NUL characters, lone surrogates and
  * oversized strings are refused wherever they appear, and an `ID` argument must be an id
- * of the kind it names (a UUID, or an organisation id for shelters and embassies) —
+ * of the kind it names (a UUID, or an organisation id for the types `organisationKeyed` lists) —
  * BAD_USER_INPUT, never a database error. Runs before class-validator and the resolver.
  */
-export const inputGuard: MiddlewareFn = async ({ args, info }, next) => {
-  const names = Object.keys(args);
-  if (names.length === 0) return next();
-  const field = info.parentType.getFields()[info.fieldName];
-  const returnType = getNamedType(field.type).name;
-  const problems: Array<{ field: string; reason: string }> = [];
-  for (const argument of field.args) {
-    if (!(argument.name in args)) continue;
-    const isId = getNamedType(argument.type).name === "ID";
-    inputProblems(
-      args[argument.name],
-      argument.type,
-      argument.name,
-      isId ? idKindOf(argument.name, returnType) : undefined,
-      problems,
-    );
-  }
-  if (problems.length > 0) {
-    throw hubError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${problems.map((problem) => problem.reason).join("; ")}`, {
-      rowErrors: problems,
-    });
-  }
-  return next();
-};
+export const inputGuard =
+  (organisationKeyed: ReadonlySet<string>): MiddlewareFn =>
+  async ({ args, info }, next) => {
+    const names = Object.keys(args);
+    if (names.length === 0) return next();
+    const field = info.parentType.getFields()[info.fieldName];
+    const returnType = getNamedType(field.type).name;
+    const problems: Array<{ field: string; reason: string }> = [];
+    for (const argument of field.args) {
+      if (!(argument.name in args)) continue;
+      const isId = getNamedType(argument.type).name === "ID";
+      inputProblems(
+        args[argument.name],
+        argument.type,
+        argument.name,
+        isId ? idKindOf(argument.name, returnType, organisationKeyed) : undefined,
+        problems,
+      );
+    }
+    if (problems.length > 0) {
+      throw hubError(
+        ErrorCode.BAD_USER_INPUT,
+        `Invalid input: ${problems.map((problem) => problem.reason).join("; ")}`,
+        {
+          rowErrors: problems,
+        },
+      );
+    }
+    return next();
+  };

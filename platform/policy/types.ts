@@ -116,6 +116,17 @@ export interface TypePolicy {
   subject?: string;
   /** Fields of a type with a subject that are not personal (reading them is not audited); keys never are. */
   notPersonal?: readonly string[];
+  /**
+   * What names a record of this type: a UUID (the default), or an organisation id as tokens
+   * carry it (`org`, `shelter`) for records that are an organisation. Arguments naming the
+   * type (`id`, `<type>Id`) are checked against it before any resolver runs (validation.ts).
+   */
+  idKind?: "uuid" | "organisation";
+}
+
+/** The types of a policy whose records are named by organisation ids. */
+export function organisationKeyedTypes(policy: SubgraphPolicy): ReadonlySet<string> {
+  return new Set(Object.entries(policy).flatMap(([name, type]) => (type.idKind === "organisation" ? [name] : [])));
 }
 
 /** Policy of one subgraph: every object type it defines or extends, every field. */

@@ -31,6 +31,7 @@ export const embassiesPolicy: SubgraphPolicy = {
   },
   Embassy: {
     records: "Every embassy is listed for every authenticated partner.",
+    idKind: "organisation",
     fields: sameRule(["id", "country", "name", "city"], allow(ALL_ROLES)),
   },
   NationalityVerification: {

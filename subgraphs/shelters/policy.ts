@@ -32,6 +32,7 @@ export const sheltersPolicy: SubgraphPolicy = {
   },
   Shelter: {
     records: "Every shelter is listed for every authenticated partner.",
+    idKind: "organisation",
     fields: {
       ...sameRule(["id", "name", "region", "town", "capacity", "freeBeds", "services", "languages"], allow(ALL_ROLES)),
       residents: allow(["government", "ngo", "shelter"], {
