@@ -21,7 +21,8 @@ export const SETTINGS = {
 
 export const DATA_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, ".bench"));
 
-const BASE_PORT = 14600;
+// BENCH_PORT_BASE lets two checkouts benchmark side by side.
+const BASE_PORT = Number(process.env.BENCH_PORT_BASE ?? 14600);
 /** The hub's gateway on the base, its subgraphs on the next ports, the stock gateway after them. */
 export const PORTS = portBlock(SUBGRAPHS, BASE_PORT);
 export const STOCK = "stock";
