@@ -12,13 +12,20 @@
  *    documents and repatriation across all four subgraphs; (b) one full victim profile for
  *    government; (c) the shelter board; through the hub, the stock gateway, and for (a)'s
  *    first fetch straight at the victims subgraph; (d) a 1,000-person registerVictims.
+ *    Each read scenario also has the floor (floor.ts): the same answer with only the SQL,
+ *    audit appends and token verification it needs, checked byte for byte against the hub's;
+ *    beside the hub on a server, after it (the hub stopped) on PGlite. (a)'s p50 is measured
+ *    at 1,000 and 10,000 people before the rest is seeded, its statements at pages of 1, 10, 100.
  * 3. Each measurement runs BENCH_ROUNDS times, targets alternating, with autocannon in a
  *    process of its own checking every body (load.ts); medians of requests/s, p50/p99,
- *    gateway CPU ms per request, SQL statements per request and peak RSS of every process.
+ *    gateway CPU ms per request, SQL statements per request and peak RSS of every process;
+ *    every figure of the hub and the stock gateway beside the floor's as a ratio. The run
+ *    ends by checking that every subgraph's audit chain still verifies.
  * Settings (settings.ts): BENCH_VICTIMS (100000), BENCH_SECONDS (6), BENCH_CONNECTIONS (20),
  * BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (2, unmeasured load before each measurement),
  * BENCH_PROFILE (processes to CPU-profile, e.g. "gateway"), BENCH_READS (read scenarios
- * to measure, default "a,b,c"), BENCH_COLD_START (0 skips step 0).
+ * to measure, default "a,b,c"), BENCH_COLD_START (0 skips step 0), BENCH_NODE (the Node binary
+ * of every measured process).
  * Results (report.ts): a table on stdout and bench-results.json.
  */
 import { execFileSync } from "node:child_process";
@@ -68,6 +75,26 @@ async function intakeSeconds(round: number): Promise<number> {
   const json = (await response.json()) as Parameters<typeof INTAKE.check>[0];
   if (!INTAKE.check(json)) throw new Error(`intake: wrong answer ${JSON.stringify(json).slice(0, 300)}`);
   return (Date.now() - startedAt) / 1000;
+}
+
+/**
+ * Every subgraph's audit chain still verifies after the run, the floor's appends among its
+ * entries (it appends through the same `audit_append`): a run that broke a chain fails.
+ */
+async function checkAuditChains(): Promise<void> {
+  const answer = await post(
+    HUB_GATEWAY_URL,
+    authorization(PERSONAS.auditor),
+    "{ verifyAuditChain { subgraph entries intact problem } }",
+  );
+  const reports = (answer.json.data?.verifyAuditChain ?? []) as Array<{
+    subgraph: string;
+    entries: number;
+    intact: boolean;
+  }>;
+  if (answer.json.errors || reports.length === 0 || reports.some((report) => !report.intact))
+    throw new Error(`an audit chain does not verify after the run: ${answer.text.slice(0, 500)}`);
+  console.error(`  audit chains intact: ${reports.map((report) => `${report.subgraph} ${report.entries}`).join(", ")}`);
 }
 
 /** Measures `scenario` at `target` BENCH_ROUNDS times; the rows' medians. */
@@ -185,6 +212,8 @@ async function run(hub: BenchHub, env: Record<string, string>): Promise<void> {
   }
   const intake: number[] = [];
   for (let round = 0; round < SETTINGS.rounds; round += 1) intake.push(await intakeSeconds(round));
+
+  await checkAuditChains();
 
   const statementsByPageSize = Object.fromEntries(
     PAGE_SIZES.map((size) => [size, { hub: hubSweep[size].statements, floor: floorSweep[size].statements }]),
