@@ -29,6 +29,8 @@ export interface Figures {
   /** CPU ms per request of each hub process and of the whole machine (all cores, load generator included). */
   cpuMsPerRequest: Record<string, number>;
   sqlStatementsPerRequest: number | null;
+  /** The same by subgraph (the floor: by the subgraph's database), i.e. per fetch. */
+  sqlStatementsBySubgraph: Record<string, number> | null;
   /** Service questions between subgraphs per request (development report of the hub's gateway). */
   peerQuestionsPerRequest: number | null;
 }
@@ -171,6 +173,7 @@ export function summarise(rounds: Figures[]): Figures {
       rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
     cpuMsPerRequest,
     sqlStatementsPerRequest: rounds[0].sqlStatementsPerRequest,
+    sqlStatementsBySubgraph: rounds[0].sqlStatementsBySubgraph,
     peerQuestionsPerRequest: rounds[0].peerQuestionsPerRequest,
   };
 }
@@ -275,6 +278,7 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
       [...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests]),
     ),
     sqlStatementsPerRequest: statementsOf(sample),
+    sqlStatementsBySubgraph: sample.json.extensions?.sqlStatements ?? null,
     peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
   };
 }

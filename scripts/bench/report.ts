@@ -66,7 +66,7 @@ export function summary(facts: {
       facts.results
         .filter((entry) => entry.target === "hub" && /^a( \(|$)/.test(entry.scenario))
         .map((entry) => [
-          /\(([\d,]+) people\)/.exec(entry.scenario)?.[1] ?? SETTINGS.victims.toLocaleString("en"),
+          Number(/\(([\d,]+) people\)/.exec(entry.scenario)?.[1]?.replace(/,/g, "") ?? SETTINGS.victims),
           entry.p50,
         ]),
     ),
@@ -95,6 +95,14 @@ export function report(summary: BenchSummary): void {
     (entry) =>
       `| ${entry.scenario} | ${entry.target} | ${cpuColumns.map((name) => entry.cpuMsPerRequest[name]?.toFixed(1) ?? "–").join(" | ")} |`,
   );
+  const bySubgraph = results
+    .filter((entry) => entry.sqlStatementsBySubgraph && (entry.target === "hub" || entry.target === FLOOR))
+    .map(
+      (entry) =>
+        `${entry.scenario} via ${entry.target}: ${Object.entries(entry.sqlStatementsBySubgraph!)
+          .map(([name, count]) => `${name} ${count}`)
+          .join(", ")}`,
+    );
   const sweep = Object.entries(summary.statementsByPageSize)
     .map(([size, counts]) => `${size}: hub ${counts.hub ?? "–"}, floor ${counts.floor ?? "–"}`)
     .join("; ");
@@ -108,6 +116,7 @@ export function report(summary: BenchSummary): void {
       "|---|---|---|---|---|---|---|---|---|",
       ...rows,
       "",
+      `SQL statements per fetch (by subgraph): ${bySubgraph.join("; ")}`,
       `(a) SQL statements per request by page size: ${sweep}`,
       `(a) p50 through the hub by people: ${Object.entries(summary.dashboardP50ByPeople)
         .map(([people, p50]) => `${people}: ${p50} ms`)
