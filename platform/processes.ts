@@ -46,6 +46,8 @@ export interface LaunchOptions {
   detached?: boolean;
   /** Node options before the entry (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** The Node binary to run it on (default: the one running this process; the benchmark's BENCH_NODE). */
+  execPath?: string;
 }
 
 export interface LaunchedProcess {
@@ -65,7 +67,7 @@ const KEPT_CHUNKS = 200;
 export function launch(options: LaunchOptions): LaunchedProcess {
   const nonce = randomBytes(16).toString("hex");
   const forward = options.forward ?? "none";
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
+  const child = spawn(options.execPath ?? process.execPath, [...(options.nodeArgs ?? []), options.entry], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env, [INSTANCE_NONCE_VARIABLE]: nonce },
     stdio: ["ignore", options.stdout === false ? "ignore" : "pipe", "pipe", ...(options.ipc ? (["ipc"] as const) : [])],

@@ -9,7 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../platform/dat
 import { DIST, launch, startHub, stopProcess, type LaunchedProcess } from "../../platform/processes";
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 import { seedBench } from "./seed";
-import { DATA_DIR, graphqlUrl, PORTS, SETTINGS, STOCK, STOCK_PORT } from "./settings";
+import { BENCH_NODE, DATA_DIR, FLOOR, graphqlUrl, PORTS, SETTINGS, STOCK, STOCK_PORT } from "./settings";
 
 /** Every subgraph's database is a server named by <SUBGRAPH>_DATABASE_URL (else each its embedded PGlite). */
 export const ON_SERVER = SUBGRAPH_NAMES.every((name) => process.env[databaseUrlVariable(name)]);
@@ -34,7 +34,7 @@ export function benchEnvironment(): Record<string, string> {
 }
 
 /** Waits until a GraphQL endpoint answers (the stock server has no readiness route). */
-async function waitGraphQL(target: string, timeoutMs = 60_000): Promise<void> {
+export async function waitGraphQL(target: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -63,7 +63,7 @@ export class BenchHub {
     const nodeArgs = SETTINGS.profile.includes(name)
       ? ["--cpu-prof", `--cpu-prof-dir=${path.join(DATA_DIR, "profiles")}`]
       : [];
-    return { env: this.env, nodeArgs, stdout: false, forward: "stderr" as const };
+    return { env: this.env, nodeArgs, stdout: false, forward: "stderr" as const, execPath: BENCH_NODE };
   }
 
   async start(): Promise<void> {
@@ -84,6 +84,25 @@ export class BenchHub {
       }),
     );
     await waitGraphQL(graphqlUrl(STOCK));
+  }
+
+  /**
+   * The floor (floor.ts), beside the hub on a server; on embedded PGlite only while the hub
+   * is stopped: it opens the subgraphs' own data directories.
+   */
+  async startFloor(): Promise<LaunchedProcess> {
+    const databaseUrls = ON_SERVER
+      ? JSON.stringify(Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, process.env[databaseUrlVariable(name)]])))
+      : "";
+    const floor = launch({
+      ...this.launchOptions(FLOOR),
+      env: { ...this.env, FLOOR_DATABASE_URLS: databaseUrls },
+      name: FLOOR,
+      entry: path.join(DIST, "scripts", "bench", "floor.js"),
+    });
+    this.running.push(floor);
+    await waitGraphQL(graphqlUrl(FLOOR));
+    return floor;
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,16 @@ import { promisify } from "node:util";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { DIST, GATEWAY, launch, ROOT, stopProcess, type LaunchedProcess } from "../../platform/processes";
 import type { ReadScenario, Target } from "./scenarios";
-import { authorization, DATA_DIR, graphqlUrl, requestSigningSecret, SETTINGS, STOCK } from "./settings";
+import {
+  authorization,
+  BENCH_NODE,
+  DATA_DIR,
+  FLOOR,
+  graphqlUrl,
+  requestSigningSecret,
+  SETTINGS,
+  STOCK,
+} from "./settings";
 
 export interface Figures {
   requestsPerSecond: number;
@@ -20,13 +29,29 @@ export interface Figures {
   /** CPU ms per request of each hub process and of the whole machine (all cores, load generator included). */
   cpuMsPerRequest: Record<string, number>;
   sqlStatementsPerRequest: number | null;
+  /** The same by subgraph (the floor: by the subgraph's database), i.e. per fetch. */
+  sqlStatementsBySubgraph: Record<string, number> | null;
   /** Service questions between subgraphs per request (development report of the hub's gateway). */
   peerQuestionsPerRequest: number | null;
+}
+
+/** A figure of the hub or the stock gateway over the floor's for the same scenario, in the same run. */
+export interface FloorRatio {
+  machineCpuMsPerRequest: number;
+  p50: number;
+  p99: number;
 }
 
 export interface Measurement extends Figures {
   scenario: string;
   target: string;
+  /** Hub and stock rows with a floor row of the same scenario. */
+  floorRatio?: FloorRatio;
+}
+
+/** One round's figures and the `data` of a sample answer before and one after the load (for the floor's comparison). */
+export interface Round extends Figures {
+  answers: string[];
 }
 
 /** CPU time (user + system) a process has used, in milliseconds. */
@@ -82,6 +107,7 @@ export async function measureColdStart(
   const supervisor = launch({
     name: "npm start",
     entry: path.join(DIST, "scripts", "start.js"),
+    execPath: BENCH_NODE,
     env: { ...env, HUB_DATA_DIR: path.join(DATA_DIR, "cold-start") },
     forward: "stderr",
   });
@@ -147,28 +173,55 @@ export function summarise(rounds: Figures[]): Figures {
       rounds[0].gatewayCpuMsPerRequest === null ? null : median(rounds.map((entry) => entry.gatewayCpuMsPerRequest!)),
     cpuMsPerRequest,
     sqlStatementsPerRequest: rounds[0].sqlStatementsPerRequest,
+    sqlStatementsBySubgraph: rounds[0].sqlStatementsBySubgraph,
     peerQuestionsPerRequest: rounds[0].peerQuestionsPerRequest,
   };
 }
 
-const TARGET_PROCESS: Record<Target, string> = { hub: GATEWAY, stock: STOCK, victims: "victims" };
+const TARGET_PROCESS: Record<Target, string> = { hub: GATEWAY, stock: STOCK, victims: "victims", floor: FLOOR };
+
+/** Statements in an answer's development report (the hub's subgraphs, or the floor's databases). */
+export function statementsOf(answer: Answer): number | null {
+  const statements = answer.json.extensions?.sqlStatements;
+  return statements ? Object.values(statements).reduce((sum, count) => sum + count, 0) : null;
+}
+
+/** The `data` of an answer as the client receives it, serialised. */
+export const dataText = (answer: Answer) => JSON.stringify(answer.json.data);
+
+/**
+ * Fails unless the floor's `data` is the hub's byte for byte, naming the first differing
+ * offset: a floor that answers something else measures nothing.
+ */
+export function checkSameBytes(label: string, hub: string, floor: string): void {
+  const [a, b] = [Buffer.from(hub), Buffer.from(floor)];
+  if (a.equals(b)) return;
+  let offset = 0;
+  while (offset < a.length && offset < b.length && a[offset] === b[offset]) offset += 1;
+  const around = (bytes: Buffer) => bytes.subarray(Math.max(0, offset - 60), offset + 60).toString();
+  throw new Error(
+    `${label}: the floor's answer differs from the hub's at byte ${offset} (hub ${a.length} bytes, floor ${b.length}):\n  hub:   …${around(a)}…\n  floor: …${around(b)}…`,
+  );
+}
 
 /**
  * One round of one scenario at one target: a checked sample answer, an unmeasured
  * warm-up, then BENCH_SECONDS of load over BENCH_CONNECTIONS; `running` are the
  * processes whose CPU time is counted.
  */
-export async function measure(scenario: ReadScenario, target: Target, running: LaunchedProcess[]): Promise<Figures> {
+export async function measure(scenario: ReadScenario, target: Target, running: LaunchedProcess[]): Promise<Round> {
   const targetUrl = graphqlUrl(TARGET_PROCESS[target]);
   const bearer = authorization(scenario.persona);
   const signingSecret = target === "victims" ? requestSigningSecret() : undefined;
   const sample = await post(targetUrl, bearer, scenario.query, signingSecret);
   if (sample.json.errors || !scenario.check(sample.json))
     throw new Error(`${scenario.name} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
-  const statements = sample.json.extensions?.sqlStatements;
   const questions = sample.json.extensions?.peerQuestions;
+  // The floor has no gateway: its CPU is its own column.
   const gatewayPid =
-    target === "victims" ? undefined : running.find((entry) => entry.name === TARGET_PROCESS[target])!.child.pid!;
+    target === "victims" || target === "floor"
+      ? undefined
+      : running.find((entry) => entry.name === TARGET_PROCESS[target])!.child.pid!;
   const load = {
     url: targetUrl,
     authorization: bearer,
@@ -191,6 +244,7 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
   const machineBefore = machineBusyMs();
   const { stdout } = await runLoad(SETTINGS.seconds);
   const machineSpent = machineBusyMs() - machineBefore;
+  const gatewaySpent = gatewayPid ? cpuMs(gatewayPid) - cpuBefore : 0;
   const processesSpent = running.map(
     (entry, index) => [entry.name, cpuMs(entry.child.pid!) - processesBefore[index]] as const,
   );
@@ -204,22 +258,27 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
     timeouts: number;
     mismatches: number;
   };
+  const later = await post(targetUrl, bearer, scenario.query, signingSecret);
   // Every answer must have been the checked one: a benchmark of wrong answers is worthless.
   if (result.non2xx || result.errors || result.timeouts || result.mismatches)
     throw new Error(`${scenario.name} via ${target}: ${JSON.stringify(result)}`);
+  if (later.json.errors || dataText(later) !== dataText(sample))
+    throw new Error(`${scenario.name} via ${target}: an answer after the load differs: ${later.text.slice(0, 300)}`);
   if (result.requests < SETTINGS.connections)
     throw new Error(
       `${scenario.name} via ${target}: only ${result.requests} answers in ${SETTINGS.seconds} s; per-request figures need a longer BENCH_SECONDS`,
     );
   return {
+    answers: [dataText(sample), dataText(later)],
     requestsPerSecond: result.requestsPerSecond,
     p50: result.p50,
     p99: result.p99,
-    gatewayCpuMsPerRequest: gatewayPid ? (cpuMs(gatewayPid) - cpuBefore) / result.requests : null,
+    gatewayCpuMsPerRequest: gatewayPid ? gatewaySpent / result.requests : null,
     cpuMsPerRequest: Object.fromEntries(
       [...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests]),
     ),
-    sqlStatementsPerRequest: statements ? Object.values(statements).reduce((sum, count) => sum + count, 0) : null,
+    sqlStatementsPerRequest: statementsOf(sample),
+    sqlStatementsBySubgraph: sample.json.extensions?.sqlStatements ?? null,
     peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
   };
 }

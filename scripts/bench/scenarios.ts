@@ -2,7 +2,7 @@
 import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { PERSONAS } from "../../demo/personas";
 
-export type Target = "hub" | "stock" | "victims";
+export type Target = "hub" | "stock" | "victims" | "floor";
 
 export interface AnswerJson {
   data?: Record<string, unknown>;
@@ -17,11 +17,15 @@ export interface ReadScenario {
   targets: Target[];
 }
 
-export const DASHBOARD = `query Dashboard { nationals(first: 100) { edges { node { id caseNumber legalName
+/** (a) with a page of `first` (the statement sweep asks 1, 10 and 100; the measured page is 100). */
+export const dashboard = (
+  first: number,
+) => `query Dashboard { nationals(first: ${first}) { edges { node { id caseNumber legalName
   currentPlacement { placedAt shelter { name } } travelDocuments { kind number expiresOn } repatriation { status destinationCountry } } } } }`;
+export const DASHBOARD = dashboard(100);
 const DASHBOARD_FIRST_FETCH = `query Dashboard { nationals(first: 100) { edges { node { id caseNumber legalName } } } }`;
-const SHELTER_BOARD = `query Board { shelters(first: 50) { edges { node { id name region capacity freeBeds services languages } } } }`;
-const profile = (
+export const SHELTER_BOARD = `query Board { shelters(first: 50) { edges { node { id name region capacity freeBeds services languages } } } }`;
+export const profile = (
   id: string,
 ) => `query Profile { victim(id: "${id}") { id caseNumber nationality legalName dateOfBirth nrmStatus identifiedAt rescueLocation medicalNeeds
   requiresMedicalEscort testimony familyContact consents { kind granted } referrals { toOrg status }
@@ -45,7 +49,13 @@ export const SMALL_DASHBOARD: ReadScenario = {
 /** (a) the dashboard, its first fetch straight at the victims subgraph, (b) one full profile, (c) the shelter board. */
 export function readScenarios(profileId: string): ReadScenario[] {
   return [
-    { name: "a", query: DASHBOARD, persona: PERSONAS.embassyPH, check: hasRows(100), targets: ["hub", "stock"] },
+    {
+      name: "a",
+      query: DASHBOARD,
+      persona: PERSONAS.embassyPH,
+      check: hasRows(100),
+      targets: ["hub", "stock", "floor"],
+    },
     {
       name: "a, first fetch",
       query: DASHBOARD_FIRST_FETCH,
@@ -58,14 +68,14 @@ export function readScenarios(profileId: string): ReadScenario[] {
       query: profile(profileId),
       persona: PERSONAS.government,
       check: (json) => Boolean((json.data?.victim as { id?: string } | undefined)?.id),
-      targets: ["hub", "stock"],
+      targets: ["hub", "stock", "floor"],
     },
     {
       name: "c",
       query: SHELTER_BOARD,
       persona: PERSONAS.ngo,
       check: (json) => ((json.data?.shelters as { edges?: unknown[] } | undefined)?.edges?.length ?? 0) > 6,
-      targets: ["hub", "stock"],
+      targets: ["hub", "stock", "floor"],
     },
   ];
 }

@@ -27,17 +27,30 @@ const BASE_PORT = Number(process.env.BENCH_PORT_BASE ?? 14600);
 export const PORTS = portBlock(SUBGRAPHS, BASE_PORT);
 export const STOCK = "stock";
 export const STOCK_PORT = BASE_PORT + 1 + SUBGRAPHS.length;
+/** The floor (floor.ts): the same answers with only the work they need, on the port after the stock gateway's. */
+export const FLOOR = "floor";
+export const FLOOR_PORT = STOCK_PORT + 1;
+
+/** BENCH_NODE: the Node binary every measured process runs on (the hub's, the stock gateway, the floor). */
+export const BENCH_NODE = process.env.BENCH_NODE || process.execPath;
 
 /** The /graphql URL of the hub's gateway, a subgraph, or the stock gateway. */
 export function graphqlUrl(name: string): string {
-  return `http://127.0.0.1:${name === STOCK ? STOCK_PORT : portOf(PORTS, name)}/graphql`;
+  const port = name === STOCK ? STOCK_PORT : name === FLOOR ? FLOOR_PORT : portOf(PORTS, name);
+  return `http://127.0.0.1:${port}/graphql`;
 }
 
 export const HUB_GATEWAY_URL = graphqlUrl(GATEWAY);
 
+/** The development tokens' issuer, audience and key directory (the hub's processes use the same). */
+export const DEV_AUTH = {
+  issuer: "survivor-hub-dev",
+  audience: "survivor-hub",
+  devKeyDir: path.join(DATA_DIR, "keys"),
+};
+
 export function authorization(persona: DevTokenRequest): string {
-  const auth = { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(DATA_DIR, "keys") };
-  return `Bearer ${signDevToken(auth, persona)}`;
+  return `Bearer ${signDevToken(DEV_AUTH, persona)}`;
 }
 
 /** The hub's request-signing secret: a request straight at a subgraph is signed as the gateway signs it. */
