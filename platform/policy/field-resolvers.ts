@@ -42,10 +42,7 @@ export function unauthorizedField(typeName: string, fieldName: string) {
 }
 
 /** What one role gets of one field; a role without a step is refused. */
-type Step =
-  | { kind: "read" }
-  | { kind: "parent"; condition: AnyCondition }
-  | { kind: "value"; condition: AnyCondition };
+type Step = { kind: "read" } | { kind: "parent"; condition: AnyCondition } | { kind: "value"; condition: AnyCondition };
 
 const READ: Step = { kind: "read" };
 
