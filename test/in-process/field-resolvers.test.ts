@@ -4,9 +4,10 @@
  * resolver; a restricted one answers synchronously through a role test; and the check holds for a
  * field reached through `_entities` at a subgraph called directly, its refusal audited.
  */
-import { type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import { parse, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { RequestAudit } from "../../platform/audit/audit-log";
 import { type Caller, ROLES } from "../../platform/auth/claims";
+import { refusedArguments } from "../../platform/policy/argument-rules";
 import { buildSubgraphSchema } from "../../platform/subgraph-server";
 import { SUBGRAPHS } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
@@ -64,6 +65,28 @@ describe("field resolvers decided at schema build", () => {
         "Unauthorized field or type: Victim.caseNumber",
       );
     }
+  });
+});
+
+describe("the argument walk, decided once per document", () => {
+  it("the same parsed document with other variables (or none, leaving a default) is judged by its values each time", async () => {
+    const { schema } = await buildSubgraphSchema(subgraphModule("victims"));
+    const mayUse = (coordinate: string) => coordinate !== "VictimFilter.nrmStatus";
+    const byVariable = parse(`query ($f: VictimFilter) { victims(filter: $f, first: 1) { totalCount } }`);
+    expect(refusedArguments(schema, byVariable, { f: { nationality: "PH" } }, mayUse)).toEqual([]);
+    expect(refusedArguments(schema, byVariable, { f: { nrmStatus: "SCREENING" } }, mayUse)).toEqual([
+      "VictimFilter.nrmStatus",
+    ]);
+    expect(refusedArguments(schema, byVariable, { f: { nationality: "PH" } }, mayUse)).toEqual([]);
+    const byDefault = parse(
+      `query ($s: NrmStatus = SCREENING) { victims(filter: { nrmStatus: $s }, first: 1) { totalCount } }`,
+    );
+    expect(refusedArguments(schema, byDefault, undefined, mayUse)).toEqual(["VictimFilter.nrmStatus"]);
+    expect(refusedArguments(schema, byDefault, { s: null }, mayUse)).toEqual([]);
+    expect(refusedArguments(schema, byDefault, {}, mayUse)).toEqual(["VictimFilter.nrmStatus"]);
+    const literal = parse(`{ victims(filter: { nrmStatus: SCREENING }, first: 1) { totalCount } }`);
+    expect(refusedArguments(schema, literal, undefined, mayUse)).toEqual(["VictimFilter.nrmStatus"]);
+    expect(refusedArguments(schema, literal, undefined, () => true)).toEqual([]);
   });
 });
 
