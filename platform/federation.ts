@@ -14,6 +14,7 @@ import {
   type DocumentNode,
   type FieldDefinitionNode,
   GraphQLSchema,
+  isObjectType,
   type InputValueDefinitionNode,
   Kind,
   type ObjectTypeDefinitionNode,
@@ -22,9 +23,10 @@ import {
   type StringValueNode,
   visit,
 } from "graphql";
-import { buildSchema, type BuildSchemaOptions, createResolversMap } from "type-graphql";
+import { buildSchema, type BuildSchemaOptions, createResolversMap, getMetadataStorage } from "type-graphql";
 import type { Role } from "./auth/claims";
 import { argumentCoordinate, argumentRoles } from "./policy/argument-rules";
+import { installFieldRules } from "./policy/field-resolvers";
 import { conditionsInWords, describeRoles, type SubgraphPolicy } from "./policy/types";
 
 export const ACCESS_SPEC_URL = "https://survivor-hub.org/access/v1.0";
@@ -143,7 +145,7 @@ export function annotateWithPolicy(
   };
 }
 
-export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck"> {
+export interface FederatedSchemaOptions extends Omit<BuildSchemaOptions, "skipCheck" | "globalMiddlewares"> {
   policy: SubgraphPolicy;
   // Reference resolvers have Apollo's loose resolver-map type.
   referenceResolvers?: GraphQLResolverMap<unknown>;
@@ -159,8 +161,62 @@ export interface FederatedSchema {
   argumentRoles: ReadonlyMap<string, readonly Role[]>;
 }
 
+/** Every field of every object type the subgraph's own classes define: what its policy rules (closed by default). */
+function policedFields(schema: GraphQLSchema): Map<string, Set<string>> {
+  const policed = new Map<string, Set<string>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    policed.set(type.name, new Set(Object.keys(type.getFields())));
+  }
+  return policed;
+}
+
+/**
+ * The fields whose type-graphql resolver is only its "basic" one, `root[name]` (a `@Field` on a
+ * property, same name in the schema, no field resolver, middleware or roles): graphql-js's default
+ * resolver does the same without a closure and an object per call. Decided from type-graphql's
+ * metadata; where two classes share a type name (entity stubs of several subgraphs in one process)
+ * a field counts only if no class of that name gives it more, so in doubt type-graphql's resolver stays.
+ */
+function plainPropertyFields(): (typeName: string, fieldName: string) => boolean {
+  const storage = getMetadataStorage();
+  const typeNamesOf = new Map<unknown, Set<string>>();
+  for (const objectType of storage.objectTypes) {
+    const names = typeNamesOf.get(objectType.target) ?? new Set<string>();
+    names.add(objectType.name);
+    typeNamesOf.set(objectType.target, names);
+  }
+  const notPlain = new Set<string>();
+  const anyType = new Set<string>();
+  const mark = (target: unknown, fieldName: string) => {
+    const names = typeNamesOf.get(target);
+    if (!names) anyType.add(fieldName);
+    else for (const name of names) notPlain.add(`${name}.${fieldName}`);
+  };
+  for (const resolver of storage.fieldResolvers) {
+    let target: unknown = resolver.target;
+    if (resolver.kind === "external") {
+      try {
+        target = resolver.getObjectType?.();
+      } catch {
+        target = undefined;
+      }
+    }
+    for (const fieldName of [resolver.schemaName, resolver.methodName]) mark(target, fieldName);
+  }
+  for (const field of storage.fields) {
+    if (field.name !== field.schemaName || (field.middlewares?.length ?? 0) > 0 || (field.roles?.length ?? 0) > 0)
+      for (const fieldName of [field.schemaName, field.name]) mark(field.target, fieldName);
+  }
+  for (const interfaceType of storage.interfaceTypes) {
+    for (const field of interfaceType.fields ?? []) anyType.add(field.schemaName);
+  }
+  return (typeName, fieldName) => !anyType.has(fieldName) && !notPlain.has(`${typeName}.${fieldName}`);
+}
+
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<FederatedSchema> {
   const { policy, referenceResolvers, ...buildOptions } = options;
+  // No global middlewares: policy, audit and the argument guard are installed per field below (installFieldRules).
   const typeGraphQLSchema = await buildSchema({ ...buildOptions, skipCheck: true });
   const printed = printSchemaWithDirectives(typeGraphQLSchema);
   const {
@@ -169,6 +225,19 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     argumentRoles: decided,
   } = annotateWithPolicy(parse(FEDERATION_HEADER + printed), policy);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
+  const isPlain = plainPropertyFields();
+  const policed = policedFields(typeGraphQLSchema);
+  const rootTypes = new Set(
+    [typeGraphQLSchema.getQueryType(), typeGraphQLSchema.getMutationType(), typeGraphQLSchema.getSubscriptionType()]
+      .filter((type) => type !== null && type !== undefined)
+      .map((type) => type.name),
+  );
+  for (const [typeName, fieldNames] of policed) {
+    if (rootTypes.has(typeName)) continue;
+    const typeResolvers = resolvers[typeName] as Record<string, unknown> | undefined;
+    if (!typeResolvers) continue;
+    for (const fieldName of fieldNames) if (isPlain(typeName, fieldName)) delete typeResolvers[fieldName];
+  }
   for (const [typeName, typeResolvers] of Object.entries(referenceResolvers ?? {})) {
     resolvers[typeName] = {
       ...(resolvers[typeName] as object),
@@ -176,6 +245,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     } as GraphQLResolverMap<unknown>[string];
   }
   const schema = buildSubgraphSchema({ typeDefs: document, resolvers });
+  installFieldRules(schema, policy, policed);
   // The same text `_service { sdl }` answers: what composition reads.
   return { schema, sdl: print(document), unpoliced, argumentRoles: decided };
 }

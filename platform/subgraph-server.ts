@@ -6,6 +6,7 @@
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
@@ -16,7 +17,6 @@ import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
 import { AuditAppender, RequestAudit } from "./audit/audit-log";
-import { auditMiddleware } from "./audit/middleware";
 import { auditPlugin } from "./audit/plugin";
 import { createServiceCredentials, loadServiceSecret, type ServiceCredentials } from "./auth/service-credentials";
 import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
@@ -43,11 +43,10 @@ import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
-import { policyMiddleware } from "./policy/middleware";
-import { organisationKeyedTypes, type SubgraphPolicy } from "./policy/types";
+import type { SubgraphPolicy } from "./policy/types";
 import { requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
-import { inputGuard, validateArgument } from "./validation";
+import { validateArgument } from "./validation";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -124,15 +123,23 @@ export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchem
     orphanedTypes: module.orphanedTypes,
     policy: module.policy,
     referenceResolvers: module.referenceResolvers,
-    // Audit outside policy: what the policy refuses is recorded too.
-    // Then every argument's guard (NUL, lone surrogates, size, id kinds) before any resolver sees it.
-    globalMiddlewares: [
-      auditMiddleware(module.policy),
-      policyMiddleware(module.policy),
-      inputGuard(organisationKeyedTypes(module.policy)),
-    ],
+    // Policy, audit and every argument's guard (NUL, lone surrogates, size, id kinds) are installed per field
+    // by buildFederatedSchema (policy/field-resolvers.ts), not as global middlewares run on every field.
     validateFn: validateArgument,
   });
+}
+
+/** Case data is never for a cache: every answer says so, as Apollo's cache-control plugin did with no hints. */
+function noStorePlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set("cache-control", "no-store");
+        },
+      };
+    },
+  };
 }
 
 /** Development aid: how many SQL statements and questions to other subgraphs this request caused, for tests and the benchmark. */
@@ -204,6 +211,10 @@ export function createSubgraphGraphQL<Extra extends object>(
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // Nothing reads cache hints (the gateway restricts its policy to max-age 0 without them), and the plugin
+      // wraps every field's resolver; what it sent, `no-store`, is kept by noStorePlugin.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       ...(module.plugins ?? []),
       // Arguments obey field rules here too: a request that reached this subgraph any other way than through the gateway's check is no way around them.
       argumentPolicyPlugin<SubgraphContext<Extra>>(

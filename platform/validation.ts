@@ -11,9 +11,10 @@ import {
   isInputObjectType,
   isListType,
   type GraphQLError,
+  type GraphQLField,
   type GraphQLInputType,
 } from "graphql";
-import type { MiddlewareFn, ValidatorFn } from "type-graphql";
+import type { ValidatorFn } from "type-graphql";
 import { ErrorCode, hubError } from "./errors";
 import { idKindOf, isOrganisationId, isUuid } from "./ids";
 
@@ -132,31 +133,37 @@ function inputProblems(
     problems.push({ field: path, reason: `${path} must be an organisation id, e.g. shelter-maesot-1` });
 }
 
+/** Checks one field's arguments, throwing BAD_USER_INPUT naming every problem (see `argumentGuard`). */
+export type ArgumentGuard = (args: Record<string, unknown>) => void;
+
 /**
- * The hub's guard on every argument of every field, in every subgraph (a type-graphql
- * global middleware, so no resolver can forget it): NUL characters, lone surrogates and
- * oversized strings are refused wherever they appear, and an `ID` argument must be an id
- * of the kind it names (a UUID, or an organisation id for the types `organisationKeyed` lists) —
- * BAD_USER_INPUT, never a database error. Runs before class-validator and the resolver.
+ * The hub's guard on the arguments of a field, made once per field when the schema is built
+ * (platform/federation.ts installs it on every field that has arguments, so no resolver can
+ * forget it): NUL characters, lone surrogates and oversized strings are refused wherever they
+ * appear, and an `ID` argument must be an id of the kind it names (a UUID, or an organisation
+ * id for the types `organisationKeyed` lists) — BAD_USER_INPUT, never a database error. Runs
+ * before class-validator and the resolver. A field without arguments gets none (undefined).
  */
-export const inputGuard =
-  (organisationKeyed: ReadonlySet<string>): MiddlewareFn =>
-  async ({ args, info }, next) => {
-    const names = Object.keys(args);
-    if (names.length === 0) return next();
-    const field = info.parentType.getFields()[info.fieldName];
-    const returnType = getNamedType(field.type).name;
+export function argumentGuard(
+  field: GraphQLField<unknown, unknown>,
+  organisationKeyed: ReadonlySet<string>,
+): ArgumentGuard | undefined {
+  if (field.args.length === 0) return undefined;
+  const returnType = getNamedType(field.type).name;
+  // Decided here, not per call: each argument's type and the kind of id it must carry.
+  const checked = field.args.map((argument) => ({
+    name: argument.name,
+    type: argument.type,
+    idKind:
+      getNamedType(argument.type).name === "ID"
+        ? idKindOf(argument.name, returnType, organisationKeyed)
+        : (undefined as "uuid" | "organisation" | undefined),
+  }));
+  return (args) => {
     const problems: Array<{ field: string; reason: string }> = [];
-    for (const argument of field.args) {
+    for (const argument of checked) {
       if (!(argument.name in args)) continue;
-      const isId = getNamedType(argument.type).name === "ID";
-      inputProblems(
-        args[argument.name],
-        argument.type,
-        argument.name,
-        isId ? idKindOf(argument.name, returnType, organisationKeyed) : undefined,
-        problems,
-      );
+      inputProblems(args[argument.name], argument.type, argument.name, argument.idKind, problems);
     }
     if (problems.length > 0) {
       throw hubError(
@@ -167,5 +174,5 @@ export const inputGuard =
         },
       );
     }
-    return next();
   };
+}

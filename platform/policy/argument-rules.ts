@@ -24,6 +24,7 @@ import {
   type TypeNode,
   typeFromAST,
   TypeInfo,
+  type ValueNode,
   valueFromAST,
   visit,
   visitWithTypeInfo,
@@ -151,10 +152,92 @@ export function argumentRoles(document: DocumentNode, policy: SubgraphPolicy): A
   return { roles, unpoliced };
 }
 
+/** One argument an operation gives, as its document says (the value may name variables). */
+interface ArgumentUse {
+  coordinate: string;
+  type: GraphQLInputType;
+  node: ValueNode;
+  /** The value when the node names no variable: decided with the document, the same for every request. */
+  constant?: { value: unknown };
+}
+
+/** What an operation's document says about its arguments, whatever the request's variables. */
+interface DocumentArguments {
+  uses: ArgumentUse[];
+  /** Every operation's variable defaults, as values. */
+  defaults: Record<string, unknown>;
+}
+
+// Per schema and parsed document (Apollo keeps one DocumentNode per query text): the walk is done once.
+const decidedArguments = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentArguments>>();
+
+function namesVariable(node: ValueNode): boolean {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return node.values.some(namesVariable);
+    case Kind.OBJECT:
+      return node.fields.some((field) => namesVariable(field.value));
+    default:
+      return false;
+  }
+}
+
+function documentArguments(schema: GraphQLSchema, document: DocumentNode): DocumentArguments {
+  let bySchema = decidedArguments.get(schema);
+  if (!bySchema) decidedArguments.set(schema, (bySchema = new WeakMap()));
+  const known = bySchema.get(document);
+  if (known) return known;
+
+  // A variable's default counts as a value given: `query ($s: NrmStatus = SCREENING)` filters
+  // as surely as `variables: {s: "SCREENING"}`. Defaults of every operation in the document,
+  // overridden by what the request sends (stricter than per-operation scoping, never looser).
+  const defaults: Record<string, unknown> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      if (!variable.defaultValue) continue;
+      const type = typeFromAST(schema, variable.type);
+      const value: unknown = type && isInputType(type) ? valueFromAST(variable.defaultValue, type) : undefined;
+      if (value !== undefined) defaults[variable.variable.name.value] = value;
+    }
+  }
+
+  const uses: ArgumentUse[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const definition = typeInfo.getFieldDef();
+        if (!parent || !definition || node.name.value.startsWith("_")) return;
+        for (const argumentNode of node.arguments ?? []) {
+          const argument = definition.args.find((candidate) => candidate.name === argumentNode.name.value);
+          if (!argument) continue;
+          const use: ArgumentUse = {
+            coordinate: argumentCoordinate(parent.name, definition.name, argument.name),
+            type: argument.type,
+            node: argumentNode.value,
+          };
+          if (!namesVariable(argumentNode.value))
+            use.constant = { value: valueFromAST(argumentNode.value, argument.type) };
+          uses.push(use);
+        }
+      },
+    }),
+  );
+  const decided = { uses, defaults };
+  bySchema.set(document, decided);
+  return decided;
+}
+
 /**
  * The arguments and input fields an operation uses (with a non-null value, literal or
  * from its variables) that `mayUse` refuses, as coordinates. Used by the gateway (from the
- * supergraph's `@visibleTo`) and by each subgraph (from its policy).
+ * supergraph's `@visibleTo`) and by each subgraph (from its policy). The document's walk is
+ * decided once per document; per request only the values (variables over defaults) are read.
  */
 export function refusedArguments(
   schema: GraphQLSchema,
@@ -162,8 +245,9 @@ export function refusedArguments(
   variables: Record<string, unknown> | undefined,
   mayUse: (coordinate: string) => boolean,
 ): string[] {
+  const { uses, defaults } = documentArguments(schema, document);
+  if (uses.length === 0) return [];
   const refused = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
 
   const inspectInput = (type: GraphQLInputType, value: unknown): void => {
     if (value === null || value === undefined) return;
@@ -183,40 +267,13 @@ export function refusedArguments(
     }
   };
 
-  // A variable's default counts as a value given: `query ($s: NrmStatus = SCREENING)` filters
-  // as surely as `variables: {s: "SCREENING"}`. Defaults of every operation in the document,
-  // overridden by what the request sends (stricter than per-operation scoping, never looser).
-  const values: Record<string, unknown> = {};
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const variable of definition.variableDefinitions ?? []) {
-      if (!variable.defaultValue) continue;
-      const type = typeFromAST(schema, variable.type);
-      const value: unknown = type && isInputType(type) ? valueFromAST(variable.defaultValue, type) : undefined;
-      if (value !== undefined) values[variable.variable.name.value] = value;
-    }
+  const values: Record<string, unknown> = { ...defaults, ...(variables ?? {}) };
+  for (const use of uses) {
+    const value: unknown = use.constant ? use.constant.value : valueFromAST(use.node, use.type, values);
+    if (value === null || value === undefined) continue;
+    if (!mayUse(use.coordinate)) refused.add(use.coordinate);
+    inspectInput(use.type, value);
   }
-  Object.assign(values, variables ?? {});
-
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        const definition = typeInfo.getFieldDef();
-        if (!parent || !definition || node.name.value.startsWith("_")) return;
-        for (const argumentNode of node.arguments ?? []) {
-          const argument = definition.args.find((candidate) => candidate.name === argumentNode.name.value);
-          if (!argument) continue;
-          const value: unknown = valueFromAST(argumentNode.value, argument.type, values);
-          if (value === null || value === undefined) continue;
-          const coordinate = argumentCoordinate(parent.name, definition.name, argument.name);
-          if (!mayUse(coordinate)) refused.add(coordinate);
-          inspectInput(argument.type, value);
-        }
-      },
-    }),
-  );
   return [...refused];
 }
 
