@@ -10,9 +10,10 @@ import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 import { whereVisible } from "./record-rules";
+import { readWithGrantFacts, type GrantFactsContext } from "./victim-access";
 
 /** Visible victims by id; an invisible or unknown id both load as null. */
-export function visibleVictimLoader(context: SubgraphContext): DataLoader<string, Victim | null> {
+export function visibleVictimLoader(context: GrantFactsContext): DataLoader<string, Victim | null> {
   return perRequest(
     context,
     "victims.visibleVictim",
@@ -22,13 +23,16 @@ export function visibleVictimLoader(context: SubgraphContext): DataLoader<string
         const rows =
           wellFormed.length === 0
             ? []
-            : await whereVisible(
-                context.db
-                  .getRepository(Victim)
-                  .createQueryBuilder("v")
-                  .where("v.id IN (:...ids)", { ids: wellFormed }),
-                context.caller,
-              ).getMany();
+            : await readWithGrantFacts(
+                context,
+                whereVisible(
+                  context.db
+                    .getRepository(Victim)
+                    .createQueryBuilder("v")
+                    .where("v.id IN (:...ids)", { ids: wellFormed }),
+                  context.caller,
+                ),
+              );
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),

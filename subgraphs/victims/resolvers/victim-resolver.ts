@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
-import type { VictimsContext } from "../victim-access";
+import { readWithGrantFacts, type VictimsContext } from "../victim-access";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { connectionType, paginate } from "../../../platform/pagination";
 import { Consent } from "../entities/consent";
@@ -44,7 +44,7 @@ export class VictimResolver {
 
   @Query(() => VictimConnection, { nullable: true, description: "The cases you may see, ordered by case number." })
   victims(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimsContext,
     @Arg("filter", () => VictimFilter, { nullable: true }) filter?: VictimFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -53,7 +53,7 @@ export class VictimResolver {
     if (filter?.nationality)
       query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
     if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
-    return paginate(query, { first, after, ...BY_CASE_NUMBER });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER, read: (page) => readWithGrantFacts(context, page) });
   }
 
   @Query(() => VictimConnection, {
@@ -62,7 +62,7 @@ export class VictimResolver {
       "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
   })
   nationals(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimsContext,
     @Arg("country", () => String, { nullable: true }) country?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -78,7 +78,7 @@ export class VictimResolver {
       "v.nationality = :wanted",
       { wanted },
     );
-    return paginate(query, { first, after, ...BY_CASE_NUMBER });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER, read: (page) => readWithGrantFacts(context, page) });
   }
 
   @FieldResolver(() => ID)
