@@ -67,7 +67,9 @@ export function encodeGrant(visible: readonly VictimAccess[]): Buffer {
   };
   const people = visible.map((access) => {
     if (!UUID.test(access.id)) throw new Error("a grant names people by their UUID");
-    let flags = (access.actsAsOwner ? OWNER_BIT : 0) | (GRANT_REPATRIATION_FACTS && access.requiresMedicalEscort ? ESCORT_BIT : 0);
+    let flags =
+      (access.actsAsOwner ? OWNER_BIT : 0) |
+      (GRANT_REPATRIATION_FACTS && access.requiresMedicalEscort ? ESCORT_BIT : 0);
     GRANT_CONSENTS.forEach((consent, bit) => {
       if (access.consents.includes(consent)) flags |= FIRST_CONSENT_BIT << bit;
     });

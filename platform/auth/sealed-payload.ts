@@ -59,9 +59,7 @@ export function createSealedPayloads<T>(
       const expiry = Buffer.alloc(EXPIRY_BYTES);
       expiry.writeDoubleBE(now() + options.lifetimeMs);
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(
-        binding(purpose, version, authorization, requestId),
-      );
+      const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(binding(purpose, version, authorization, requestId));
       const sealed = Buffer.concat([cipher.update(expiry), cipher.update(options.encode(payload)), cipher.final()]);
       return `${version}.${Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url")}`;
     },
@@ -82,7 +80,10 @@ export function createSealedPayloads<T>(
         );
         decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
         // final() throws unless the tag verifies: for another caller, request, key or any altered byte.
-        const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+        const plain = Buffer.concat([
+          decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
         const expiresAt = plain.readDoubleBE(0);
         if (!Number.isFinite(expiresAt) || expiresAt < now()) return undefined;
         return options.decode(plain.subarray(EXPIRY_BYTES));
