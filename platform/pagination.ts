@@ -114,6 +114,8 @@ export async function paginate<T extends ObjectLiteral>(
     keyColumn: string;
     keyKind: KeyKind;
     keyOf: (row: T) => string;
+    /** How the page's rows are read (default `getMany`): e.g. to read more from the same statement. */
+    read?: (query: SelectQueryBuilder<T>) => Promise<T[]>;
   },
 ): Promise<ConnectionShape<T>> {
   const size = pageSize(options.first);
@@ -124,7 +126,7 @@ export async function paginate<T extends ObjectLiteral>(
     .limit(size + 1);
   if (options.after)
     pageQuery.andWhere(`${options.keyColumn} > :afterKey`, { afterKey: decodeCursor(options.after, options.keyKind) });
-  const rows = await pageQuery.getMany();
+  const rows = await (options.read ? options.read(pageQuery) : pageQuery.getMany());
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(options.keyOf(node)), node }));
   return {

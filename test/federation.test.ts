@@ -66,6 +66,15 @@ describe("an embassy lists its nationals with placement, documents and repatriat
     expect(nodes.length).toBe(response.data!.nationals.totalCount);
     expect(nodes.length).toBeGreaterThan(10);
     expect(nodes.every((node) => node.nationality === "PH")).toBe(true);
+    // One statement per kind of data per fetch, an audit append per subgraph whose personal data was read, and no
+    // visibility query beyond the victims page: its grant answers the others (no question), read from the page's rows.
+    expect(response.extensions!.sqlStatements).toEqual({
+      victims: 2 + 1,
+      shelters: 1 + 1,
+      embassies: 2 + 1,
+      repatriation: 2 + 1,
+    });
+    expect(response.extensions!.peerQuestions).toEqual({ victims: 0, shelters: 0, embassies: 0, repatriation: 0 });
     expect(nodes.some((node) => node.currentPlacement?.shelter.id)).toBe(true);
     expect(nodes.some((node) => node.nationalityVerification?.status === "CONFIRMED")).toBe(true);
     expect(nodes.some((node) => node.travelDocuments.length > 0 && node.travelDocuments[0].number)).toBe(true);
@@ -92,11 +101,38 @@ describe("an embassy lists its nationals with placement, documents and repatriat
     // victims: page + count; shelters: placements with shelters; embassies: verifications + documents;
     // repatriation: cases + journey legs. One statement per entity type per fetch, plus one
     // audit append per subgraph whose personal data was read.
-    // The victims fetch also seals the grant that spares the others their questions (victim-access-grants.test.ts).
-    expect(statements).toEqual({ victims: 2 + 1 + 1, shelters: 1 + 1, embassies: 2 + 1, repatriation: 2 + 1 });
+    // The victims fetch also seals the grant that spares the others their questions, from the page's own rows:
+    // no statement of its own (victim-access-grants.test.ts).
+    expect(statements).toEqual({ victims: 2 + 1, shelters: 1 + 1, embassies: 2 + 1, repatriation: 2 + 1 });
     // A small page may touch fewer kinds of data (no journey under way among 3 people), never more.
     for (const [subgraph, count] of Object.entries(small.extensions!.sqlStatements as Record<string, number>))
       expect(count).toBeLessThanOrEqual(statements[subgraph]);
+  });
+});
+
+describe("a full profile", () => {
+  it("reads each kind of data once, and the grant from the case's own row", async () => {
+    const first = await asPersona<{ victims: { edges: Array<{ node: { id: string } }> } }>(
+      PERSONAS.government,
+      "{ victims(first: 1) { edges { node { id } } } }",
+    );
+    const profile = await asPersona(
+      PERSONAS.government,
+      `query ($id: ID!) { victim(id: $id) { id caseNumber legalName testimony consents { kind granted } referrals { toOrg status }
+        currentPlacement { placedAt shelter { name } } nationalityVerification { status } travelDocuments { kind number }
+        repatriation { status journeyLegs { toPlace } } } }`,
+      { id: first.data!.victims.edges[0].node.id },
+    );
+    expect(profile.errors).toBeUndefined();
+    // victims: the case, its consents, its referrals, the audit append (the grant costs none);
+    // shelters: placement with shelter + audit; embassies: verifications, documents (+ audit when any);
+    // repatriation: case, legs (+ audit when any). No subgraph asks who may see the person.
+    const statements = profile.extensions!.sqlStatements as Record<string, number>;
+    expect(statements.victims).toBe(3 + 1);
+    expect(statements.shelters).toBeLessThanOrEqual(1 + 1);
+    expect(statements.embassies).toBeLessThanOrEqual(2 + 1);
+    expect(statements.repatriation).toBeLessThanOrEqual(2 + 1);
+    expect(profile.extensions!.peerQuestions).toEqual({ victims: 0, shelters: 0, embassies: 0, repatriation: 0 });
   });
 });
 

@@ -27,6 +27,11 @@ export interface Condition<TRecord = never> {
   readonly name: string;
   readonly words: string;
   readonly looksAt: string;
+  /**
+   * The properties of the record the check reads, so a read selecting only the columns it
+   * needs keeps them (platform/selection.ts); without it, such a read selects every column.
+   */
+  readonly reads?: readonly string[];
   readonly onField: FieldRefusal;
   readonly check: (caller: Caller, record: TRecord) => boolean;
 }

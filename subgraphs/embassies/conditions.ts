@@ -14,6 +14,7 @@ export const ISSUING_EMBASSY = condition<{ issuingCountry: string }>({
   name: "issuingEmbassy",
   words: "issuing embassy only",
   looksAt: "TravelDocument",
+  reads: ["issuingCountry"],
   onField: "unauthorized",
   check: issuedByItsCountry,
 });
@@ -23,6 +24,7 @@ export const ADDRESSED_TO_ITS_COUNTRY = condition<{ country: string }>({
   name: "addressedToItsCountry",
   words: "requests addressed to its country",
   looksAt: "NationalityVerification",
+  reads: ["country"],
   onField: "nothing",
   check: (caller, verification) => caller.country === verification.country,
 });
@@ -35,6 +37,7 @@ export const OWN_COUNTRY_DOCUMENTS = condition<{ issuingCountry: string }>({
   name: "ownCountryDocuments",
   words: "its own country's confirmed nationals and documents",
   looksAt: "TravelDocument",
+  reads: ["issuingCountry"],
   onField: "nothing",
   check: issuedByItsCountry,
 });

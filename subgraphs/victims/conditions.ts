@@ -37,6 +37,7 @@ export const CASE_OWNER = condition<CaseOwnership>({
   name: "caseOwner",
   words: "case owner only",
   looksAt: "Victim",
+  reads: ["ownerOrg"],
   onField: "unauthorized",
   check: ownsCase,
 });

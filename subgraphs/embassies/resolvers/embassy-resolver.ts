@@ -3,13 +3,16 @@ import {
   victimAccessLoader,
   victimStubReference,
 } from "../../../contracts/victim-access/asking";
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import { groupedLoader } from "../../../platform/batch-loaders";
 import { connectionType, paginate } from "../../../platform/pagination";
+import { columnsFor } from "../../../platform/selection";
 import { Embassy } from "../entities/embassy";
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";
 import { Victim } from "../entities/victim";
+import { embassiesPolicy } from "../policy";
 
 export const { ConnectionType: EmbassyConnection } = connectionType(Embassy, "Embassy");
 
@@ -35,17 +38,34 @@ export class TravelDocumentResolver {
   }
 }
 
+/** The columns of a Victim's verifications or documents the selection needs (platform/selection.ts). */
+function columnsOf(
+  context: VictimAccessAskingContext,
+  info: GraphQLResolveInfo,
+  entity: typeof NationalityVerification | typeof TravelDocument,
+  always: readonly string[],
+): string[] | undefined {
+  return columnsFor(info, context.db.getMetadata(entity), { typeName: entity.name, policy: embassiesPolicy, always });
+}
+
 @Resolver(() => Victim)
 export class VictimConsularResolver {
   @FieldResolver(() => NationalityVerification, { nullable: true })
   async nationalityVerification(
     @Root() victim: Victim,
     @Ctx() context: VictimAccessAskingContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<NationalityVerification | null> {
     if (!(await victimAccessLoader(context).load(victim.id))) return null;
-    const all = await groupedLoader(context, NationalityVerification, "victimId", { requestedAt: "DESC" }).load(
-      victim.id,
-    );
+    // The embassy's own are picked by country, the latest by when it was asked.
+    const columns = columnsOf(context, info, NationalityVerification, ["country", "requestedAt"]);
+    const all = await groupedLoader(
+      context,
+      NationalityVerification,
+      "victimId",
+      { requestedAt: "DESC" },
+      columns,
+    ).load(victim.id);
     const { caller } = context;
     const mine =
       caller.role === "embassy" ? all.filter((verification) => verification.country === caller.country) : all;
@@ -53,9 +73,15 @@ export class VictimConsularResolver {
   }
 
   @FieldResolver(() => [TravelDocument], { nullable: true })
-  async travelDocuments(@Root() victim: Victim, @Ctx() context: VictimAccessAskingContext): Promise<TravelDocument[]> {
+  async travelDocuments(
+    @Root() victim: Victim,
+    @Ctx() context: VictimAccessAskingContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<TravelDocument[]> {
     if (!(await victimAccessLoader(context).load(victim.id))) return [];
-    const all = await groupedLoader(context, TravelDocument, "victimId", { issuedOn: "ASC" }).load(victim.id);
+    // An embassy's own are picked by the issuing country.
+    const columns = columnsOf(context, info, TravelDocument, ["issuingCountry"]);
+    const all = await groupedLoader(context, TravelDocument, "victimId", { issuedOn: "ASC" }, columns).load(victim.id);
     const { caller } = context;
     return caller.role === "embassy" ? all.filter((document) => document.issuingCountry === caller.country) : all;
   }

@@ -5,14 +5,17 @@ import {
   visibleVictimStub,
 } from "../../../contracts/victim-access/asking";
 import DataLoader from "dataloader";
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Field, FieldResolver, Info, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import { groupedLoader } from "../../../platform/batch-loaders";
 import { isUuid } from "../../../platform/ids";
 import { perRequest } from "../../../platform/context";
 import { connectionType, paginate } from "../../../platform/pagination";
+import { columnsFor, selectColumns } from "../../../platform/selection";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
+import { repatriationPolicy } from "../policy";
 import { personRuleHolds, whereCaseVisible, whereEmbassySeesThePerson } from "../record-rules";
 
 export const { ConnectionType: RepatriationCaseConnection } = connectionType(RepatriationCase, "RepatriationCase");
@@ -26,16 +29,31 @@ export class RepatriationCaseFilter {
   destinationCountry?: string | null;
 }
 
-/** Latest visible case per victim: one statement per batch, record rule inside. */
-function latestCaseLoader(context: VictimAccessAskingContext) {
+/** The columns of RepatriationCase a read needs for its selection (platform/selection.ts). */
+function caseColumns(
+  context: VictimAccessAskingContext,
+  info: GraphQLResolveInfo,
+  path?: readonly string[],
+): string[] | undefined {
+  return columnsFor(info, context.db.getMetadata(RepatriationCase), {
+    typeName: "RepatriationCase",
+    policy: repatriationPolicy,
+    path,
+    // The latest case per person is picked by when it was requested.
+    always: ["requestedAt"],
+    // Field resolvers that load by the case's id (journeyLegs, history) or the person's (victim).
+    reads: { journeyLegs: ["id"], history: ["id"], victim: ["victimId"] },
+  });
+}
+
+/** Latest visible case per victim: one statement per batch, record rule inside; `columns` as `caseColumns` says. */
+function latestCaseLoader(context: VictimAccessAskingContext, columns: readonly string[] | undefined) {
   return perRequest(
     context,
-    "repatriation.latestCase",
+    `repatriation.latestCase:${columns?.join(",") ?? "*"}`,
     () =>
       new DataLoader<string, RepatriationCase | null>(async (victimIds) => {
-        const query = context.db
-          .getRepository(RepatriationCase)
-          .createQueryBuilder("c")
+        const query = selectColumns(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), columns)
           .distinctOn(["c.victim_id"])
           .where("c.victim_id IN (:...victimIds)", { victimIds: [...victimIds] })
           .orderBy("c.victim_id")
@@ -58,8 +76,13 @@ export class RepatriationCaseResolver {
     @Arg("filter", () => RepatriationCaseFilter, { nullable: true }) filter?: RepatriationCaseFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    const query = whereCaseVisible(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), context.caller);
+    const columns = info ? caseColumns(context, info, ["edges", "node"]) : undefined;
+    const query = whereCaseVisible(
+      selectColumns(context.db.getRepository(RepatriationCase).createQueryBuilder("c"), columns),
+      context.caller,
+    );
     if (filter?.status) query.andWhere("c.status = :status", { status: filter.status });
     if (filter?.destinationCountry)
       query.andWhere("c.destination_country = :destination", { destination: filter.destinationCountry.toUpperCase() });
@@ -100,9 +123,10 @@ export class VictimRepatriationResolver {
   async repatriation(
     @Root() victim: Victim,
     @Ctx() context: VictimAccessAskingContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<RepatriationCase | null> {
     if (!(await victimAccessLoader(context).load(victim.id))) return null;
-    return latestCaseLoader(context).load(victim.id);
+    return latestCaseLoader(context, caseColumns(context, info)).load(victim.id);
   }
 }
 

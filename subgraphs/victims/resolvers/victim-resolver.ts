@@ -1,13 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../../platform/context";
-import type { VictimsContext } from "../victim-access";
+import { readWithGrantFacts, type VictimsContext } from "../victim-access";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { connectionType, paginate } from "../../../platform/pagination";
 import { Consent } from "../entities/consent";
 import { NrmStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";
 import { Victim } from "../entities/victim";
-import { consentsLoader, referralsLoader, visibleVictimLoader } from "../loaders";
+import { consentsLoader, referralsLoader, victimColumns, visibleVictimLoader } from "../loaders";
+import { selectColumns } from "../../../platform/selection";
 import { whereVisible } from "../record-rules";
 
 export const { ConnectionType: VictimConnection } = connectionType(Victim, "Victim");
@@ -30,30 +32,42 @@ const BY_CASE_NUMBER = {
   keyOf: (victim: Victim) => victim.caseNumber,
 } as const;
 
+/** The columns a page of victims needs for what is selected of its nodes. */
+const page = (context: SubgraphContext, info: GraphQLResolveInfo | undefined) =>
+  info ? victimColumns(context, info, ["edges", "node"]) : undefined;
+
 @Resolver(() => Victim)
 export class VictimResolver {
   @Query(() => Victim, {
     nullable: true,
     description: "One case by id. A case you may not see answers exactly like one that does not exist.",
   })
-  async victim(@Arg("id", () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Victim> {
-    const victim = await visibleVictimLoader(context).load(id);
+  async victim(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Victim> {
+    const victim = await visibleVictimLoader(context, victimColumns(context, info)).load(id);
     if (!victim) throw notFound("Victim");
     return victim;
   }
 
   @Query(() => VictimConnection, { nullable: true, description: "The cases you may see, ordered by case number." })
   victims(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimsContext,
     @Arg("filter", () => VictimFilter, { nullable: true }) filter?: VictimFilter | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), context.caller);
+    const query = whereVisible(
+      selectColumns(context.db.getRepository(Victim).createQueryBuilder("v"), page(context, info)),
+      context.caller,
+    );
     if (filter?.nationality)
       query.andWhere("v.nationality = :nationality", { nationality: filter.nationality.toUpperCase() });
     if (filter?.nrmStatus) query.andWhere("v.nrm_status = :nrmStatus", { nrmStatus: filter.nrmStatus });
-    return paginate(query, { first, after, ...BY_CASE_NUMBER });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER, read: (page) => readWithGrantFacts(context, page) });
   }
 
   @Query(() => VictimConnection, {
@@ -62,10 +76,11 @@ export class VictimResolver {
       "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
   })
   nationals(
-    @Ctx() context: SubgraphContext,
+    @Ctx() context: VictimsContext,
     @Arg("country", () => String, { nullable: true }) country?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     const { caller } = context;
     const wanted = caller.role === "embassy" ? caller.country : country?.toUpperCase();
@@ -74,11 +89,11 @@ export class VictimResolver {
     if (caller.role === "embassy" && country && country.toUpperCase() !== caller.country) {
       throw hubError(ErrorCode.FORBIDDEN, "An embassy may only list the nationals of its own country");
     }
-    const query = whereVisible(context.db.getRepository(Victim).createQueryBuilder("v"), caller).andWhere(
-      "v.nationality = :wanted",
-      { wanted },
-    );
-    return paginate(query, { first, after, ...BY_CASE_NUMBER });
+    const query = whereVisible(
+      selectColumns(context.db.getRepository(Victim).createQueryBuilder("v"), page(context, info)),
+      caller,
+    ).andWhere("v.nationality = :wanted", { wanted });
+    return paginate(query, { first, after, ...BY_CASE_NUMBER, read: (page) => readWithGrantFacts(context, page) });
   }
 
   @FieldResolver(() => ID)
@@ -108,9 +123,16 @@ export class VictimResolver {
 /** `_entities` for Victim: batched, through the same record rule; trusts nothing but the id. */
 export const victimReferenceResolvers = {
   Victim: {
-    async __resolveReference(reference: { id?: unknown }, context: SubgraphContext): Promise<Victim | null> {
+    async __resolveReference(
+      reference: { id?: unknown },
+      context: SubgraphContext,
+      // @apollo/subgraph passes `_entities`' info third; its resolver map types that place as the context.
+      info: unknown,
+    ): Promise<Victim | null> {
       if (typeof reference.id !== "string") return null;
-      const victim = await visibleVictimLoader(context).load(reference.id);
+      // What is selected `... on Victim` under `_entities`.
+      const columns = victimColumns(context, info as GraphQLResolveInfo);
+      const victim = await visibleVictimLoader(context, columns).load(reference.id);
       // Asking for a person one may not see is a refused access to that record.
       if (!victim) context.audit.noteRead("DENIED", "_entities", reference.id, undefined);
       return victim;
