@@ -26,6 +26,9 @@ export type CountedMeasure = "sqlStatements" | "peerQuestions";
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
+/** Where a subgraph answers its totals (POST, hub-signed; mounted only while diagnostic counters are on). */
+export const DIAGNOSTIC_COUNTERS_PATH = "/diagnostics/counters";
+
 /** Everything this process counted since it started. */
 const totals: Record<CountedMeasure, number> = { sqlStatements: 0, peerQuestions: 0 };
 

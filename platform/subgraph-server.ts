@@ -45,7 +45,7 @@ import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import { policyMiddleware } from "./policy/middleware";
 import { organisationKeyedTypes, type SubgraphPolicy } from "./policy/types";
-import { counterTotals, requestScope } from "./request-scope";
+import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
 import { inputGuard, validateArgument } from "./validation";
 
@@ -134,9 +134,6 @@ export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchem
     validateFn: validateArgument,
   });
 }
-
-/** Where a subgraph answers its process-wide diagnostic totals (POST, hub-signed; only while diagnostic counters are on). */
-export const DIAGNOSTIC_COUNTERS_PATH = "/diagnostics/counters";
 
 /** Development aid: how many SQL statements and questions to other subgraphs this request caused, for tests and the benchmark. */
 function statementCountPlugin(): ApolloServerPlugin<SubgraphContext> {
