@@ -92,7 +92,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      ...(config.diagnosticCounters ? [statementReportPlugin()] : []),
+      ...(config.perRequestCounters ? [statementReportPlugin()] : []),
     ],
   });
   await apollo.start();
