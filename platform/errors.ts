@@ -149,13 +149,24 @@ export function requestIdOfError(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Notes the request id on every error of an operation, for `formatError` (see requestIds). */
+/**
+ * Notes the request id on every error of an operation, for `formatError` (see requestIds),
+ * and sets it on the formatted errors of the answer itself: an error object shared by two
+ * requests (a constant thrown twice) must never carry one request's id into another's answer.
+ */
 export function requestIdPlugin<Context extends { requestId: string }>(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
+      const { requestId } = contextValue;
       return {
         async didEncounterErrors({ errors }) {
-          for (const error of errors) noteRequestId(error, contextValue.requestId);
+          for (const error of errors) noteRequestId(error, requestId);
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          if (!result.errors?.some((error) => error.extensions?.requestId !== requestId)) return;
+          result.errors = result.errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } }));
         },
       };
     },

@@ -16,7 +16,9 @@ describe("the request id", () => {
   it("is in every error answer and in the log of an internal error, for each of concurrent requests, with no request scope", async () => {
     const logged: Array<Record<string, unknown>> = [];
     const log = { error: (details: Record<string, unknown>) => void logged.push(details) };
-    const schema = buildSchema("type Query { broken: String, refused: String }");
+    const schema = buildSchema("type Query { broken: String, refused: String, shared: String }");
+    // One error object thrown to every request: no answer may carry another request's id.
+    const SHARED = hubError(ErrorCode.SERVICE_UNAVAILABLE, "Not now");
     const sleep = () => new Promise((resolve) => setTimeout(resolve, 5));
     const root = {
       broken: async () => {
@@ -27,17 +29,33 @@ describe("the request id", () => {
         await sleep();
         throw hubError(ErrorCode.FORBIDDEN, "Not yours");
       },
+      shared: async () => {
+        await sleep();
+        throw SHARED;
+      },
     };
     const apollo = new ApolloServer<{ requestId: string }>({
       schema,
       rootValue: root,
       formatError: clientErrorFormatter(log),
-      plugins: [requestIdPlugin()],
+      plugins: [
+        requestIdPlugin(),
+        {
+          // req-1 is formatted last, after req-2 and req-3 noted their ids on the shared error.
+          async requestDidStart({ contextValue }) {
+            return {
+              async didEncounterErrors() {
+                if (contextValue.requestId === "req-1") await new Promise((resolve) => setTimeout(resolve, 50));
+              },
+            };
+          },
+        },
+      ],
     });
     await apollo.start();
     try {
       const ask = (requestId: string) =>
-        apollo.executeOperation({ query: "{ broken refused }" }, { contextValue: { requestId } });
+        apollo.executeOperation({ query: "{ broken refused shared }" }, { contextValue: { requestId } });
       expect(requestScope.getStore()).toBeUndefined();
       const answers = await Promise.all(["req-1", "req-2", "req-3"].map(ask));
       answers.forEach((answer, index) => {
@@ -49,6 +67,7 @@ describe("the request id", () => {
             extensions: { requestId, code: "INTERNAL_SERVER_ERROR" },
           }),
           expect.objectContaining({ message: "Not yours", extensions: { code: "FORBIDDEN", requestId } }),
+          expect.objectContaining({ message: "Not now", extensions: { code: "SERVICE_UNAVAILABLE", requestId } }),
         ]);
       });
       expect(logged.map((entry) => entry.requestId).sort()).toEqual(["req-1", "req-2", "req-3"]);
