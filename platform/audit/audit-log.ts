@@ -164,14 +164,15 @@ export class AuditAppender {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
         try {
-          // Outside any one request's scope (a plain call when none was ever entered): the
-          // totals count the statement once, and each request of the batch counts the statement its entries went into.
-          await requestScope.exit(() =>
+          // Outside any one request's scope, if there is one (per-request counters only; on Node 24
+          // `exit` is a `run` even then): the totals count the statement once, and each request
+          // of the batch counts the statement its entries went into.
+          const appendBatch = () =>
             appendAuditEntries(
               this.executor,
               batch.flatMap((request) => request.entries),
-            ),
-          );
+            );
+          await (requestScope.getStore() ? requestScope.exit(appendBatch) : appendBatch());
           countForEach(
             "sqlStatements",
             batch.map((request) => request.scope),
