@@ -16,7 +16,7 @@ import { loadRequestSigningSecret, loadVerificationKey } from "../platform/auth/
 import { createRequestSigner } from "../platform/auth/request-signature";
 import { createTokenVerifier } from "../platform/auth/tokens";
 import type { GatewayConfig } from "../platform/config";
-import { formatClientError } from "../platform/errors";
+import { clientErrorFormatter, requestIdPlugin } from "../platform/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../platform/limits";
 import {
   addHealthRoutes,
@@ -26,11 +26,10 @@ import {
   listen,
   requestLog,
   sendRequestError,
-  withRequestScope,
+  withRequestId,
   type ShutdownState,
 } from "../platform/http";
 import { createLogger } from "../platform/logger";
-import { requestScope } from "../platform/request-scope";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
@@ -83,8 +82,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
     // Automatic persisted queries would bypass the field filter's rewrite of the query text.
     persistedQueries: false,
-    formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
+    formatError: clientErrorFormatter(log),
     plugins: [
+      requestIdPlugin<GatewayContext>(),
       fieldFilter,
       // After the filter (on what is left of the operation), before planning: arguments obey field rules.
       argumentPolicyPlugin<GatewayContext>(fieldFilter.mayUse),
@@ -92,15 +92,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      ...(config.diagnosticCounters ? [statementReportPlugin()] : []),
+      ...(config.perRequestCounters ? [statementReportPlugin()] : []),
     ],
   });
   await apollo.start();
 
   const app = express();
   app.disable("x-powered-by");
-  // The gateway makes every request id itself: a client's `x-request-id` binds nothing.
-  app.use(withRequestScope("ignored"));
+  // The gateway makes every request id itself: a client's `x-request-id` binds nothing. It
+  // counts nothing itself (it adds up the subgraphs' headers in its context): no request scope.
+  app.use(withRequestId("ignored"));
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);

@@ -137,9 +137,14 @@ export interface CommonConfig {
   /**
    * Report each request's SQL statements and service questions to the client (tests and the
    * benchmark). Off unless asked for, and never in production: counts are one more thing two
-   * answers could differ by.
+   * answers could differ by. `HUB_DIAGNOSTIC_COUNTERS=on`: per request (response headers and
+   * extensions; needs the request scope, an AsyncLocalStorage, whose promise hooks cost on
+   * every promise on Node 20) and process-wide totals; `totals`: the totals only, on a signed
+   * route (the benchmark reads them around a request), with no AsyncLocalStorage at all.
    */
   diagnosticCounters: boolean;
+  /** Counted per request (HUB_DIAGNOSTIC_COUNTERS=on): the only mode with a request scope. */
+  perRequestCounters: boolean;
   dataDir: string;
   logLevel: string;
   auth: AuthConfig;
@@ -240,8 +245,12 @@ function readCommon(reader: EnvReader): CommonConfig {
   const introspection =
     reader.oneOf("HUB_INTROSPECTION", ["on", "off"], environment === "production" ? "off" : "on") === "on";
   const shutdownDrainMs = reader.positiveInt("SHUTDOWN_DRAIN_MS", 1000);
-  const diagnosticCounters =
-    reader.oneOf("HUB_DIAGNOSTIC_COUNTERS", ["on", "off"], environment === "test" ? "on" : "off") === "on";
+  const counters = reader.oneOf(
+    "HUB_DIAGNOSTIC_COUNTERS",
+    ["on", "totals", "off"],
+    environment === "test" ? "on" : "off",
+  );
+  const diagnosticCounters = counters !== "off";
   if (diagnosticCounters && environment === "production")
     reader.problems.push("HUB_DIAGNOSTIC_COUNTERS cannot be on when NODE_ENV=production");
   return {
@@ -253,6 +262,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     introspection,
     shutdownDrainMs,
     diagnosticCounters,
+    perRequestCounters: counters === "on",
   };
 }
 

@@ -3,6 +3,7 @@
  * `extensions.code`; the message is written for a person, and nothing internal
  * (stack, SQL, host names, file paths) ever leaves the process.
  */
+import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 export const ErrorCode = {
@@ -123,4 +124,58 @@ export function formatClientError(
     path: formatted.path,
     extensions: { ...(requestId ? { requestId } : {}), code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * Which request each error belongs to. Apollo's `formatError` is given the error but no
+ * context, so `requestIdPlugin` notes the id on the errors of an operation before Apollo
+ * formats them (didEncounterErrors runs first), and the formatter looks it up: the request
+ * id reaches error answers and logs without a request-wide AsyncLocalStorage.
+ */
+const requestIds = new WeakMap<object, string>();
+
+/** Notes the request an error (about to be formatted) belongs to. */
+export function noteRequestId(error: unknown, requestId: string | undefined): void {
+  if (requestId && error !== null && typeof error === "object") requestIds.set(error, requestId);
+}
+
+/** The request id noted on an error or on one it wraps (Apollo wraps what a context function throws). */
+export function requestIdOfError(error: unknown): string | undefined {
+  for (let cause: unknown = error, depth = 0; cause !== null && typeof cause === "object" && depth < 5; depth += 1) {
+    const requestId = requestIds.get(cause);
+    if (requestId) return requestId;
+    cause = (cause as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * Notes the request id on every error of an operation, for `formatError` (see requestIds),
+ * and sets it on the formatted errors of the answer itself: an error object shared by two
+ * requests (a constant thrown twice) must never carry one request's id into another's answer.
+ */
+export function requestIdPlugin<Context extends { requestId: string }>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const { requestId } = contextValue;
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) noteRequestId(error, requestId);
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          if (!result.errors?.some((error) => error.extensions?.requestId !== requestId)) return;
+          result.errors = result.errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } }));
+        },
+      };
+    },
+  };
+}
+
+/** The `formatError` of the gateway and the subgraphs: formatClientError with the request the error belongs to. */
+export function clientErrorFormatter(
+  log: ErrorLog,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => formatClientError(formatted, requestIdOfError(error), error, log);
 }

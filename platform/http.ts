@@ -25,13 +25,19 @@ export function requestIdOf(request: Request, upstream: "trusted" | "ignored"): 
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** Runs the rest of the request inside a scope that counts its SQL statements. */
-export function withRequestScope(upstream: "trusted" | "ignored"): RequestHandler {
+/**
+ * Gives the request its id (`res.locals.requestId`, the `x-request-id` answer header); the
+ * request context carries it on. With `countedPerRequest` (diagnostic counters per request,
+ * never in production) the rest of the request runs in a scope that counts its SQL
+ * statements and questions (request-scope.ts); without, no AsyncLocalStorage is entered.
+ */
+export function withRequestId(upstream: "trusted" | "ignored", countedPerRequest = false): RequestHandler {
   return (request, response, next) => {
     const requestId = requestIdOf(request, upstream);
     response.locals.requestId = requestId;
     response.setHeader("x-request-id", requestId);
-    requestScope.run({ requestId, sqlStatements: 0, peerQuestions: 0 }, next);
+    if (countedPerRequest) requestScope.run({ requestId, sqlStatements: 0, peerQuestions: 0 }, next);
+    else next();
   };
 }
 

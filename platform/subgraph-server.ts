@@ -25,7 +25,7 @@ import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName, type Topology } from "./config";
 import type { ContextRequest, GenericContext, RequestContextHook, SubgraphContext, SubgraphProcess } from "./context";
 import { openDatabase, type Database } from "./database";
-import { formatClientError } from "./errors";
+import { clientErrorFormatter, noteRequestId, requestIdPlugin } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
 import {
   addHealthRoutes,
@@ -36,7 +36,7 @@ import {
   requestLog,
   requireHubSignature,
   sendRequestError,
-  withRequestScope,
+  withRequestId,
   type ShutdownState,
 } from "./http";
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
@@ -44,7 +44,7 @@ import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger, type Logger } from "./logger";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
-import { requestScope } from "./request-scope";
+import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
 import { validateArgument } from "./validation";
 
@@ -206,9 +206,10 @@ export function createSubgraphGraphQL<Extra extends object>(
     schema,
     // The same limits as the gateway: a subgraph called directly is no way around them.
     ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
-    formatError: (formatted, error) => formatClientError(formatted, requestScope.getStore()?.requestId, error, log),
+    formatError: clientErrorFormatter(log),
     // No usage reporting to Apollo's cloud: case data never leaves the hub.
     plugins: [
+      requestIdPlugin<SubgraphContext<Extra>>(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       // Nothing reads cache hints (the gateway restricts its policy to max-age 0 without them), and the plugin
@@ -222,7 +223,7 @@ export function createSubgraphGraphQL<Extra extends object>(
       ),
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
-      ...(config.diagnosticCounters ? [statementCountPlugin()] : []),
+      ...(config.perRequestCounters ? [statementCountPlugin()] : []),
     ],
   });
   const contextFor = createRequestContext(module, {
@@ -269,7 +270,7 @@ export async function startSubgraph<Extra extends object>(
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(withRequestScope("trusted"));
+  app.use(withRequestId("trusted", config.perRequestCounters));
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(
@@ -282,20 +283,30 @@ export async function startSubgraph<Extra extends object>(
   );
   // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
   app.use(requireHubSignature(signatures, "1mb"));
+  // Diagnostic totals (request-scope.ts): for the hub's own processes only (signed), never in production (config).
+  if (config.diagnosticCounters)
+    app.post(DIAGNOSTIC_COUNTERS_PATH, (_request, response) => void response.json(counterTotals()));
   for (const route of module.routes ?? []) mountRoute(app, { self: module.name, db, verifier, services, log }, route);
   app.use(
     "/graphql",
     authenticate(verifier),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        contextFor({
-          caller: res.locals.caller,
-          requestId: res.locals.requestId,
-          authorization: req.header("authorization") ?? "",
-          signer: res.locals.signer,
-          header: (name) => req.header(name),
-          extensions: (req.body as { extensions?: unknown } | undefined)?.extensions,
-        }),
+      context: async ({ req, res }) => {
+        try {
+          return contextFor({
+            caller: res.locals.caller,
+            requestId: res.locals.requestId,
+            authorization: req.header("authorization") ?? "",
+            signer: res.locals.signer,
+            header: (name) => req.header(name),
+            extensions: (req.body as { extensions?: unknown } | undefined)?.extensions,
+          });
+        } catch (error) {
+          // Apollo formats this with no operation under way: the error answer still names the request.
+          noteRequestId(error, res.locals.requestId as string | undefined);
+          throw error;
+        }
+      },
     }),
   );
   app.use(sendRequestError);

@@ -124,6 +124,15 @@ describe("configuration from the environment", () => {
     expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, production))).toEqual([
       expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/),
     ]);
+    // Totals only (the benchmark): counted, but with no per-request scope; refused in production alike.
+    const totals = loadSubgraphConfig(SUBGRAPHS, "victims", { HUB_DIAGNOSTIC_COUNTERS: "totals" });
+    expect([totals.diagnosticCounters, totals.perRequestCounters]).toEqual([true, false]);
+    const perRequest = loadSubgraphConfig(SUBGRAPHS, "victims", { NODE_ENV: "test" });
+    expect([perRequest.diagnosticCounters, perRequest.perRequestCounters]).toEqual([true, true]);
+    expect(loadSubgraphConfig(SUBGRAPHS, "victims", {}).perRequestCounters).toBe(false);
+    expect(
+      problemsOf(() => loadGatewayConfig(SUBGRAPHS, { ...production, HUB_DIAGNOSTIC_COUNTERS: "totals" })),
+    ).toEqual([expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/)]);
   });
 
   it.each([

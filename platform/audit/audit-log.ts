@@ -16,7 +16,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Caller } from "../auth/claims";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
-import { countFor, requestScope, type RequestScope } from "../request-scope";
+import { countForEach, requestScope, type RequestScope } from "../request-scope";
 import { STORED_SUBJECT_IDS_KEY } from "./migration";
 
 /** The part of a request context the audit writes through (not context.ts's type: that one holds a RequestAudit). */
@@ -149,9 +149,9 @@ export class AuditAppender {
 
   constructor(private readonly executor: SqlExecutor) {}
 
-  append(entries: AuditEntryInput[]): Promise<void> {
+  /** `scope`: the request's diagnostic counters, when counted per request (request-scope.ts). */
+  append(entries: AuditEntryInput[], scope: RequestScope | undefined): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    const scope = requestScope.getStore();
     return new Promise<void>((done, failed) => {
       this.queue.push({ entries, scope, done, failed });
       if (!this.appending) void this.drain();
@@ -164,17 +164,20 @@ export class AuditAppender {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
         try {
-          // Outside any one request's scope: each request of the batch counts the statement its entries went into.
-          await requestScope.exit(() =>
+          // Outside any one request's scope, if there is one (per-request counters only; on Node 24
+          // `exit` is a `run` even then): the totals count the statement once, and each request
+          // of the batch counts the statement its entries went into.
+          const appendBatch = () =>
             appendAuditEntries(
               this.executor,
               batch.flatMap((request) => request.entries),
-            ),
+            );
+          await (requestScope.getStore() ? requestScope.exit(appendBatch) : appendBatch());
+          countForEach(
+            "sqlStatements",
+            batch.map((request) => request.scope),
           );
-          for (const request of batch) {
-            countFor("sqlStatements", request.scope);
-            request.done();
-          }
+          for (const request of batch) request.done();
         } catch (error) {
           for (const request of batch) request.failed(error);
         }

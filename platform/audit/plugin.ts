@@ -8,6 +8,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
+import { requestScope } from "../request-scope";
 import type { AuditAppender } from "./audit-log";
 
 export function auditPlugin(appender: AuditAppender, log: Logger): ApolloServerPlugin<SubgraphContext> {
@@ -25,7 +26,8 @@ export function auditPlugin(appender: AuditAppender, log: Logger): ApolloServerP
               const entries = contextValue.audit.readEntries();
               if (entries.length === 0) return;
               try {
-                await appender.append(entries);
+                // The request's diagnostic counters, if counted per request (none in production: no scope is ever entered).
+                await appender.append(entries, requestScope.getStore());
               } catch (error) {
                 log.error(
                   { err: (error as Error).message, requestId: contextValue.requestId },

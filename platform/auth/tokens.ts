@@ -3,8 +3,9 @@
  * Issuer, audience and algorithm are pinned: RS256 only, so `alg: none` and
  * HS256-signed-with-the-public-key (algorithm confusion) are refused by construction.
  */
-import { createPublicKey } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import jwt from "jsonwebtoken";
+import { LRUCache } from "lru-cache";
 import { type AuthConfig, DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS } from "../config";
 import { type Caller, isRole, type Role } from "./claims";
 import { ensureDevKeyPair } from "./keys";
@@ -75,29 +76,85 @@ export function callerFromClaims(payload: jwt.JwtPayload): Caller {
   return caller;
 }
 
-export function createTokenVerifier(auth: AuthConfig, publicKeyPem: string): TokenVerifier {
+/** How many verified tokens a verifier remembers (each until it expires); the least recently used go first. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+export interface TokenVerifierOptions {
+  /** The clock in milliseconds (tests); the token's `exp` and `nbf` are judged by it, verified or cached. */
+  now?: () => number;
+  cacheSize?: number;
+}
+
+/** A verified token: its caller, and the span (in ms, clock tolerance included) in which jsonwebtoken would accept it. */
+interface VerifiedToken {
+  caller: Caller;
+  validFromMs: number;
+  validUntilMs: number;
+}
+
+/**
+ * Verifies bearer tokens. A token that verified is remembered (under a SHA-256 of it, so the
+ * cache holds no bearer token) with its caller until it expires — exactly as long as
+ * jsonwebtoken would still accept it under the configured clock tolerance, never longer —
+ * so the same token on the next request costs a hash and a lookup instead of an RS256
+ * verification. Only what verified is remembered: a token that fails is verified (and
+ * refused) every time, and a different token (another signature, another key) is another key.
+ */
+export function createTokenVerifier(
+  auth: AuthConfig,
+  publicKeyPem: string,
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
   // Parsed once: jsonwebtoken would otherwise parse the PEM on every request (measured: ~5% of a subgraph's CPU).
   const publicKey = createPublicKey(publicKeyPem);
+  const now = options.now ?? Date.now;
+  const clockTolerance = auth.clockToleranceSeconds ?? DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS;
+  const verified = new LRUCache<string, VerifiedToken>({ max: options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE });
+
+  function verifyToken(token: string, at: number): VerifiedToken {
+    let payload: string | jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, publicKey, {
+        algorithms: [TOKEN_ALGORITHM],
+        issuer: auth.issuer,
+        audience: auth.audience,
+        clockTolerance,
+        clockTimestamp: Math.floor(at / 1000),
+      });
+    } catch (error) {
+      throw new AuthenticationError(`Invalid token: ${describeJwtError(error)}`);
+    }
+    if (typeof payload === "string") throw new AuthenticationError("Invalid token: the token is malformed");
+    if (payload.exp === undefined) throw new AuthenticationError("Invalid token: the token has no expiry (`exp`)");
+    // jsonwebtoken refuses when floor(now / 1000) >= exp + tolerance, or < nbf - tolerance.
+    return {
+      caller: callerFromClaims(payload),
+      validFromMs: payload.nbf === undefined ? -Infinity : Math.ceil(payload.nbf - clockTolerance) * 1000,
+      validUntilMs: Math.ceil(payload.exp + clockTolerance) * 1000,
+    };
+  }
+
   return {
     verify(authorizationHeader) {
       if (!authorizationHeader)
         throw new AuthenticationError("Authentication required: send `Authorization: Bearer <token>`");
       const match = /^Bearer\s+(\S+)$/i.exec(authorizationHeader.trim());
       if (!match) throw new AuthenticationError("Invalid Authorization header: expected `Bearer <token>`");
-      let payload: string | jwt.JwtPayload;
-      try {
-        payload = jwt.verify(match[1], publicKey, {
-          algorithms: [TOKEN_ALGORITHM],
-          issuer: auth.issuer,
-          audience: auth.audience,
-          clockTolerance: auth.clockToleranceSeconds ?? DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS,
-        });
-      } catch (error) {
-        throw new AuthenticationError(`Invalid token: ${describeJwtError(error)}`);
+      const token = match[1];
+      const key = createHash("sha256").update(token).digest("base64url");
+      const at = now();
+      let entry = verified.get(key);
+      if (entry && !(at >= entry.validFromMs && at < entry.validUntilMs)) {
+        // Expired (or, on a clock set back, not valid yet): verified again, which says why it is refused.
+        verified.delete(key);
+        entry = undefined;
       }
-      if (typeof payload === "string") throw new AuthenticationError("Invalid token: the token is malformed");
-      if (payload.exp === undefined) throw new AuthenticationError("Invalid token: the token has no expiry (`exp`)");
-      return callerFromClaims(payload);
+      if (!entry) {
+        entry = verifyToken(token, at);
+        verified.set(key, entry);
+      }
+      // A copy: no request can change the caller another request is given.
+      return { ...entry.caller };
     },
   };
 }

@@ -9,6 +9,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { DIST, GATEWAY, launch, ROOT, stopProcess, type LaunchedProcess } from "../../platform/processes";
+import { DIAGNOSTIC_COUNTERS_PATH } from "../../platform/request-scope";
+import { SUBGRAPH_NAMES } from "../../subgraphs/index";
 import type { ReadScenario, Target } from "./scenarios";
 import {
   authorization,
@@ -160,6 +162,39 @@ export async function post(
   return { text, json: JSON.parse(text) };
 }
 
+type Counted = { sqlStatements: number; peerQuestions: number };
+type CountedBySubgraph = Counted & { sqlStatementsBySubgraph: Record<string, number> };
+
+/**
+ * Every subgraph's process-wide diagnostic totals (HUB_DIAGNOSTIC_COUNTERS=totals: the hub
+ * measured runs without a per-request AsyncLocalStorage), read on its signed route.
+ */
+async function counterTotals(): Promise<Record<string, Counted>> {
+  const signer = createRequestSigner("gateway", requestSigningSecret());
+  const read = async (name: string): Promise<[string, Counted]> => {
+    const url = new URL(DIAGNOSTIC_COUNTERS_PATH, graphqlUrl(name)).toString();
+    const response = await fetch(url, { method: "POST", headers: signer.signed("POST", url, "", {}) });
+    if (!response.ok) throw new Error(`${name}: diagnostic totals unavailable (${response.status})`);
+    return [name, (await response.json()) as Counted];
+  };
+  return Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(read)));
+}
+
+/** What one request alone (nothing else running) added to every subgraph's totals. */
+export async function countedDuring<T>(work: () => Promise<T>): Promise<{ result: T; counted: CountedBySubgraph }> {
+  const before = await counterTotals();
+  const result = await work();
+  const after = await counterTotals();
+  const counted: CountedBySubgraph = { sqlStatements: 0, peerQuestions: 0, sqlStatementsBySubgraph: {} };
+  for (const name of SUBGRAPH_NAMES) {
+    const statements = after[name].sqlStatements - before[name].sqlStatements;
+    counted.sqlStatementsBySubgraph[name] = statements;
+    counted.sqlStatements += statements;
+    counted.peerQuestions += after[name].peerQuestions - before[name].peerQuestions;
+  }
+  return { result, counted };
+}
+
 /** The median of each figure over rounds of one scenario and target. */
 export function summarise(rounds: Figures[]): Figures {
   const cpuMsPerRequest: Record<string, number> = {};
@@ -213,10 +248,14 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
   const targetUrl = graphqlUrl(TARGET_PROCESS[target]);
   const bearer = authorization(scenario.persona);
   const signingSecret = target === "victims" ? requestSigningSecret() : undefined;
-  const sample = await post(targetUrl, bearer, scenario.query, signingSecret);
+  // Counted for the hub only, as its gateway reported them per request before (totals: see counterTotals).
+  // The hub's statements from its subgraphs' totals around one request alone (HUB_DIAGNOSTIC_COUNTERS=totals); the
+  // floor reports its own in the answer; on PGlite the hub is stopped while the floor runs.
+  const send = () => post(targetUrl, bearer, scenario.query, signingSecret);
+  const { result: sample, counted } =
+    target === "hub" ? await countedDuring(send) : { result: await send(), counted: null };
   if (sample.json.errors || !scenario.check(sample.json))
     throw new Error(`${scenario.name} via ${target}: wrong answer: ${sample.text.slice(0, 300)}`);
-  const questions = sample.json.extensions?.peerQuestions;
   // The floor has no gateway: its CPU is its own column.
   const gatewayPid =
     target === "victims" || target === "floor"
@@ -277,8 +316,10 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
     cpuMsPerRequest: Object.fromEntries(
       [...processesSpent, ["machine", machineSpent] as const].map(([name, spent]) => [name, spent / result.requests]),
     ),
-    sqlStatementsPerRequest: statementsOf(sample),
-    sqlStatementsBySubgraph: sample.json.extensions?.sqlStatements ?? null,
-    peerQuestionsPerRequest: questions ? Object.values(questions).reduce((sum, count) => sum + count, 0) : null,
+    sqlStatementsPerRequest: counted ? counted.sqlStatements : statementsOf(sample),
+    sqlStatementsBySubgraph: counted
+      ? counted.sqlStatementsBySubgraph
+      : (sample.json.extensions?.sqlStatements ?? null),
+    peerQuestionsPerRequest: counted ? counted.peerQuestions : null,
   };
 }

@@ -20,6 +20,7 @@ import { JOURNEYS_PATH } from "../../contracts/statistics-journeys";
 import { STAYS_PATH } from "../../contracts/statistics-stays";
 import { TRAVEL_READINESS_PATH } from "../../contracts/travel-readiness";
 import { VICTIM_ACCESS_PATH } from "../../contracts/victim-access/route";
+import { DIAGNOSTIC_COUNTERS_PATH } from "../../platform/request-scope";
 import {
   asPersona,
   gatewayUrl,
@@ -243,5 +244,23 @@ describe("internal routes answer only the subgraph that needs them, only what it
       ownerOrg: owner.org,
       requiresMedicalEscort: true,
     });
+  });
+});
+
+describe("the diagnostic totals (a statement counter is a side channel)", () => {
+  const totalsUrl = (name: SubgraphName) => new URL(DIAGNOSTIC_COUNTERS_PATH, subgraphUrl(name)).toString();
+
+  it.each(SUBGRAPH_NAMES)("%s answers them to the hub only: an unsigned request gets 403", async (name) => {
+    const unsigned = await hubFetch(totalsUrl(name), { method: "POST" }, { unsigned: true });
+    expect(unsigned.status).toBe(403);
+    expect(JSON.stringify(await unsigned.json())).not.toMatch(/sqlStatements/);
+    const signed = await hubFetch(totalsUrl(name), { method: "POST" });
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toEqual({ sqlStatements: expect.any(Number), peerQuestions: expect.any(Number) });
+  });
+
+  it("the gateway does not answer them", async () => {
+    const response = await fetch(new URL(DIAGNOSTIC_COUNTERS_PATH, gatewayUrl()).toString(), { method: "POST" });
+    expect(response.status).toBe(404);
   });
 });
