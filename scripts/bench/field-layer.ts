@@ -5,7 +5,7 @@
  * so what is measured is graphql-js execution plus whatever the schema build installed per field.
  * Also through Apollo Server (executeOperation) with its default plugins (cacheControl on) and with
  * cacheControl disabled. Figures are per operation, CPU of this process; compare before and after in one sitting.
- * Usage: `npm run -s build && node dist/scripts/field-layer-measure.js [N]`. FIELD_LAYER_PROFILE="graphql execute"
+ * Usage: `npm run -s build && node dist/scripts/bench/field-layer.js [N]`. FIELD_LAYER_PROFILE="graphql execute"
  * writes a V8 CPU profile of that loop alone (FIELD_LAYER_PROFILE_FILE, default field-layer.cpuprofile).
  */
 import { randomUUID } from "node:crypto";
@@ -17,12 +17,12 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from "@apollo/server/plugin/disabled";
 import { execute, parse, type GraphQLSchema } from "graphql";
-import { RequestAudit } from "../platform/audit/audit-log";
-import type { Caller } from "../platform/auth/claims";
-import { createLogger } from "../platform/logger";
-import { buildSubgraphSchema } from "../platform/subgraph-server";
-import { subgraphModule } from "../subgraphs/modules";
-import { Victim } from "../subgraphs/victims/entities/victim";
+import { RequestAudit } from "../../platform/audit/audit-log";
+import type { Caller } from "../../platform/auth/claims";
+import { createLogger } from "../../platform/logger";
+import { buildSubgraphSchema } from "../../platform/subgraph-server";
+import { subgraphModule } from "../../subgraphs/modules";
+import { Victim } from "../../subgraphs/victims/entities/victim";
 
 const N = Number(process.argv[2] ?? 300);
 const QUERY = parse(`query Dashboard { nationals(first: 100) { edges { node { id caseNumber legalName } } } }`);
