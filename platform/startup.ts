@@ -5,6 +5,8 @@
  * supervisor (scripts/start.ts) stops the hub instead of restarting the process. Any
  * other failure exits with 1 and is restarted, with backoff.
  */
+import v8 from "node:v8";
+import vm from "node:vm";
 import { ConfigError } from "./config";
 import { DataDirectoryError } from "./data-directory-lock";
 
@@ -45,6 +47,29 @@ export function whenSupervisorGone(stop: () => void): void {
   process.once("disconnect", stop);
 }
 
+const STARTUP_GARBAGE_DELAY_MS = 10_000;
+
+/**
+ * One full, compacting garbage collection once a process has started. Building the schema,
+ * the entity metadata, migrations and the demo data leave ~30 MB of garbage and empty
+ * heap pages per process that V8 keeps resident while the process idles (measured on
+ * Node 20: heap 79 → 48 MB, RSS −30 MB in a subgraph; not every process, see below). `gc` is reached without `--expose-gc` on
+ * every command line: set the flag, then take `gc` from a fresh context, which has it.
+ */
+export function collectStartupGarbage(): void {
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as (options?: object) => void;
+    // The "last resort" collection also gives back the young generation's pages at once
+    // (Node 24: RSS −40 MB right after building two schemas); Node 20 ignores the options,
+    // and its plain collection after some idle time does it.
+    gc({ type: "major", execution: "sync", flavor: "last-resort" });
+    gc();
+  } catch {
+    // Only memory: a runtime without it keeps the garbage until its own next collection.
+  }
+}
+
 /**
  * The life of one hub process (the gateway, a subgraph): read its configuration, start it,
  * stop it cleanly on SIGTERM/SIGINT or when the supervisor is gone; a configuration problem
@@ -79,6 +104,10 @@ export function runHubProcess<Config>(
       stopRunning = shutdown;
       process.once("SIGTERM", shutdown);
       process.once("SIGINT", shutdown);
+      // Once the process has idled a while: Node 20's V8 gives the pages back only from a
+      // collection that sees a low allocation rate (one a second after the start released
+      // nothing; one after 6 s: heap 68 → 37 MB, RSS −31 MB). The pause (~50 ms) is not part of the start.
+      setTimeout(collectStartupGarbage, STARTUP_GARBAGE_DELAY_MS).unref();
     },
     (error: unknown) => {
       const failure = describeStartupFailure(error);

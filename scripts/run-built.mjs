@@ -9,6 +9,7 @@
 /* global console */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import module from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -73,4 +74,8 @@ if (!fs.existsSync(entry)) {
   process.exit(2);
 }
 process.argv = [process.argv[0], entry, ...args];
+// The supervisor's own modules too (its children get the same place from platform/processes.ts).
+module.enableCompileCache?.(
+  process.env.NODE_COMPILE_CACHE ?? path.join(ROOT, "node_modules", ".cache", "survivor-hub", "node-compile-cache"),
+);
 await import(pathToFileURL(entry).href);
