@@ -220,6 +220,8 @@ export interface DatabaseOptions {
 export interface Database {
   dataSource: DataSource;
   embedded?: EmbeddedPostgres;
+  /** Refreshes the planner's statistics of an embedded database (no autovacuum there); nothing on a server. */
+  analyse(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -261,18 +263,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // grows: with stale ones it hash-joins a whole table to serve a page of 100 (measured:
   // 219 ms instead of a few at 100,000 people). Analyse at start and every few minutes.
   let analyser: NodeJS.Timeout | undefined;
+  // Our own tables only: a bare ANALYZE also walks every system catalogue (~2 s per database at start).
+  const analyse = async () => {
+    if (!embedded) return;
+    try {
+      const tables = await dataSource.query<Array<{ name: string }>>(
+        "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'",
+      );
+      if (tables.length > 0) await dataSource.query(`ANALYZE ${tables.map((table) => table.name).join(", ")}`);
+    } catch (error) {
+      options.logger.warn({ err: (error as Error).message }, "ANALYZE failed");
+    }
+  };
   if (embedded) {
-    // Our own tables only: a bare ANALYZE also walks every system catalogue (~2 s per database at start).
-    const analyse = async () => {
-      try {
-        const tables = await dataSource.query<Array<{ name: string }>>(
-          "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'",
-        );
-        if (tables.length > 0) await dataSource.query(`ANALYZE ${tables.map((table) => table.name).join(", ")}`);
-      } catch (error) {
-        options.logger.warn({ err: (error as Error).message }, "ANALYZE failed");
-      }
-    };
     await analyse();
     analyser = setInterval(() => void analyse(), EMBEDDED_ANALYZE_INTERVAL_MS);
     analyser.unref();
@@ -280,6 +283,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     dataSource,
     embedded,
+    analyse,
     async close() {
       if (analyser) clearInterval(analyser);
       if (dataSource.isInitialized) await dataSource.destroy();

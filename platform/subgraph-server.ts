@@ -262,6 +262,8 @@ export async function startSubgraph<Extra extends object>(
   const db = database.dataSource;
   if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
     await module.demoData.load(db);
+    // The start-up ANALYZE saw empty tables: without fresh statistics the planner scans for a page of 100.
+    await database.analyse();
     log.info("demo data loaded");
   }
 
