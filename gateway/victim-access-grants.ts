@@ -62,7 +62,9 @@ export function planWantsGrant(queryPlan: QueryPlan): boolean {
 /** `experimental_didResolveQueryPlan`: marks the request before any fetch is sent. */
 export const markGrantWanted: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, requestContext }) => {
   const context = requestContext.context as Partial<GatewayContext>;
-  if (context.victimAccessGrants) context.wantsVictimAccessGrant = planWantsGrant(queryPlan);
+  // Queries only: a mutation's later fetches must see what its earlier ones wrote (a withdrawn consent).
+  if (context.victimAccessGrants)
+    context.wantsVictimAccessGrant = requestContext.operation?.operation === "query" && planWantsGrant(queryPlan);
 };
 
 export function isVictimsSubgraph(name: string): boolean {

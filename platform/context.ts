@@ -23,6 +23,8 @@ export interface GenericContext {
   audit: RequestAudit;
   /** How this subgraph asks the others (internal-api.ts `ask`). */
   serviceClient: ServiceClient;
+  /** The kind of operation this request runs, once Apollo has resolved it (undefined before). */
+  operationKind?: "query" | "mutation" | "subscription";
 }
 
 // `{}` as the default: no extra members, and any module's context is still a SubgraphContext.

@@ -34,6 +34,7 @@ import {
   closeServer,
   listen,
   requestLog,
+  requireGraphQLRequestShape,
   requireHubSignature,
   sendRequestError,
   withRequestId,
@@ -129,6 +130,19 @@ export function buildSubgraphSchema(module: SchemaParts): Promise<FederatedSchem
   });
 }
 
+/** Notes the operation's kind on the context: what may only hold for reads (a grant's facts) can ask it. */
+function operationKindPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          contextValue.operationKind = operation?.operation;
+        },
+      };
+    },
+  };
+}
+
 /** Case data is never for a cache: every answer says so, as Apollo's cache-control plugin did with no hints. */
 function noStorePlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
@@ -210,6 +224,7 @@ export function createSubgraphGraphQL<Extra extends object>(
     // No usage reporting to Apollo's cloud: case data never leaves the hub.
     plugins: [
       requestIdPlugin<SubgraphContext<Extra>>(),
+      operationKindPlugin(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       // Nothing reads cache hints (the gateway restricts its policy to max-age 0 without them), and the plugin
@@ -292,6 +307,7 @@ export async function startSubgraph<Extra extends object>(
   app.use(
     "/graphql",
     authenticate(verifier),
+    requireGraphQLRequestShape(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {

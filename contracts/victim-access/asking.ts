@@ -59,7 +59,10 @@ export function victimAccessLoader(context: VictimAccessAskingContext): DataLoad
       },
       { maxBatchSize: 1000 },
     );
-    for (const [id, access] of context.grantedVictimAccess) loader.prime(id, access);
+    // A grant holds facts read before this request's own writes: a mutation (which may have just withdrawn a
+    // consent, in an earlier fetch of the same operation) always asks.
+    if (context.operationKind === "query")
+      for (const [id, access] of context.grantedVictimAccess) loader.prime(id, access);
     return loader;
   });
 }

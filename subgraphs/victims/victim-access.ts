@@ -145,12 +145,12 @@ export async function readWithGrantFacts<T extends ObjectLiteral>(
 }
 
 /**
- * Seals the grant after execution and puts it in the response's extensions, where only the
- * gateway reads it. For a query, the facts of the people named come from the rows the reads
+ * Seals the grant after a query's execution and puts it in the response's extensions, where
+ * only the gateway reads it. The facts of the people named come from the rows the reads
  * already read (`grantFacts`): the same statement, so the same record rule and snapshot, as
- * the answer. People named but not read that way, and every person a mutation names (its
- * writes may have changed what was read), are looked up again by `victimAccessFor` after
- * execution, as the route would. The people named are noted by the resolver of `Victim.id`
+ * the answer. People named but not read that way are looked up by `victimAccessFor` after
+ * execution, as the route would. A mutation gets no grant: its writes may change the facts
+ * its operation's later fetches must see. The people named are noted by the resolver of `Victim.id`
  * (resolvers/victim-resolver.ts) into `context.grantFor`.
  */
 export const victimAccessGrantPlugin: ApolloServerPlugin<VictimsContext> = {
@@ -159,7 +159,9 @@ export const victimAccessGrantPlugin: ApolloServerPlugin<VictimsContext> = {
     let grant: string | undefined;
     return {
       async executionDidStart({ operation }) {
-        const fromRows = operation.operation === "query";
+        // Only a read is sealed: facts after a write would be stale for the next fetch of the same operation, and
+        // the askers trust a grant only in a query (contracts/victim-access/asking.ts).
+        if (operation.operation !== "query") return;
         return {
           async executionDidEnd(error) {
             const { grantFor, grantFacts, caller, db, grants, authorization, requestId } = contextValue;
@@ -168,7 +170,7 @@ export const victimAccessGrantPlugin: ApolloServerPlugin<VictimsContext> = {
             const visible: VictimAccess[] = [];
             const unread: string[] = [];
             for (const id of named) {
-              const read = fromRows ? grantFacts?.get(id) : undefined;
+              const read = grantFacts?.get(id);
               if (read) visible.push(read);
               else unread.push(id);
             }
