@@ -21,6 +21,7 @@ import { costLimitPlugin, hardenedServerOptions } from "../platform/limits";
 import {
   addHealthRoutes,
   authenticate,
+  requireGraphQLRequestShape,
   boundPort,
   closeServer,
   listen,
@@ -109,6 +110,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     "/graphql",
     express.json({ limit: "1mb" }),
     authenticate(verifier, { allowLandingPage: true }),
+    requireGraphQLRequestShape(),
     rateLimitByOrganisation(config.rateLimits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({

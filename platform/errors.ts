@@ -12,6 +12,8 @@ export const ErrorCode = {
   UNAUTHORIZED_FIELD_OR_TYPE: "UNAUTHORIZED_FIELD_OR_TYPE",
   NOT_FOUND: "NOT_FOUND",
   BAD_USER_INPUT: "BAD_USER_INPUT",
+  /** Not a GraphQL request at all (its body's shape). */
+  BAD_REQUEST: "BAD_REQUEST",
   CONFLICT: "CONFLICT",
   CAPACITY_EXCEEDED: "CAPACITY_EXCEEDED",
   INVALID_TRANSITION: "INVALID_TRANSITION",
@@ -29,7 +31,6 @@ const PUBLIC_CODES = new Set<string>([
   // INTERNAL_SERVER_ERROR is what Apollo calls any error it does not know: never passed on as it is.
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
   // Apollo Server's own client-error codes.
-  "BAD_REQUEST",
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",

@@ -82,6 +82,35 @@ export function sendGraphQLError(response: Response, status: number, code: strin
   response.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** What a POST body must be by GraphQL over HTTP: its members' kinds (null is "not given"). */
+function postBodyProblem(body: unknown): string | undefined {
+  if (!isRecord(body) || Object.keys(body).length === 0)
+    return "A GraphQL request is a non-empty JSON object sent as application/json";
+  const { query, variables, extensions, operationName } = body;
+  if (query !== undefined && query !== null && typeof query !== "string") return "`query` must be a string";
+  if (variables !== undefined && variables !== null && !isRecord(variables)) return "`variables` must be an object";
+  if (extensions !== undefined && extensions !== null && !isRecord(extensions)) return "`extensions` must be an object";
+  if (operationName !== undefined && operationName !== null && typeof operationName !== "string")
+    return "`operationName` must be a string";
+  return undefined;
+}
+
+/**
+ * Refuses a POST that is no GraphQL request before Apollo sees it. Apollo would refuse it
+ * too, but formats that error with no context, so its answer could not name the request
+ * (the id reaches errors through the context: errors.ts requestIdPlugin).
+ */
+export function requireGraphQLRequestShape(): RequestHandler {
+  return (request, response, next) => {
+    const problem = request.method === "POST" ? postBodyProblem(request.body) : undefined;
+    if (problem) return sendGraphQLError(response, 400, ErrorCode.BAD_REQUEST, problem);
+    next();
+  };
+}
+
 /** Whether the process is shutting down: it still serves, but asks everyone to go elsewhere. */
 export interface ShutdownState {
   draining: boolean;
