@@ -20,6 +20,7 @@ import { clientErrorFormatter, requestIdPlugin } from "../platform/errors";
 import { costLimitPlugin, hardenedServerOptions } from "../platform/limits";
 import {
   addHealthRoutes,
+  createHttpApp,
   authenticate,
   requireGraphQLRequestShape,
   boundPort,
@@ -98,8 +99,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   await apollo.start();
 
-  const app = express();
-  app.disable("x-powered-by");
+  const app = createHttpApp();
   // The gateway makes every request id itself: a client's `x-request-id` binds nothing. It
   // counts nothing itself (it adds up the subgraphs' headers in its context): no request scope.
   app.use(withRequestId("ignored"));

@@ -16,6 +16,18 @@ import { requestScope } from "./request-scope";
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
+ * An express app as every hub process serves: no `x-powered-by`, and no ETag — every answer
+ * is `no-store`, so nothing revalidates, and express would hash each answer (SHA-1 of ~30 KB
+ * for a dashboard page) to make one.
+ */
+export function createHttpApp(): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  return app;
+}
+
+/**
  * The request's id. The gateway always makes its own: a client's `x-request-id` binds
  * nothing (grants are bound to the id). A subgraph takes the gateway's,
  * which the request signature covers; an unsigned request is refused before it counts.

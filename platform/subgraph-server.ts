@@ -12,7 +12,6 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
@@ -29,6 +28,7 @@ import { clientErrorFormatter, noteRequestId, requestIdPlugin } from "./errors";
 import { buildFederatedSchema, type FederatedSchema } from "./federation";
 import {
   addHealthRoutes,
+  createHttpApp,
   authenticate,
   boundPort,
   closeServer,
@@ -285,8 +285,7 @@ export async function startSubgraph<Extra extends object>(
   const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...credentials, config, db, log });
   await apollo.start();
 
-  const app = express();
-  app.disable("x-powered-by");
+  const app = createHttpApp();
   app.use(withRequestId("trusted", config.perRequestCounters));
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };

@@ -5,7 +5,7 @@
  * "simple" requests a browser sends cross-site without a preflight (Apollo Server's CSRF
  * prevention), never runs a mutation from a GET, and grants no origin the right to read.
  */
-import { gatewayUrl, PERSONAS, tokenFor } from "../support/hub";
+import { gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor } from "../support/hub";
 
 const token = () => tokenFor(PERSONAS.government);
 
@@ -68,5 +68,22 @@ describe("the gateway over HTTP", () => {
     });
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     expect(answer.headers.get("x-powered-by")).toBeNull();
+  });
+
+  // An ETag is a fingerprint of the answer: whoever sees headers only (a proxy's log, a shared cache) could
+  // tell whether two callers, or one caller at two times, got the same answer. Every answer is no-store.
+  it("fingerprints no answer with an ETag, at the gateway or a subgraph", async () => {
+    const body = JSON.stringify({ query: "{ me { org } }" });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token()}` };
+    const viaGateway = await fetch(gatewayUrl(), { method: "POST", headers, body });
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.headers.get("etag")).toBeNull();
+    const direct = await hubFetch(subgraphUrl("victims"), {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: "{ _service { sdl } }" }),
+    });
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get("etag")).toBeNull();
   });
 });
