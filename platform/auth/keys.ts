@@ -29,7 +29,8 @@ const SIGNER_FILE = /^([a-z][a-z0-9-]{0,31})\.pub\.pem$/;
 /** Writes `make()` to `filePath` unless it exists; of racing processes exactly one wins. */
 function writeOnce(filePath: string, make: () => string, mode = 0o600): string {
   if (!fs.existsSync(filePath)) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+    // A public file's directory is readable too (it is mounted as it is: docker-compose.yml).
+    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: mode === 0o600 ? 0o700 : 0o755 });
     // Write under a temporary name, then link: linking fails if another process won.
     const staging = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}`);
     fs.writeFileSync(staging, make(), { mode });

@@ -177,6 +177,7 @@ export function createRequestSignatureVerifier(
       const age = now() / 1000 - Number(parsed.timestamp);
       if (Math.abs(age) > SIGNATURE_WINDOW_SECONDS) throw new RequestSignatureError();
       // The key is the named signer's own: a signature verifies only for the process that holds its private half.
+      // OpenSSL's Ed25519 verification compares in constant time, as timingSafeEqual did for the HMAC.
       const key = publicKeys.get(parsed.signer) ?? nobodys;
       const given = Buffer.from(parsed.mac, "base64url");
       const valid = ed25519Verify(
