@@ -12,7 +12,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { loadRequestSigningSecret, loadVerificationKey } from "../platform/auth/keys";
+import { loadRequestSigningKey, loadVerificationKey } from "../platform/auth/keys";
 import { createRequestSigner } from "../platform/auth/request-signature";
 import { createTokenVerifier } from "../platform/auth/tokens";
 import type { GatewayConfig } from "../platform/config";
@@ -69,7 +69,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
   const fetcher = signingFetcher(
     createSubgraphFetcher(config.subgraphTimeoutMs),
-    createRequestSigner("gateway", loadRequestSigningSecret(config.auth)),
+    createRequestSigner("gateway", loadRequestSigningKey(config.auth, "gateway")),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,

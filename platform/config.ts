@@ -116,8 +116,8 @@ export interface AuthConfig {
   publicKeyFile?: string;
   /** Development only: where the generated signing key pair is kept. */
   devKeyDir: string;
-  /** File holding the secret every hub process signs its requests to the subgraphs with (production). */
-  requestSigningSecretFile?: string;
+  /** PEM (PKCS#8) of this process's own Ed25519 key, with which it signs its requests to the subgraphs (production; HUB_REQUEST_SIGNING_KEY_FILE). */
+  requestSigningKeyFile?: string;
   /** Seconds of clock difference tolerated on `exp`/`nbf` (JWT_CLOCK_TOLERANCE_SECONDS); DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS when absent. */
   clockToleranceSeconds?: number;
 }
@@ -164,6 +164,8 @@ export interface SubgraphConfig extends CommonConfig {
   peerUrls: Record<SubgraphName, string>;
   /** File holding the secret the subgraphs share for service-to-service calls (production). */
   serviceSecretFile?: string;
+  /** Directory of `<signer>.pub.pem`: the Ed25519 public keys of the hub processes this subgraph accepts requests from (production). */
+  requestSigningPublicKeysDir?: string;
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -220,7 +222,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     audience: reader.string("JWT_AUDIENCE", "survivor-hub")!,
     publicKeyFile: reader.string("JWT_PUBLIC_KEY_FILE"),
     devKeyDir: path.join(dataDir, "keys"),
-    requestSigningSecretFile: reader.string("HUB_REQUEST_SIGNING_SECRET_FILE"),
+    requestSigningKeyFile: reader.string("HUB_REQUEST_SIGNING_KEY_FILE"),
     clockToleranceSeconds: reader.boundedInt(
       "JWT_CLOCK_TOLERANCE_SECONDS",
       DEFAULT_JWT_CLOCK_TOLERANCE_SECONDS,
@@ -228,7 +230,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     ),
   };
   if (environment === "production") {
-    for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "HUB_REQUEST_SIGNING_SECRET_FILE"]) {
+    for (const name of ["JWT_PUBLIC_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "HUB_REQUEST_SIGNING_KEY_FILE"]) {
       if (reader.string(name) === undefined) {
         reader.problems.push(`${name} is required when NODE_ENV=production (no development keys in production)`);
       }
@@ -316,10 +318,16 @@ export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: 
     seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),
     peerUrls: readSubgraphUrls(reader, topology),
     serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
+    requestSigningPublicKeysDir: reader.string("HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR"),
   };
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
     reader.problems.push(
       "HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production (the secret subgraphs share for service-to-service calls)",
+    );
+  }
+  if (common.environment === "production" && config.requestSigningPublicKeysDir === undefined) {
+    reader.problems.push(
+      "HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR is required when NODE_ENV=production (the public keys of the hub processes this subgraph accepts)",
     );
   }
   reader.done();

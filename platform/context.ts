@@ -4,6 +4,7 @@
  * module that owns them and made by its `requestContext` hook (subgraph-server.ts), so a
  * resolver of that subgraph reads `SubgraphContext<ItsExtra>` and the platform never names them.
  */
+import type { KeyObject } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
@@ -47,6 +48,10 @@ export interface SubgraphProcess {
   name: string;
   /** The secret the subgraphs share (auth/service-credentials.ts); a module derives keys of its own from it. */
   serviceSecret: string;
+  /** This process's own Ed25519 key (auth/keys.ts): what it signs is its own, verifiable by the others. */
+  signingKey: KeyObject;
+  /** The public key of a hub process this one accepts (`gateway`, a subgraph's name), if any. */
+  publicKeyOf(signer: string): KeyObject | undefined;
   log: Logger;
 }
 

@@ -12,13 +12,14 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
+import type { KeyObject } from "node:crypto";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
 import { AuditAppender, RequestAudit } from "./audit/audit-log";
 import { auditPlugin } from "./audit/plugin";
 import { createServiceCredentials, loadServiceSecret, type ServiceCredentials } from "./auth/service-credentials";
-import { loadRequestSigningSecret, loadVerificationKey } from "./auth/keys";
+import { loadRequestSigningKey, loadRequestSigningPublicKeys, loadVerificationKey } from "./auth/keys";
 import { createRequestSignatureVerifier, createRequestSigner, type RequestSigner } from "./auth/request-signature";
 import { createTokenVerifier } from "./auth/tokens";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName, type Topology } from "./config";
@@ -179,11 +180,22 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-/** What a subgraph process holds for asking its peers: the service secret, its credential and its request signer. */
+/**
+ * What a subgraph process holds for asking its peers and being asked: the service secret,
+ * its credential, its own request-signing key (and the signer made with it), and the public
+ * keys of the hub processes it accepts requests from.
+ */
 export interface PeerCredentials {
   serviceSecret: string;
   services: ServiceCredentials;
+  signingKey: KeyObject;
   requestSigner: RequestSigner;
+  publicKeys: ReadonlyMap<string, KeyObject>;
+}
+
+/** Who signs requests to a subgraph in development: the gateway and every subgraph of the topology. */
+function devSigners(config: SubgraphConfig): string[] {
+  return ["gateway", ...Object.keys(config.peerUrls)];
 }
 
 export function createPeerCredentials(name: SubgraphName, config: SubgraphConfig): PeerCredentials {
@@ -191,10 +203,13 @@ export function createPeerCredentials(name: SubgraphName, config: SubgraphConfig
     serviceSecretFile: config.serviceSecretFile,
     devKeyDir: config.auth.devKeyDir,
   });
+  const signingKey = loadRequestSigningKey(config.auth, name);
   return {
     serviceSecret,
     services: createServiceCredentials(name, serviceSecret),
-    requestSigner: createRequestSigner(name, loadRequestSigningSecret(config.auth)),
+    signingKey,
+    requestSigner: createRequestSigner(name, signingKey),
+    publicKeys: loadRequestSigningPublicKeys(config.auth, config.requestSigningPublicKeysDir, devSigners(config)),
   };
 }
 
@@ -213,7 +228,7 @@ export function createSubgraphGraphQL<Extra extends object>(
   built: FederatedSchema,
   parts: PeerCredentials & { config: SubgraphConfig; db: DataSource; log: Logger },
 ): SubgraphGraphQL<Extra> {
-  const { config, db, log, serviceSecret, services, requestSigner } = parts;
+  const { config, db, log, serviceSecret, services, requestSigner, signingKey, publicKeys } = parts;
   const { schema, argumentRoles } = built;
   const production = config.environment === "production";
   const apollo = new ApolloServer<SubgraphContext<Extra>>({
@@ -244,6 +259,8 @@ export function createSubgraphGraphQL<Extra extends object>(
   const contextFor = createRequestContext(module, {
     name: module.name,
     serviceSecret,
+    signingKey,
+    publicKeyOf: (signer) => publicKeys.get(signer),
     db,
     log,
     serviceClient: { self: module.name, peers: config.peerUrls, services, requestSigner },
@@ -259,7 +276,7 @@ export async function startSubgraph<Extra extends object>(
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const credentials = createPeerCredentials(module.name, config);
   const { services } = credentials;
-  const signatures = createRequestSignatureVerifier(loadRequestSigningSecret(config.auth));
+  const signatures = createRequestSignatureVerifier(credentials.publicKeys);
   const built = await buildSubgraphSchema(module);
   if (built.unpoliced.length > 0)
     log.warn({ fields: built.unpoliced }, "fields without a policy entry are visible to nobody");

@@ -78,33 +78,36 @@ describe("configuration from the environment", () => {
     expect(wrongProtocol.join()).not.toContain("s3cret");
   });
 
-  it("requires the public key, issuer, audience and request-signing secret in production", () => {
+  it("requires the public key, issuer, audience and the process's own request-signing key in production", () => {
     const problems = problemsOf(() => loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "production" }));
     expect(problems).toEqual([
       expect.stringMatching(/^JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/),
       expect.stringMatching(/^JWT_ISSUER is required/),
       expect.stringMatching(/^JWT_AUDIENCE is required/),
-      expect.stringMatching(/^HUB_REQUEST_SIGNING_SECRET_FILE is required/),
+      expect.stringMatching(/^HUB_REQUEST_SIGNING_KEY_FILE is required/),
     ]);
   });
 
-  it("requires the shared service secret of a production subgraph, but not of the gateway", () => {
+  it("requires the shared service secret and the accepted public keys of a production subgraph, but not of the gateway", () => {
     const production = {
       NODE_ENV: "production",
       JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
       JWT_ISSUER: "hub",
       JWT_AUDIENCE: "hub",
-      HUB_REQUEST_SIGNING_SECRET_FILE: "/run/secrets/hub_request_signing_secret",
+      HUB_REQUEST_SIGNING_KEY_FILE: "/run/secrets/hub_request_signing_key",
     };
     expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, "repatriation", production))).toEqual([
       expect.stringMatching(/^HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production/),
+      expect.stringMatching(/^HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR is required when NODE_ENV=production/),
     ]);
-    expect(
-      loadSubgraphConfig(SUBGRAPHS, "repatriation", {
-        ...production,
-        HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
-      }).serviceSecretFile,
-    ).toBe("/run/secrets/hub_service_secret");
+    const complete = loadSubgraphConfig(SUBGRAPHS, "repatriation", {
+      ...production,
+      HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
+      HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: "/hub/request-signing-public-keys",
+    });
+    expect(complete.serviceSecretFile).toBe("/run/secrets/hub_service_secret");
+    expect(complete.requestSigningPublicKeysDir).toBe("/hub/request-signing-public-keys");
+    expect(complete.auth.requestSigningKeyFile).toBe("/run/secrets/hub_request_signing_key");
     expect(loadGatewayConfig(SUBGRAPHS, production).environment).toBe("production");
   });
 
@@ -118,7 +121,7 @@ describe("configuration from the environment", () => {
       JWT_PUBLIC_KEY_FILE: "/k",
       JWT_ISSUER: "hub",
       JWT_AUDIENCE: "hub",
-      HUB_REQUEST_SIGNING_SECRET_FILE: "/s",
+      HUB_REQUEST_SIGNING_KEY_FILE: "/s",
       HUB_DIAGNOSTIC_COUNTERS: "on",
     };
     expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, production))).toEqual([

@@ -27,6 +27,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   secrets?: string[];
+  volumes?: Array<string | { type: string; source: string; target: string; read_only?: boolean }>;
 }
 
 const ROOT = path.join(__dirname, "..");
@@ -92,14 +93,36 @@ describe("docker-compose.yml", () => {
     expect(compose.secrets.hub_service_secret.file).toMatch(/dev-service-secret\}$/);
   });
 
-  it("gives every hub process the secret that signs requests to the subgraphs", () => {
+  it("gives every hub process a request-signing key of its own, and no other process that key", () => {
     for (const name of [...SUBGRAPH_NAMES, "gateway"]) {
-      expect(services[name].environment!.HUB_REQUEST_SIGNING_SECRET_FILE).toBe(
-        "/run/secrets/hub_request_signing_secret",
-      );
-      expect(services[name].secrets).toContain("hub_request_signing_secret");
+      const secret = `hub_request_signing_key_${name}`;
+      expect(services[name].environment!.HUB_REQUEST_SIGNING_KEY_FILE).toBe(`/run/secrets/${secret}`);
+      expect(services[name].secrets).toContain(secret);
+      for (const other of Object.keys(services).filter((service) => service !== name))
+        expect({ other, secrets: services[other].secrets ?? [] }).toEqual({
+          other,
+          secrets: expect.not.arrayContaining([secret]),
+        });
+      expect(compose.secrets[secret].file).toMatch(new RegExp(`/request-signing/${name}\\.key\\.pem\\}$`));
     }
-    expect(compose.secrets.hub_request_signing_secret.file).toMatch(/dev-request-signing-secret\}$/);
+    // No shared request-signing secret is left.
+    expect(Object.keys(compose.secrets).filter((secret) => /request_signing_secret/.test(secret))).toEqual([]);
+  });
+
+  it("gives every subgraph the public keys of the processes it accepts, read-only", () => {
+    for (const name of SUBGRAPH_NAMES) {
+      const dir = services[name].environment!.HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR;
+      expect(dir).toBe("/etc/survivor-hub/request-signing-public-keys");
+      expect(services[name].volumes).toContainEqual(
+        expect.objectContaining({
+          type: "bind",
+          source: expect.stringMatching(/\/request-signing\/public\}$/),
+          target: dir,
+          read_only: true,
+        }),
+      );
+    }
+    expect(services.gateway.environment!.HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR).toBeUndefined();
   });
 
   it("publishes only the gateway's port", () => {

@@ -188,7 +188,7 @@ describe("schema details in production", () => {
       JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
       JWT_ISSUER: "hub",
       JWT_AUDIENCE: "hub",
-      HUB_REQUEST_SIGNING_SECRET_FILE: "/keys/signing",
+      HUB_REQUEST_SIGNING_KEY_FILE: "/keys/signing",
     });
     const server = new ApolloServer({
       typeDefs: "type Query { shelterName: String }",

@@ -4,7 +4,8 @@
  * of the same request so they need not ask. A grant may save a question; it must never
  * widen an answer, travel to the client, or serve another caller or request.
  */
-import { randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID } from "node:crypto";
+import { ensureDevRequestSigningKey } from "../platform/auth/keys";
 import jwt from "jsonwebtoken";
 import type { DevTokenRequest } from "../platform/auth/tokens";
 import {
@@ -24,6 +25,11 @@ import { consent, register } from "./support/cases";
 import { asPersona, hubFetch, PERSONAS, postGraphQL, subgraphUrl, testAuthConfig, tokenFor } from "./support/hub";
 
 const secret = () => loadServiceSecret({ devKeyDir: testAuthConfig().devKeyDir });
+/** The victims subgraph's own key pair (development): it signs every grant inside the seal. */
+const victimsSigning = () => {
+  const privateKey = ensureDevRequestSigningKey(testAuthConfig().devKeyDir, "victims");
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+};
 
 const someone: VictimAccess = {
   id: "7d3c2a4e-0000-4000-8000-000000000001",
@@ -35,7 +41,7 @@ const someone: VictimAccess = {
 };
 
 describe("a grant is bound to its caller, its request and ten seconds, and only subgraphs can make one", () => {
-  const grants = () => createVictimAccessGrants(secret());
+  const grants = () => createVictimAccessGrants(secret(), victimsSigning());
 
   it("opens for the caller and request it was sealed for", () => {
     const grant = grants().seal("Bearer a", "req-1", [someone]);
@@ -69,7 +75,7 @@ describe("a grant is bound to its caller, its request and ten seconds, and only 
       altered[at] ^= 1;
       expect(grants().open(`${version}.${altered.toString("base64url")}`, "Bearer a", "req-1")).toBeUndefined();
     }
-    const forged = createVictimAccessGrants("another secret of at least thirty-two characters").seal(
+    const forged = createVictimAccessGrants("another secret of at least thirty-two characters", victimsSigning()).seal(
       "Bearer a",
       "req-1",
       [someone],
@@ -184,7 +190,7 @@ describe("straight at a subgraph, a grant is used only when it is the victims su
     requestId: string,
     access: VictimAccess,
     key = secret(),
-  ) => createVictimAccessGrants(key).seal(`Bearer ${tokenFor(persona)}`, requestId, [access]);
+  ) => createVictimAccessGrants(key, victimsSigning()).seal(`Bearer ${tokenFor(persona)}`, requestId, [access]);
   const factsOf = (id: string): VictimAccess => ({ ...someone, id });
 
   it("without a grant the subgraph asks, and the answer follows the caller's record rule", async () => {
@@ -253,7 +259,7 @@ describe("a grant says exactly what the route would answer, for the same caller 
     expect(response.headers.get("x-sql-statements")).toBe(without.headers.get("x-sql-statements"));
     const sealed = response.extensions?.[GRANT_RESPONSE_EXTENSION];
     if (sealed === undefined) return { sealed: undefined, visible: [] as VictimAccess[] };
-    const visible = createVictimAccessGrants(secret()).open(sealed, authorization, requestId);
+    const visible = createVictimAccessGrants(secret(), victimsSigning()).open(sealed, authorization, requestId);
     expect(visible).toBeDefined();
     return { sealed: sealed as string, visible: visible! };
   }

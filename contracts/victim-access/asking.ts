@@ -9,7 +9,7 @@ import { perRequest, type RequestContextHook, type SubgraphContext } from "../..
 import { notFound } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import { ask } from "../../platform/internal-api";
-import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, MAX_GRANTS_PER_REQUEST } from "./grant";
+import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_SEALER, MAX_GRANTS_PER_REQUEST } from "./grant";
 import { factsFor, VICTIM_ACCESS, type VictimAccess } from "./route";
 
 /** What an asking subgraph's request context holds besides the generic members. */
@@ -25,8 +25,14 @@ export type VictimAccessAskingContext = SubgraphContext<GrantedVictimAccess>;
  * gateway) for this caller and request, keeping only the facts this subgraph may know.
  * Grants that do not verify are left out, so the people they name are asked about as usual.
  */
-export const victimAccessAskingContext: RequestContextHook<GrantedVictimAccess> = ({ name, serviceSecret, log }) => {
-  const grants = createVictimAccessGrants(serviceSecret);
+export const victimAccessAskingContext: RequestContextHook<GrantedVictimAccess> = ({
+  name,
+  serviceSecret,
+  publicKeyOf,
+  log,
+}) => {
+  // Only grants the victims subgraph's own key signed open (grant.ts); without its public key, none: this asks.
+  const grants = createVictimAccessGrants(serviceSecret, { publicKey: publicKeyOf(GRANT_SEALER) });
   return ({ extensions, authorization, requestId }) => {
     const granted = new Map<string, VictimAccess>();
     const carried: unknown = (extensions as Record<string, unknown> | null | undefined)?.[GRANT_REQUEST_EXTENSION];

@@ -9,7 +9,9 @@
  *
  * A grant is the route's answer sealed by platform/auth/sealed-payload.ts: opaque to the
  * gateway and the client, bound to the caller's token, to the request id the gateway made
- * and to ten seconds. The victims subgraph seals one only for a request the gateway signed
+ * and to ten seconds, and signed inside the seal with the victims subgraph's own key, so
+ * it is authentic to the victims subgraph alone: the other subgraphs hold the service
+ * secret too, and could otherwise seal a grant of their own. The victims subgraph seals one only for a request the gateway signed
  * (subgraphs/victims/victim-access.ts); a grant that fails any check is ignored and the
  * subgraph asks, exactly as without one (asking.ts): a grant can save a question, never
  * widen an answer.
@@ -18,9 +20,11 @@
  * asker keeps its own, `factsFor`), in a compact binary form (`encodeGrant`): about 20
  * bytes a person instead of ~270 as JSON, since it rides in the body of every later fetch.
  */
-import { createSealedPayloads, type SealedPayloads } from "../../platform/auth/sealed-payload";
+import { createSealedPayloads, type PayloadSigning, type SealedPayloads } from "../../platform/auth/sealed-payload";
 import { VICTIM_FACTS_FOR, type ConsentName, type VictimAccess } from "./route";
 
+/** The one process that seals grants, with its own key (the route's answerer): askers verify with its public key. */
+export const GRANT_SEALER = "victims";
 /** Request header by which the gateway asks the victims subgraph for a grant. */
 export const GRANT_WANTED_HEADER = "x-hub-grant"; // signed (platform/auth/request-signature.ts SIGNED_HEADERS)
 /** Response extension carrying the grant from the victims subgraph to the gateway. */
@@ -173,13 +177,23 @@ export function decodeGrant(bytes: Buffer): VictimAccess[] | undefined {
 
 export type VictimAccessGrants = SealedPayloads<VictimAccess[]>;
 
-export function createVictimAccessGrants(secretText: string, now: () => number = Date.now): VictimAccessGrants {
+/**
+ * `signing`: the victims subgraph's key pair (it seals), or only its public key (an asker:
+ * it opens only grants that key verifies; without one, none).
+ */
+export function createVictimAccessGrants(
+  secretText: string,
+  signing: PayloadSigning,
+  now: () => number = Date.now,
+): VictimAccessGrants {
   return createSealedPayloads<VictimAccess[]>(
     secretText,
     {
       purpose: "survivor-hub victim-access grant",
-      // g2: the compact encoding, caller and request bound as additional data (g1 was JSON).
-      version: "g2",
+      // g3: signed by the victims subgraph's key inside the seal (g2: the compact encoding, caller and request bound
+      // as additional data; g1 was JSON).
+      version: "g3",
+      signing,
       lifetimeMs: 10_000,
       // 1,000 people at ~22 bytes, base64: far below this many characters.
       maxLength: 64 * 1024,

@@ -1,12 +1,17 @@
 /**
- * Signing keys. In production the hub only verifies, with a configured public key.
- * In development it makes an RS256 key pair on first use and keeps it under the data
+ * Keys. Tokens: in production the hub only verifies, with a configured public key; in
+ * development it makes an RS256 key pair on first use and keeps it under the data
  * directory, so demo tokens survive restarts and every process verifies the same way.
+ * Request signatures (request-signature.ts): each hub process signs with an Ed25519 key of
+ * its own and a subgraph verifies with the public keys of the processes it accepts — in
+ * production from files the operator gives, in development made once per process name
+ * under the key directory.
  */
-import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { AuthConfig } from "../config";
+import { requireEd25519 } from "./request-signature";
 
 export interface KeyPair {
   privateKey: string;
@@ -16,15 +21,19 @@ export interface KeyPair {
 const PRIVATE_FILE = "dev-signing-key.pem";
 const PUBLIC_FILE = "dev-signing-key.pub.pem";
 const SERVICE_SECRET_FILE = "dev-service-secret";
-const REQUEST_SIGNING_SECRET_FILE = "dev-request-signing-secret";
+/** Development: `<name>.key.pem` (private) here, `public/<name>.pub.pem` beside (what HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR holds in production). */
+const REQUEST_SIGNING_DIR = "request-signing";
+export const PUBLIC_KEY_SUFFIX = ".pub.pem";
+const SIGNER_FILE = /^([a-z][a-z0-9-]{0,31})\.pub\.pem$/;
 
 /** Writes `make()` to `filePath` unless it exists; of racing processes exactly one wins. */
-function writeOnce(filePath: string, make: () => string): string {
+function writeOnce(filePath: string, make: () => string, mode = 0o600): string {
   if (!fs.existsSync(filePath)) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+    // A public file's directory is readable too (it is mounted as it is: docker-compose.yml).
+    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: mode === 0o600 ? 0o700 : 0o755 });
     // Write under a temporary name, then link: linking fails if another process won.
     const staging = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}`);
-    fs.writeFileSync(staging, make(), { mode: 0o600 });
+    fs.writeFileSync(staging, make(), { mode });
     try {
       fs.linkSync(staging, filePath);
     } catch (error) {
@@ -59,9 +68,31 @@ export function ensureDevServiceSecret(keyDir: string): string {
   return writeOnce(path.join(keyDir, SERVICE_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
 }
 
-/** Development only: the secret every hub process (gateway and subgraphs) signs its requests with. */
-export function ensureDevRequestSigningSecret(keyDir: string): string {
-  return writeOnce(path.join(keyDir, REQUEST_SIGNING_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
+/** Development only: where the processes' public request-signing keys are kept (`<name>.pub.pem`). */
+export function devRequestSigningPublicKeysDir(keyDir: string): string {
+  return path.join(keyDir, REQUEST_SIGNING_DIR, "public");
+}
+
+/** Development only: the request-signing key of the hub process `name`, made once (safe when processes race), and its public half beside. */
+export function ensureDevRequestSigningKey(keyDir: string, name: string): KeyObject {
+  if (!SIGNER_FILE.test(`${name}${PUBLIC_KEY_SUFFIX}`)) throw new Error(`invalid signer name "${name}"`);
+  const privatePem = writeOnce(path.join(keyDir, REQUEST_SIGNING_DIR, `${name}.key.pem`), () =>
+    generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  );
+  const privateKey = createPrivateKey(privatePem);
+  // Derived from the private half, so the two always match.
+  writeOnce(
+    path.join(devRequestSigningPublicKeysDir(keyDir), `${name}${PUBLIC_KEY_SUFFIX}`),
+    () => createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString(),
+    // Public: readable by whoever verifies (a container's user, docker-compose.yml).
+    0o644,
+  );
+  return privateKey;
+}
+
+/** Development only: the public request-signing key of the hub process `name` (its pair made if absent). */
+export function devRequestSigningPublicKey(keyDir: string, name: string): KeyObject {
+  return createPublicKey(ensureDevRequestSigningKey(keyDir, name));
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -77,12 +108,39 @@ export function loadSecret(
   return secret;
 }
 
-/** The secret that signs and verifies requests between the hub's processes (auth/request-signature.ts). */
-export function loadRequestSigningSecret(auth: AuthConfig): string {
-  return loadSecret(
-    { file: auth.requestSigningSecretFile, devKeyDir: auth.devKeyDir, what: "request-signing secret" },
-    ensureDevRequestSigningSecret,
-  );
+/** This process's own request-signing key: from HUB_REQUEST_SIGNING_KEY_FILE (production) or made once for `name` (development). */
+export function loadRequestSigningKey(auth: AuthConfig, name: string): KeyObject {
+  const key = auth.requestSigningKeyFile
+    ? createPrivateKey(fs.readFileSync(auth.requestSigningKeyFile, "utf8"))
+    : ensureDevRequestSigningKey(auth.devKeyDir, name);
+  return requireEd25519(key, "private", "request-signing key (HUB_REQUEST_SIGNING_KEY_FILE)");
+}
+
+/**
+ * The public keys of the hub processes this one accepts requests from, by signer name.
+ * Production: every `<signer>.pub.pem` in HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR — what the
+ * operator put there is who is accepted. Development: the pairs of `devSigners` (made
+ * once under the key directory if absent).
+ */
+export function loadRequestSigningPublicKeys(
+  auth: AuthConfig,
+  publicKeysDir: string | undefined,
+  devSigners: readonly string[],
+): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  if (!publicKeysDir) {
+    for (const name of devSigners) keys.set(name, devRequestSigningPublicKey(auth.devKeyDir, name));
+    return keys;
+  }
+  for (const file of fs.readdirSync(publicKeysDir).sort()) {
+    const signer = SIGNER_FILE.exec(file)?.[1];
+    if (!signer) continue;
+    const key = createPublicKey(fs.readFileSync(path.join(publicKeysDir, file), "utf8"));
+    keys.set(signer, requireEd25519(key, "public", `request-signing public key ${file}`));
+  }
+  if (keys.size === 0)
+    throw new Error(`HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR holds no <signer>${PUBLIC_KEY_SUFFIX} file`);
+  return keys;
 }
 
 /** The public key that verifies callers' tokens. */

@@ -5,6 +5,7 @@
  * prints a JSON summary on stdout.
  */
 import autocannon from "autocannon";
+import { createPrivateKey } from "node:crypto";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 
 interface LoadRequest {
@@ -15,14 +16,14 @@ interface LoadRequest {
   expectedData: string;
   connections: number;
   seconds: number;
-  /** Straight at a subgraph: the hub's request-signing secret, to sign each request afresh as the gateway does. */
-  signingSecret?: string;
+  /** Straight at a subgraph: the gateway's request-signing key (PKCS#8 PEM), to sign each request afresh as the gateway does. */
+  signingKeyPem?: string;
 }
 
 async function main(): Promise<void> {
   const load = JSON.parse(process.argv[2]) as LoadRequest;
   const headers: Record<string, string> = { "content-type": "application/json", authorization: load.authorization };
-  const signer = load.signingSecret ? createRequestSigner("gateway", load.signingSecret) : undefined;
+  const signer = load.signingKeyPem ? createRequestSigner("gateway", createPrivateKey(load.signingKeyPem)) : undefined;
   const result = await autocannon({
     url: load.url,
     method: "POST",

@@ -4,6 +4,7 @@
  * and `npm start`'s cold start.
  */
 import { execFile } from "node:child_process";
+import type { KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -12,16 +13,7 @@ import { DIST, GATEWAY, launch, ROOT, stopProcess, type LaunchedProcess } from "
 import { DIAGNOSTIC_COUNTERS_PATH } from "../../platform/request-scope";
 import { SUBGRAPH_NAMES } from "../../subgraphs/index";
 import type { ReadScenario, Target } from "./scenarios";
-import {
-  authorization,
-  BENCH_NODE,
-  DATA_DIR,
-  FLOOR,
-  graphqlUrl,
-  requestSigningSecret,
-  SETTINGS,
-  STOCK,
-} from "./settings";
+import { authorization, BENCH_NODE, DATA_DIR, FLOOR, graphqlUrl, gatewaySigningKey, SETTINGS, STOCK } from "./settings";
 
 export interface Figures {
   requestsPerSecond: number;
@@ -145,18 +137,16 @@ export interface Answer {
   };
 }
 
-/** One request; `signingSecret` signs it as the gateway would (straight at a subgraph). */
+/** One request; `signingKey` (the gateway's) signs it as the gateway would (straight at a subgraph). */
 export async function post(
   target: string,
   authorizationHeader: string,
   query: string,
-  signingSecret?: string,
+  signingKey?: KeyObject,
 ): Promise<Answer> {
   const body = JSON.stringify({ query });
   const plain = { "content-type": "application/json", authorization: authorizationHeader };
-  const headers = signingSecret
-    ? createRequestSigner("gateway", signingSecret).signed("POST", target, body, plain)
-    : plain;
+  const headers = signingKey ? createRequestSigner("gateway", signingKey).signed("POST", target, body, plain) : plain;
   const response = await fetch(target, { method: "POST", headers, body });
   const text = await response.text();
   return { text, json: JSON.parse(text) };
@@ -170,7 +160,7 @@ type CountedBySubgraph = Counted & { sqlStatementsBySubgraph: Record<string, num
  * measured runs without a per-request AsyncLocalStorage), read on its signed route.
  */
 async function counterTotals(): Promise<Record<string, Counted>> {
-  const signer = createRequestSigner("gateway", requestSigningSecret());
+  const signer = createRequestSigner("gateway", gatewaySigningKey());
   const read = async (name: string): Promise<[string, Counted]> => {
     const url = new URL(DIAGNOSTIC_COUNTERS_PATH, graphqlUrl(name)).toString();
     const response = await fetch(url, { method: "POST", headers: signer.signed("POST", url, "", {}) });
@@ -247,11 +237,11 @@ export function checkSameBytes(label: string, hub: string, floor: string): void 
 export async function measure(scenario: ReadScenario, target: Target, running: LaunchedProcess[]): Promise<Round> {
   const targetUrl = graphqlUrl(TARGET_PROCESS[target]);
   const bearer = authorization(scenario.persona);
-  const signingSecret = target === "victims" ? requestSigningSecret() : undefined;
+  const signingKey = target === "victims" ? gatewaySigningKey() : undefined;
   // Counted for the hub only, as its gateway reported them per request before (totals: see counterTotals).
   // The hub's statements from its subgraphs' totals around one request alone (HUB_DIAGNOSTIC_COUNTERS=totals); the
   // floor reports its own in the answer; on PGlite the hub is stopped while the floor runs.
-  const send = () => post(targetUrl, bearer, scenario.query, signingSecret);
+  const send = () => post(targetUrl, bearer, scenario.query, signingKey);
   const { result: sample, counted } =
     target === "hub" ? await countedDuring(send) : { result: await send(), counted: null };
   if (sample.json.errors || !scenario.check(sample.json))
@@ -268,7 +258,8 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
     expectedData: JSON.stringify(sample.json.data),
     connections: SETTINGS.connections,
     seconds: SETTINGS.seconds,
-    signingSecret,
+    // The child process gets the key as PKCS#8 PEM text (its argument is JSON).
+    signingKeyPem: signingKey?.export({ type: "pkcs8", format: "pem" }).toString(),
   };
   const runLoad = (seconds: number) =>
     promisify(execFile)(
@@ -297,7 +288,7 @@ export async function measure(scenario: ReadScenario, target: Target, running: L
     timeouts: number;
     mismatches: number;
   };
-  const later = await post(targetUrl, bearer, scenario.query, signingSecret);
+  const later = await post(targetUrl, bearer, scenario.query, signingKey);
   // Every answer must have been the checked one: a benchmark of wrong answers is worthless.
   if (result.non2xx || result.errors || result.timeouts || result.mismatches)
     throw new Error(`${scenario.name} via ${target}: ${JSON.stringify(result)}`);

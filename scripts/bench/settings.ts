@@ -1,6 +1,7 @@
 /** The benchmark's settings (environment variables, docs/performance.md), ports and addresses. */
 import path from "node:path";
-import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import type { KeyObject } from "node:crypto";
+import { ensureDevRequestSigningKey } from "../../platform/auth/keys";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
 import { portBlock } from "../../platform/config";
 import { GATEWAY, portOf, ROOT } from "../../platform/processes";
@@ -53,7 +54,7 @@ export function authorization(persona: DevTokenRequest): string {
   return `Bearer ${signDevToken(DEV_AUTH, persona)}`;
 }
 
-/** The hub's request-signing secret: a request straight at a subgraph is signed as the gateway signs it. */
-export function requestSigningSecret(): string {
-  return ensureDevRequestSigningSecret(path.join(DATA_DIR, "keys"));
+/** The gateway's development request-signing key: a request straight at a subgraph is signed as the gateway signs it. */
+export function gatewaySigningKey(): KeyObject {
+  return ensureDevRequestSigningKey(path.join(DATA_DIR, "keys"), "gateway");
 }

@@ -8,7 +8,7 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import fs from "node:fs";
-import { loadRequestSigningSecret } from "../../platform/auth/keys";
+import { loadRequestSigningKey } from "../../platform/auth/keys";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { loadGatewayConfig } from "../../platform/config";
 import { SUBGRAPHS } from "../../subgraphs/index";
@@ -21,7 +21,7 @@ interface Context {
 async function main(): Promise<void> {
   const config = loadGatewayConfig(SUBGRAPHS);
   const port = Number(process.env.STOCK_GATEWAY_PORT ?? 4100);
-  const signer = createRequestSigner("gateway", loadRequestSigningSecret(config.auth));
+  const signer = createRequestSigner("gateway", loadRequestSigningKey(config.auth, "gateway"));
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(config.supergraphFile, "utf8"),
     buildService: ({ name, url }) =>

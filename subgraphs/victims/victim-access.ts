@@ -9,6 +9,7 @@
  *   a signed grant with the same answer for the people this response names, which the
  *   gateway hands to the later fetches of the request (contracts/victim-access/grant.ts).
  */
+import { createPublicKey } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import {
@@ -43,8 +44,12 @@ export type VictimsContext = SubgraphContext<VictimsContextExtra>;
 export type GrantFactsContext = SubgraphContext<Pick<VictimsContextExtra, "grantFacts">>;
 
 /** The victims module's `requestContext`: the grant sealer, and a set to note the people named when a grant is wanted. */
-export const victimsRequestContext: RequestContextHook<VictimsContextExtra> = ({ serviceSecret }) => {
-  const grants = createVictimAccessGrants(serviceSecret);
+export const victimsRequestContext: RequestContextHook<VictimsContextExtra> = ({ serviceSecret, signingKey }) => {
+  // Signed with this process's own key: no other holder of the service secret can make one (grant.ts).
+  const grants = createVictimAccessGrants(serviceSecret, {
+    privateKey: signingKey,
+    publicKey: createPublicKey(signingKey),
+  });
   return ({ signer, header }) => {
     // Only the gateway may ask for a grant: it alone strips it before answering the client.
     const wanted = signer === "gateway" && header(GRANT_WANTED_HEADER) === "wanted";

@@ -4,8 +4,8 @@
  * as the wrong subgraph. Each must get nothing: 403 before any GraphQL or route runs, no
  * grant, no fact the asker does not need.
  */
-import { randomUUID } from "node:crypto";
-import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { ensureDevRequestSigningKey } from "../../platform/auth/keys";
 import { createRequestSigner, SIGNATURE_HEADER, SIGNATURE_WINDOW_SECONDS } from "../../platform/auth/request-signature";
 import {
   createServiceCredentials,
@@ -47,10 +47,10 @@ function signAs(
   url: string,
   body: string,
   headers: Record<string, string>,
-  secret = ensureDevRequestSigningSecret(keyDir()),
+  key: KeyObject = ensureDevRequestSigningKey(keyDir(), signer),
   now?: () => number,
 ): string {
-  return createRequestSigner(signer, secret, now).sign({
+  return createRequestSigner(signer, key, now).sign({
     method: "POST",
     path: new URL(url).pathname,
     body,
@@ -99,7 +99,7 @@ describe("a subgraph answers only requests signed by the hub", () => {
     expect((await rawPost(url, body, { ...headers, [SIGNATURE_HEADER]: good })).status).toBe(200);
     // The same signature again: a replay.
     expect((await rawPost(url, body, { ...headers, [SIGNATURE_HEADER]: good })).status).toBe(403);
-    const otherKey = signAs("gateway", url, body, headers, "a secret an attacker made up, of 32+ characters");
+    const otherKey = signAs("gateway", url, body, headers, generateKeyPairSync("ed25519").privateKey);
     expect((await rawPost(url, body, { ...headers, [SIGNATURE_HEADER]: otherKey })).status).toBe(403);
     const forBody = signAs("gateway", url, body, headers);
     expect(

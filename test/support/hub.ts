@@ -1,6 +1,6 @@
 /** Talking to the running hub from a test: tokens, GraphQL over HTTP, demo facts. */
 import path from "node:path";
-import { ensureDevRequestSigningSecret } from "../../platform/auth/keys";
+import { ensureDevRequestSigningKey } from "../../platform/auth/keys";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
 import type { AuthConfig } from "../../platform/config";
@@ -39,7 +39,7 @@ export interface HubFetchOptions {
   keyDir?: string;
   /** Send it as an outsider would: no hub request signature. */
   unsigned?: boolean;
-  /** Sign as this hub process (default: the gateway). */
+  /** Sign as this hub process (default: the gateway), with its own development key. */
   signer?: string;
 }
 
@@ -58,7 +58,10 @@ export function hubFetch(
     ? given
     : createRequestSigner(
         options.signer ?? "gateway",
-        ensureDevRequestSigningSecret(options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys")),
+        ensureDevRequestSigningKey(
+          options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"),
+          options.signer ?? "gateway",
+        ),
       ).signed(init.method ?? "GET", url, init.body ?? "", given);
   return fetch(url, { ...init, headers });
 }
