@@ -45,6 +45,8 @@ export const victimsDemoData: DemoData = {
       );
       const recordedBy = (person: (typeof people)[number]) => ({
         recordedByOrg: person.ownerOrg,
+        // Every demo case is owned by an NGO (demo/release.ts DEMO_NGOS), whose case worker recorded the consents.
+        recordedByRole: "ngo",
         recordedBy: `${person.ownerOrg}-user`,
         recordedAt: person.rescuedAt,
       });
