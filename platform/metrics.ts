@@ -245,7 +245,7 @@ export function metricsAccess(settings: { environment: Environment; metricsToken
 
 /** Whether an Authorization header carries the metrics token; compared in constant time (digests of equal length). */
 export function carriesMetricsToken(authorization: string | undefined, digest: Buffer): boolean {
-  const match = /^Bearer (\S+)$/.exec(authorization ?? "");
+  const match = /^Bearer (\S+)$/i.exec(authorization ?? "");
   return match !== null && timingSafeEqual(digestOf(match[1]), digest);
 }
 
