@@ -35,12 +35,14 @@ const WITHOUT_TOKEN = testPort(82);
 const VICTIMS = testPort(83);
 const at = (port: number, route: string) => `http://127.0.0.1:${port}${route}`;
 
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-metrics-"));
+let tmpDir = "";
 const metricsToken = randomBytes(32).toString("base64url");
-const tokenFile = path.join(tmpDir, "metrics-token");
+let tokenFile = "";
 const running: HubProcess[] = [];
 
 beforeAll(async () => {
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-metrics-"));
+  tokenFile = path.join(tmpDir, "metrics-token");
   fs.writeFileSync(tokenFile, `${metricsToken}\n`, { mode: 0o600 });
   const production = productionEnvironment();
   const [withToken, withoutToken] = await Promise.all([
@@ -65,7 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(running.map((process) => stopHubProcess(process)));
-  fs.rmSync(tmpDir, { recursive: true, force: true });
+  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -67,7 +67,9 @@ describe("operation names as labels", () => {
 });
 
 describe("who may read /metrics", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-metrics-"));
+  let dir = "";
+  // Made in beforeAll, not when the file loads: a run filtered to other tests leaves nothing behind.
+  beforeAll(() => void (dir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-metrics-"))));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const tokenFile = (content: string) => {
     const file = path.join(dir, randomBytes(6).toString("hex"));
