@@ -10,6 +10,7 @@ import type { GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
 import { ErrorCode } from "../platform/errors";
 import type { Logger } from "../platform/logger";
+import { countPolicyRefusals } from "../platform/metrics";
 import type { GatewayContext } from "./context";
 import {
   applyNulls,
@@ -62,6 +63,7 @@ export function fieldFilterPlugin(options: { cacheSize: number; log: Logger }): 
         cache.set(key, filtered);
       }
       if (filtered.removed.length === 0) return;
+      countPolicyRefusals("field", filtered.removed.length);
       contextValue.filtered = filtered;
       // The owning subgraph never sees a field removed here, so its audit trail cannot record
       // the refusal: the gateway's log does (coordinates only, never arguments or values).

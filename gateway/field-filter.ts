@@ -240,7 +240,13 @@ export function filterOperation(
   const selectionSet = filter.selectionSet(operation.selectionSet, rootType, []);
   if (filter.removed.length === 0) return NOTHING_REMOVED;
   if (!selectionSet)
-    return { query: PLACEHOLDER_QUERY, removed: filter.removed, nullPaths: filter.nullPaths, placeholder: true };
+    return {
+      // Under the client's own name, which the placeholder keeps for the gateway's metrics (platform/metrics.ts).
+      query: operation.name ? `query ${operation.name.value} { __typename }` : PLACEHOLDER_QUERY,
+      removed: filter.removed,
+      nullPaths: filter.nullPaths,
+      placeholder: true,
+    };
   const filtered = withoutUnusedVariables({ ...operation, selectionSet });
   // Only the chosen operation goes on, with its fragments inlined.
   return {

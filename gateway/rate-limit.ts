@@ -10,6 +10,7 @@ import type { Caller } from "../platform/auth/claims";
 import type { RateLimits } from "../platform/config";
 import { ErrorCode } from "../platform/errors";
 import { sendGraphQLError } from "../platform/http";
+import { rateLimitRefusals, roleLabel } from "../platform/metrics";
 
 export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
   const limiters = new Map<number, RateLimiterMemory>();
@@ -28,6 +29,7 @@ export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
         () => next(),
         (rejection: unknown) => {
           if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+          rateLimitRefusals.inc({ role: roleLabel(caller.role) });
           response.setHeader("Retry-After", String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
           sendGraphQLError(
             response,

@@ -32,6 +32,7 @@ import {
   type ShutdownState,
 } from "../platform/http";
 import { createLogger } from "../platform/logger";
+import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
@@ -65,6 +66,8 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger("gateway", config.logLevel);
+  const metrics = metricsAccess(config);
+  operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
   const fetcher = signingFetcher(
@@ -95,6 +98,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(config.perRequestCounters ? [statementReportPlugin()] : []),
+      // Last: it counts the errors the others added.
+      requestMetricsPlugin<GatewayContext>(),
     ],
   });
   await apollo.start();
@@ -103,6 +108,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   // The gateway makes every request id itself: a client's `x-request-id` binds nothing. It
   // counts nothing itself (it adds up the subgraphs' headers in its context): no request scope.
   app.use(withRequestId("ignored"));
+  // Before the request log (a scrape every few seconds is no request worth a line; a refused one logs itself)
+  // and apart from /graphql: a partner's token opens nothing here (platform/metrics.ts).
+  addMetricsRoute(app, metrics, log);
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);

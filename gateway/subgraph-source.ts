@@ -14,6 +14,7 @@ import {
   MAX_GRANTS_PER_REQUEST,
 } from "../contracts/victim-access/grant";
 import { ErrorCode } from "../platform/errors";
+import { secondsSince, subgraphFetchDuration } from "../platform/metrics";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
@@ -78,8 +79,13 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
     try {
       const response = await super.process(options);
+      subgraphFetchDuration.observe(
+        { subgraph: this.subgraphName, outcome: response.errors?.length ? "error" : "ok" },
+        secondsSince(started),
+      );
       const context = options.context as GatewayContext | undefined;
       const grant: unknown = response.extensions?.[GRANT_RESPONSE_EXTENSION];
       if (grant !== undefined) {
@@ -93,6 +99,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
         add(context.peerQuestions, this.subgraphName, response.http?.headers.get("x-peer-questions"));
       return response;
     } catch {
+      subgraphFetchDuration.observe({ subgraph: this.subgraphName, outcome: "unavailable" }, secondsSince(started));
       // Network failure, timeout or a non-GraphQL answer: name the service, reveal nothing else.
       return {
         errors: [

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { ROLES, type Role } from "./auth/claims";
 import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
+import { admissibleOperationName } from "./metric-labels";
 
 /**
  * A subgraph's name as the platform sees it: any string. The platform knows no list of
@@ -148,6 +149,13 @@ export interface CommonConfig {
   dataDir: string;
   logLevel: string;
   auth: AuthConfig;
+  /**
+   * File holding the bearer token `/metrics` asks for (HUB_METRICS_TOKEN_FILE). Without it
+   * `/metrics` is open in development and tests and absent (404) in production (metrics.ts).
+   */
+  metricsTokenFile?: string;
+  /** HUB_METRICS_OPERATIONS: when given, the only operation names that become metric labels. */
+  metricsOperations?: ReadonlySet<string>;
 }
 
 export interface SubgraphConfig extends CommonConfig {
@@ -253,6 +261,16 @@ function readCommon(reader: EnvReader): CommonConfig {
     environment === "test" ? "on" : "off",
   );
   const diagnosticCounters = counters !== "off";
+  const listedOperations = reader.string("HUB_METRICS_OPERATIONS");
+  const metricsOperations = listedOperations
+    ? new Set(listedOperations.split(",").map((name) => name.trim()))
+    : undefined;
+  // The variable's own value is an operator's, but the same bound as for clients keeps labels alike.
+  for (const name of metricsOperations ?? [])
+    if (!admissibleOperationName(name))
+      reader.problems.push(
+        "HUB_METRICS_OPERATIONS must be operation names separated by commas (letters, digits, _; at most 64 characters, 4 digits)",
+      );
   if (diagnosticCounters && environment === "production")
     reader.problems.push("HUB_DIAGNOSTIC_COUNTERS cannot be on when NODE_ENV=production");
   return {
@@ -265,6 +283,8 @@ function readCommon(reader: EnvReader): CommonConfig {
     shutdownDrainMs,
     diagnosticCounters,
     perRequestCounters: counters === "on",
+    metricsTokenFile: reader.string("HUB_METRICS_TOKEN_FILE"),
+    metricsOperations,
   };
 }
 

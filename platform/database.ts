@@ -25,6 +25,7 @@ import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialE
 import { DEFAULT_EMBEDDED_SHARED_BUFFERS_MB } from "./config";
 import { DataDirectoryError, lockDataDirectory } from "./data-directory-lock";
 import type { Logger } from "./logger";
+import { databaseQueryDuration, secondsSince, trackDatabasePool, type DatabaseKind, type PoolCounts } from "./metrics";
 import { countFor } from "./request-scope";
 
 export interface EmbeddedPostgres {
@@ -201,6 +202,30 @@ class StatementCountingLogger implements TypeOrmLogger {
   }
 }
 
+/**
+ * pg's `onConnect` hook: times every statement of a new connection at the driver
+ * (hub_db_query_duration_seconds), the one place the embedded database and a server share.
+ * Only promise-style calls are timed (TypeORM's); streams and callbacks pass through.
+ */
+function timeStatements(database: DatabaseKind): (client: { query: unknown }) => void {
+  const ok = { database, outcome: "ok" };
+  const failed = { database, outcome: "error" };
+  return (client) => {
+    // pg's query has a dozen overloads; the wrapper passes every call on unchanged.
+    const query = (client.query as (...args: unknown[]) => unknown).bind(client);
+    client.query = (...args: unknown[]) => {
+      const started = performance.now();
+      const result = query(...args);
+      if (result instanceof Promise)
+        result.then(
+          () => databaseQueryDuration.observe(ok, secondsSince(started)),
+          () => databaseQueryDuration.observe(failed, secondsSince(started)),
+        );
+      return result;
+    };
+  };
+}
+
 export interface DatabaseOptions {
   name: string;
   /** PostgreSQL URL; undefined starts the embedded database in `dataDir/<name>`. */
@@ -242,6 +267,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     url = embedded.url;
     options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
+  const kind: DatabaseKind = embedded ? "embedded" : "server";
   const dataSource = new DataSource({
     type: "postgres",
     url,
@@ -255,9 +281,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     logger: new StatementCountingLogger(options.logger),
     maxQueryExecutionTime: 1000,
     poolSize,
-    extra: { connectionTimeoutMillis: 5000, application_name: `survivor-hub-${options.name}` },
+    extra: {
+      connectionTimeoutMillis: 5000,
+      application_name: `survivor-hub-${options.name}`,
+      onConnect: timeStatements(kind),
+    },
   });
   await dataSource.initialize();
+  // TypeORM's pg Pool (its driver's `master`), read at each scrape.
+  const pool = (dataSource.driver as unknown as { master?: PoolCounts }).master;
+  trackDatabasePool(kind, poolSize, () => (dataSource.isInitialized ? pool : undefined));
   await dataSource.runMigrations({ transaction: "each" });
   // PGlite runs no autovacuum, so nothing refreshes the planner's statistics as data
   // grows: with stale ones it hash-joins a whole table to serve a page of 100 (measured:

@@ -10,6 +10,7 @@ import { RequestSignatureError, type RequestSignatureVerifier } from "./auth/req
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { Logger } from "./logger";
 import { ErrorCode } from "./errors";
+import { countError } from "./metrics";
 import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "./instance-nonce";
 import { requestScope } from "./request-scope";
 
@@ -90,6 +91,7 @@ export function requireHubSignature(verifier: RequestSignatureVerifier, limit: s
 }
 
 export function sendGraphQLError(response: Response, status: number, code: string, message: string): void {
+  countError(code);
   const requestId = response.locals.requestId as string | undefined;
   response.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }

@@ -44,6 +44,7 @@ import {
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { createLogger, type Logger } from "./logger";
+import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "./metrics";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
 import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
@@ -254,6 +255,8 @@ export function createSubgraphGraphQL<Extra extends object>(
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
       ...(config.perRequestCounters ? [statementCountPlugin()] : []),
+      // Last: it counts the errors the others added.
+      requestMetricsPlugin<SubgraphContext<Extra>>(),
     ],
   });
   const contextFor = createRequestContext(module, {
@@ -273,6 +276,8 @@ export async function startSubgraph<Extra extends object>(
   config: SubgraphConfig,
 ): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const metrics = metricsAccess(config);
+  operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const credentials = createPeerCredentials(module.name, config);
   const { services } = credentials;
@@ -304,6 +309,8 @@ export async function startSubgraph<Extra extends object>(
 
   const app = createHttpApp();
   app.use(withRequestId("trusted", config.perRequestCounters));
+  // Like /health, ahead of the hub-signature gate: a scraper holds the metrics token, not the hub's key.
+  addMetricsRoute(app, metrics, log);
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(

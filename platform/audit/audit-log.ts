@@ -16,6 +16,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Caller } from "../auth/claims";
 import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
+import { auditAppendBatchSize, auditAppendDuration, secondsSince } from "../metrics";
 import { countForEach, requestScope, type RequestScope } from "../request-scope";
 import { STORED_SUBJECT_IDS_KEY } from "./migration";
 
@@ -163,6 +164,8 @@ export class AuditAppender {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_REQUESTS_PER_APPEND);
+        auditAppendBatchSize.observe(batch.length);
+        const started = performance.now();
         try {
           // Outside any one request's scope, if there is one (per-request counters only; on Node 24
           // `exit` is a `run` even then): the totals count the statement once, and each request
@@ -173,12 +176,14 @@ export class AuditAppender {
               batch.flatMap((request) => request.entries),
             );
           await (requestScope.getStore() ? requestScope.exit(appendBatch) : appendBatch());
+          auditAppendDuration.observe({ outcome: "ok" }, secondsSince(started));
           countForEach(
             "sqlStatements",
             batch.map((request) => request.scope),
           );
           for (const request of batch) request.done();
         } catch (error) {
+          auditAppendDuration.observe({ outcome: "error" }, secondsSince(started));
           for (const request of batch) request.failed(error);
         }
       }

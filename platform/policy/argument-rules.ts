@@ -32,6 +32,7 @@ import {
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Role } from "../auth/claims";
 import { ErrorCode, hubError } from "../errors";
+import { countPolicyRefusals } from "../metrics";
 import { PLUMBING_ARGUMENTS, type ArgumentRule, type SubgraphPolicy } from "./types";
 
 /** `Type.field(arg:)` for an argument, `Input.field` for an input field. */
@@ -300,7 +301,10 @@ export function argumentPolicyPlugin<Context extends { caller: { role: Role } }>
           const refused = refusedArguments(schema, document, request.variables, (coordinate) =>
             mayUse(role, coordinate),
           );
-          if (refused.length > 0) throw argumentsRefused(refused.sort());
+          if (refused.length > 0) {
+            countPolicyRefusals("argument", refused.length);
+            throw argumentsRefused(refused.sort());
+          }
         },
       };
     },

@@ -34,10 +34,13 @@ import {
 import { ROLES, type Role } from "../auth/claims";
 import type { SubgraphContext } from "../context";
 import { ErrorCode, hubError } from "../errors";
+import { countPolicyRefusals } from "../metrics";
 import { argumentGuard } from "../validation";
 import { type AnyCondition, fieldRule, isPersonalField, organisationKeyedTypes, type SubgraphPolicy } from "./types";
 
+/** The refusal of a field by its rule (made only when refusing: counted here, never on a field that resolves). */
 export function unauthorizedField(typeName: string, fieldName: string) {
+  countPolicyRefusals("field");
   return hubError(ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE, `Unauthorized field or type: ${typeName}.${fieldName}`);
 }
 
