@@ -15,7 +15,7 @@
  * SIGKILL, the children stop by themselves (platform/startup.ts, whenSupervisorGone).
  */
 import path from "node:path";
-import { ensureDevKeyPair } from "../platform/auth/keys";
+import { ensureDevKeyPair, ensureDevMetricsToken } from "../platform/auth/keys";
 import { signDevToken } from "../platform/auth/tokens";
 import { databaseUrlVariable, loadGatewayConfig, subgraphPortVariable } from "../platform/config";
 import { DataDirectoryInUseError, dataDirectoryHolder } from "../platform/data-directory-lock";
@@ -118,7 +118,11 @@ async function main(): Promise<void> {
   }
 
   // Make the development key once, before the children race for it.
-  if (config.environment !== "production") ensureDevKeyPair(config.auth.devKeyDir);
+  if (config.environment !== "production") {
+    ensureDevKeyPair(config.auth.devKeyDir);
+    // For docker-compose.yml's containers, which run with production settings (this hub leaves /metrics open).
+    ensureDevMetricsToken(config.auth.devKeyDir);
+  }
 
   for (const { name, port: defaultPort } of SUBGRAPHS) {
     const port = Number(process.env[subgraphPortVariable(name)] || defaultPort);

@@ -37,19 +37,28 @@ interface TierOutcome {
 
 const ROOT = path.resolve(__dirname, "..");
 const JEST = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
-const TIERS = [
+const ALL_TIERS = [
   {
+    id: "in-process",
     name: process.env.TEST_DATABASE_URL
       ? "in-process, on TEST_DATABASE_URL's server"
       : "in-process, one subgraph at a time on embedded PGlite",
     args: ["--config", "jest.in-process.config.js"],
   },
   {
+    id: "main",
     name: process.env.TEST_DATABASE_URL ? "main, on TEST_DATABASE_URL's server" : "main, on embedded PGlite",
     args: [] as string[],
   },
-  { name: "serial, on throwaway PostgreSQL servers of its own", args: ["--config", "jest.serial.config.js"] },
+  {
+    id: "serial",
+    name: "serial, on throwaway PostgreSQL servers of its own",
+    args: ["--config", "jest.serial.config.js"],
+  },
 ];
+// HUB_TEST_TIERS=in-process,main picks tiers (.ci/run runs the in-process tier again on Node 24); default: all.
+const wanted = process.env.HUB_TEST_TIERS?.split(",").map((id) => id.trim());
+const TIERS = wanted ? ALL_TIERS.filter((tier) => wanted.includes(tier.id)) : ALL_TIERS;
 
 function runTier(tier: (typeof TIERS)[number], outputFile: string): TierOutcome {
   console.log(`\n== tier: ${tier.name} ==`);
@@ -100,6 +109,10 @@ function main(): number {
     console.error(
       "npm test runs every tier and takes no arguments; for one file: npx jest test/<file>.test.ts (see docs/testing.md)",
     );
+    return 2;
+  }
+  if (TIERS.length === 0) {
+    console.error(`HUB_TEST_TIERS names no tier (${ALL_TIERS.map((tier) => tier.id).join(", ")})`);
     return 2;
   }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-tiers-"));

@@ -21,6 +21,7 @@ export interface KeyPair {
 const PRIVATE_FILE = "dev-signing-key.pem";
 const PUBLIC_FILE = "dev-signing-key.pub.pem";
 const SERVICE_SECRET_FILE = "dev-service-secret";
+const METRICS_TOKEN_FILE = "dev-metrics-token";
 /** Development: `<name>.key.pem` (private) here, `public/<name>.pub.pem` beside (what HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR holds in production). */
 const REQUEST_SIGNING_DIR = "request-signing";
 export const PUBLIC_KEY_SUFFIX = ".pub.pem";
@@ -66,6 +67,14 @@ export function ensureDevKeyPair(keyDir: string): KeyPair {
 /** Development only: the secret the subgraphs share for service-to-service calls. */
 export function ensureDevServiceSecret(keyDir: string): string {
   return writeOnce(path.join(keyDir, SERVICE_SECRET_FILE), () => randomBytes(48).toString("base64url")).trim();
+}
+
+/**
+ * Development only: a metrics token for docker-compose.yml's containers (production settings, where
+ * /metrics needs one). `npm start` itself leaves /metrics open in development and reads none.
+ */
+export function ensureDevMetricsToken(keyDir: string): string {
+  return writeOnce(path.join(keyDir, METRICS_TOKEN_FILE), () => randomBytes(32).toString("base64url")).trim();
 }
 
 /** Development only: where the processes' public request-signing keys are kept (`<name>.pub.pem`). */
