@@ -61,7 +61,7 @@ const wanted = process.env.HUB_TEST_TIERS?.split(",").map((id) => id.trim());
 const TIERS = wanted ? ALL_TIERS.filter((tier) => wanted.includes(tier.id)) : ALL_TIERS;
 
 function runTier(tier: (typeof TIERS)[number], outputFile: string): TierOutcome {
-  console.log(`\n== tier: ${tier.name} ==`);
+  console.log(`\n== tier: ${tier.name}, Node ${process.version} ==`);
   const started = Date.now();
   const run = spawnSync(process.execPath, [JEST, ...tier.args, "--json", `--outputFile=${outputFile}`], {
     cwd: ROOT,
