@@ -82,10 +82,15 @@ export function devRequestSigningPublicKeysDir(keyDir: string): string {
   return path.join(keyDir, REQUEST_SIGNING_DIR, "public");
 }
 
+/** Development only: the file of the hub process `name`'s private request-signing key. */
+export function devRequestSigningKeyFile(keyDir: string, name: string): string {
+  return path.join(keyDir, REQUEST_SIGNING_DIR, `${name}.key.pem`);
+}
+
 /** Development only: the request-signing key of the hub process `name`, made once (safe when processes race), and its public half beside. */
 export function ensureDevRequestSigningKey(keyDir: string, name: string): KeyObject {
   if (!SIGNER_FILE.test(`${name}${PUBLIC_KEY_SUFFIX}`)) throw new Error(`invalid signer name "${name}"`);
-  const privatePem = writeOnce(path.join(keyDir, REQUEST_SIGNING_DIR, `${name}.key.pem`), () =>
+  const privatePem = writeOnce(devRequestSigningKeyFile(keyDir, name), () =>
     generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   );
   const privateKey = createPrivateKey(privatePem);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-metrics-"));
   tokenFile = path.join(tmpDir, "metrics-token");
   fs.writeFileSync(tokenFile, `${metricsToken}\n`, { mode: 0o600 });
-  const production = productionEnvironment();
+  const production = productionEnvironment("gateway");
   const [withToken, withoutToken] = await Promise.all([
     startOwnGateway("gateway-production-metrics", WITH_TOKEN, { ...production, HUB_METRICS_TOKEN_FILE: tokenFile }),
     startOwnGateway("gateway-production-no-metrics", WITHOUT_TOKEN, production),
@@ -53,7 +53,7 @@ beforeAll(async () => {
   // A production victims subgraph on an embedded database of its own (no demo data: nothing here reads any).
   const victims = spawnHubProcess("victims-production-metrics", "subgraphs/victims/index.js", {
     ...hubState().env,
-    ...production,
+    ...productionEnvironment("victims"),
     HUB_METRICS_TOKEN_FILE: tokenFile,
     HUB_DATA_DIR: path.join(tmpDir, "data"),
     VICTIMS_PORT: String(VICTIMS),

@@ -1,5 +1,6 @@
 /** Reading a hub process's `/metrics` (Prometheus text format) from a test, and starting hub processes of a test's own. */
 import path from "node:path";
+import { devRequestSigningKeyFile, devRequestSigningPublicKeysDir } from "../../platform/auth/keys";
 import { readyUrl } from "../../platform/processes";
 import { spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./processes";
 import { hubState } from "./state";
@@ -55,15 +56,17 @@ export function sharedKeyDir(): string {
   return path.join(hubState().env.HUB_DATA_DIR, "keys");
 }
 
-/** Settings a process of the hub needs to start with NODE_ENV=production, from the shared test hub's keys. */
-export function productionEnvironment(): Record<string, string> {
+/** Settings the hub process `name` needs to start with NODE_ENV=production, from the shared test hub's keys. */
+export function productionEnvironment(name: string): Record<string, string> {
   const keys = sharedKeyDir();
   return {
     NODE_ENV: "production",
     JWT_PUBLIC_KEY_FILE: path.join(keys, "dev-signing-key.pub.pem"),
     JWT_ISSUER: "survivor-hub-dev",
     JWT_AUDIENCE: "survivor-hub",
-    HUB_REQUEST_SIGNING_SECRET_FILE: path.join(keys, "dev-request-signing-secret"),
+    // Its own signing key, and the public keys of the processes a subgraph accepts (the shared hub made them all).
+    HUB_REQUEST_SIGNING_KEY_FILE: devRequestSigningKeyFile(keys, name),
+    HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: devRequestSigningPublicKeysDir(keys),
     HUB_SERVICE_SECRET_FILE: path.join(keys, "dev-service-secret"),
     HUB_DIAGNOSTIC_COUNTERS: "off",
   };
