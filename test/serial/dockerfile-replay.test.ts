@@ -136,8 +136,18 @@ describeOnce("Dockerfile (replayed without Docker)", () => {
       fs.mkdirSync(keys);
       const { publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
       fs.writeFileSync(path.join(keys, "pub.pem"), publicKey.export({ type: "spki", format: "pem" }));
-      fs.writeFileSync(path.join(keys, "signing"), crypto.randomBytes(48).toString("base64"));
       fs.writeFileSync(path.join(keys, "service"), crypto.randomBytes(48).toString("base64"));
+      // Each process's own Ed25519 request-signing key; the subgraph accepts the public keys in one folder.
+      const publicKeys = path.join(keys, "public");
+      fs.mkdirSync(publicKeys);
+      for (const name of ["gateway", "victims"]) {
+        const pair = crypto.generateKeyPairSync("ed25519");
+        fs.writeFileSync(path.join(keys, `${name}.key.pem`), pair.privateKey.export({ type: "pkcs8", format: "pem" }));
+        fs.writeFileSync(
+          path.join(publicKeys, `${name}.pub.pem`),
+          pair.publicKey.export({ type: "spki", format: "pem" }),
+        );
+      }
       const env = {
         PATH: process.env.PATH!,
         ...stage.env,
@@ -145,7 +155,7 @@ describeOnce("Dockerfile (replayed without Docker)", () => {
         JWT_ISSUER: "replay",
         JWT_AUDIENCE: "replay",
         JWT_PUBLIC_KEY_FILE: path.join(keys, "pub.pem"),
-        HUB_REQUEST_SIGNING_SECRET_FILE: path.join(keys, "signing"),
+        HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: publicKeys,
         HUB_SERVICE_SECRET_FILE: path.join(keys, "service"),
         VICTIMS_PORT: String(PORT),
         VICTIMS_URL: `http://127.0.0.1:${PORT}/graphql`,
@@ -153,11 +163,15 @@ describeOnce("Dockerfile (replayed without Docker)", () => {
         GATEWAY_HOST: "127.0.0.1",
       };
       // The victims subgraph (compose's command), then the image's CMD (the gateway).
-      for (const [argv, ready] of [
-        [["node", "dist/subgraphs/victims/index.js"], "subgraph ready"],
-        [stage.cmd, "gateway ready"],
+      for (const [name, argv, ready] of [
+        ["victims", ["node", "dist/subgraphs/victims/index.js"], "subgraph ready"],
+        ["gateway", stage.cmd, "gateway ready"],
       ] as const) {
-        const child = spawn(argv[0], argv.slice(1), { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(argv[0], argv.slice(1), {
+          cwd: app,
+          env: { ...env, HUB_REQUEST_SIGNING_KEY_FILE: path.join(keys, `${name}.key.pem`) },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         let output = "";
         const reached = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), 45_000);
