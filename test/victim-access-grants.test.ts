@@ -294,6 +294,21 @@ describe("a grant says exactly what the route would answer, for the same caller 
     }
   }
 
+  /** expectGrantEqualsRoute's comparison, as a yes or no. */
+  async function grantEqualsRoute(persona: DevTokenRequest, visible: VictimAccess[]): Promise<boolean> {
+    const ids = visible.map((access) => access.id);
+    for (const asker of Object.keys(VICTIM_FACTS_FOR)) {
+      const fromGrant = byId(visible.map((access) => factsFor(asker, access)));
+      const fromRoute = byId(await routeAnswer(persona, asker, ids));
+      try {
+        expect(fromGrant).toEqual(fromRoute); // toEqual's own notion of equal, as expectGrantEqualsRoute's
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
   const SINGLE_READS = `query ($a: ID!, $b: ID!, $c: ID!, $d: ID!) { a: victim(id: $a) { id } b: victim(id: $b) { id } c: victim(id: $c) { id } d: victim(id: $d) { id } }`;
   const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Victim { id } } }`;
   const all = () => Object.values(people);
@@ -345,10 +360,14 @@ describe("a grant says exactly what the route would answer, for the same caller 
   });
 
   it("an embassy's page of 100 nationals: the route's answer, in a grant of a few KB", async () => {
-    const { sealed, visible } = await grantOf(
-      PERSONAS.embassyPH,
-      "{ nationals(first: 100) { edges { node { id } } } }",
-    );
+    // The page holds people other test files register and change on the shared hub while this runs (a consent
+    // withdrawn between the grant and the route's answer): a grant is held to the route's answer of the moment
+    // just after it, taken again at most twice when they differ. A grant that says what the route never would
+    // differs every time.
+    const page = () => grantOf(PERSONAS.embassyPH, "{ nationals(first: 100) { edges { node { id } } } }");
+    let { sealed, visible } = await page();
+    for (let retry = 0; retry < 2 && !(await grantEqualsRoute(PERSONAS.embassyPH, visible)); retry += 1)
+      ({ sealed, visible } = await page());
     expect(visible.length).toBeGreaterThan(10);
     await expectGrantEqualsRoute(PERSONAS.embassyPH, visible, []);
     // ~19 bytes a person, sealed and base64: a 100-person grant stays under 3 KB (it was ~27 KB as JSON).
