@@ -38,6 +38,7 @@ import { rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
+import { documentNames, loadTrustedDocuments, trustedDocumentsMiddleware } from "./trusted-documents";
 import { markGrantWanted } from "./victim-access-grants";
 
 /** Development aid: SQL statements and questions to other subgraphs, per subgraph, for this request (tests and the benchmark). */
@@ -67,7 +68,12 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger("gateway", config.logLevel);
   const metrics = metricsAccess(config);
-  operationLabels.allowOnly(config.metricsOperations);
+  const trusted = config.trustedDocuments;
+  const documents = trusted.dir && trusted.mode !== "off" ? loadTrustedDocuments(trusted.dir) : new Map();
+  // When only registered documents run, their names are the operations worth a label.
+  operationLabels.allowOnly(
+    config.metricsOperations ?? (trusted.mode === "require" ? documentNames(documents) : undefined),
+  );
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
   const supergraphSdl = fs.readFileSync(config.supergraphFile, "utf8");
   const fetcher = signingFetcher(
@@ -120,6 +126,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     authenticate(verifier, { allowLandingPage: true }),
     requireGraphQLRequestShape(),
     rateLimitByOrganisation(config.rateLimits),
+    // Before Apollo parses anything: in `require` mode an unregistered text is never parsed.
+    trustedDocumentsMiddleware(trusted.mode, documents),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         caller: res.locals.caller,
@@ -136,7 +144,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   const server: Server = await listen(app, config.port, config.host);
   const port = boundPort(server);
-  log.info({ port }, "gateway ready");
+  log.info({ port, trustedDocuments: trusted.mode, organisationsWithDocuments: documents.size }, "gateway ready");
   return {
     port,
     url: `http://localhost:${port}/graphql`,

@@ -185,6 +185,15 @@ export interface GatewayConfig extends CommonConfig {
   subgraphTimeoutMs: number;
   /** Requests per minute per organisation, by role, and for named organisations. */
   rateLimits: RateLimits;
+  /** Registered operations per organisation (gateway/trusted-documents.ts). */
+  trustedDocuments: TrustedDocumentsSettings;
+}
+
+export interface TrustedDocumentsSettings {
+  /** HUB_TRUSTED_DOCUMENTS: `off`, `allow` (development default) or `require` (production default once a directory is set). */
+  mode: "off" | "allow" | "require";
+  /** HUB_TRUSTED_DOCUMENTS_DIR: one `<org>.json` manifest per organisation. */
+  dir?: string;
 }
 
 export interface RateLimits {
@@ -354,6 +363,19 @@ export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: 
   return config;
 }
 
+function readTrustedDocuments(reader: EnvReader, environment: Environment): TrustedDocumentsSettings {
+  const given = reader.string("HUB_TRUSTED_DOCUMENTS_DIR");
+  const dir = given === undefined ? undefined : path.resolve(given);
+  const mode = reader.oneOf<TrustedDocumentsSettings["mode"]>(
+    "HUB_TRUSTED_DOCUMENTS",
+    ["off", "allow", "require"],
+    environment !== "production" ? "allow" : dir ? "require" : "off",
+  );
+  if (mode === "require" && !dir)
+    reader.problems.push("HUB_TRUSTED_DOCUMENTS=require needs HUB_TRUSTED_DOCUMENTS_DIR (the manifests to require)");
+  return { mode, dir };
+}
+
 export function loadGatewayConfig(topology: Topology, env: Env = process.env): GatewayConfig {
   const reader = new EnvReader(env);
   const common = readCommon(reader);
@@ -365,6 +387,7 @@ export function loadGatewayConfig(topology: Topology, env: Env = process.env): G
     supergraphFile: path.resolve(reader.string("SUPERGRAPH_FILE", "supergraph.graphql")!),
     subgraphTimeoutMs: reader.positiveInt("SUBGRAPH_TIMEOUT_MS", 10_000),
     rateLimits: readRateLimits(reader),
+    trustedDocuments: readTrustedDocuments(reader, common.environment),
   };
   reader.done();
   return config;

@@ -257,8 +257,9 @@ export function requestLog(log: Logger): RequestHandler {
     logger: log,
     genReqId: (_request, response) => (response as Response).locals?.requestId ?? "",
     customProps: (_request, response) => {
-      const caller = (response as Response).locals?.caller;
-      return { org: caller?.org, role: caller?.role };
+      const locals = (response as Response).locals;
+      // The registered name of the trusted document the request ran, if it named one (gateway/trusted-documents.ts).
+      return { org: locals?.caller?.org, role: locals?.caller?.role, document: locals?.trustedDocument };
     },
     serializers: {
       req: (request: { id?: unknown; method?: string; url?: string }) => ({
