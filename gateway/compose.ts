@@ -5,13 +5,15 @@
  * schema or policy shows up as a diff of `supergraph.graphql`.
  */
 import { composeServices } from "@apollo/composition";
-import { parse } from "graphql";
+import { parse, printSchema } from "graphql";
 import { buildSubgraphSchema } from "../platform/subgraph-server";
 import { SUBGRAPHS } from "../subgraphs/index";
 import { subgraphModule } from "../subgraphs/modules";
 
 export interface Composition {
   supergraphSdl: string;
+  /** What clients see (the supergraph without federation's machinery): the schema partner apps generate code from. */
+  apiSchemaSdl: string;
   /** Fields of any subgraph without a policy entry. */
   unpoliced: string[];
 }
@@ -34,5 +36,6 @@ export async function composeSupergraph(): Promise<Composition> {
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((error) => `  - ${error.message}`).join("\n")}`);
   }
-  return { supergraphSdl: result.supergraphSdl, unpoliced };
+  const apiSchemaSdl = printSchema(result.schema.toAPISchema().toGraphQLJSSchema());
+  return { supergraphSdl: result.supergraphSdl, apiSchemaSdl, unpoliced };
 }

@@ -38,6 +38,7 @@ import { rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
+import { addPortalRoute } from "./portal";
 import { documentNames, loadTrustedDocuments, trustedDocumentsMiddleware } from "./trusted-documents";
 import { markGrantWanted } from "./victim-access-grants";
 
@@ -120,6 +121,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);
+  addPortalRoute(app, config.portal, log);
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),

@@ -242,3 +242,24 @@ export function manifestFromSources(sources: readonly string[]): {
   }
   return { format: MANIFEST_FORMAT, version: 1, operations };
 }
+
+/**
+ * A manifest from GraphQL Code Generator's `persisted-documents.json` (client preset with
+ * `persistedDocuments`: `"sha256:<hex>"` → body), so an app whose bundle carries only the hashes
+ * registers exactly what it sends.
+ */
+export function manifestFromPersistedDocuments(
+  persisted: Record<string, unknown>,
+): ReturnType<typeof manifestFromSources> {
+  const operations: TrustedDocument[] = [];
+  for (const [key, body] of Object.entries(persisted)) {
+    const id = key.startsWith("sha256:") ? key.slice("sha256:".length) : key;
+    if (typeof body !== "string" || id !== documentIdOf(body)) throw new Error(`${key} is not the SHA-256 of its body`);
+    const operation = parse(body).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    const name = operation?.name?.value;
+    if (!operation || !name || !admissibleOperationName(name))
+      throw new Error(`${key}: every operation needs a name a metric label may carry`);
+    operations.push({ id, name, type: operation.operation, body });
+  }
+  return { format: MANIFEST_FORMAT, version: 1, operations: operations.sort((a, b) => a.name.localeCompare(b.name)) };
+}

@@ -187,6 +187,8 @@ export interface GatewayConfig extends CommonConfig {
   rateLimits: RateLimits;
   /** Registered operations per organisation (gateway/trusted-documents.ts). */
   trustedDocuments: TrustedDocumentsSettings;
+  /** The reference embassy portal at /portal (HUB_PORTAL: development default on, production off; HUB_PORTAL_DIR: its build). */
+  portal: { enabled: boolean; dir: string };
 }
 
 export interface TrustedDocumentsSettings {
@@ -388,6 +390,10 @@ export function loadGatewayConfig(topology: Topology, env: Env = process.env): G
     subgraphTimeoutMs: reader.positiveInt("SUBGRAPH_TIMEOUT_MS", 10_000),
     rateLimits: readRateLimits(reader),
     trustedDocuments: readTrustedDocuments(reader, common.environment),
+    portal: {
+      enabled: reader.oneOf("HUB_PORTAL", ["on", "off"], common.environment === "production" ? "off" : "on") === "on",
+      dir: path.resolve(reader.string("HUB_PORTAL_DIR", "portal/dist")!),
+    },
   };
   reader.done();
   return config;

@@ -1,11 +1,12 @@
 /**
  * `npm run -s trusted-documents -- <file.graphql>…` prints the trusted-documents manifest of
  * those GraphQL sources (gateway/trusted-documents.ts manifestFromSources) on stdout, for
- * `HUB_TRUSTED_DOCUMENTS_DIR/<organisation>.json`. Exit code 2 and one line on stderr when a
- * source does not parse or an operation has no name.
+ * `HUB_TRUSTED_DOCUMENTS_DIR/<organisation>.json`; given one `persisted-documents.json`
+ * (GraphQL Code Generator's), the manifest of those documents. Exit code 2 and one line on
+ * stderr when a source does not parse or an operation has no name.
  */
 import fs from "node:fs";
-import { manifestFromSources } from "../gateway/trusted-documents";
+import { manifestFromPersistedDocuments, manifestFromSources } from "../gateway/trusted-documents";
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -13,7 +14,11 @@ if (files.length === 0) {
   process.exit(2);
 }
 try {
-  const manifest = manifestFromSources(files.map((file) => fs.readFileSync(file, "utf8")));
+  const texts = files.map((file) => fs.readFileSync(file, "utf8"));
+  const manifest =
+    files.length === 1 && files[0].endsWith(".json")
+      ? manifestFromPersistedDocuments(JSON.parse(texts[0]) as Record<string, unknown>)
+      : manifestFromSources(texts);
   process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
 } catch (error) {
   process.stderr.write(`trusted-documents: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -10,6 +10,13 @@ describe("composition", () => {
     expect(committed.trimEnd()).toBe(supergraphSdl.trimEnd());
   });
 
+  it("the committed api-schema.graphql, which partner apps generate code from, is the supergraph's API schema (run `npm run compose`)", async () => {
+    const { apiSchemaSdl } = await composeSupergraph();
+    const committed = fs.readFileSync(path.join(__dirname, "..", "api-schema.graphql"), "utf8");
+    expect(committed.trimEnd()).toBe(apiSchemaSdl.trimEnd());
+    expect(apiSchemaSdl).not.toContain("join__");
+  });
+
   it("has an access-policy entry for every field of every subgraph", async () => {
     const { unpoliced } = await composeSupergraph();
     expect(unpoliced).toEqual([]);

@@ -48,7 +48,10 @@ export const victimsPolicy: SubgraphPolicy = {
           filter: input({ nationality: tests("Victim.nationality"), nrmStatus: tests("Victim.nrmStatus") }),
         },
       },
-      nationals: { ...allow(["government", "embassy"]), arguments: { country: tests("Victim.nationality") } },
+      nationals: {
+        ...allow(["government", "embassy"]),
+        arguments: { country: tests("Victim.nationality"), caseNumber: tests("Victim.caseNumber") },
+      },
       me: allow(ALL_ROLES),
       referralsToMe: { ...allow(["ngo", "shelter", "repatriation"]), arguments: { status: tests("Referral.status") } },
       auditTrail: {

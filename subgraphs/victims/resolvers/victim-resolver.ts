@@ -25,6 +25,9 @@ export class VictimFilter {
 
 const COUNTRY = /^[A-Z]{2}$/;
 
+/** `text` matched literally at the start of a LIKE pattern (its wildcards and the escape escaped). */
+const likePrefix = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 /** Lists of victims page by case number (unique, indexed, what partners quote). */
 const BY_CASE_NUMBER = {
   keyColumn: "v.case_number",
@@ -78,6 +81,11 @@ export class VictimResolver {
   nationals(
     @Ctx() context: VictimsContext,
     @Arg("country", () => String, { nullable: true }) country?: string | null,
+    @Arg("caseNumber", () => String, {
+      nullable: true,
+      description: "Only cases whose case number starts with this (letters in any case).",
+    })
+    caseNumber?: string | null,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
     @Info() info?: GraphQLResolveInfo,
@@ -93,6 +101,9 @@ export class VictimResolver {
       selectColumns(context.db.getRepository(Victim).createQueryBuilder("v"), page(context, info)),
       caller,
     ).andWhere("v.nationality = :wanted", { wanted });
+    // Within the people the record rule shows: a search finds nothing the list would not.
+    if (caseNumber)
+      query.andWhere("v.case_number LIKE :prefix ESCAPE '\\'", { prefix: `${likePrefix(caseNumber.toUpperCase())}%` });
     return paginate(query, { first, after, ...BY_CASE_NUMBER, read: (page) => readWithGrantFacts(context, page) });
   }
 

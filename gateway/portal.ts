@@ -1,0 +1,51 @@
+/**
+ * The reference embassy portal (portal/), served by the gateway at /portal in development:
+ * its built files only, under a Content-Security-Policy that lets the page talk to this
+ * origin and nothing else. It is a client like any partner's app — it runs the embassies'
+ * trusted documents through /graphql with the officer's token; serving it widens nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+
+export const PORTAL_PATH = "/portal";
+
+/** The page's whole world is this origin: no other host's script, style, font, image or connection. */
+export const PORTAL_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+export function addPortalRoute(app: Express, settings: { enabled: boolean; dir: string }, log: Logger): void {
+  if (!settings.enabled) return;
+  if (!fs.existsSync(path.join(settings.dir, "index.html"))) {
+    log.info({ dir: settings.dir }, "the embassy portal is not built (npm run portal:build): /portal answers 404");
+    return;
+  }
+  app.use(
+    PORTAL_PATH,
+    (_request, response, next) => {
+      response.setHeader("content-security-policy", PORTAL_CONTENT_SECURITY_POLICY);
+      response.setHeader("x-content-type-options", "nosniff");
+      response.setHeader("referrer-policy", "no-referrer");
+      next();
+    },
+    express.static(settings.dir, {
+      index: "index.html",
+      redirect: true,
+      // Assets carry a content hash in their names; the page itself is always fetched anew.
+      setHeaders: (response, file) =>
+        response.setHeader(
+          "cache-control",
+          file.endsWith(".html") ? "no-store" : "public, max-age=31536000, immutable",
+        ),
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Real Chromium for browser tests (Debian's `chromium`, which `.ci/run` installs), driven by
+ * playwright-core. Pages are confined to the hub's origin: any request to another host is
+ * aborted and recorded, so a test can assert the page needs (and tries) no other host.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ROOT } from "./processes";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Screenshots of browser tests (gitignored). */
+export const ARTIFACTS_DIR = path.join(ROOT, "test-artifacts");
+
+export function launchChromium(): Promise<Browser> {
+  // No skip when it is missing: CI installs it, and a browser test that quietly did not run proves nothing.
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--no-sandbox", "--disable-background-networking"],
+  });
+}
+
+export interface ConfinedPage {
+  page: Page;
+  /** Every request the page tried to send anywhere but `origin` (all were aborted). */
+  foreign: string[];
+}
+
+export async function pageConfinedTo(browser: Browser, origin: string): Promise<ConfinedPage> {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const foreign: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin || url.startsWith("data:")) return route.continue();
+    foreign.push(url);
+    return route.abort("internetdisconnected");
+  });
+  return { page: await context.newPage(), foreign };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
