@@ -251,3 +251,43 @@ describe("issueTravelDocument and revokeTravelDocument", () => {
     },
   );
 });
+
+describe("nationals(caseNumber:)", () => {
+  const SEARCH = `query ($c: String) { nationals(first: 50, caseNumber: $c) { totalCount edges { node { id caseNumber } } } }`;
+  type Found = { nationals: { totalCount: number; edges: Array<{ node: { id: string; caseNumber: string } }> } };
+  const search = (persona: DevTokenRequest, c: string) => asPersona<Found>(persona, SEARCH, { c });
+
+  it("finds the embassy's nationals whose case number starts with the text, in any letter case", async () => {
+    const victim = await register(ngo, { nationality: "NG" });
+    await consent(ngo, victim.id, "CONSULAR_CONTACT", true);
+    for (const text of [victim.caseNumber, victim.caseNumber.toLowerCase()]) {
+      const found = await search(embassyNG, text);
+      expect(found.errors).toBeUndefined();
+      expect(found.data!.nationals.edges.map((edge) => edge.node.id)).toContain(victim.id);
+      expect(found.data!.nationals.edges.every((edge) => edge.node.caseNumber.startsWith(victim.caseNumber))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("finds nobody it would not list: another country's national, a person without consent", async () => {
+    const malaysian = await register(ngo, { nationality: "MY" });
+    await consent(ngo, malaysian.id, "CONSULAR_CONTACT", true);
+    const silent = await register(ngo, { nationality: "NG" });
+    expect((await search(embassyNG, malaysian.caseNumber)).data!.nationals.edges).toEqual([]);
+    expect((await search(embassyNG, silent.caseNumber)).data!.nationals.edges).toEqual([]);
+    // Control: the Malaysian embassy finds its national.
+    expect((await search(embassyMY, malaysian.caseNumber)).data!.nationals.edges).toHaveLength(1);
+  });
+
+  it("takes LIKE's wildcards literally", async () => {
+    for (const text of ["%", "_", "MS-%", "\\"]) {
+      const found = await search(embassyNG, text);
+      expect({ text, errors: found.errors, count: found.data?.nationals.totalCount }).toEqual({
+        text,
+        errors: undefined,
+        count: 0,
+      });
+    }
+  });
+});
