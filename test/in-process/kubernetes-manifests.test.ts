@@ -331,6 +331,12 @@ describe("deploy/kubernetes", () => {
       for (const subgraph of SUBGRAPH_NAMES)
         expect(env[subgraphUrlVariable(subgraph)]).toBe(composed[subgraphUrlVariable(subgraph)]);
       if (name !== "gateway") expect(env.SEED_DEMO_DATA).toBe("never");
+      // docs/kubernetes.md's overlay sets the token issuer's values by these positions (a JSON patch).
+      expect(
+        containerOf(name)
+          .env!.slice(2, 4)
+          .map((variable) => variable.name),
+      ).toEqual(["JWT_ISSUER", "JWT_AUDIENCE"]);
     }
   });
 
