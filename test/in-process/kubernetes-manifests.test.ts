@@ -30,6 +30,7 @@ import {
   type Pod,
   type Port,
 } from "../support/network-policies";
+import { unknownFieldProblems } from "../support/kubernetes-known-fields";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const MANIFESTS = path.join(ROOT, "deploy", "kubernetes");
@@ -284,6 +285,27 @@ describe("deploy/kubernetes", () => {
         "NetworkPolicy",
       ]),
     );
+  });
+
+  it("names no field its kind does not have (the API server's strict field validation would refuse it)", () => {
+    const objects = withPrometheus.objects;
+    const misspelt = structuredClone(deployment("victims"));
+    const container = podSpec(misspelt).containers[0] as Container & { readinesProbe?: unknown };
+    container.readinesProbe = container.readinessProbe;
+    delete container.readinessProbe;
+    const misplaced = structuredClone(ofKind(objects, "NetworkPolicy")[0]);
+    misplaced.spec.ingres = [];
+    const problems = unknownFieldProblems([...objects, misspelt, misplaced], __dirname);
+    expect(
+      problems
+        .slice(0, objects.length)
+        .map((list, index) => ({ object: `${objects[index].kind} ${objects[index].metadata.name}`, list }))
+        .filter((answer) => answer.list.length > 0),
+    ).toEqual([]);
+    expect(problems.slice(objects.length)).toEqual([
+      [expect.stringContaining("'\"readinesProbe\"' does not exist")],
+      [expect.stringContaining("'\"ingres\"' does not exist")],
+    ]);
   });
 
   it("runs one Deployment per process of the list, from the Dockerfile's image, each with its entry point", () => {
