@@ -70,13 +70,13 @@ function readYaml(file: string): KubernetesObject[] {
     .filter((object): object is KubernetesObject => object !== null);
 }
 
-function build(dir: string, extraComponents: string[] = []): Build {
+function build(dir: string): Build {
   const kustomization = parse(fs.readFileSync(path.join(dir, "kustomization.yaml"), "utf8")) as Record<string, unknown>;
   const unmodelled = Object.keys(kustomization).filter((field) => !MODELLED_FIELDS.includes(field));
   if (unmodelled.length) throw new Error(`${dir}/kustomization.yaml: fields this test does not model: ${unmodelled}`);
   const result: Build = { objects: [], files: [path.join(dir, "kustomization.yaml")], images: [] };
   const entries = [...((kustomization.resources as string[]) ?? []), ...((kustomization.components as string[]) ?? [])];
-  for (const entry of [...entries, ...extraComponents]) {
+  for (const entry of entries) {
     const target = path.resolve(dir, entry);
     if (fs.statSync(target).isDirectory()) {
       const inner = build(target);
@@ -103,7 +103,13 @@ function allFiles(dir: string): string[] {
 
 const PROMETHEUS = path.join(MANIFESTS, "components", "prometheus");
 const base = build(MANIFESTS);
-const withPrometheus = build(MANIFESTS, [PROMETHEUS]);
+// As an overlay adds it: beside the base, not under the base's `namespace:`.
+const prometheus = build(PROMETHEUS);
+const withPrometheus: Build = {
+  objects: [...base.objects, ...prometheus.objects],
+  files: [...base.files, ...prometheus.files],
+  images: [...base.images, ...prometheus.images],
+};
 const NAMESPACE = (parse(fs.readFileSync(path.join(MANIFESTS, "kustomization.yaml"), "utf8")) as { namespace: string })
   .namespace;
 
@@ -242,7 +248,7 @@ describe("deploy/kubernetes", () => {
     // The Prometheus component is opt-in: not in the default build.
     expect(base.files).not.toContain(path.join(PROMETHEUS, "network-policy.yaml"));
     expect(ofKind(base.objects, "Namespace").map((object) => object.metadata.name)).toEqual([NAMESPACE]);
-    for (const object of base.objects.filter((object) => object.kind !== "Namespace"))
+    for (const object of withPrometheus.objects.filter((object) => object.kind !== "Namespace"))
       expect({ object: object.metadata.name, namespace: object.metadata.namespace }).toEqual({
         object: object.metadata.name,
         namespace: NAMESPACE,
