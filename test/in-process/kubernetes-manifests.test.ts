@@ -443,6 +443,12 @@ describe("deploy/kubernetes", () => {
       expect(container.securityContext?.runAsNonRoot ?? true).toBe(true);
       expect(pod.hostNetwork ?? false).toBe(false);
       expect(pod.automountServiceAccountToken).toBe(false);
+      // The restricted profile's volume kinds; none reaches the node.
+      for (const volume of pod.volumes ?? [])
+        expect({ volume: volume.name, kinds: Object.keys(volume).filter((key) => key !== "name") }).toEqual({
+          volume: volume.name,
+          kinds: [expect.stringMatching(/^(emptyDir|secret|projected)$/)],
+        });
       // Writable only where an emptyDir is mounted.
       const volumes = new Map((pod.volumes ?? []).map((volume) => [volume.name, volume]));
       for (const mount of container.volumeMounts ?? [])
