@@ -11,6 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import {
@@ -258,6 +259,54 @@ describe("deploy/kubernetes", () => {
       "pod-security.kubernetes.io/enforce": "restricted",
     });
   });
+
+  // kubectl is not a dependency of the project: where it is on PATH, kustomize's own build is the reference.
+  const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
+  (kubectl ? it : it.skip)(
+    `reads what kustomize itself builds, with and without the Prometheus component${kubectl ? "" : " (skipped: no kubectl on PATH)"}`,
+    () => {
+      const sorted = (value: unknown): string =>
+        JSON.stringify(value, (_key, inner: unknown) =>
+          inner && typeof inner === "object" && !Array.isArray(inner)
+            ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+            : inner,
+        );
+      const kustomize = (dir: string): string[] => {
+        const run = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
+        if (run.status !== 0) throw new Error(`kubectl kustomize ${dir}: ${run.stderr}`);
+        return parseAllDocuments(run.stdout)
+          .map((document) => sorted(document.toJSON()))
+          .sort();
+      };
+      // The one transform the test does not apply itself: the image's name and tag.
+      const expected = (objects: KubernetesObject[]): string[] =>
+        structuredClone(objects)
+          .map((object) => {
+            for (const container of object.kind === "Deployment" ? podSpec(object).containers : []) {
+              const image = base.images.find((candidate) => candidate.name === container.image)!;
+              container.image = `${image.newName ?? image.name}:${image.newTag ?? "latest"}`;
+            }
+            return sorted(object);
+          })
+          .sort();
+      expect(kustomize(MANIFESTS)).toEqual(expected(base.objects));
+      const overlay = fs.mkdtempSync(path.join(os.tmpdir(), "kustomize-overlay-"));
+      try {
+        fs.writeFileSync(
+          path.join(overlay, "kustomization.yaml"),
+          JSON.stringify({
+            apiVersion: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources: [path.relative(overlay, MANIFESTS)],
+            components: [path.relative(overlay, PROMETHEUS)],
+          }),
+        );
+        expect(kustomize(overlay)).toEqual(expected(withPrometheus.objects));
+      } finally {
+        fs.rmSync(overlay, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("validates every object against its kind's Kubernetes API schema, and the check refuses broken ones", () => {
     const objects = withPrometheus.objects;
