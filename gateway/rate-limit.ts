@@ -81,6 +81,8 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      // A stop during an outage waits this long for a socket that never opened (ioredis' default: 2 s).
+      disconnectTimeout: 300,
     });
     rateLimitStoreShared.set(0);
     // An error event with no listener would crash the process; the code alone says what happened.
@@ -141,7 +143,9 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
       redis.removeAllListeners("close");
       redis.removeAllListeners("error");
       redis.on("error", () => undefined);
-      await redis.quit().catch(() => redis?.disconnect());
+      // QUIT needs a live connection; one that is reconnecting is only told to stop.
+      if (redis.status === "ready") await redis.quit().catch(() => redis?.disconnect());
+      else redis.disconnect();
     },
   };
 }
