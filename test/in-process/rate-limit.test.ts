@@ -9,7 +9,14 @@
  */
 import net from "node:net";
 import type { Caller } from "../../platform/auth/claims";
-import { DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMITS, type RateLimits } from "../../platform/config";
+import {
+  ConfigError,
+  DEFAULT_RATE_LIMIT_KEY_PREFIX,
+  DEFAULT_RATE_LIMITS,
+  loadGatewayConfig,
+  type RateLimits,
+} from "../../platform/config";
+import { SUBGRAPHS } from "../../subgraphs/index";
 import { createLogger } from "../../platform/logger";
 import { rateLimitFallbacks, rateLimitStoreShared } from "../../platform/metrics";
 import { createOrganisationRateLimiter, type OrganisationRateLimiter } from "../../gateway/rate-limit";
@@ -90,6 +97,30 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await sleep(50);
   }
 }
+
+describe("the rate limits' Redis settings", () => {
+  it("reads REDIS_URL and the key prefix, refuses another scheme without echoing the URL", () => {
+    expect(loadGatewayConfig(SUBGRAPHS, {}).rateLimits).toMatchObject({
+      redisUrl: undefined,
+      keyPrefix: DEFAULT_RATE_LIMIT_KEY_PREFIX,
+    });
+    const given = loadGatewayConfig(SUBGRAPHS, {
+      REDIS_URL: "rediss://:pw@redis:6380",
+      RATE_LIMIT_KEY_PREFIX: "hub-b",
+    });
+    expect(given.rateLimits).toMatchObject({ redisUrl: "rediss://:pw@redis:6380", keyPrefix: "hub-b" });
+    const refusal = (() => {
+      try {
+        loadGatewayConfig(SUBGRAPHS, { REDIS_URL: "http://:secret-password@redis:6379" });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect(String((refusal as Error).message)).toMatch(/REDIS_URL must be a redis: or rediss: URL/);
+    expect(String((refusal as Error).message)).not.toMatch(/secret-password/);
+  });
+});
 
 const unavailable = redisUnavailable();
 const TITLE = "rate limits shared by gateway replicas through Redis";
