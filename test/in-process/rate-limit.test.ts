@@ -8,6 +8,8 @@
  * test/serial/replicas.test.ts and test/limits.test.ts.
  */
 import net from "node:net";
+import { Writable } from "node:stream";
+import pino from "pino";
 import type { Caller } from "../../platform/auth/claims";
 import {
   ConfigError,
@@ -17,13 +19,25 @@ import {
   type RateLimits,
 } from "../../platform/config";
 import { SUBGRAPHS } from "../../subgraphs/index";
-import { createLogger } from "../../platform/logger";
 import { rateLimitFallbacks, rateLimitStoreShared } from "../../platform/metrics";
 import { createOrganisationRateLimiter, type OrganisationRateLimiter } from "../../gateway/rate-limit";
 import { redisUnavailable, removeRedisKeys, TEST_REDIS_URL, testKeyPrefix } from "../support/redis";
 
 const BUDGET = 6;
-const log = createLogger("rate-limit-test", "silent");
+/** What the limiters logged, one parsed pino line each. */
+const logged: Array<{ level: number; msg: string }> = [];
+const log = pino(
+  { level: "info" },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean))
+        logged.push(JSON.parse(line) as { level: number; msg: string });
+      done();
+    },
+  }),
+);
+const WARN = 40;
+const INFO = 30;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function limits(overrides: Partial<RateLimits>): RateLimits {
@@ -174,17 +188,26 @@ const TITLE = "rate limits shared by gateway replicas through Redis";
       expect((await gateways[0].consume(caller)).allowed).toBe(false);
       expect(await metricValue(rateLimitStoreShared)).toBe(1);
 
+      logged.length = 0;
       await relay.cut();
       await waitFor(() => gateways.every((gateway) => !gateway.shared()));
+      // One warning per gateway and outage, however many decisions fall back.
       const fallbacksBefore = await metricValue(rateLimitFallbacks);
       // Each gateway decides alone: its own memory's budget, fresh, so requests are served (not refused, not failed).
       const during = await allowedOf(gateways, 4);
       expect(during).toEqual([true, true, true, true]);
       expect(await metricValue(rateLimitFallbacks)).toBe(fallbacksBefore + 4);
       expect(await metricValue(rateLimitStoreShared)).toBe(0);
+      const warnings = logged.filter((line) => line.level === WARN);
+      expect(warnings.map((line) => line.msg)).toEqual(
+        Array(2).fill(expect.stringMatching(/Redis does not answer; each gateway counts in its own memory/)),
+      );
 
       await relay.restore();
       await waitFor(() => gateways.every((gateway) => gateway.shared()));
+      expect(logged.filter((line) => line.level === INFO).map((line) => line.msg)).toEqual(
+        Array(2).fill(expect.stringMatching(/Redis answers again/)),
+      );
       expect(await metricValue(rateLimitStoreShared)).toBe(1);
       // Redis still holds the spent budget: both gateways refuse again, and no decision came from memory.
       const fallbacksAfter = await metricValue(rateLimitFallbacks);
