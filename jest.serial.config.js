@@ -1,6 +1,7 @@
 /**
- * Tests that disturb the whole machine (they stop and restart the PostgreSQL server, or
- * install and build the project from scratch as the Dockerfile does), run after the main suite, one at a time, with no shared hub: `npm test` runs both.
+ * Tests that disturb the whole machine (they stop and restart the PostgreSQL server, start
+ * ten hub processes as replicas, or install and build the project from scratch as the
+ * Dockerfile does), run after the main suite, one at a time, with no shared hub: `npm test` runs both.
  */
 /** @type {import('jest').Config} */
 module.exports = {

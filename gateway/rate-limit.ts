@@ -1,43 +1,169 @@
 /**
- * Requests per minute per organisation, at the gateway (rate-limiter-flexible's
- * in-memory limiter: one gateway process; a fleet would use its Redis store). The budget
- * is the role's, or the organisation's own where one is configured. Over it: HTTP 429,
- * `Retry-After` in seconds, and no work done.
+ * Requests per minute per organisation, at the gateway. The budget is the role's, or the
+ * organisation's own where one is configured. Over it: HTTP 429, `Retry-After` in
+ * seconds, and no work done.
+ *
+ * With REDIS_URL every gateway replica counts in Redis (rate-limiter-flexible's Redis
+ * store, one atomic INCR per request), so a budget of N is N across all of them. When
+ * Redis does not answer (down, unreachable, slower than REDIS_COMMAND_TIMEOUT_MS) each
+ * gateway decides in its own memory (the store's `insuranceLimiter`): it keeps serving,
+ * budgets become N per gateway, and it says so (a warning, hub_gateway_rate_limit_store_shared
+ * 0, hub_gateway_rate_limit_fallback_total) until Redis answers again; ioredis reconnects
+ * by itself. Without REDIS_URL: memory only, for one gateway (development, a single process).
  */
 import type { RequestHandler } from "express";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Caller } from "../platform/auth/claims";
 import type { RateLimits } from "../platform/config";
 import { ErrorCode } from "../platform/errors";
 import { sendGraphQLError } from "../platform/http";
-import { rateLimitRefusals, roleLabel } from "../platform/metrics";
+import type { Logger } from "../platform/logger";
+import { rateLimitFallbacks, rateLimitRefusals, rateLimitStoreShared, roleLabel } from "../platform/metrics";
 
-export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
-  const limiters = new Map<number, RateLimiterMemory>();
-  const limiterFor = (perMinute: number) => {
+/** A Redis slower than this counts as down for that request: a rate limit must not hold requests up. */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+/** How long a starting gateway waits for Redis before it serves on the fallback. */
+const REDIS_READY_WAIT_MS = 3000;
+const WINDOW_SECONDS = 60;
+
+export type RateDecision = { allowed: true } | { allowed: false; msBeforeNext: number };
+
+export interface OrganisationRateLimiter {
+  consume(caller: Caller): Promise<RateDecision>;
+  /** Whether decisions are shared with the other gateways right now (false without REDIS_URL). */
+  shared(): boolean;
+  close(): Promise<void>;
+}
+
+/** The store's insurance: counts and reports each decision taken in memory instead of Redis. */
+class MemoryFallback extends RateLimiterMemory {
+  constructor(
+    options: { points: number; duration: number },
+    private readonly onUse: () => void,
+  ) {
+    super(options);
+  }
+  override consume(key: string | number, points?: number, options?: { [key: string]: unknown }) {
+    rateLimitFallbacks.inc();
+    this.onUse();
+    return super.consume(key, points, options);
+  }
+}
+
+export async function createOrganisationRateLimiter(limits: RateLimits, log: Logger): Promise<OrganisationRateLimiter> {
+  const limiters = new Map<number, RateLimiterAbstract>();
+  let redis: Redis | undefined;
+  let reachable = false;
+  let degraded = false;
+  let fallbackUses = 0;
+  const restore = () => {
+    reachable = true;
+    rateLimitStoreShared.set(1);
+    if (degraded) log.info("rate limits: Redis answers again; budgets are shared by every gateway");
+    degraded = false;
+  };
+  const degrade = (reason: string) => {
+    reachable = false;
+    rateLimitStoreShared.set(0);
+    if (degraded) return;
+    degraded = true;
+    log.warn(
+      { reason },
+      "rate limits: Redis does not answer; each gateway counts in its own memory (budgets per gateway) until it does",
+    );
+  };
+
+  if (limits.redisUrl) {
+    redis = new Redis(limits.redisUrl, {
+      // Fail at once while disconnected (the fallback decides), never queue requests behind a reconnect.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      // A stop during an outage waits this long for a socket that never opened (ioredis' default: 2 s).
+      disconnectTimeout: 300,
+    });
+    rateLimitStoreShared.set(0);
+    // An error event with no listener would crash the process; the code alone says what happened.
+    redis.on("error", (error: NodeJS.ErrnoException) => degrade(error.code ?? error.name));
+    redis.on("close", () => degrade("connection closed"));
+    redis.on("ready", restore);
+    const client = redis;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, REDIS_READY_WAIT_MS);
+      client.once("ready", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (!reachable) degrade("not reachable at start");
+  }
+
+  const limiterFor = (perMinute: number): RateLimiterAbstract => {
     let limiter = limiters.get(perMinute);
-    if (!limiter) limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
+    if (limiter) return limiter;
+    const window = { points: perMinute, duration: WINDOW_SECONDS };
+    limiter = redis
+      ? new RateLimiterRedis({
+          ...window,
+          storeClient: redis,
+          keyPrefix: limits.keyPrefix,
+          // Not "ready" (reconnecting): straight to the insurance, no command attempted.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new MemoryFallback(window, () => {
+            fallbackUses += 1;
+            degrade("command failed or timed out");
+          }),
+        })
+      : new RateLimiterMemory(window);
+    limiters.set(perMinute, limiter);
     return limiter;
   };
+
+  return {
+    async consume(caller) {
+      const perMinute = limits.perMinuteByOrg[caller.org] ?? limits.perMinuteByRole[caller.role];
+      const fallbacksBefore = fallbackUses;
+      let decision: RateDecision;
+      try {
+        await limiterFor(perMinute).consume(`${caller.role}:${caller.org}`);
+        decision = { allowed: true };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        decision = { allowed: false, msBeforeNext: rejection.msBeforeNext };
+      }
+      // A command that timed out on a live connection brings no "ready" event: Redis deciding again is the sign.
+      if (degraded && redis?.status === "ready" && fallbackUses === fallbacksBefore) restore();
+      return decision;
+    },
+    shared: () => reachable,
+    async close() {
+      if (!redis) return;
+      redis.removeAllListeners("close");
+      redis.removeAllListeners("error");
+      redis.on("error", () => undefined);
+      // QUIT needs a live connection; one that is reconnecting is only told to stop.
+      if (redis.status === "ready") await redis.quit().catch(() => redis?.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+export function rateLimitByOrganisation(limiter: OrganisationRateLimiter): RequestHandler {
   return (request, response, next) => {
     const caller = response.locals.caller as Caller | undefined;
     if (!caller) return next(); // the landing page, which carries no token
-    const perMinute = limits.perMinuteByOrg[caller.org] ?? limits.perMinuteByRole[caller.role];
-    limiterFor(perMinute)
-      .consume(`${caller.role}:${caller.org}`)
-      .then(
-        () => next(),
-        (rejection: unknown) => {
-          if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-          rateLimitRefusals.inc({ role: roleLabel(caller.role) });
-          response.setHeader("Retry-After", String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
-          sendGraphQLError(
-            response,
-            429,
-            ErrorCode.RATE_LIMITED,
-            "Too many requests from your organisation; retry after the number of seconds in Retry-After",
-          );
-        },
+    limiter.consume(caller).then((decision) => {
+      if (decision.allowed) return next();
+      rateLimitRefusals.inc({ role: roleLabel(caller.role) });
+      response.setHeader("Retry-After", String(Math.max(1, Math.ceil(decision.msBeforeNext / 1000))));
+      sendGraphQLError(
+        response,
+        429,
+        ErrorCode.RATE_LIMITED,
+        "Too many requests from your organisation; retry after the number of seconds in Retry-After",
       );
+    }, next);
   };
 }

@@ -34,7 +34,7 @@ import {
 import { createLogger } from "../platform/logger";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
-import { rateLimitByOrganisation } from "./rate-limit";
+import { createOrganisationRateLimiter, rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
 import { fieldFilterPlugin } from "./field-filter-plugin";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
@@ -110,6 +110,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     ],
   });
   await apollo.start();
+  const rateLimiter = await createOrganisationRateLimiter(config.rateLimits, log);
 
   const app = createHttpApp();
   // The gateway makes every request id itself: a client's `x-request-id` binds nothing. It
@@ -127,7 +128,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     express.json({ limit: "1mb" }),
     authenticate(verifier, { allowLandingPage: true }),
     requireGraphQLRequestShape(),
-    rateLimitByOrganisation(config.rateLimits),
+    rateLimitByOrganisation(rateLimiter),
     // Before Apollo parses anything: in `require` mode an unregistered text is never parsed.
     trustedDocumentsMiddleware(trusted.mode, documents),
     expressMiddleware(apollo, {
@@ -153,6 +154,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     async stop() {
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
+      await rateLimiter.close();
     },
   };
 }

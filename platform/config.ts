@@ -201,7 +201,16 @@ export interface TrustedDocumentsSettings {
 export interface RateLimits {
   perMinuteByRole: Record<Role, number>;
   perMinuteByOrg: Record<string, number>;
+  /**
+   * REDIS_URL: where every gateway replica counts the same budgets (rate-limiter-flexible's
+   * Redis store). Unset: each gateway counts in its own memory (one gateway only).
+   */
+  redisUrl?: string;
+  /** RATE_LIMIT_KEY_PREFIX: the Redis keys' prefix, so hubs (or test runs) sharing one Redis never share budgets. */
+  keyPrefix: string;
 }
+
+export const DEFAULT_RATE_LIMIT_KEY_PREFIX = "survivor-hub:rate";
 
 export const DEFAULT_RATE_LIMITS: Record<Role, number> = {
   government: 1200,
@@ -230,7 +239,12 @@ function readRateLimits(reader: EnvReader): RateLimits {
       );
     else perMinuteByOrg[match[1]] = Number(match[2]);
   }
-  return { perMinuteByRole, perMinuteByOrg };
+  return {
+    perMinuteByRole,
+    perMinuteByOrg,
+    redisUrl: reader.url("REDIS_URL", ["redis:", "rediss:"]),
+    keyPrefix: reader.string("RATE_LIMIT_KEY_PREFIX", DEFAULT_RATE_LIMIT_KEY_PREFIX)!,
+  };
 }
 
 function readCommon(reader: EnvReader): CommonConfig {

@@ -11,6 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { Client } from "pg";
 import lockfile from "proper-lockfile";
 import {
   DataSource,
@@ -240,6 +241,50 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   logger: Logger;
+  /** Runs after the migrations, under the same lock (the demo data's "load if empty" must not run twice either). */
+  afterMigrations?: (dataSource: DataSource) => Promise<void>;
+}
+
+/**
+ * The session-level advisory lock every replica takes before it migrates (its key is an
+ * arbitrary constant; advisory locks are per database, so each subgraph's database has
+ * its own). PostgreSQL frees it when the session ends, so a replica that dies mid-way
+ * never leaves it held.
+ */
+export const MIGRATION_LOCK_KEY = "7406115021430310418";
+
+/**
+ * Runs `work` (migrations, then the demo data) as the only replica doing so on this
+ * database: replicas starting together against an empty database would otherwise each
+ * run every migration (TypeORM takes no lock of its own), the second failing on a table
+ * the first just made. The lock lives on a connection of its own, outside the pool, so a
+ * pool of one still has its connection for the work. An embedded database needs none:
+ * one process owns it (data-directory-lock.ts).
+ */
+async function asTheOnlyMigrator(
+  url: string,
+  embedded: boolean,
+  logger: Logger,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (embedded) return work();
+  const lockSession = new Client({ connectionString: url, application_name: "survivor-hub-migration-lock" });
+  await lockSession.connect();
+  try {
+    const [{ locked }] = (
+      await lockSession.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [
+        MIGRATION_LOCK_KEY,
+      ])
+    ).rows;
+    if (!locked) {
+      logger.info("another replica is migrating this database; waiting for it");
+      await lockSession.query("SELECT pg_advisory_lock($1::bigint)", [MIGRATION_LOCK_KEY]);
+    }
+    await work();
+  } finally {
+    // Ending the session releases the lock (and does so even if the unlock itself fails).
+    await lockSession.end().catch(() => undefined);
+  }
 }
 
 export interface Database {
@@ -291,7 +336,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // TypeORM's pg Pool (its driver's `master`), read at each scrape.
   const pool = (dataSource.driver as unknown as { master?: PoolCounts }).master;
   trackDatabasePool(kind, poolSize, () => (dataSource.isInitialized ? pool : undefined));
-  await dataSource.runMigrations({ transaction: "each" });
+  await asTheOnlyMigrator(url, Boolean(embedded), options.logger, async () => {
+    await dataSource.runMigrations({ transaction: "each" });
+    await options.afterMigrations?.(dataSource);
+  });
   // PGlite runs no autovacuum, so nothing refreshes the planner's statistics as data
   // grows: with stale ones it hash-joins a whole table to serve a page of 100 (measured:
   // 219 ms instead of a few at 100,000 people). Analyse at start and every few minutes.

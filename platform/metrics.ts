@@ -68,6 +68,18 @@ export const rateLimitRefusals = new Counter({
   registers,
 });
 
+export const rateLimitStoreShared = new Gauge({
+  name: "hub_gateway_rate_limit_store_shared",
+  help: "Gateway: 1 while the shared rate-limit store (REDIS_URL) answers; 0 while limits fall back to this gateway's memory, or without REDIS_URL",
+  registers,
+});
+
+export const rateLimitFallbacks = new Counter({
+  name: "hub_gateway_rate_limit_fallback_total",
+  help: "Gateway: rate-limit decisions taken in this gateway's memory because the shared store (REDIS_URL) did not answer",
+  registers,
+});
+
 export const policyRefusals = new Counter({
   name: "hub_policy_refusals_total",
   help: "Fields refused by the field rules (the gateway's filter, a subgraph's field rules) and arguments refused by the argument rules",

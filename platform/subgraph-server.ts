@@ -295,14 +295,15 @@ export async function startSubgraph<Extra extends object>(
     entities: module.entities,
     migrations: module.migrations,
     logger: log,
+    // Under the migration lock: two replicas finding the database empty would each load the demo release.
+    afterMigrations: async (dataSource) => {
+      if (config.seedDemoData !== "if-empty" || !(await module.demoData.isEmpty(dataSource))) return;
+      await module.demoData.load(dataSource);
+      log.info("demo data loaded");
+    },
   });
+  // openDatabase's start-up ANALYZE runs after this load, so the planner sees the demo data's tables filled.
   const db = database.dataSource;
-  if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
-    await module.demoData.load(db);
-    // The start-up ANALYZE saw empty tables: without fresh statistics the planner scans for a page of 100.
-    await database.analyse();
-    log.info("demo data loaded");
-  }
 
   const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...credentials, config, db, log });
   await apollo.start();
