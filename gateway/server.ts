@@ -32,6 +32,7 @@ import {
   type ShutdownState,
 } from "../platform/http";
 import { createLogger } from "../platform/logger";
+import { startTracing } from "../platform/tracing";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
@@ -66,6 +67,7 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger("gateway", config.logLevel);
+  const tracing = startTracing("gateway", Object.keys(config.subgraphUrls), config);
   const metrics = metricsAccess(config);
   operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
@@ -78,6 +80,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name] ?? url ?? "", fetcher),
     experimental_didResolveQueryPlan: markGrantWanted,
+    // Its spans (platform/tracing.ts) say the operation's name and kind only: never the document's text,
+    // which can hold literal values, nor exceptions, whose messages can quote a variable.
+    telemetry: { includeDocument: false, recordExceptions: false },
   });
 
   const fieldFilter = fieldFilterPlugin({ cacheSize: 2000, log });
@@ -143,6 +148,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     async stop() {
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
+      await tracing?.shutdown();
     },
   };
 }
