@@ -196,7 +196,13 @@ describe("(a) an embassy's dashboard is one trace across the gateway and the fou
     expect(answer.extensions?.peerQuestions).toMatchObject({
       repatriation: expect.any(Number),
     });
-    const spans = await traceOf("Cases", (trace) => trace.some((span) => span.name === "service.answer"));
+    // Each process exports on its own: wait for the answer's span and for the asking request's, which ends last.
+    const spans = await traceOf(
+      "Cases",
+      (trace) =>
+        trace.some((span) => span.name === "service.answer") &&
+        trace.some((span) => span.service === "repatriation" && span.name === "subgraph.request"),
+    );
     const question = spans.find((span) => span.name === "service.question")!;
     expect(question).toMatchObject({
       service: "repatriation",
@@ -238,6 +244,30 @@ const squash = (value: string) => value.toLowerCase().replace(/[^a-z0-9]/g, "");
 const underscored = (value: string) => value.replace(/[^A-Za-z0-9]/g, "_");
 
 describe("(b) attack: nothing a request carries reaches a span", () => {
+  it("an unsigned traceparent changes how a subgraph traces, never what it answers", async () => {
+    const body = {
+      query: "query Page { victims(first: 5) { totalCount edges { node { id caseNumber nationality } } } }",
+    };
+    const plain = await send("victims", PERSONAS.embassyPH, body);
+    expect(plain.errors).toBeUndefined();
+    const variants: Array<Record<string, string>> = [
+      { traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01` },
+      // Not sampled: the subgraph records nothing of it, and answers the same.
+      { traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00` },
+      { traceparent: "not a trace context", tracestate: "=,=".repeat(100) },
+      { traceparent: `00-${"0".repeat(32)}-${"0".repeat(16)}-01` },
+      { traceparent: `ff-${"a".repeat(5000)}` },
+    ];
+    for (const headers of variants) {
+      const answer = await send("victims", PERSONAS.embassyPH, body, headers);
+      expect({ status: answer.status, data: answer.data, errors: answer.errors }).toEqual({
+        status: plain.status,
+        data: plain.data,
+        errors: plain.errors,
+      });
+    }
+  });
+
   it("after every persona's requests with people's values in operation names, literals, variables and trace headers, no exported string holds a name, case number, id, variable or token", async () => {
     const people = await send("gateway", PERSONAS.government, {
       query: "{ victims(first: 40) { edges { node { id caseNumber legalName preferredName } } } }",
@@ -309,7 +339,7 @@ describe("(b) attack: nothing a request carries reaches a span", () => {
         (span) => span.name === "gateway.request" && span.attributes["graphql.operation.name"] === "TracesEnd",
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await receiver.settled(1500);
 
     // What was sent: spans from every process, SQL among them, and the writes' statements.
     const services = new Set(receiver.spans.map((span) => span.service));

@@ -28,6 +28,8 @@ export interface TraceReceiver {
   requests: Array<{ method: string; path: string; contentType: string }>;
   /** Resolves once `accept` holds for the spans received so far (polled), or fails after `timeoutMs`. */
   waitFor(accept: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Resolves once nothing has arrived for `quietMs` (each exporter has sent what it held), at most after `timeoutMs`. */
+  settled(quietMs: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,11 +96,13 @@ export async function startTraceReceiver(port: number): Promise<TraceReceiver> {
   const bodies: string[] = [];
   const spans: ReceivedSpan[] = [];
   const requests: TraceReceiver["requests"] = [];
+  let lastArrival = Date.now();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
+      lastArrival = Date.now();
       requests.push({
         method: request.method ?? "",
         path: request.url ?? "",
@@ -129,6 +133,11 @@ export async function startTraceReceiver(port: number): Promise<TraceReceiver> {
         if (Date.now() > deadline) throw new Error(`the spans awaited did not arrive within ${timeoutMs / 1000}s`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    async settled(quietMs, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() - lastArrival < quietMs && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
