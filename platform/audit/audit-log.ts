@@ -11,6 +11,7 @@
  * (`auditedTransaction`); a mutation that fails or is refused appends a DENIED or
  * FAILED entry instead. Entries name records and fields, never values.
  */
+import type { Context } from "@opentelemetry/api";
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Caller } from "../auth/claims";
@@ -19,7 +20,6 @@ import { isUuid } from "../ids";
 import { auditAppendBatchSize, auditAppendDuration, secondsSince } from "../metrics";
 import { countForEach, requestScope, type RequestScope } from "../request-scope";
 import { currentTraceContext, inSpan } from "../tracing";
-import type { Context } from "@opentelemetry/api";
 import { STORED_SUBJECT_IDS_KEY } from "./migration";
 
 /** The part of a request context the audit writes through (not context.ts's type: that one holds a RequestAudit). */
