@@ -186,7 +186,7 @@ describe("(a) an embassy's dashboard is one trace across the gateway and the fou
     );
   });
 
-  it("(a) a subgraph's service question to the victims subgraph: the question's span, the answer's under it", async () => {
+  it("a subgraph's service question to the victims subgraph: the question's span, the answer's under it", async () => {
     // Without the victims subgraph in the plan there is no grant: the repatriation subgraph asks who the embassy may see.
     const answer = await send("gateway", PERSONAS.embassyPH, {
       query: "query Cases { repatriationCases(first: 10) { totalCount edges { node { status } } } }",
