@@ -32,6 +32,7 @@ import {
   type ShutdownState,
 } from "../platform/http";
 import { createLogger } from "../platform/logger";
+import { startTracing } from "../platform/tracing";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
 import { createOrganisationRateLimiter, rateLimitByOrganisation } from "./rate-limit";
@@ -68,6 +69,7 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger("gateway", config.logLevel);
+  const tracing = startTracing("gateway", Object.keys(config.subgraphUrls), config);
   const metrics = metricsAccess(config);
   const trusted = config.trustedDocuments;
   const documents = trusted.dir && trusted.mode !== "off" ? loadTrustedDocuments(trusted.dir) : new Map();
@@ -85,6 +87,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name] ?? url ?? "", fetcher),
     experimental_didResolveQueryPlan: markGrantWanted,
+    // Its spans (platform/tracing.ts) say the operation's name and kind only: never the document's text,
+    // which can hold literal values, nor exceptions, whose messages can quote a variable.
+    telemetry: { includeDocument: false, recordExceptions: false },
   });
 
   const fieldFilter = fieldFilterPlugin({ cacheSize: 2000, log });
@@ -155,6 +160,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
       await rateLimiter.close();
+      await tracing?.shutdown();
     },
   };
 }

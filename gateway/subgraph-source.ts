@@ -15,6 +15,7 @@ import {
 } from "../contracts/victim-access/grant";
 import { ErrorCode } from "../platform/errors";
 import { secondsSince, subgraphFetchDuration } from "../platform/metrics";
+import { injectTraceContext } from "../platform/tracing";
 
 // Apollo's fetcher and response types, taken from the gateway itself so versions always agree.
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
@@ -68,6 +69,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!context?.authorization) return;
     request.http?.headers.set("authorization", context.authorization);
     request.http?.headers.set("x-request-id", context.requestId);
+    // Within Apollo's gateway.fetch span: the subgraph's request span hangs under it. Unsigned (platform/tracing.ts).
+    injectTraceContext((name, value) => request.http?.headers.set(name, value));
     if (isVictimsSubgraph(this.subgraphName)) {
       if (context.wantsVictimAccessGrant) request.http?.headers.set(GRANT_WANTED_HEADER, "wanted");
     } else if (context.victimAccessGrants?.length) {

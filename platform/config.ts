@@ -156,6 +156,11 @@ export interface CommonConfig {
   metricsTokenFile?: string;
   /** HUB_METRICS_OPERATIONS: when given, the only operation names that become metric labels. */
   metricsOperations?: ReadonlySet<string>;
+  /**
+   * Where spans go (OTLP/HTTP, tracing.ts): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, or
+   * OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`; undefined (neither set, or OTEL_SDK_DISABLED=true): no tracing at all.
+   */
+  tracesEndpoint?: string;
 }
 
 export interface SubgraphConfig extends CommonConfig {
@@ -310,7 +315,21 @@ function readCommon(reader: EnvReader): CommonConfig {
     perRequestCounters: counters === "on",
     metricsTokenFile: reader.string("HUB_METRICS_TOKEN_FILE"),
     metricsOperations,
+    tracesEndpoint: readTracesEndpoint(reader),
   };
+}
+
+/**
+ * The OTLP/HTTP traces URL, read as the OpenTelemetry SDK reads it (the signal's own variable
+ * as given, else the base with `/v1/traces`), but checked here: the SDK would fall back to
+ * localhost:4318 on a URL it cannot parse, and send spans where nobody said.
+ */
+function readTracesEndpoint(reader: EnvReader): string | undefined {
+  if (reader.string("OTEL_SDK_DISABLED")?.trim().toLowerCase() === "true") return undefined;
+  const traces = reader.url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ["http:", "https:"])?.trim();
+  if (traces) return traces;
+  const base = reader.url("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"])?.trim();
+  return base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined;
 }
 
 export function subgraphUrlVariable(name: SubgraphName): string {

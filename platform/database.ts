@@ -28,6 +28,7 @@ import { DataDirectoryError, lockDataDirectory } from "./data-directory-lock";
 import type { Logger } from "./logger";
 import { databaseQueryDuration, secondsSince, trackDatabasePool, type DatabaseKind, type PoolCounts } from "./metrics";
 import { countFor } from "./request-scope";
+import { endSqlSpan, startSqlSpan, tracingOn } from "./tracing";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -207,23 +208,44 @@ class StatementCountingLogger implements TypeOrmLogger {
  * pg's `onConnect` hook: times every statement of a new connection at the driver
  * (hub_db_query_duration_seconds), the one place the embedded database and a server share.
  * Only promise-style calls are timed (TypeORM's); streams and callbacks pass through.
+ * `traced` (tracing on when the database opened): each statement of a request is also a
+ * span (platform/tracing.ts); off, the wrapper is the one without.
  */
-function timeStatements(database: DatabaseKind): (client: { query: unknown }) => void {
+function timeStatements(database: DatabaseKind, traced: boolean): (client: { query: unknown }) => void {
   const ok = { database, outcome: "ok" };
   const failed = { database, outcome: "error" };
   return (client) => {
     // pg's query has a dozen overloads; the wrapper passes every call on unchanged.
     const query = (client.query as (...args: unknown[]) => unknown).bind(client);
-    client.query = (...args: unknown[]) => {
-      const started = performance.now();
-      const result = query(...args);
-      if (result instanceof Promise)
-        result.then(
-          () => databaseQueryDuration.observe(ok, secondsSince(started)),
-          () => databaseQueryDuration.observe(failed, secondsSince(started)),
-        );
-      return result;
-    };
+    client.query = traced
+      ? (...args: unknown[]) => {
+          const started = performance.now();
+          const span = startSqlSpan(args[0]);
+          const result = query(...args);
+          if (result instanceof Promise)
+            result.then(
+              () => {
+                databaseQueryDuration.observe(ok, secondsSince(started));
+                if (span) endSqlSpan(span, false);
+              },
+              () => {
+                databaseQueryDuration.observe(failed, secondsSince(started));
+                if (span) endSqlSpan(span, true);
+              },
+            );
+          else if (span) endSqlSpan(span, false);
+          return result;
+        }
+      : (...args: unknown[]) => {
+          const started = performance.now();
+          const result = query(...args);
+          if (result instanceof Promise)
+            result.then(
+              () => databaseQueryDuration.observe(ok, secondsSince(started)),
+              () => databaseQueryDuration.observe(failed, secondsSince(started)),
+            );
+          return result;
+        };
   };
 }
 
@@ -329,7 +351,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     extra: {
       connectionTimeoutMillis: 5000,
       application_name: `survivor-hub-${options.name}`,
-      onConnect: timeStatements(kind),
+      onConnect: timeStatements(kind, tracingOn()),
     },
   });
   await dataSource.initialize();

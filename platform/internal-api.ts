@@ -9,6 +9,7 @@
  * request signature, and is answered from the answerer's own database. Nothing is cached
  * across requests, so a withdrawn consent or revoked referral counts on the very next one.
  */
+import { SpanKind } from "@opentelemetry/api";
 import type { Express } from "express";
 import { Agent, fetch } from "undici";
 import type { DataSource } from "typeorm";
@@ -21,6 +22,7 @@ import { sendGraphQLError } from "./http";
 import { isUuid } from "./ids";
 import type { Logger } from "./logger";
 import { countFor } from "./request-scope";
+import { injectTraceContext, inSpan, noteOnSpan } from "./tracing";
 
 export const MAX_IDS_PER_QUESTION = 1000;
 const TIMEOUT_MS = 5000;
@@ -174,8 +176,25 @@ export async function ask<Request, Response>(
   const client = context.serviceClient;
   if (!route.askers.includes(client.self)) throw new Error(`${client.self} may not ask ${route.path}`);
   if (!route.answeredBy.includes(peer)) throw new Error(`${peer} does not answer ${route.path}`);
-  let response: Awaited<ReturnType<typeof fetch>>;
   countFor("peerQuestions");
+  // The span (when tracing is on) names the route, who is asked and how many ids: never which.
+  const ids = (request as { ids?: unknown } | null)?.ids;
+  return inSpan(
+    "service.question",
+    { "hub.route": route.path, "hub.peer": peer, ...(Array.isArray(ids) ? { "hub.ids": ids.length } : {}) },
+    () => send(context, route, request, peer),
+    { kind: SpanKind.CLIENT },
+  );
+}
+
+async function send<Request, Response>(
+  context: AskingContext,
+  route: ServiceRoute<Request, Response>,
+  request: Request,
+  peer: string,
+): Promise<Response> {
+  const client = context.serviceClient;
+  let response: Awaited<ReturnType<typeof fetch>>;
   const url = new URL(route.path, client.peers[peer]);
   const body = JSON.stringify(request);
   const headers = client.requestSigner.signed("POST", url.toString(), body, {
@@ -184,6 +203,8 @@ export async function ask<Request, Response>(
     [SERVICE_CREDENTIAL_HEADER]: client.services.current(),
     "x-request-id": context.requestId,
   });
+  // Unsigned, added after the signature: it changes only where the answer's span hangs (platform/tracing.ts).
+  injectTraceContext((name, value) => (headers[name] = value));
   try {
     response = await fetch(url.toString(), {
       method: "POST",
@@ -197,6 +218,7 @@ export async function ask<Request, Response>(
       serviceName: peer,
     });
   }
+  noteOnSpan({ "http.response.status_code": response.status });
   if (!response.ok)
     throw hubError(
       ErrorCode.SERVICE_UNAVAILABLE,

@@ -49,6 +49,7 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
 import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
+import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
 
 // type-graphql and TypeORM take classes of any constructor shape.
@@ -255,6 +256,8 @@ export function createSubgraphGraphQL<Extra extends object>(
       costLimitPlugin(config.limits),
       auditPlugin(new AuditAppender(db), log),
       ...(config.perRequestCounters ? [statementCountPlugin()] : []),
+      // Only while tracing is on (platform/tracing.ts): nothing per request otherwise.
+      ...(tracingOn() ? [requestTracingPlugin<SubgraphContext<Extra>>()] : []),
       // Last: it counts the errors the others added.
       requestMetricsPlugin<SubgraphContext<Extra>>(),
     ],
@@ -276,6 +279,8 @@ export async function startSubgraph<Extra extends object>(
   config: SubgraphConfig,
 ): Promise<RunningSubgraph> {
   const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  // First: the database's statements are traced only if tracing is on when it opens.
+  const tracing = startTracing(module.name, ["gateway", ...Object.keys(config.peerUrls)], config);
   const metrics = metricsAccess(config);
   operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
@@ -324,6 +329,8 @@ export async function startSubgraph<Extra extends object>(
   );
   // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
   app.use(requireHubSignature(signatures, "1mb"));
+  // After the gate: only a signed request's traceparent is read (platform/tracing.ts).
+  if (tracing) app.use(traceSubgraphRequests((module.routes ?? []).map(({ route }) => route.path)));
   // Diagnostic totals (request-scope.ts): for the hub's own processes only (signed), never in production (config).
   if (config.diagnosticCounters)
     app.post(DIAGNOSTIC_COUNTERS_PATH, (_request, response) => void response.json(counterTotals()));
@@ -364,6 +371,7 @@ export async function startSubgraph<Extra extends object>(
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
       await database.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -11,6 +11,7 @@
  * (`auditedTransaction`); a mutation that fails or is refused appends a DENIED or
  * FAILED entry instead. Entries name records and fields, never values.
  */
+import type { Context } from "@opentelemetry/api";
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Caller } from "../auth/claims";
@@ -18,6 +19,7 @@ import { ErrorCode } from "../errors";
 import { isUuid } from "../ids";
 import { auditAppendBatchSize, auditAppendDuration, secondsSince } from "../metrics";
 import { countForEach, requestScope, type RequestScope } from "../request-scope";
+import { currentTraceContext, inSpan } from "../tracing";
 import { STORED_SUBJECT_IDS_KEY } from "./migration";
 
 /** The part of a request context the audit writes through (not context.ts's type: that one holds a RequestAudit). */
@@ -124,10 +126,20 @@ interface SqlExecutor {
 }
 
 /** Appends entries to this subgraph's chain: one SQL statement, whatever their number. */
-export async function appendAuditEntries(executor: SqlExecutor, entries: AuditEntryInput[]): Promise<void> {
+export async function appendAuditEntries(
+  executor: SqlExecutor,
+  entries: AuditEntryInput[],
+  trace: { requests?: number; parent?: Context; links?: Context[] } = {},
+): Promise<void> {
   if (entries.length === 0) return;
   const stored = entries.map(({ subjectIds, ...entry }) => ({ ...entry, [STORED_SUBJECT_IDS_KEY]: subjectIds }));
-  await executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(stored)]);
+  // A span (when tracing is on) says how many requests and entries, never whose.
+  await inSpan(
+    "audit.append",
+    { "hub.audit.requests": trace.requests ?? 1, "hub.audit.entries": entries.length },
+    () => executor.query("SELECT audit_append($1::jsonb)", [JSON.stringify(stored)]),
+    trace,
+  );
 }
 
 /** Most requests whose read entries go into one statement (a batch of ~100-person entries stays well under a megabyte). */
@@ -143,6 +155,8 @@ export class AuditAppender {
   private readonly queue: Array<{
     entries: AuditEntryInput[];
     scope: RequestScope | undefined;
+    /** Its trace context, when tracing is on: the append's span hangs under the first request's, linked to the others. */
+    traced: Context | undefined;
     done: () => void;
     failed: (error: unknown) => void;
   }> = [];
@@ -154,7 +168,7 @@ export class AuditAppender {
   append(entries: AuditEntryInput[], scope: RequestScope | undefined): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return new Promise<void>((done, failed) => {
-      this.queue.push({ entries, scope, done, failed });
+      this.queue.push({ entries, scope, traced: currentTraceContext(), done, failed });
       if (!this.appending) void this.drain();
     });
   }
@@ -174,6 +188,11 @@ export class AuditAppender {
             appendAuditEntries(
               this.executor,
               batch.flatMap((request) => request.entries),
+              {
+                requests: batch.length,
+                parent: batch[0].traced,
+                links: batch.slice(1).flatMap((request) => (request.traced ? [request.traced] : [])),
+              },
             );
           await (requestScope.getStore() ? requestScope.exit(appendBatch) : appendBatch());
           auditAppendDuration.observe({ outcome: "ok" }, secondsSince(started));

@@ -31,6 +31,8 @@ type ProcessName = SubgraphName | "gateway";
 
 export interface StandaloneHub {
   url(name: ProcessName): string;
+  /** Its development keys (to sign requests with headers of a test's own: `postGraphQL(…, { keyDir })`). */
+  keyDir: string;
   ask<T = Record<string, unknown>>(
     name: ProcessName,
     persona: DevTokenRequest,
@@ -103,6 +105,7 @@ export async function withStandaloneHub(
   const running = new Map<ProcessName, HubProcess>();
   const hub: StandaloneHub = {
     url,
+    keyDir: path.join(dataDir, "keys"),
     token: (persona) =>
       signDevToken(
         { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(dataDir, "keys") },
