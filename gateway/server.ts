@@ -31,7 +31,7 @@ import {
   withRequestId,
   type ShutdownState,
 } from "../platform/http";
-import { createLogger } from "../platform/logger";
+import { chooseLogFormat, createLogger } from "../platform/logger";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
 import { rateLimitByOrganisation } from "./rate-limit";
@@ -65,7 +65,7 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const log = createLogger("gateway", config.logLevel);
+  const log = createLogger("gateway", config.logLevel, chooseLogFormat(config.logFormat));
   const metrics = metricsAccess(config);
   operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));

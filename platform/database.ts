@@ -191,11 +191,12 @@ class StatementCountingLogger implements TypeOrmLogger {
     this.logger.warn({ ms: time }, "slow SQL statement");
   }
   // TypeORM reports each migration run (and "none pending") here.
+  // TypeORM's step-by-step chatter (a dozen lines per start): at debug; the ready line says how many ran.
   logSchemaBuild(message: string): void {
-    this.logger.info({ migration: message }, "migration");
+    this.logger.debug({ migration: message }, "migration");
   }
   logMigration(message: string): void {
-    this.logger.info({ migration: message }, "migration");
+    this.logger.debug({ migration: message }, "migration");
   }
   log(level: "log" | "info" | "warn", message: unknown): void {
     if (level === "warn") this.logger.warn({ message: String(message) }, "typeorm");
@@ -245,6 +246,8 @@ export interface DatabaseOptions {
 export interface Database {
   dataSource: DataSource;
   embedded?: EmbeddedPostgres;
+  /** How many migrations this start ran (0: the database was current). */
+  migrationsRun: number;
   /** Refreshes the planner's statistics of an embedded database (no autovacuum there); nothing on a server. */
   analyse(): Promise<void>;
   close(): Promise<void>;
@@ -265,7 +268,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       sharedBuffersMb: options.embeddedSharedBuffersMb,
     });
     url = embedded.url;
-    options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
+    options.logger.debug({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
   const kind: DatabaseKind = embedded ? "embedded" : "server";
   const dataSource = new DataSource({
@@ -291,7 +294,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // TypeORM's pg Pool (its driver's `master`), read at each scrape.
   const pool = (dataSource.driver as unknown as { master?: PoolCounts }).master;
   trackDatabasePool(kind, poolSize, () => (dataSource.isInitialized ? pool : undefined));
-  await dataSource.runMigrations({ transaction: "each" });
+  const migrationsRun = (await dataSource.runMigrations({ transaction: "each" })).length;
   // PGlite runs no autovacuum, so nothing refreshes the planner's statistics as data
   // grows: with stale ones it hash-joins a whole table to serve a page of 100 (measured:
   // 219 ms instead of a few at 100,000 people). Analyse at start and every few minutes.
@@ -316,6 +319,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     dataSource,
     embedded,
+    migrationsRun,
     analyse,
     async close() {
       if (analyser) clearInterval(analyser);

@@ -13,6 +13,7 @@ import {
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { KeyObject } from "node:crypto";
+import path from "node:path";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
@@ -43,7 +44,7 @@ import {
 } from "./http";
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger, type Logger } from "./logger";
+import { chooseLogFormat, createLogger, type Logger } from "./logger";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "./metrics";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
@@ -275,7 +276,7 @@ export async function startSubgraph<Extra extends object>(
   module: SubgraphModule<Extra>,
   config: SubgraphConfig,
 ): Promise<RunningSubgraph> {
-  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const log = createLogger(`subgraph-${module.name}`, config.logLevel, chooseLogFormat(config.logFormat));
   const metrics = metricsAccess(config);
   operationLabels.allowOnly(config.metricsOperations);
   const verifier = createTokenVerifier(config.auth, loadVerificationKey(config.auth));
@@ -297,11 +298,13 @@ export async function startSubgraph<Extra extends object>(
     logger: log,
   });
   const db = database.dataSource;
+  let demoDataLoaded = false;
   if (config.seedDemoData === "if-empty" && (await module.demoData.isEmpty(db))) {
     await module.demoData.load(db);
     // The start-up ANALYZE saw empty tables: without fresh statistics the planner scans for a page of 100.
     await database.analyse();
-    log.info("demo data loaded");
+    demoDataLoaded = true;
+    log.debug("demo data loaded");
   }
 
   const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...credentials, config, db, log });
@@ -354,7 +357,17 @@ export async function startSubgraph<Extra extends object>(
 
   const server: Server = await listen(app, config.port, config.host);
   const port = boundPort(server);
-  log.info({ port, host: config.host }, "subgraph ready");
+  // The one info line of a start (what the start did is in it; its steps are at debug). Never the database URL: it may hold a password.
+  log.info(
+    {
+      port,
+      host: config.host,
+      database: database.embedded ? path.join(config.dataDir, module.name) : "server",
+      migrationsRun: database.migrationsRun,
+      demoDataLoaded,
+    },
+    "subgraph ready",
+  );
   return {
     port,
     url: `http://${config.host}:${port}/graphql`,
