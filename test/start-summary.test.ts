@@ -88,7 +88,7 @@ describe("npm start's screen", () => {
     const gatewayPort = testPort(90);
     const hub: SupervisedHub = startSupervisor({ ...supervisedEnv(gatewayPort, dataDir), LOG_LEVEL: "info" });
     try {
-      await waitSupervisorReady(hub);
+      await waitSupervisorReady(hub, 120_000);
       await waitFor(() => hub.output().includes("  Stop "), 10_000, hub.output);
       // Anything a child still had to say would come now, after the summary.
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -134,7 +134,7 @@ describe("npm start's screen", () => {
       await stopSupervisor(hub);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 150_000);
+  }, 300_000);
 
   (hasScript ? it : it.skip)(
     `on a terminal${hasScript ? "" : " (skipped: util-linux `script`, which makes the pseudo-terminal, is not installed)"}: pino-pretty lines in colour, no JSON; --show-tokens prints the file's tokens; the summary is still last; Ctrl-C stops the hub`,
@@ -159,7 +159,7 @@ describe("npm start's screen", () => {
       try {
         await waitFor(
           () => raw.includes("  Stop "),
-          90_000,
+          150_000,
           () => raw,
         );
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -196,6 +196,6 @@ describe("npm start's screen", () => {
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     },
-    150_000,
+    300_000,
   );
 });
