@@ -86,7 +86,12 @@ describe("npm start's screen", () => {
   it("piped: JSON lines, one info line per process, then the summary last (≤ 12 lines, no token); the tokens file is 0600, sourceable, and each token works at the gateway as its persona", async () => {
     const dataDir = makeDataDir();
     const gatewayPort = testPort(90);
-    const hub: SupervisedHub = startSupervisor({ ...supervisedEnv(gatewayPort, dataDir), LOG_LEVEL: "info" });
+    const hub: SupervisedHub = startSupervisor({
+      ...supervisedEnv(gatewayPort, dataDir),
+      LOG_LEVEL: "info",
+      // Empty is unset (platform/config.ts): the default for a pipe is under test.
+      LOG_FORMAT: "",
+    });
     try {
       await waitSupervisorReady(hub, 120_000);
       await waitFor(() => hub.output().includes("  Stop "), 10_000, hub.output);
