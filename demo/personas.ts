@@ -15,12 +15,13 @@ export const PERSONAS = {
   auditor: { role: "auditor", org: "oversight-board" },
 } as const satisfies Record<string, DevTokenRequest>;
 
-export const DEMO_PERSONAS: ReadonlyArray<{ label: string; request: DevTokenRequest }> = [
-  { label: "government (multidisciplinary team)", request: PERSONAS.government },
-  { label: "NGO case worker (ngo-lighthouse)", request: PERSONAS.ngo },
-  { label: "shelter staff (shelter-maesot-1)", request: PERSONAS.shelter },
-  { label: "Philippine embassy", request: PERSONAS.embassyPH },
-  { label: "Kenyan embassy", request: PERSONAS.embassyKE },
-  { label: "repatriation agency", request: PERSONAS.repatriation },
-  { label: "auditor (oversight body)", request: PERSONAS.auditor },
+/** `name`: the persona's key in PERSONAS (its variable in npm start's tokens file, scripts/start-summary.ts). */
+export const DEMO_PERSONAS: ReadonlyArray<{ name: keyof typeof PERSONAS; label: string; request: DevTokenRequest }> = [
+  { name: "government", label: "government (multidisciplinary team)", request: PERSONAS.government },
+  { name: "ngo", label: "NGO case worker (ngo-lighthouse)", request: PERSONAS.ngo },
+  { name: "shelter", label: "shelter staff (shelter-maesot-1)", request: PERSONAS.shelter },
+  { name: "embassyPH", label: "Philippine embassy", request: PERSONAS.embassyPH },
+  { name: "embassyKE", label: "Kenyan embassy", request: PERSONAS.embassyKE },
+  { name: "repatriation", label: "repatriation agency", request: PERSONAS.repatriation },
+  { name: "auditor", label: "auditor (oversight body)", request: PERSONAS.auditor },
 ];

@@ -31,7 +31,7 @@ import {
   withRequestId,
   type ShutdownState,
 } from "../platform/http";
-import { createLogger } from "../platform/logger";
+import { chooseLogFormat, createLogger } from "../platform/logger";
 import { startTracing } from "../platform/tracing";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "../platform/metrics";
 import type { GatewayContext } from "./context";
@@ -68,7 +68,7 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const log = createLogger("gateway", config.logLevel);
+  const log = createLogger("gateway", config.logLevel, chooseLogFormat(config.logFormat));
   const tracing = startTracing("gateway", Object.keys(config.subgraphUrls), config);
   const metrics = metricsAccess(config);
   const trusted = config.trustedDocuments;

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { ROLES, type Role } from "./auth/claims";
 import { DEFAULT_LIMITS, type OperationLimits } from "./limits";
+import { LOG_FORMATS, type LogFormat } from "./logger";
 import { admissibleOperationName } from "./metric-labels";
 
 /**
@@ -148,6 +149,8 @@ export interface CommonConfig {
   perRequestCounters: boolean;
   dataDir: string;
   logLevel: string;
+  /** LOG_FORMAT; undefined: pretty when stdout is a terminal, JSON otherwise (logger.ts). */
+  logFormat?: LogFormat;
   auth: AuthConfig;
   /**
    * File holding the bearer token `/metrics` asks for (HUB_METRICS_TOKEN_FILE). Without it
@@ -307,6 +310,7 @@ function readCommon(reader: EnvReader): CommonConfig {
     environment,
     dataDir,
     logLevel: reader.string("LOG_LEVEL", "info")!,
+    logFormat: reader.string("LOG_FORMAT") === undefined ? undefined : reader.oneOf("LOG_FORMAT", LOG_FORMATS, "json"),
     auth,
     limits,
     introspection,

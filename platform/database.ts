@@ -193,11 +193,12 @@ class StatementCountingLogger implements TypeOrmLogger {
     this.logger.warn({ ms: time }, "slow SQL statement");
   }
   // TypeORM reports each migration run (and "none pending") here.
+  // TypeORM's step-by-step chatter (a dozen lines per start): at debug; the ready line says how many ran.
   logSchemaBuild(message: string): void {
-    this.logger.info({ migration: message }, "migration");
+    this.logger.debug({ migration: message }, "migration");
   }
   logMigration(message: string): void {
-    this.logger.info({ migration: message }, "migration");
+    this.logger.debug({ migration: message }, "migration");
   }
   log(level: "log" | "info" | "warn", message: unknown): void {
     if (level === "warn") this.logger.warn({ message: String(message) }, "typeorm");
@@ -312,6 +313,8 @@ async function asTheOnlyMigrator(
 export interface Database {
   dataSource: DataSource;
   embedded?: EmbeddedPostgres;
+  /** How many migrations this start ran (0: the database was current). */
+  migrationsRun: number;
   /** Refreshes the planner's statistics of an embedded database (no autovacuum there); nothing on a server. */
   analyse(): Promise<void>;
   close(): Promise<void>;
@@ -332,7 +335,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       sharedBuffersMb: options.embeddedSharedBuffersMb,
     });
     url = embedded.url;
-    options.logger.info({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
+    options.logger.debug({ dataDir: path.join(options.dataDir, options.name) }, "embedded PostgreSQL (PGlite) started");
   }
   const kind: DatabaseKind = embedded ? "embedded" : "server";
   const dataSource = new DataSource({
@@ -358,8 +361,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // TypeORM's pg Pool (its driver's `master`), read at each scrape.
   const pool = (dataSource.driver as unknown as { master?: PoolCounts }).master;
   trackDatabasePool(kind, poolSize, () => (dataSource.isInitialized ? pool : undefined));
+  let migrationsRun = 0;
   await asTheOnlyMigrator(url, Boolean(embedded), options.logger, async () => {
-    await dataSource.runMigrations({ transaction: "each" });
+    migrationsRun = (await dataSource.runMigrations({ transaction: "each" })).length;
     await options.afterMigrations?.(dataSource);
   });
   // PGlite runs no autovacuum, so nothing refreshes the planner's statistics as data
@@ -386,6 +390,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     dataSource,
     embedded,
+    migrationsRun,
     analyse,
     async close() {
       if (analyser) clearInterval(analyser);

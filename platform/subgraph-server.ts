@@ -13,6 +13,7 @@ import {
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { KeyObject } from "node:crypto";
+import path from "node:path";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
 import type { NonEmptyArray } from "type-graphql";
@@ -43,7 +44,7 @@ import {
 } from "./http";
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
-import { createLogger, type Logger } from "./logger";
+import { chooseLogFormat, createLogger, type Logger } from "./logger";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "./metrics";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
@@ -278,7 +279,7 @@ export async function startSubgraph<Extra extends object>(
   module: SubgraphModule<Extra>,
   config: SubgraphConfig,
 ): Promise<RunningSubgraph> {
-  const log = createLogger(`subgraph-${module.name}`, config.logLevel);
+  const log = createLogger(`subgraph-${module.name}`, config.logLevel, chooseLogFormat(config.logFormat));
   // First: the database's statements are traced only if tracing is on when it opens.
   const tracing = startTracing(module.name, ["gateway", ...Object.keys(config.peerUrls)], config);
   const metrics = metricsAccess(config);
@@ -291,6 +292,7 @@ export async function startSubgraph<Extra extends object>(
   if (built.unpoliced.length > 0)
     log.warn({ fields: built.unpoliced }, "fields without a policy entry are visible to nobody");
 
+  let demoDataLoaded = false;
   const database = await openDatabase({
     name: module.name,
     url: config.databaseUrl,
@@ -304,7 +306,8 @@ export async function startSubgraph<Extra extends object>(
     afterMigrations: async (dataSource) => {
       if (config.seedDemoData !== "if-empty" || !(await module.demoData.isEmpty(dataSource))) return;
       await module.demoData.load(dataSource);
-      log.info("demo data loaded");
+      demoDataLoaded = true;
+      log.debug("demo data loaded");
     },
   });
   // openDatabase's start-up ANALYZE runs after this load, so the planner sees the demo data's tables filled.
@@ -362,7 +365,17 @@ export async function startSubgraph<Extra extends object>(
 
   const server: Server = await listen(app, config.port, config.host);
   const port = boundPort(server);
-  log.info({ port, host: config.host }, "subgraph ready");
+  // The one info line of a start (what the start did is in it; its steps are at debug). Never the database URL: it may hold a password.
+  log.info(
+    {
+      port,
+      host: config.host,
+      database: database.embedded ? path.join(config.dataDir, module.name) : "server",
+      migrationsRun: database.migrationsRun,
+      demoDataLoaded,
+    },
+    "subgraph ready",
+  );
   return {
     port,
     url: `http://${config.host}:${port}/graphql`,

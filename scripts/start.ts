@@ -3,8 +3,14 @@
  * (subgraphs/index.ts) and the gateway
  * as separate processes (platform/processes.ts) under one supervisor, waits until each of *its own* children
  * answers /ready (each child gets a fresh nonce that its /ready echoes, so another hub
- * answering on the same port does not count), then prints the gateway URL and a token
- * per persona. Ctrl-C (or SIGTERM) stops everything cleanly.
+ * answering on the same port does not count), writes a demo token per persona to a file
+ * under the data directory and prints a short summary (scripts/start-summary.ts) as the
+ * last thing on screen. `--show-tokens` also prints the tokens. Ctrl-C (or SIGTERM) stops
+ * everything cleanly.
+ *
+ * Logs: pretty when our stdout is a terminal, JSON otherwise (or LOG_FORMAT); the children
+ * write to a pipe, so they are told which (platform/logger.ts). Each child logs one info
+ * line at start; its steps are at debug.
  *
  * A child that exits with EXIT_CONFIGURATION (bad settings, a port in use, a data
  * directory another hub holds) would fail the same way again: the supervisor stops the
@@ -15,6 +21,7 @@
  * SIGKILL, the children stop by themselves (platform/startup.ts, whenSupervisorGone).
  */
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { ensureDevKeyPair, ensureDevMetricsToken } from "../platform/auth/keys";
 import { signDevToken } from "../platform/auth/tokens";
 import { databaseUrlVariable, loadGatewayConfig, subgraphPortVariable } from "../platform/config";
@@ -29,8 +36,10 @@ import {
   waitReady,
   type LaunchedProcess,
 } from "../platform/processes";
+import { chooseLogFormat, type LogFormat } from "../platform/logger";
 import { describeStartupFailure, EXIT_CONFIGURATION, EXIT_FAILURE } from "../platform/startup";
 import { SUBGRAPHS } from "../subgraphs/index";
+import { startSummary, TOKENS_FILE, writeTokensFile, type PersonaToken } from "./start-summary";
 
 const READY_TIMEOUT_MS = 60_000;
 const MAX_RESTARTS = 5;
@@ -47,6 +56,10 @@ interface Child {
 
 let stopping = false;
 const children: Child[] = [];
+/** What the children are told to log in (LOG_FORMAT), and FORCE_COLOR when our terminal shows colour. */
+const childLogEnv: Record<string, string> = {};
+/** When a child last wrote anything: the summary waits for their start lines to arrive first. */
+let lastChildOutput = 0;
 
 function startChild(child: Child): void {
   const started = Date.now();
@@ -56,9 +69,13 @@ function startChild(child: Child): void {
     name: child.name,
     entry: hubEntry(child.name),
     cwd: process.cwd(),
+    env: childLogEnv,
     forward: "all",
     ipc: true,
   });
+  const noteOutput = () => void (lastChildOutput = Date.now());
+  proc.child.stdout?.on("data", noteOutput);
+  proc.child.stderr?.on("data", noteOutput);
   child.process = proc;
   proc.child.on("exit", (code, signal) => {
     if (stopping) return;
@@ -105,9 +122,32 @@ function fail(message: string, exitCode: number): Promise<never> {
   return failing;
 }
 
+/** The children's /ready can come back before the line each logged with it: let those lines land (at most a second). */
+async function childOutputSettled(quietMs = 150, maxMs = 1000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() - lastChildOutput < quietMs && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+function readOptions(): { showTokens: boolean } {
+  try {
+    const { values } = parseArgs({ options: { "show-tokens": { type: "boolean" } }, strict: true });
+    return { showTokens: values["show-tokens"] === true };
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message.split(". ")[0]} (usage: npm start [-- --show-tokens])`);
+    process.exit(EXIT_CONFIGURATION);
+  }
+}
+
 async function main(): Promise<void> {
   const began = Date.now();
+  const options = readOptions();
   const config = loadGatewayConfig(SUBGRAPHS);
+  const logFormat: LogFormat = chooseLogFormat(config.logFormat);
+  childLogEnv.LOG_FORMAT = logFormat;
+  // pino-pretty in a child sees a pipe and would print no colour; a terminal that shows colour asks for it.
+  if (logFormat === "pretty" && process.stdout.isTTY && !("NO_COLOR" in process.env) && !("FORCE_COLOR" in process.env))
+    childLogEnv.FORCE_COLOR = "1";
   // A data directory another hub holds: say so at once, before starting anything. (Each
   // child still takes the lock itself, which is what decides when two start together.)
   for (const { name } of SUBGRAPHS) {
@@ -155,13 +195,26 @@ async function main(): Promise<void> {
   );
 
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
-  console.log(`\nSurvivor Hub is ready in ${seconds}s: http://localhost:${config.port}/graphql\n`);
+  let tokens: PersonaToken[] = [];
+  let tokensFile: string | undefined;
   if (config.environment !== "production") {
-    console.log("Demo tokens (send as `Authorization: Bearer <token>`; valid 12 hours):\n");
-    for (const persona of DEMO_PERSONAS) {
-      console.log(`# ${persona.label}\n${signDevToken(config.auth, persona.request)}\n`);
-    }
+    tokens = DEMO_PERSONAS.map((persona) => ({ ...persona, token: signDevToken(config.auth, persona.request) }));
+    tokensFile = path.join(config.dataDir, TOKENS_FILE);
+    writeTokensFile(tokensFile, tokens);
   }
+  await childOutputSettled();
+  // One write: whoever reads the output sees the summary whole.
+  const shown = options.showTokens ? tokens.map(({ label, token }) => `\n# ${label}\n${token}`).join("\n") + "\n" : "";
+  process.stdout.write(
+    shown +
+      startSummary({
+        seconds,
+        gatewayPort: config.port,
+        tokensFile,
+        example: tokens.find((persona) => persona.name === "embassyPH") ?? tokens[0],
+        pid: process.pid,
+      }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -25,7 +25,8 @@ describe("embedded PostgreSQL of a subgraph", () => {
   const env: Record<string, string> = {
     ...hubState().env,
     HUB_DATA_DIR: dataDir,
-    LOG_LEVEL: "info",
+    // The start's steps (migrations, the demo data) are logged at debug; info has only the ready line.
+    LOG_LEVEL: "debug",
     [databaseUrlVariable("victims")]: "",
     [subgraphPortVariable("victims")]: String(PORT),
     [subgraphUrlVariable("victims")]: URL,

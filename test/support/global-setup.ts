@@ -61,6 +61,8 @@ export default async function globalSetup(): Promise<void> {
     NODE_ENV: "test",
     HUB_DATA_DIR: path.join(tmpDir, "hub"),
     LOG_LEVEL: "warn",
+    // Tests read log lines as JSON, whatever LOG_FORMAT the shell running them has.
+    LOG_FORMAT: "json",
     SEED_DEMO_DATA: "if-empty",
     ...hubEnvironment(SUBGRAPHS, { ports: TEST_HUB_PORTS, databaseUrls }),
     // Many organisations' worth of work from one machine: the budgets are raised, except
