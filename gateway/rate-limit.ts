@@ -21,7 +21,7 @@ export function rateLimitByOrganisation(limits: RateLimits): RequestHandler {
   };
   return (request, response, next) => {
     const caller = response.locals.caller as Caller | undefined;
-    if (!caller) return next(); // the landing page, which carries no token
+    if (!caller) return next(); // every request here passed `authenticate`: a guard, never taken
     const perMinute = limits.perMinuteByOrg[caller.org] ?? limits.perMinuteByRole[caller.role];
     limiterFor(perMinute)
       .consume(`${caller.role}:${caller.org}`)

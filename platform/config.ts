@@ -185,6 +185,11 @@ export interface GatewayConfig extends CommonConfig {
   subgraphTimeoutMs: number;
   /** Requests per minute per organisation, by role, and for named organisations. */
   rateLimits: RateLimits;
+  /**
+   * Whether the gateway serves its explorer page (HUB_EXPLORER; default on except in
+   * production, where `on` is refused): static files of its own and the same /graphql.
+   */
+  explorer: boolean;
 }
 
 export interface RateLimits {
@@ -365,7 +370,12 @@ export function loadGatewayConfig(topology: Topology, env: Env = process.env): G
     supergraphFile: path.resolve(reader.string("SUPERGRAPH_FILE", "supergraph.graphql")!),
     subgraphTimeoutMs: reader.positiveInt("SUBGRAPH_TIMEOUT_MS", 10_000),
     rateLimits: readRateLimits(reader),
+    explorer: reader.oneOf("HUB_EXPLORER", ["on", "off"], common.environment === "production" ? "off" : "on") === "on",
   };
+  // Production answers to partners' own clients only: a page on the hub's origin holding a
+  // pasted production token is one more thing to keep safe, for no partner's need.
+  if (config.explorer && common.environment === "production")
+    reader.problems.push("HUB_EXPLORER cannot be on when NODE_ENV=production (the explorer is a development aid)");
   reader.done();
   return config;
 }

@@ -156,6 +156,8 @@ async function main(): Promise<void> {
 
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   console.log(`\nSurvivor Hub is ready in ${seconds}s: http://localhost:${config.port}/graphql\n`);
+  if (config.explorer)
+    console.log("The explorer: open that address in a browser and paste one of the tokens below (docs/explorer.md).\n");
   if (config.environment !== "production") {
     console.log("Demo tokens (send as `Authorization: Bearer <token>`; valid 12 hours):\n");
     for (const persona of DEMO_PERSONAS) {
