@@ -153,7 +153,7 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
 export function rateLimitByOrganisation(limiter: OrganisationRateLimiter): RequestHandler {
   return (request, response, next) => {
     const caller = response.locals.caller as Caller | undefined;
-    if (!caller) return next(); // the landing page, which carries no token
+    if (!caller) return next(); // every request here passed `authenticate`: a guard, never taken
     limiter.consume(caller).then((decision) => {
       if (decision.allowed) return next();
       rateLimitRefusals.inc({ role: roleLabel(caller.role) });

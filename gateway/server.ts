@@ -8,7 +8,6 @@ import fs from "node:fs";
 import type { Server } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
@@ -38,6 +37,7 @@ import type { GatewayContext } from "./context";
 import { createOrganisationRateLimiter, rateLimitByOrganisation } from "./rate-limit";
 import { argumentPolicyPlugin } from "../platform/policy/argument-rules";
 import { fieldFilterPlugin } from "./field-filter-plugin";
+import { addExplorerRoutes, loadExplorer } from "./explorer/index";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
 import { addPortalRoute } from "./portal";
 import { documentNames, loadTrustedDocuments, trustedDocumentsMiddleware } from "./trusted-documents";
@@ -92,6 +92,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     telemetry: { includeDocument: false, recordExceptions: false },
   });
 
+  // Read before listening: a missing or unexpected file stops the start, not a browser later.
+  const explorer = config.explorer ? loadExplorer() : undefined;
   const fieldFilter = fieldFilterPlugin({ cacheSize: 2000, log });
   const production = config.environment === "production";
   const apollo = new ApolloServer<GatewayContext>({
@@ -106,9 +108,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       // After the filter (on what is left of the operation), before planning: arguments obey field rules.
       argumentPolicyPlugin<GatewayContext>(fieldFilter.mayUse),
       costLimitPlugin(config.limits),
-      production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Apollo's landing page loads Apollo Sandbox from Apollo's CDN, with telemetry: the explorer is the hub's own.
+      ApolloServerPluginLandingPageDisabled(),
       ...(config.perRequestCounters ? [statementReportPlugin()] : []),
       // Last: it counts the errors the others added.
       requestMetricsPlugin<GatewayContext>(),
@@ -127,11 +128,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.use(requestLog(log));
   const shutdown: ShutdownState = { draining: false };
   addHealthRoutes(app, async () => true, shutdown);
+  // Before /graphql's token check: a browser's GET of the page needs none (the page's own requests do).
+  if (explorer) addExplorerRoutes(app, explorer, "/graphql");
   addPortalRoute(app, config.portal, log);
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    authenticate(verifier, { allowLandingPage: true }),
+    authenticate(verifier),
     requireGraphQLRequestShape(),
     rateLimitByOrganisation(rateLimiter),
     // Before Apollo parses anything: in `require` mode an unregistered text is never parsed.
@@ -148,6 +151,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       }),
     }),
   );
+  // Anything else: a JSON 404, never express's HTML page (the gateway serves no page but the explorer's).
+  app.use((_request, response) => void response.status(404).json({ errors: [{ message: "Not found" }] }));
   app.use(sendRequestError);
 
   const server: Server = await listen(app, config.port, config.host);

@@ -197,6 +197,11 @@ export interface GatewayConfig extends CommonConfig {
   trustedDocuments: TrustedDocumentsSettings;
   /** The reference embassy portal at /portal (HUB_PORTAL: development default on, production off; HUB_PORTAL_DIR: its build). */
   portal: { enabled: boolean; dir: string };
+  /**
+   * Whether the gateway serves its explorer page (HUB_EXPLORER; default on except in
+   * production, where `on` is refused): static files of its own and the same /graphql.
+   */
+  explorer: boolean;
 }
 
 export interface TrustedDocumentsSettings {
@@ -431,7 +436,12 @@ export function loadGatewayConfig(topology: Topology, env: Env = process.env): G
       enabled: reader.oneOf("HUB_PORTAL", ["on", "off"], common.environment === "production" ? "off" : "on") === "on",
       dir: path.resolve(reader.string("HUB_PORTAL_DIR", "portal/dist")!),
     },
+    explorer: reader.oneOf("HUB_EXPLORER", ["on", "off"], common.environment === "production" ? "off" : "on") === "on",
   };
+  // Production answers to partners' own clients only: a page on the hub's origin holding a
+  // pasted production token is one more thing to keep safe, for no partner's need.
+  if (config.explorer && common.environment === "production")
+    reader.problems.push("HUB_EXPLORER cannot be on when NODE_ENV=production (the explorer is a development aid)");
   reader.done();
   return config;
 }

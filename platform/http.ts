@@ -219,10 +219,8 @@ export function boundPort(server: Server): number {
 }
 
 /** Verifies the bearer token before GraphQL runs: the caller in `res.locals`, or HTTP 401. */
-export function authenticate(verifier: TokenVerifier, options: { allowLandingPage?: boolean } = {}): RequestHandler {
+export function authenticate(verifier: TokenVerifier): RequestHandler {
   return (request, response, next) => {
-    // The gateway's landing page (a GET without a query) needs no token; every operation does.
-    if (options.allowLandingPage && request.method === "GET" && !request.query.query) return next();
     try {
       response.locals.caller = verifier.verify(request.header("authorization"));
       next();

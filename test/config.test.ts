@@ -138,6 +138,27 @@ describe("configuration from the environment", () => {
     ).toEqual([expect.stringMatching(/^HUB_DIAGNOSTIC_COUNTERS cannot be on/)]);
   });
 
+  it("serves the explorer by default except in production, where it cannot be turned on", () => {
+    expect(loadGatewayConfig(SUBGRAPHS, {}).explorer).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, { NODE_ENV: "test" }).explorer).toBe(true);
+    expect(loadGatewayConfig(SUBGRAPHS, { HUB_EXPLORER: "off" }).explorer).toBe(false);
+    expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, { HUB_EXPLORER: "yes" }))).toEqual([
+      expect.stringMatching(/^HUB_EXPLORER must be one of on, off/),
+    ]);
+    const production = {
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "/k",
+      JWT_ISSUER: "hub",
+      JWT_AUDIENCE: "hub",
+      HUB_REQUEST_SIGNING_KEY_FILE: "/s",
+    };
+    expect(loadGatewayConfig(SUBGRAPHS, production).explorer).toBe(false);
+    expect(loadGatewayConfig(SUBGRAPHS, { ...production, HUB_EXPLORER: "off" }).explorer).toBe(false);
+    expect(problemsOf(() => loadGatewayConfig(SUBGRAPHS, { ...production, HUB_EXPLORER: "on" }))).toEqual([
+      expect.stringMatching(/^HUB_EXPLORER cannot be on when NODE_ENV=production/),
+    ]);
+  });
+
   it.each([
     ["a subgraph", "subgraphs/embassies/index.js"],
     ["the gateway", "gateway/index.js"],

@@ -19,6 +19,7 @@ import {
   type GraphQLSchema,
   isInputObjectType,
   isInputType,
+  isIntrospectionType,
   isListType,
   Kind,
   type TypeNode,
@@ -213,7 +214,9 @@ function documentArguments(schema: GraphQLSchema, document: DocumentNode): Docum
       Field(node) {
         const parent = typeInfo.getParentType();
         const definition = typeInfo.getFieldDef();
-        if (!parent || !definition || node.name.value.startsWith("_")) return;
+        // Introspection's own arguments (`__Type.fields(includeDeprecated:)`) filter no record:
+        // introspection is governed by its own setting (HUB_INTROSPECTION), not by field rules.
+        if (!parent || !definition || node.name.value.startsWith("_") || isIntrospectionType(parent)) return;
         for (const argumentNode of node.arguments ?? []) {
           const argument = definition.args.find((candidate) => candidate.name === argumentNode.name.value);
           if (!argument) continue;
