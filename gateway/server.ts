@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import type { Server } from "node:http";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, type ApolloServerOptionsWithGateway, type ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError } from "graphql";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
@@ -61,6 +62,41 @@ function statementReportPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+type Gateway = ApolloServerOptionsWithGateway<GatewayContext>["gateway"];
+
+/**
+ * The gateway as Apollo Server sees it, but an operation name the document does not define
+ * is answered as an execution error: Apollo Server then answers 400 OPERATION_RESOLUTION_FAILURE,
+ * as it does in every subgraph. @apollo/gateway's executor throws on it instead, which Apollo
+ * Server turns into a 500.
+ */
+function resolvingOperationsFirst(gateway: Gateway): Gateway {
+  return {
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    stop: () => gateway.stop(),
+    async load(options) {
+      const loaded = await gateway.load(options);
+      const executor = loaded.executor;
+      if (!executor) return loaded;
+      return {
+        executor: async (requestContext) => {
+          if (requestContext.operation) return executor(requestContext);
+          const name = requestContext.request.operationName;
+          return {
+            errors: [
+              new GraphQLError(
+                name
+                  ? `Unknown operation named "${name}".`
+                  : "Must provide operation name if query contains multiple operations.",
+              ),
+            ],
+          };
+        },
+      };
+    },
+  };
+}
+
 export interface RunningGateway {
   port: number;
   url: string;
@@ -97,7 +133,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const fieldFilter = fieldFilterPlugin({ cacheSize: 2000, log });
   const production = config.environment === "production";
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: resolvingOperationsFirst(gateway),
     ...hardenedServerOptions({ limits: config.limits, production, introspection: config.introspection }),
     // Automatic persisted queries would bypass the field filter's rewrite of the query text.
     persistedQueries: false,

@@ -149,7 +149,8 @@ export function trustedDocumentsMiddleware(mode: TrustedDocumentsMode, documents
   return (request, response, next) => {
     if (mode === "off") return next();
     const caller = response.locals.caller as Caller | undefined;
-    if (!caller) return next(); // no operation runs without a token (the explorer's page)
+    // `authenticate` runs first, so there is always a caller; if ever there is none, nothing runs.
+    if (!caller) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, "A bearer token is required");
     const manifest = documents.get(caller.org) ?? empty;
 
     if (request.method !== "POST") {

@@ -85,7 +85,7 @@ const hasScript = (() => {
 describe("npm start's screen", () => {
   it("piped: JSON lines, one info line per process, then the summary last (≤ 12 lines, no token); the tokens file is 0600, sourceable, and each token works at the gateway as its persona", async () => {
     const dataDir = makeDataDir();
-    const gatewayPort = testPort(90);
+    const gatewayPort = testPort(120);
     const hub: SupervisedHub = startSupervisor({
       ...supervisedEnv(gatewayPort, dataDir),
       LOG_LEVEL: "info",
@@ -145,7 +145,7 @@ describe("npm start's screen", () => {
     `on a terminal${hasScript ? "" : " (skipped: util-linux `script`, which makes the pseudo-terminal, is not installed)"}: pino-pretty lines in colour, no JSON; --show-tokens prints the file's tokens; the summary is still last; Ctrl-C stops the hub`,
     async () => {
       const dataDir = makeDataDir();
-      const gatewayPort = testPort(95);
+      const gatewayPort = testPort(125);
       const env: NodeJS.ProcessEnv = { ...process.env, ...supervisedEnv(gatewayPort, dataDir), LOG_LEVEL: "info" };
       delete env.LOG_FORMAT;
       delete env.NO_COLOR;

@@ -19,8 +19,8 @@ import { ancestorsOf, startTraceReceiver, type ReceivedSpan, type TraceReceiver 
 import type { DevTokenRequest } from "../platform/auth/tokens";
 
 /** The hub: the gateway on this port, the subgraphs on the next four. */
-const HUB = testPort(90);
-const RECEIVER = testPort(95);
+const HUB = testPort(110);
+const RECEIVER = testPort(115);
 
 let receiver: TraceReceiver;
 let hub: StandaloneHub;

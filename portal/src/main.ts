@@ -216,6 +216,8 @@ async function loadOrSay(): Promise<void> {
   }
 }
 
+// The form is live only once this script handles it (the page ships its button disabled).
+signInForm.querySelector<HTMLButtonElement>("button[type=submit]")!.disabled = false;
 signInForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const field = element<HTMLInputElement>("token");

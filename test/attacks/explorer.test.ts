@@ -18,7 +18,7 @@ import { productionEnvironment, startOwnGateway, stopHubProcess } from "../suppo
 import type { HubProcess } from "../support/processes";
 import { testPort } from "../support/state";
 
-const PRODUCTION = testPort(90);
+const PRODUCTION = testPort(103);
 const production = (route: string) => `http://127.0.0.1:${PRODUCTION}${route}`;
 const development = (route: string) => new URL(route, gatewayUrl()).toString();
 /** What Chromium sends when a person opens the address. */

@@ -15,8 +15,8 @@ import { startOwnGateway, stopHubProcess } from "../support/metrics";
 import type { HubProcess } from "../support/processes";
 import { testPort } from "../support/state";
 
-const REQUIRE_PORT = testPort(90);
-const ALLOW_PORT = testPort(91);
+const REQUIRE_PORT = testPort(100);
+const ALLOW_PORT = testPort(101);
 const requireUrl = `http://127.0.0.1:${REQUIRE_PORT}/graphql`;
 const allowUrl = `http://127.0.0.1:${ALLOW_PORT}/graphql`;
 

@@ -16,7 +16,7 @@ import { startOwnGateway, stopHubProcess } from "../support/metrics";
 import { ROOT, type HubProcess } from "../support/processes";
 import { testPort } from "../support/state";
 
-const PORT = testPort(92);
+const PORT = testPort(102);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const OWNER = { role: "ngo", org: "ngo-portal-owner" } as const;
 const RECEIVING = { role: "ngo", org: "ngo-portal-reception" } as const;
@@ -217,6 +217,22 @@ describe("the embassy portal in Chromium", () => {
     expect(await row(page, person.caseNumber).count()).toBe(0);
     await screenshot(page, "portal-after-withdrawal");
     await page.context().close();
+  });
+
+  it("without its script the sign-in form sends nothing: no token in any URL", async () => {
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on("request", (request) => sent.push(`${request.method()} ${request.url()} ${request.postData() ?? ""}`));
+    await page.goto(`${ORIGIN}/portal/`);
+    const token = tokenFor(EMBASSY);
+    await page.fill("#token", token);
+    await page.press("#token", "Enter");
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain(token.slice(0, 20));
+    expect(sent.filter((line) => line.includes(token.slice(0, 20)))).toEqual([]);
+    expect(await page.locator("#sign-in button[type=submit]").isDisabled()).toBe(true);
+    await context.close();
   });
 
   it("the portal's page is served with a policy that allows this origin only", async () => {

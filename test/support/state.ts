@@ -8,7 +8,7 @@ import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
  */
 export const TEST_PORT_BASE = Number(process.env.TEST_PORT_BASE ?? 14100);
 
-/** The port `offset` above the base: offsets from 0 to the number of subgraphs are the shared hub, 10-49 the tests' own. */
+/** The port `offset` above the base: 0 to the number of subgraphs are the shared hub; above, each file's own, never shared by two files of one tier (up to 129; the benchmark starts at +500). */
 export function testPort(offset: number): number {
   return TEST_PORT_BASE + offset;
 }

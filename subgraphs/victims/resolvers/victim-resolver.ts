@@ -76,7 +76,7 @@ export class VictimResolver {
   @Query(() => VictimConnection, {
     nullable: true,
     description:
-      "An embassy's nationals who consented to consular contact (embassies: their own country; government: the country given).",
+      "A country's nationals. For an embassy: its own country's nationals who consented to consular contact. For government: every national of the country given, with or without that consent (government sees every case).",
   })
   nationals(
     @Ctx() context: VictimsContext,
