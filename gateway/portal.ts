@@ -10,6 +10,22 @@ import express, { type Express } from "express";
 import type { Logger } from "pino";
 
 export const PORTAL_PATH = "/portal";
+/** The portal's operations as a trusted-documents manifest (`npm run codegen` writes it). */
+export const PORTAL_MANIFEST = path.join("portal", "trusted-documents.json");
+
+/**
+ * Development only: registers the portal's operations for the embassies of `countries`
+ * (one `embassy-<country>.json` each, in `dir`), so the portal runs against `npm start` as it
+ * would against a hub whose operator registered it. Returns `dir`, or undefined when this
+ * checkout has no portal manifest.
+ */
+export function writeDevelopmentManifests(root: string, dir: string, countries: Iterable<string>): string | undefined {
+  const manifest = path.join(root, PORTAL_MANIFEST);
+  if (!fs.existsSync(manifest)) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const country of new Set(countries)) fs.copyFileSync(manifest, path.join(dir, `embassy-${country}.json`));
+  return dir;
+}
 
 /** The page's whole world is this origin: no other host's script, style, font, image or connection. */
 export const PORTAL_CONTENT_SECURITY_POLICY = [

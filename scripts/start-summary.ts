@@ -74,6 +74,8 @@ export interface Summary {
   example?: PersonaToken;
   /** The supervisor's process id, for stopping it from another terminal. */
   pid: number;
+  /** Whether the gateway serves the embassy portal (development). */
+  portal?: boolean;
 }
 
 /** The summary, ≤ 12 lines; the first says "Survivor Hub is ready in" (the benchmark and the tests wait for it). */
@@ -92,6 +94,9 @@ export function startSummary(summary: Summary): string {
     `Survivor Hub is ready in ${summary.seconds}s`,
     `  GraphQL   ${url}`,
     `  Explorer  ${url}  (open it in a browser)`,
+    ...(summary.portal
+      ? [`  Portal    http://localhost:${summary.gatewayPort}/portal/  (the embassies' reference app)`]
+      : []),
     ...tokens,
     `  Stop      Ctrl-C (or: kill ${summary.pid})`,
     "",

@@ -20,6 +20,8 @@
  * Each child has an IPC channel to the supervisor: if the supervisor dies, even by
  * SIGKILL, the children stop by themselves (platform/startup.ts, whenSupervisorGone).
  */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureDevKeyPair, ensureDevMetricsToken } from "../platform/auth/keys";
@@ -27,6 +29,8 @@ import { signDevToken } from "../platform/auth/tokens";
 import { databaseUrlVariable, loadGatewayConfig, subgraphPortVariable } from "../platform/config";
 import { DataDirectoryInUseError, dataDirectoryHolder } from "../platform/data-directory-lock";
 import { DEMO_PERSONAS } from "../demo/personas";
+import { ORIGIN_COUNTRIES } from "../demo/release";
+import { writeDevelopmentManifests } from "../gateway/portal";
 import {
   GATEWAY,
   hasExited,
@@ -56,8 +60,8 @@ interface Child {
 
 let stopping = false;
 const children: Child[] = [];
-/** What the children are told to log in (LOG_FORMAT), and FORCE_COLOR when our terminal shows colour. */
-const childLogEnv: Record<string, string> = {};
+/** What the children are told besides the environment: the log format (and FORCE_COLOR when our terminal shows colour), development's manifests. */
+const childEnv: Record<string, string> = {};
 /** When a child last wrote anything: the summary waits for their start lines to arrive first. */
 let lastChildOutput = 0;
 
@@ -69,7 +73,7 @@ function startChild(child: Child): void {
     name: child.name,
     entry: hubEntry(child.name),
     cwd: process.cwd(),
-    env: childLogEnv,
+    env: childEnv,
     forward: "all",
     ipc: true,
   });
@@ -139,15 +143,41 @@ function readOptions(): { showTokens: boolean } {
   }
 }
 
+/** `vite build` of portal/ when its build is missing or older than a source (a development checkout has Vite). */
+function buildPortalIfStale(outDir: string): void {
+  const vite = path.join(process.cwd(), "node_modules", ".bin", "vite");
+  if (!fs.existsSync(vite) || !fs.existsSync("portal/src")) return;
+  const sources = [
+    "portal/index.html",
+    "portal/vite.config.ts",
+    ...fs.readdirSync("portal/src", { recursive: true }).map((file) => path.join("portal/src", String(file))),
+  ];
+  const built = (() => {
+    try {
+      return fs.statSync(path.join(outDir, "index.html")).mtimeMs;
+    } catch {
+      return -1;
+    }
+  })();
+  if (sources.every((source) => fs.statSync(source).mtimeMs <= built)) return;
+  execFileSync(
+    vite,
+    ["build", "--config", "portal/vite.config.ts", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+}
+
 async function main(): Promise<void> {
   const began = Date.now();
   const options = readOptions();
   const config = loadGatewayConfig(SUBGRAPHS);
   const logFormat: LogFormat = chooseLogFormat(config.logFormat);
-  childLogEnv.LOG_FORMAT = logFormat;
+  childEnv.LOG_FORMAT = logFormat;
   // pino-pretty in a child sees a pipe and would print no colour; a terminal that shows colour asks for it.
   if (logFormat === "pretty" && process.stdout.isTTY && !("NO_COLOR" in process.env) && !("FORCE_COLOR" in process.env))
-    childLogEnv.FORCE_COLOR = "1";
+    childEnv.FORCE_COLOR = "1";
   // A data directory another hub holds: say so at once, before starting anything. (Each
   // child still takes the lock itself, which is what decides when two start together.)
   for (const { name } of SUBGRAPHS) {
@@ -159,6 +189,14 @@ async function main(): Promise<void> {
 
   // Make the development key once, before the children race for it.
   if (config.environment !== "production") {
+    // The reference portal, served at /portal: built when its sources changed, its operations
+    // registered for the demo's embassies unless the operator set manifests of their own.
+    if (config.portal.enabled) buildPortalIfStale(config.portal.dir);
+    if (!config.trustedDocuments.dir) {
+      const countries = [...ORIGIN_COUNTRIES.map((country) => country.code), "PH", "KE"];
+      const dir = writeDevelopmentManifests(process.cwd(), path.join(config.dataDir, "trusted-documents"), countries);
+      if (dir) childEnv.HUB_TRUSTED_DOCUMENTS_DIR = dir;
+    }
     ensureDevKeyPair(config.auth.devKeyDir);
     // For docker-compose.yml's containers, which run with production settings (this hub leaves /metrics open).
     ensureDevMetricsToken(config.auth.devKeyDir);
@@ -213,6 +251,7 @@ async function main(): Promise<void> {
         tokensFile,
         example: tokens.find((persona) => persona.name === "embassyPH") ?? tokens[0],
         pid: process.pid,
+        portal: config.portal.enabled && fs.existsSync(path.join(config.portal.dir, "index.html")),
       }),
   );
 }

@@ -53,16 +53,17 @@ describe("field resolvers decided at schema build", () => {
 
   it("a field with no policy entry is refused to every role (closed by default), synchronously", async () => {
     const module = subgraphModule("victims");
-    const { caseNumber: _left, ...fields } = module.policy.Victim.fields;
+    // A field no argument rule tests (removing one such would stop the build, as it should).
+    const { preferredName: _left, ...fields } = module.policy.Victim.fields;
     const { schema } = await buildSubgraphSchema({
       ...module,
       policy: { ...module.policy, Victim: { ...module.policy.Victim, fields } },
     });
-    const caseNumber = field(schema, "Victim", "caseNumber");
+    const preferredName = field(schema, "Victim", "preferredName");
     for (const role of ROLES) {
       const context = { caller: callerOf(role), audit: new RequestAudit(callerOf(role), "r") };
-      expect(() => caseNumber.resolve!({ caseNumber: "TH-1" }, {}, context, {} as GraphQLResolveInfo)).toThrow(
-        "Unauthorized field or type: Victim.caseNumber",
+      expect(() => preferredName.resolve!({ preferredName: "Ana" }, {}, context, {} as GraphQLResolveInfo)).toThrow(
+        "Unauthorized field or type: Victim.preferredName",
       );
     }
   });
