@@ -12,7 +12,6 @@
  * by itself. Without REDIS_URL: memory only, for one gateway (development, a single process).
  */
 import type { RequestHandler } from "express";
-import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Caller } from "../platform/auth/claims";
 import type { RateLimits } from "../platform/config";
@@ -20,11 +19,8 @@ import { ErrorCode } from "../platform/errors";
 import { sendGraphQLError } from "../platform/http";
 import type { Logger } from "../platform/logger";
 import { rateLimitFallbacks, rateLimitRefusals, rateLimitStoreShared, roleLabel } from "../platform/metrics";
+import { connectSharedRedis } from "../platform/shared-redis";
 
-/** A Redis slower than this counts as down for that request: a rate limit must not hold requests up. */
-const REDIS_COMMAND_TIMEOUT_MS = 500;
-/** How long a starting gateway waits for Redis before it serves on the fallback. */
-const REDIS_READY_WAIT_MS = 3000;
 const WINDOW_SECONDS = 60;
 
 export type RateDecision = { allowed: true } | { allowed: false; msBeforeNext: number };
@@ -53,52 +49,16 @@ class MemoryFallback extends RateLimiterMemory {
 
 export async function createOrganisationRateLimiter(limits: RateLimits, log: Logger): Promise<OrganisationRateLimiter> {
   const limiters = new Map<number, RateLimiterAbstract>();
-  let redis: Redis | undefined;
-  let reachable = false;
-  let degraded = false;
   let fallbackUses = 0;
-  const restore = () => {
-    reachable = true;
-    rateLimitStoreShared.set(1);
-    if (degraded) log.info("rate limits: Redis answers again; budgets are shared by every gateway");
-    degraded = false;
-  };
-  const degrade = (reason: string) => {
-    reachable = false;
-    rateLimitStoreShared.set(0);
-    if (degraded) return;
-    degraded = true;
-    log.warn(
-      { reason },
-      "rate limits: Redis does not answer; each gateway counts in its own memory (budgets per gateway) until it does",
-    );
-  };
-
-  if (limits.redisUrl) {
-    redis = new Redis(limits.redisUrl, {
-      // Fail at once while disconnected (the fallback decides), never queue requests behind a reconnect.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-      // A stop during an outage waits this long for a socket that never opened (ioredis' default: 2 s).
-      disconnectTimeout: 300,
-    });
-    rateLimitStoreShared.set(0);
-    // An error event with no listener would crash the process; the code alone says what happened.
-    redis.on("error", (error: NodeJS.ErrnoException) => degrade(error.code ?? error.name));
-    redis.on("close", () => degrade("connection closed"));
-    redis.on("ready", restore);
-    const client = redis;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, REDIS_READY_WAIT_MS);
-      client.once("ready", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    if (!reachable) degrade("not reachable at start");
-  }
+  const shared = limits.redisUrl
+    ? await connectSharedRedis(limits.redisUrl, {
+        log,
+        shared: rateLimitStoreShared,
+        down: "rate limits: Redis does not answer; each gateway counts in its own memory (budgets per gateway) until it does",
+        up: "rate limits: Redis answers again; budgets are shared by every gateway",
+      })
+    : undefined;
+  const redis = shared?.client;
 
   const limiterFor = (perMinute: number): RateLimiterAbstract => {
     let limiter = limiters.get(perMinute);
@@ -113,7 +73,7 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
           rejectIfRedisNotReady: true,
           insuranceLimiter: new MemoryFallback(window, () => {
             fallbackUses += 1;
-            degrade("command failed or timed out");
+            shared?.degrade("command failed or timed out");
           }),
         })
       : new RateLimiterMemory(window);
@@ -134,18 +94,12 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
         decision = { allowed: false, msBeforeNext: rejection.msBeforeNext };
       }
       // A command that timed out on a live connection brings no "ready" event: Redis deciding again is the sign.
-      if (degraded && redis?.status === "ready" && fallbackUses === fallbacksBefore) restore();
+      if (fallbackUses === fallbacksBefore) shared?.restore();
       return decision;
     },
-    shared: () => reachable,
+    shared: () => shared?.reachable() ?? false,
     async close() {
-      if (!redis) return;
-      redis.removeAllListeners("close");
-      redis.removeAllListeners("error");
-      redis.on("error", () => undefined);
-      // QUIT needs a live connection; one that is reconnecting is only told to stop.
-      if (redis.status === "ready") await redis.quit().catch(() => redis?.disconnect());
-      else redis.disconnect();
+      await shared?.close();
     },
   };
 }

@@ -182,6 +182,8 @@ export interface SubgraphConfig extends CommonConfig {
   serviceSecretFile?: string;
   /** Directory of `<signer>.pub.pem`: the Ed25519 public keys of the hub processes this subgraph accepts requests from (production). */
   requestSigningPublicKeysDir?: string;
+  /** REDIS_URL: where this subgraph's replicas record the request signatures already used (auth/replay-guard.ts). */
+  redisUrl?: string;
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -386,6 +388,7 @@ export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: 
     port: reader.port(subgraphPortVariable(name), self.port),
     databaseUrl,
     databasePoolSize: reader.positiveInt("DATABASE_POOL_SIZE", 10),
+    redisUrl: reader.url("REDIS_URL", ["redis:", "rediss:"]),
     embeddedSharedBuffersMb: reader.positiveInt("HUB_EMBEDDED_SHARED_BUFFERS_MB", DEFAULT_EMBEDDED_SHARED_BUFFERS_MB),
     // The demo data set is loaded into an empty embedded database; a real server only on request.
     seedDemoData: reader.oneOf("SEED_DEMO_DATA", ["if-empty", "never"], databaseUrl ? "never" : "if-empty"),

@@ -7,6 +7,7 @@ import type { Server } from "node:http";
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Express } from "express";
 import pinoHttp from "pino-http";
 import { RequestSignatureError, type RequestSignatureVerifier } from "./auth/request-signature";
+import type { ReplayGuard } from "./auth/replay-guard";
 import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import type { Logger } from "./logger";
 import { ErrorCode } from "./errors";
@@ -60,18 +61,25 @@ export function withRequestId(upstream: "trusted" | "ignored", countedPerRequest
  * (auth/request-signature.ts), then parses a JSON body for what follows. The signer's
  * name is left in `res.locals.signer`.
  */
-export function requireHubSignature(verifier: RequestSignatureVerifier, limit: string): RequestHandler[] {
+export function requireHubSignature(
+  verifier: RequestSignatureVerifier,
+  limit: string,
+  replays?: ReplayGuard,
+): RequestHandler[] {
   return [
     express.raw({ type: () => true, limit }),
-    (request, response, next) => {
+    async (request, response, next) => {
       const body: Buffer = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       try {
-        response.locals.signer = verifier.verify({
+        const verified = verifier.verify({
           method: request.method,
           path: request.originalUrl,
           body,
           headers: (name) => request.header(name),
-        }).signer;
+        });
+        // Another replica of this subgraph took this signature already: a replay, refused alike.
+        if (replays && !(await replays.firstUse(verified.nonce))) throw new RequestSignatureError();
+        response.locals.signer = verified.signer;
       } catch (error) {
         if (error instanceof RequestSignatureError)
           return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);

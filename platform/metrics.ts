@@ -80,6 +80,12 @@ export const rateLimitFallbacks = new Counter({
   registers,
 });
 
+export const requestReplayStoreShared = new Gauge({
+  name: "hub_request_replay_store_shared",
+  help: "Subgraph: 1 while the shared record of used request signatures (REDIS_URL) answers; 0 while each replica checks only its own, or without REDIS_URL",
+  registers,
+});
+
 export const policyRefusals = new Counter({
   name: "hub_policy_refusals_total",
   help: "Fields refused by the field rules (the gateway's filter, a subgraph's field rules) and arguments refused by the argument rules",

@@ -45,6 +45,7 @@ import {
 import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { chooseLogFormat, createLogger, type Logger } from "./logger";
+import { createReplayGuard } from "./auth/replay-guard";
 import { addMetricsRoute, metricsAccess, operationLabels, requestMetricsPlugin } from "./metrics";
 import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
@@ -331,7 +332,9 @@ export async function startSubgraph<Extra extends object>(
     shutdown,
   );
   // Everything but /health and /ready answers the hub only: signed by the gateway or a peer.
-  app.use(requireHubSignature(signatures, "1mb"));
+  // Replicas (REDIS_URL) share which signatures were used: a captured request is good at one of them, once.
+  const replays = config.redisUrl ? await createReplayGuard(config.redisUrl, log) : undefined;
+  app.use(requireHubSignature(signatures, "1mb", replays));
   // After the gate: only a signed request's traceparent is read (platform/tracing.ts).
   if (tracing) app.use(traceSubgraphRequests((module.routes ?? []).map(({ route }) => route.path)));
   // Diagnostic totals (request-scope.ts): for the hub's own processes only (signed), never in production (config).
@@ -384,6 +387,7 @@ export async function startSubgraph<Extra extends object>(
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       await apollo.stop();
       await database.close();
+      await replays?.close();
       await tracing?.shutdown();
     },
   };

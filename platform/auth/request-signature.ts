@@ -59,6 +59,8 @@ export interface SignableRequest {
 export interface VerifiedRequest {
   /** Who signed: `gateway`, or the name of the subgraph that asked. */
   signer: string;
+  /** The signature's nonce: replicas of one subgraph also refuse it once any of them took it (replay-guard.ts). */
+  nonce: string;
 }
 
 function digest(value: string | Buffer): string {
@@ -189,7 +191,7 @@ export function createRequestSignatureVerifier(
       if (!valid || key === nobodys) throw new RequestSignatureError();
       if (seenNonces.has(parsed.nonce)) throw new RequestSignatureError();
       seenNonces.set(parsed.nonce, true);
-      return { signer: parsed.signer };
+      return { signer: parsed.signer, nonce: parsed.nonce };
     },
   };
 }
