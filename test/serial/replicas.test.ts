@@ -19,7 +19,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { ensureDevKeyPair } from "../../platform/auth/keys";
+import { ensureDevKeyPair, ensureDevRequestSigningKey } from "../../platform/auth/keys";
+import { createRequestSigner } from "../../platform/auth/request-signature";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
 import { hubEnvironment, portBlock, rateLimitEnvironment, type HubPorts } from "../../platform/config";
 import {
@@ -297,6 +298,19 @@ function person(label: string): Record<string, unknown> {
         expect(report.entries).toBeGreaterThan(0);
       }
     }
+  });
+
+  it("takes a signed request at one victims replica once: replayed to the other, 403 (the nonce is claimed in Redis)", async () => {
+    const url = (stack: Stack) => `http://127.0.0.1:${ports[stack].subgraphs.victims}/graphql`;
+    const body = JSON.stringify({ query: "{ __typename }" });
+    const signed = createRequestSigner(
+      "gateway",
+      ensureDevRequestSigningKey(path.join(dataDir, "keys"), "gateway"),
+    ).signed("POST", url("A"), body, { "content-type": "application/json", authorization: `Bearer ${token(ngo)}` });
+    const statuses = [];
+    for (const stack of STACKS)
+      statuses.push((await fetch(url(stack), { method: "POST", headers: signed, body })).status);
+    expect(statuses).toEqual([200, 403]);
   });
 
   it("loses no acknowledged write when a victims replica is killed mid-load", async () => {
