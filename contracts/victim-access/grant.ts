@@ -33,8 +33,6 @@ export const GRANT_RESPONSE_EXTENSION = "victimAccessGrant";
 export const GRANT_REQUEST_EXTENSION = "victimAccessGrants";
 /** A request's fetches carry at most this many grants (one per victims fetch of the plan). */
 export const MAX_GRANTS_PER_REQUEST = 8;
-/** How long a grant opens after it is sealed: long enough for the fetches of one plan, too short to keep. */
-export const GRANT_LIFETIME_MS = 10_000;
 /** A grant names at most this many people (the route's own limit per question). */
 export const MAX_PEOPLE_PER_GRANT = 1000;
 
@@ -196,7 +194,7 @@ export function createVictimAccessGrants(
       // as additional data; g1 was JSON).
       version: "g3",
       signing,
-      lifetimeMs: GRANT_LIFETIME_MS,
+      lifetimeMs: 10_000,
       // 1,000 people at ~22 bytes, base64: far below this many characters.
       maxLength: 64 * 1024,
       encode: encodeGrant,

@@ -20,8 +20,16 @@ export function testAuthConfig(): AuthConfig {
   return { issuer: "survivor-hub-dev", audience: "survivor-hub", devKeyDir: path.join(env.HUB_DATA_DIR, "keys") };
 }
 
+/** Made once per persona and process: a token minted anew each call differs once a second has passed (its `iat`), and
+ * what binds to a caller's Authorization header — a victim-access grant — would then fail to open in a later request. */
+const tokens = new Map<string, string>();
+
 export function tokenFor(request: DevTokenRequest): string {
-  return signDevToken(testAuthConfig(), request);
+  const config = testAuthConfig();
+  const key = JSON.stringify([config.devKeyDir, request]);
+  let token = tokens.get(key);
+  if (!token) tokens.set(key, (token = signDevToken(config, request)));
+  return token;
 }
 
 export { PERSONAS } from "../../demo/personas";
