@@ -46,7 +46,12 @@ export function startSupervisor(env: Record<string, string>, name = "supervisor"
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     process.child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  return { process, exited, output: () => process.output.join("") };
+  // All of it, not `launch`'s last 200 chunks: a test reading the screen from its first line
+  // would otherwise, on a busy machine, get a first chunk cut mid-line.
+  const everything: string[] = [];
+  process.child.stdout?.on("data", (chunk: Buffer) => everything.push(chunk.toString()));
+  process.child.stderr?.on("data", (chunk: Buffer) => everything.push(chunk.toString()));
+  return { process, exited, output: () => everything.join("") };
 }
 
 /** Resolves when the supervisor says the hub is ready; throws when it exits first or takes longer than `timeoutMs`. */
