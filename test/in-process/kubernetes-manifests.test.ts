@@ -176,6 +176,8 @@ function environmentOf(name: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const variable of containerOf(name).env ?? []) {
     if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (variable.valueFrom?.secretKeyRef?.name === "survivor-hub-redis")
+      env[variable.name] = "redis://:from-the-secret@192.0.2.11:6379";
     else if (variable.valueFrom?.secretKeyRef)
       env[variable.name] = `postgres://${name}_app:from-the-secret@192.0.2.10:5432/${name}`;
     else throw new Error(`${name}: ${variable.name} is neither a value nor a Secret's key`);
@@ -389,7 +391,10 @@ describe("deploy/kubernetes", () => {
       services: Record<string, { environment: Record<string, string> }>;
     };
     // What the manifests add to compose's environment, each for a reason of Kubernetes's.
-    const KUBERNETES_ONLY = ["SHUTDOWN_DRAIN_MS"]; // endpoints take seconds to drop a terminating pod
+    const KUBERNETES_ONLY = [
+      "SHUTDOWN_DRAIN_MS", // endpoints take seconds to drop a terminating pod
+      "REDIS_URL", // replicas share rate limits and used signatures (compose runs one of each process)
+    ];
     for (const name of PROCESSES) {
       const env = environmentOf(name);
       expect(containerOf(name).envFrom).toBeUndefined();
@@ -546,6 +551,7 @@ describe("deploy/kubernetes", () => {
       const expected = [
         "survivor-hub-jwt-public-key",
         "survivor-hub-metrics-token",
+        "survivor-hub-redis",
         `survivor-hub-request-signing-key-${name}`,
         ...(name === "gateway"
           ? []
@@ -642,6 +648,7 @@ function endpoints(objects: KubernetesObject[]): Endpoint[] {
     around("stranger-in-namespace", NAMESPACE, { "app.kubernetes.io/name": "debug" }, [{ containerPort: 8080 }]),
     around("pod-elsewhere", "default", { app: "other" }, [{ containerPort: 8080 }]),
     { kind: "address", name: "database", ip: "192.0.2.10" },
+    { kind: "address", name: "redis", ip: "192.0.2.11" },
     { kind: "address", name: "internet", ip: "203.0.113.7" },
   ];
 }
@@ -649,6 +656,7 @@ function endpoints(objects: KubernetesObject[]): Endpoint[] {
 const PORTS: Port[] = [
   ...Object.values(PORT_OF).map((port) => ({ protocol: "TCP" as const, port })),
   { protocol: "TCP", port: 5432 },
+  { protocol: "TCP", port: 6379 },
   { protocol: "UDP", port: 53 },
   { protocol: "TCP", port: 53 },
   { protocol: "TCP", port: 443 },
@@ -708,6 +716,7 @@ function neededFlows(): string[] {
     for (const asker of route.askers)
       for (const answerer of route.answeredBy.filter((answerer) => answerer !== asker))
         flows.add(flow(asker, answerer, tcp(PORT_OF[answerer])));
+  for (const name of PROCESSES) flows.add(flow(name, "redis", tcp(6379)));
   for (const name of [...PROCESSES, "stranger-in-namespace"])
     for (const protocol of ["UDP", "TCP"] as const) flows.add(flow(name, "kube-dns", { protocol, port: 53 }));
   return [...flows].sort();
