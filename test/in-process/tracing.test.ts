@@ -3,7 +3,7 @@
  * which settings turn tracing on, that off registers nothing and sends nothing, what the
  * attribute guard lets through, the shape a SQL statement is reduced to, and — once on, in
  * this process — that only guarded spans reach an OTLP receiver. The hub's traces end to
- * end: test/traces.test.ts.
+ * end: test/attacks/traces.test.ts.
  *
  * The order matters: "off" runs before this file's process registers a provider ("on").
  */

@@ -10,13 +10,13 @@
  * either half. The rules alone, and tracing off: test/in-process/tracing.test.ts.
  */
 import { randomBytes } from "node:crypto";
-import { ATTRIBUTE_RULES, SPAN_NAMES } from "../platform/trace-attributes";
-import { SUBGRAPH_NAMES } from "../subgraphs/index";
-import { PERSONAS, postGraphQL, type GraphQLResponse } from "./support/hub";
-import { withStandaloneHub, type StandaloneHub } from "./support/standalone";
-import { hubState, testPort } from "./support/state";
-import { ancestorsOf, startTraceReceiver, type ReceivedSpan, type TraceReceiver } from "./support/traces";
-import type { DevTokenRequest } from "../platform/auth/tokens";
+import { ATTRIBUTE_RULES, SPAN_NAMES } from "../../platform/trace-attributes";
+import { SUBGRAPH_NAMES } from "../../subgraphs/index";
+import { PERSONAS, postGraphQL, type GraphQLResponse } from "../support/hub";
+import { withStandaloneHub, type StandaloneHub } from "../support/standalone";
+import { hubState, testPort } from "../support/state";
+import { ancestorsOf, startTraceReceiver, type ReceivedSpan, type TraceReceiver } from "../support/traces";
+import type { DevTokenRequest } from "../../platform/auth/tokens";
 
 /** The hub: the gateway on this port, the subgraphs on the next four. */
 const HUB = testPort(110);
