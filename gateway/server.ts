@@ -119,6 +119,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     createSubgraphFetcher(config.subgraphTimeoutMs),
     createRequestSigner("gateway", loadRequestSigningKey(config.auth, "gateway")),
   );
+  // @apollo/gateway otherwise reports this machine's OS, CPUs, memory and uptime to Apollo's servers every
+  // hour; a hub of survivors' data talks to no third party. Read by its constructor, so set before it.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource(name, config.subgraphUrls[name] ?? url ?? "", fetcher),

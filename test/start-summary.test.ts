@@ -24,6 +24,7 @@ import {
   waitSupervisorReady,
   type SupervisedHub,
 } from "./support/supervised";
+import { hasScript } from "./support/pseudo-terminal";
 
 const READY = "Survivor Hub is ready in";
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
@@ -72,15 +73,6 @@ async function waitFor(what: () => boolean, timeoutMs: number, describe: () => s
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-const hasScript = (() => {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe("npm start's screen", () => {
   it("piped: JSON lines, one info line per process, then the summary last (≤ 12 lines, no token); the tokens file is 0600, sourceable, and each token works at the gateway as its persona", async () => {

@@ -15,19 +15,11 @@ import { createLogger, type LogFormat } from "../../platform/logger";
 import { ROOT } from "../../platform/processes";
 import { SUBGRAPHS } from "../../subgraphs/index";
 import { testPort } from "../support/state";
+import { hasScript } from "../support/pseudo-terminal";
 
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const PROBE = path.join(__dirname, "log-probe.ts");
 const ANSI = /\x1b\[[0-9;]*m/g; // eslint-disable-line no-control-regex -- colour escapes are stripped before reading a line
-
-const hasScript = (() => {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** The probe's output, its stdout a pipe or (`terminal`) a pseudo-terminal. */
 function probe(logFormat: string | undefined, terminal: boolean): string {
