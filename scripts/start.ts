@@ -143,7 +143,11 @@ function readOptions(): { showTokens: boolean } {
   }
 }
 
-/** `vite build` of portal/ when its build is missing or older than a source (a development checkout has Vite). */
+/**
+ * `vite build` of portal/ when its build is missing or older than a source (a development
+ * checkout has Vite). Built beside the old build and swapped in, so a gateway serving the old
+ * one never sees half a build; Vite's output is shown only if it fails.
+ */
 function buildPortalIfStale(outDir: string): void {
   const vite = path.join(process.cwd(), "node_modules", ".bin", "vite");
   if (!fs.existsSync(vite) || !fs.existsSync("portal/src")) return;
@@ -160,13 +164,27 @@ function buildPortalIfStale(outDir: string): void {
     }
   })();
   if (sources.every((source) => fs.statSync(source).mtimeMs <= built)) return;
-  execFileSync(
-    vite,
-    ["build", "--config", "portal/vite.config.ts", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const fresh = `${outDir}.building-${process.pid}`;
+  try {
+    execFileSync(vite, ["build", "--config", "portal/vite.config.ts", "--outDir", fresh, "--emptyOutDir"], {
+      stdio: "pipe",
+    });
+  } catch (error) {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    const output = (error as { stderr?: Buffer; stdout?: Buffer }).stderr ?? Buffer.alloc(0);
+    console.error(`[supervisor] the embassy portal did not build (npm run portal:build):\n${output.toString()}`);
+    return;
+  }
+  const old = `${outDir}.old-${process.pid}`;
+  try {
+    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+    fs.renameSync(fresh, outDir);
+  } catch {
+    // Another start swapped its build in meanwhile: the same sources, so ours is not needed.
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    fs.rmSync(old, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {

@@ -59,7 +59,15 @@ interface DashboardData {
 
 describe("an embassy lists its nationals with placement, documents and repatriation (all four subgraphs)", () => {
   it("answers from every subgraph, only with the embassy's own consenting nationals", async () => {
-    const response = await asPersona<DashboardData>(PERSONAS.embassyPH, NATIONALS_DASHBOARD, { first: 100 });
+    // The page and its totalCount are two statements: other files register and withdraw Filipinos on the shared hub
+    // between them now and then, so an answer whose two disagree is taken again (at most twice); one must agree.
+    let response = await asPersona<DashboardData>(PERSONAS.embassyPH, NATIONALS_DASHBOARD, { first: 100 });
+    for (
+      let again = 0;
+      again < 2 && response.data?.nationals.edges.length !== response.data?.nationals.totalCount;
+      again++
+    )
+      response = await asPersona<DashboardData>(PERSONAS.embassyPH, NATIONALS_DASHBOARD, { first: 100 });
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
     const nodes = response.data!.nationals.edges.map((edge) => edge.node);

@@ -65,7 +65,10 @@ describe("production request-signing keys", () => {
     const keys = loadRequestSigningPublicKeys(auth(), publicDir, []);
     expect([...keys.keys()]).toEqual(["gateway", "shelters"]);
     const verifier = createRequestSignatureVerifier(keys);
-    expect(verifier.verify(request(sign("shelters", shelters)))).toEqual({ signer: "shelters" });
+    expect(verifier.verify(request(sign("shelters", shelters)))).toEqual({
+      signer: "shelters",
+      nonce: expect.any(String),
+    });
     for (const claimed of ["gateway", "victims"])
       expect(() => verifier.verify(request(sign(claimed, shelters)))).toThrow(RequestSignatureError);
     // Nothing was made under the development key directory.
@@ -98,6 +101,7 @@ describe("development request-signing keys", () => {
     expect([...keys.keys()]).toEqual(["gateway", "victims"]);
     expect(createRequestSignatureVerifier(keys).verify(request(sign("victims", first)))).toEqual({
       signer: "victims",
+      nonce: expect.any(String),
     });
     // Another process's pair is another key.
     expect(() => createRequestSignatureVerifier(keys).verify(request(sign("gateway", first)))).toThrow(

@@ -63,6 +63,9 @@ export default async function globalSetup(): Promise<void> {
     LOG_LEVEL: "warn",
     // Tests read log lines as JSON, whatever LOG_FORMAT the shell running them has.
     LOG_FORMAT: "json",
+    // The portal's test builds and serves its own copy; the other hubs of the suite (and the
+    // supervisors they start, which would build it) have no need of it.
+    HUB_PORTAL: "off",
     SEED_DEMO_DATA: "if-empty",
     ...hubEnvironment(SUBGRAPHS, { ports: TEST_HUB_PORTS, databaseUrls }),
     // Many organisations' worth of work from one machine: the budgets are raised, except
