@@ -41,7 +41,12 @@ import { fieldFilterPlugin } from "./field-filter-plugin";
 import { addExplorerRoutes, loadExplorer } from "./explorer/index";
 import { createSubgraphFetcher, signingFetcher, SubgraphSource } from "./subgraph-source";
 import { addPortalRoute } from "./portal";
-import { documentNames, loadTrustedDocuments, trustedDocumentsMiddleware } from "./trusted-documents";
+import {
+  documentNames,
+  loadTrustedDocuments,
+  trustedDocumentsMiddleware,
+  type TrustedDocuments,
+} from "./trusted-documents";
 import { markGrantWanted } from "./victim-access-grants";
 
 /** Development aid: SQL statements and questions to other subgraphs, per subgraph, for this request (tests and the benchmark). */
@@ -108,7 +113,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const tracing = startTracing("gateway", Object.keys(config.subgraphUrls), config);
   const metrics = metricsAccess(config);
   const trusted = config.trustedDocuments;
-  const documents = trusted.dir && trusted.mode !== "off" ? loadTrustedDocuments(trusted.dir) : new Map();
+  const documents: TrustedDocuments =
+    trusted.dir && trusted.mode !== "off" ? loadTrustedDocuments(trusted.dir) : new Map();
   // When only registered documents run, their names are the operations worth a label.
   operationLabels.allowOnly(
     config.metricsOperations ?? (trusted.mode === "require" ? documentNames(documents) : undefined),

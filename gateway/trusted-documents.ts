@@ -23,7 +23,7 @@ import type { RequestHandler } from "express";
 import { Kind, parse, print, visit, type ASTNode, type FragmentDefinitionNode } from "graphql";
 import type { Caller } from "../platform/auth/claims";
 import { ErrorCode } from "../platform/errors";
-import { sendGraphQLError } from "../platform/http";
+import { isRecord, sendGraphQLError } from "../platform/http";
 import { admissibleOperationName } from "../platform/metric-labels";
 
 /** `off`: ids are not read; `allow`: ids resolve, ad-hoc text runs too; `require`: only the caller's organisation's documents run. */
@@ -34,6 +34,13 @@ export interface TrustedDocument {
   name: string;
   type: "query" | "mutation" | "subscription";
   body: string;
+}
+
+/** One organisation's manifest file, as Apollo's tooling writes it. */
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  version: 1;
+  operations: TrustedDocument[];
 }
 
 /** Organisation id → its documents by id. */
@@ -50,8 +57,8 @@ const OPERATION_TYPES = new Set(["query", "mutation", "subscription"]);
 
 export const documentIdOf = (body: string): string => createHash("sha256").update(body, "utf8").digest("hex");
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
+/** `sha256:<hex>` (the trusted-documents proposal's and GraphQL Code Generator's form) or bare hex, as bare hex. */
+const bareId = (given: string): string => (given.startsWith("sha256:") ? given.slice("sha256:".length) : given);
 
 /**
  * Reads every `<org>.json` of `dir`. Anything that is not exactly a manifest — another file
@@ -126,7 +133,7 @@ function namedId(body: Record<string, unknown>): string | null | undefined {
   const given = body.documentId ?? (isRecord(persisted) ? persisted.sha256Hash : persisted);
   if (given === undefined || given === null) return undefined;
   if (typeof given !== "string") return null;
-  const id = given.startsWith("sha256:") ? given.slice("sha256:".length) : given;
+  const id = bareId(given);
   return SHA256_HEX.test(id) ? id : null;
 }
 
@@ -206,11 +213,7 @@ function stripId(body: Record<string, unknown>): void {
  * `persisted-queries generate` does for `.graphql` files. Apps on Apollo Client use Apollo's
  * own generator instead (docs/trusted-documents.md), which applies the client's transforms.
  */
-export function manifestFromSources(sources: readonly string[]): {
-  format: typeof MANIFEST_FORMAT;
-  version: 1;
-  operations: TrustedDocument[];
-} {
+export function manifestFromSources(sources: readonly string[]): Manifest {
   const definitions = sources.flatMap((source) => parse(source).definitions);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of definitions)
@@ -254,7 +257,7 @@ export function manifestFromPersistedDocuments(
 ): ReturnType<typeof manifestFromSources> {
   const operations: TrustedDocument[] = [];
   for (const [key, body] of Object.entries(persisted)) {
-    const id = key.startsWith("sha256:") ? key.slice("sha256:".length) : key;
+    const id = bareId(key);
     if (typeof body !== "string" || id !== documentIdOf(body)) throw new Error(`${key} is not the SHA-256 of its body`);
     const operation = parse(body).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
     const name = operation?.name?.value;

@@ -104,7 +104,8 @@ export function sendGraphQLError(response: Response, status: number, code: strin
   response.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not null, not an array): what a request body's members are checked against. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** What a POST body must be by GraphQL over HTTP: its members' kinds (null is "not given"). */
