@@ -9,15 +9,11 @@
  * Chromium is Debian's (`.ci/run` installs it), at CHROMIUM_PATH or /usr/bin/chromium:
  * without it this test fails, never skips.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { dashboard } from "../../scripts/bench/scenarios";
+import { launchChromium, pageConfinedTo, screenshot } from "../support/browser";
 import { asPersona, gatewayUrl, PERSONAS, tokenFor } from "../support/hub";
-import { ROOT } from "../support/processes";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ARTIFACTS = path.join(ROOT, "test-artifacts", "explorer");
 const DASHBOARD = dashboard(5);
 const REFUSED = "query Refused { nationals(first: 2) { edges { node { caseNumber testimony } } } }";
 
@@ -30,33 +26,22 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 /** Requests for anything but the hub, aborted. */
-const elsewhere: string[] = [];
+let elsewhere: string[];
 /** Requests the page made to the hub, in order. */
-const toHub: string[] = [];
+let toHub: string[];
 /** Console errors and uncaught exceptions (a CSP refusal shows up here). */
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-background-networking"],
-  });
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) {
-      toHub.push(`${route.request().method()} ${new URL(url).pathname}`);
-      await route.continue();
-    } else {
-      elsewhere.push(url);
-      await route.abort("blockedbyclient");
-    }
-  });
-  page = await context.newPage();
+  browser = await launchChromium();
+  ({
+    page,
+    foreign: elsewhere,
+    sent: toHub,
+  } = await pageConfinedTo(browser, origin, {
+    viewport: { width: 1400, height: 900 },
+  }));
+  context = page.context();
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
@@ -145,7 +130,7 @@ describe("the explorer in Chromium, with no host but the hub reachable", () => {
     );
     // No token yet: the page asked nothing of /graphql but the page itself.
     expect(toHub.filter((request) => request.startsWith("POST"))).toEqual([]);
-    await page.screenshot({ path: path.join(ARTIFACTS, "1-loaded.png") });
+    await screenshot(page, "explorer/1-loaded");
   });
 
   it("takes an embassy's token, introspects with it, runs the dashboard and shows its nationals", async () => {
@@ -173,7 +158,7 @@ describe("the explorer in Chromium, with no host but the hub reachable", () => {
     expect(firstName).toEqual(expect.any(String));
     // Drawn on the page, not only held by the editor.
     await page.waitForSelector(`.result-window :text("${firstName}")`);
-    await page.screenshot({ path: path.join(ARTIFACTS, "2-dashboard.png") });
+    await screenshot(page, "explorer/2-dashboard");
   });
 
   it("shows the refusal of a field the embassy may not see, at its path", async () => {
@@ -186,7 +171,7 @@ describe("the explorer in Chromium, with no host but the hub reachable", () => {
     expect(shown.errors?.some((error) => error.path?.includes("testimony"))).toBe(true);
     expect(shown.data?.nationals.edges.every((edge) => !edge.node.testimony)).toBe(true);
     await page.waitForSelector('.result-window :text("UNAUTHORIZED_FIELD_OR_TYPE")');
-    await page.screenshot({ path: path.join(ARTIFACTS, "3-refused.png") });
+    await screenshot(page, "explorer/3-refused");
   });
 
   it("shows each field's 'Visible to' line in the docs pane", async () => {
@@ -196,7 +181,7 @@ describe("the explorer in Chromium, with no host but the hub reachable", () => {
     await page.waitForSelector('.graphiql-doc-explorer-title:text-is("nationals")');
     // The field's own description, as the schema builder wrote it from the policy (platform/federation.ts).
     await page.waitForSelector('.graphiql-doc-explorer :text("Visible to: government, embassy.")');
-    await page.screenshot({ path: path.join(ARTIFACTS, "4-docs.png") });
+    await screenshot(page, "explorer/4-docs");
   });
 
   it("kept nothing in the browser's storage, attempted no other host, and broke no rule of the page's policy", async () => {

@@ -27,23 +27,35 @@ export interface ConfinedPage {
   page: Page;
   /** Every request the page tried to send anywhere but `origin` (all were aborted). */
   foreign: string[];
+  /** Its requests to `origin`, in order, as "METHOD /path". */
+  sent: string[];
 }
 
-export async function pageConfinedTo(browser: Browser, origin: string): Promise<ConfinedPage> {
-  const context = await browser.newContext({ serviceWorkers: "block" });
+export async function pageConfinedTo(
+  browser: Browser,
+  origin: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<ConfinedPage> {
+  const context = await browser.newContext({ serviceWorkers: "block", ...options });
   const foreign: string[] = [];
+  const sent: string[] = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (new URL(url).origin === origin || url.startsWith("data:")) return route.continue();
+    if (url.startsWith("data:")) return route.continue();
+    if (new URL(url).origin === origin) {
+      sent.push(`${route.request().method()} ${new URL(url).pathname}`);
+      return route.continue();
+    }
     foreign.push(url);
     return route.abort("internetdisconnected");
   });
-  return { page: await context.newPage(), foreign };
+  return { page: await context.newPage(), foreign, sent };
 }
 
+/** Saves a full-page screenshot as test-artifacts/<name>.png (`name` may hold a folder). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
