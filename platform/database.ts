@@ -210,7 +210,7 @@ class StatementCountingLogger implements TypeOrmLogger {
  * (hub_db_query_duration_seconds), the one place the embedded database and a server share.
  * Only promise-style calls are timed (TypeORM's); streams and callbacks pass through.
  * `traced` (tracing on when the database opened): each statement of a request is also a
- * span (platform/tracing.ts); off, the wrapper is the one without.
+ * span (platform/tracing.ts).
  */
 function timeStatements(database: DatabaseKind, traced: boolean): (client: { query: unknown }) => void {
   const ok = { database, outcome: "ok" };
@@ -218,35 +218,22 @@ function timeStatements(database: DatabaseKind, traced: boolean): (client: { que
   return (client) => {
     // pg's query has a dozen overloads; the wrapper passes every call on unchanged.
     const query = (client.query as (...args: unknown[]) => unknown).bind(client);
-    client.query = traced
-      ? (...args: unknown[]) => {
-          const started = performance.now();
-          const span = startSqlSpan(args[0]);
-          const result = query(...args);
-          if (result instanceof Promise)
-            result.then(
-              () => {
-                databaseQueryDuration.observe(ok, secondsSince(started));
-                if (span) endSqlSpan(span, false);
-              },
-              () => {
-                databaseQueryDuration.observe(failed, secondsSince(started));
-                if (span) endSqlSpan(span, true);
-              },
-            );
-          else if (span) endSqlSpan(span, false);
-          return result;
-        }
-      : (...args: unknown[]) => {
-          const started = performance.now();
-          const result = query(...args);
-          if (result instanceof Promise)
-            result.then(
-              () => databaseQueryDuration.observe(ok, secondsSince(started)),
-              () => databaseQueryDuration.observe(failed, secondsSince(started)),
-            );
-          return result;
-        };
+    client.query = (...args: unknown[]) => {
+      const started = performance.now();
+      const span = traced ? startSqlSpan(args[0]) : undefined;
+      const result = query(...args);
+      const done = (outcome: typeof ok, error: boolean) => {
+        databaseQueryDuration.observe(outcome, secondsSince(started));
+        if (span) endSqlSpan(span, error);
+      };
+      if (result instanceof Promise)
+        result.then(
+          () => done(ok, false),
+          () => done(failed, true),
+        );
+      else if (span) endSqlSpan(span, false);
+      return result;
+    };
   };
 }
 
