@@ -165,21 +165,9 @@ export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>, s
   });
 }
 
-/**
- * How long an idle keep-alive connection stays open. Node's 5 s is shorter than a busy
- * client's pause between two requests on one connection: a request sent just as the server
- * closed the connection is lost ("other side closed"; the fuzz test met it after a 1 s
- * statistics request on a loaded machine). Longer than the clients' own idle timeouts (the
- * hub's peers keep 30 s) and a load balancer's usual 60 s, so the client is the one to close.
- */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-
 export function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    // Above the keep-alive timeout, as Node requires for the two to work together.
-    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   });
 }
 
@@ -263,9 +251,6 @@ export function sendRequestError(
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
   const message =
     status === 413 ? "Request body too large" : status === 400 ? "Malformed request body" : "Internal error";
-  // The rest of an oversized body was never read: the connection ends with this answer, and says so, so a
-  // client does not send its next request on a socket the server is closing ("other side closed").
-  if (status === 413) response.setHeader("connection", "close");
   sendGraphQLError(response, status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : "BAD_REQUEST", message);
 }
 
