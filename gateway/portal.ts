@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
+import { setPageSecurityHeaders } from "./page-headers";
 
 export const PORTAL_PATH = "/portal";
 /** The portal's operations as a trusted-documents manifest (`npm run codegen` writes it). */
@@ -48,9 +49,7 @@ export function addPortalRoute(app: Express, settings: { enabled: boolean; dir: 
   app.use(
     PORTAL_PATH,
     (_request, response, next) => {
-      response.setHeader("content-security-policy", PORTAL_CONTENT_SECURITY_POLICY);
-      response.setHeader("x-content-type-options", "nosniff");
-      response.setHeader("referrer-policy", "no-referrer");
+      setPageSecurityHeaders(response, PORTAL_CONTENT_SECURITY_POLICY);
       next();
     },
     express.static(settings.dir, {

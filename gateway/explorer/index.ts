@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Express, Request, Response } from "express";
 import { ROOT } from "../../platform/processes";
+import { setPageSecurityHeaders } from "../page-headers";
 
 /**
  * The versions whose files were read for this page: the stylesheet's url()s (data: only),
@@ -136,11 +137,7 @@ export function loadExplorer(): Explorer {
 
 function explorerHeaders(response: Response, type: string, cache: string): void {
   response.setHeader("content-type", type);
-  response.setHeader("content-security-policy", EXPLORER_CSP);
-  response.setHeader("x-content-type-options", "nosniff");
-  response.setHeader("referrer-policy", "no-referrer");
-  response.setHeader("cross-origin-opener-policy", "same-origin");
-  response.setHeader("cross-origin-resource-policy", "same-origin");
+  setPageSecurityHeaders(response, EXPLORER_CSP);
   response.setHeader("cache-control", cache);
 }
 

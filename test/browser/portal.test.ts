@@ -239,6 +239,11 @@ describe("the embassy portal in Chromium", () => {
     const response = await fetch(`${ORIGIN}/portal/`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    // The page hardening the explorer has too (gateway/page-headers.ts): no sniffing, no Referer, no sharing.
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
     const html = await response.text();
     expect(html.match(/(?:src|href)="(?:https?:)?\/\/[^"]+"/g) ?? []).toEqual([]);
   });
