@@ -107,7 +107,8 @@ export async function createOrganisationRateLimiter(limits: RateLimits, log: Log
 export function rateLimitByOrganisation(limiter: OrganisationRateLimiter): RequestHandler {
   return (request, response, next) => {
     const caller = response.locals.caller as Caller | undefined;
-    if (!caller) return next(); // every request here passed `authenticate`: a guard, never taken
+    // `authenticate` runs first, so there is always a caller; if ever there is none, nothing runs (fail closed).
+    if (!caller) return sendGraphQLError(response, 401, ErrorCode.UNAUTHENTICATED, "A bearer token is required");
     limiter.consume(caller).then((decision) => {
       if (decision.allowed) return next();
       rateLimitRefusals.inc({ role: roleLabel(caller.role) });

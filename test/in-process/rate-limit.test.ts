@@ -20,7 +20,11 @@ import {
 } from "../../platform/config";
 import { SUBGRAPHS } from "../../subgraphs/index";
 import { rateLimitFallbacks, rateLimitStoreShared } from "../../platform/metrics";
-import { createOrganisationRateLimiter, type OrganisationRateLimiter } from "../../gateway/rate-limit";
+import {
+  createOrganisationRateLimiter,
+  rateLimitByOrganisation,
+  type OrganisationRateLimiter,
+} from "../../gateway/rate-limit";
 import { redisUnavailable, removeRedisKeys, TEST_REDIS_URL, testKeyPrefix } from "../support/redis";
 
 const BUDGET = 6;
@@ -133,6 +137,44 @@ describe("the rate limits' Redis settings", () => {
     expect(refusal).toBeInstanceOf(ConfigError);
     expect(String((refusal as Error).message)).toMatch(/REDIS_URL must be a redis: or rediss: URL/);
     expect(String((refusal as Error).message)).not.toMatch(/secret-password/);
+  });
+});
+
+describe("the rate limit's middleware", () => {
+  it("fails closed: a request that reached it without a verified caller is refused, never passed on", async () => {
+    let consumed = 0;
+    const limiter = {
+      consume: () => {
+        consumed += 1;
+        return Promise.resolve({ allowed: true, msBeforeNext: 0 });
+      },
+    } as unknown as OrganisationRateLimiter;
+    const sent: { status?: number; body?: unknown } = {};
+    const response = {
+      locals: {},
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      setHeader: () => undefined,
+      json(body: unknown) {
+        sent.body = body;
+        return this;
+      },
+      send(body: unknown) {
+        sent.body = body;
+        return this;
+      },
+      end: () => undefined,
+    };
+    let passed = false;
+    rateLimitByOrganisation(limiter)({} as never, response as never, () => {
+      passed = true;
+    });
+    await sleep(10);
+    expect(passed).toBe(false);
+    expect(consumed).toBe(0);
+    expect(sent.status).toBe(401);
   });
 });
 
