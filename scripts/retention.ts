@@ -12,7 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadSubgraphConfig } from "../platform/config";
 import { openDatabase } from "../platform/database";
-import { createLogger } from "../platform/logger";
+import pino from "pino";
+import { chooseLogFormat, createLogger } from "../platform/logger";
 import { checkRetentionKinds, runRetention, type RetentionReport } from "../platform/retention";
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../subgraphs/index";
 import { subgraphModule } from "../subgraphs/modules";
@@ -70,7 +71,14 @@ async function runFor(name: SubgraphName, options: Options): Promise<RetentionRe
     if (!options.json) console.log(`${name}: no database under ${config.dataDir} yet; nothing to do`);
     return undefined;
   }
-  const log = createLogger(`retention-${name}`, config.logLevel === "info" ? "warn" : config.logLevel);
+  // To stderr: stdout holds the report (JSON with --json), and nothing else. The run's own
+  // info line would repeat the report; warnings and failures still show.
+  const log = createLogger(
+    `retention-${name}`,
+    config.logLevel === "info" ? "warn" : config.logLevel,
+    chooseLogFormat(config.logFormat),
+    pino.destination({ dest: 2, sync: true }),
+  );
   // Brings the schema up to date as a start would (the kinds read its columns); the embedded
   // database's directory lock refuses a hub that has it open, naming its process.
   const database = await openDatabase({
