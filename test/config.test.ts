@@ -186,6 +186,8 @@ describe("configuration from the environment", () => {
       const production = {
         NODE_ENV: "production",
         JWT_PUBLIC_KEY_FILE: "/k",
+        JWT_ISSUER: "https://idp.example",
+        JWT_AUDIENCE: "survivor-hub",
         HUB_REQUEST_SIGNING_KEY_FILE: "/s",
         HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
         HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: "/hub/request-signing-public-keys",
