@@ -17,6 +17,7 @@ import { callerFromClaims } from "../../platform/auth/tokens";
 import { databaseUrlVariable } from "../../platform/config";
 import { openDatabase, type Database } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
+import { retentionErased } from "../../platform/metrics";
 import {
   RETENTION_ACTOR,
   runRetention,
@@ -199,6 +200,12 @@ async function statistics() {
     stays: await staysRoute.answer({ ...question, db: db("shelters"), self: "shelters" }),
     beds: await db("shelters").query(`SELECT id, occupied_beds FROM shelter ORDER BY id`),
   };
+}
+
+/** hub_retention_erased_total{kind} of this process (the runs here are in it). */
+async function erasedCount(kind: string): Promise<number> {
+  const { values } = await retentionErased.get();
+  return values.find((value) => value.labels.kind === kind)?.value ?? 0;
 }
 
 async function retentionEntries(name: SubgraphName) {
@@ -494,7 +501,9 @@ describe("retention jobs", () => {
       expect(dueNow).toContain(id);
       const run = (database: Database) =>
         runRetention(database.dataSource, [slow], { subgraph: "victims", settings: DEFAULTS, dryRun: false, log });
+      const erasedBefore = await erasedCount("closed_referral");
       const reports = await Promise.all([run(opened.get("victims")!), run(replica)]);
+      expect((await erasedCount("closed_referral")) - erasedBefore).toBe(dueNow.length);
       expect(reports.reduce((sum, report) => sum + report.kinds.reduce((n, kind) => n + kind.erased, 0), 0)).toBe(
         dueNow.length,
       );
