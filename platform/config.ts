@@ -184,6 +184,8 @@ export interface SubgraphConfig extends CommonConfig {
   requestSigningPublicKeysDir?: string;
   /** REDIS_URL: where this subgraph's replicas record the request signatures already used (auth/replay-guard.ts). */
   redisUrl?: string;
+  /** The retention job's schedule and this subgraph's periods (platform/retention.ts). */
+  retention: RetentionSettings;
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -371,7 +373,84 @@ function readSubgraphUrls(reader: EnvReader, topology: Topology): Record<Subgrap
   return urls;
 }
 
-export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: Env = process.env): SubgraphConfig {
+/** A retention kind as configuration sees it (platform/retention.ts declares the rest). */
+export interface RetentionKindSetting {
+  name: string;
+  defaultDays: number;
+}
+
+export interface RetentionSettings {
+  /** Minutes between scheduled runs; null: no scheduled run (HUB_RETENTION_INTERVAL_MINUTES=off). */
+  intervalMinutes: number | null;
+  /** Days each kind is kept after its event, by kind name; null: the kind is off (kept until erased otherwise). */
+  periods: ReadonlyMap<string, number | null>;
+}
+
+export const DEFAULT_RETENTION_INTERVAL_MINUTES = 60;
+/** A hundred years: anything longer is a typo, and `off` says "keep". */
+export const MAX_RETENTION_DAYS = 36_500;
+/** A week: a longer wait between runs leaves data a week past its period. */
+const MAX_RETENTION_INTERVAL_MINUTES = 10_080;
+
+/** The setting of one retention kind's period: HUB_RETENTION_<KIND>_DAYS. */
+export function retentionDaysVariable(kind: string): string {
+  return `HUB_RETENTION_${kind.toUpperCase()}_DAYS`;
+}
+
+/**
+ * A whole number from `min` to `max`, or `off` (null). 0 is refused for periods: it would
+ * erase a decision at the next run, before anyone could correct a mistaken one, and "never
+ * erase" must be said as `off`, not guessed from a number.
+ */
+function offOrWhole(reader: EnvReader, name: string, fallback: number, min: number, max: number): number | null {
+  const raw = reader.string(name)?.trim();
+  if (raw === undefined) return fallback;
+  if (raw.toLowerCase() === "off") return null;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    reader.problems.push(`${name} must be a whole number from ${min} to ${max}, or off, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+/**
+ * The schedule runs by default in production only: the demo release is dated (demo/release.ts,
+ * 2026-02-20) and tests compare answers with it, so a scheduled job in development or a test
+ * would erase parts of it minutes after `npm start`. There `npm run retention` runs it, or
+ * HUB_RETENTION_INTERVAL_MINUTES turns the schedule on.
+ */
+function readRetention(
+  reader: EnvReader,
+  environment: Environment,
+  kinds: readonly RetentionKindSetting[],
+): RetentionSettings {
+  const interval = offOrWhole(
+    reader,
+    "HUB_RETENTION_INTERVAL_MINUTES",
+    DEFAULT_RETENTION_INTERVAL_MINUTES,
+    1,
+    MAX_RETENTION_INTERVAL_MINUTES,
+  );
+  const intervalGiven = reader.string("HUB_RETENTION_INTERVAL_MINUTES") !== undefined;
+  return {
+    intervalMinutes: intervalGiven || environment === "production" ? interval : null,
+    periods: new Map(
+      kinds.map((kind) => [
+        kind.name,
+        offOrWhole(reader, retentionDaysVariable(kind.name), kind.defaultDays, 1, MAX_RETENTION_DAYS),
+      ]),
+    ),
+  };
+}
+
+/** `retentionKinds`: the subgraph module's (platform/retention.ts), whose periods are read and checked. */
+export function loadSubgraphConfig(
+  topology: Topology,
+  name: SubgraphName,
+  env: Env = process.env,
+  retentionKinds: readonly RetentionKindSetting[] = [],
+): SubgraphConfig {
   const self = topology.find((entry) => entry.name === name);
   if (!self)
     throw new ConfigError([
@@ -395,6 +474,7 @@ export function loadSubgraphConfig(topology: Topology, name: SubgraphName, env: 
     peerUrls: readSubgraphUrls(reader, topology),
     serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
     requestSigningPublicKeysDir: reader.string("HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR"),
+    retention: readRetention(reader, common.environment, retentionKinds),
   };
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
     reader.problems.push(

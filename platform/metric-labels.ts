@@ -54,3 +54,12 @@ export class OperationLabels {
     return this.admitted.size;
   }
 }
+
+/** A retention kind's name: a fixed snake_case word of a module's declaration (platform/retention.ts), never data. */
+const RETENTION_KIND_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+
+/** Refuses a retention kind name that could not be a fixed label or a setting's name. */
+export function assertRetentionKindLabel(name: string): void {
+  if (!RETENTION_KIND_NAME.test(name))
+    throw new Error(`retention kind "${name}" must be snake_case (a-z, 0-9, _; at most 48 characters)`);
+}

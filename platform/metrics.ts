@@ -93,6 +93,20 @@ export const policyRefusals = new Counter({
   registers,
 });
 
+export const retentionErased = new Counter({
+  name: "hub_retention_erased_total",
+  help: "Subgraph: records whose personal data a retention run erased, by retention kind (platform/retention.ts)",
+  labelNames: ["kind"] as const,
+  registers,
+});
+
+export const retentionRuns = new Counter({
+  name: "hub_retention_runs_total",
+  help: "Subgraph: retention runs, by outcome (done, dry_run, skipped: another run held the lock, failed)",
+  labelNames: ["outcome"] as const,
+  registers,
+});
+
 export const auditAppendDuration = new Histogram({
   name: "hub_audit_append_duration_seconds",
   help: "Subgraph: time of one group-commit append of read audit entries, by outcome",

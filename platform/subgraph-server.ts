@@ -51,6 +51,7 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
 import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
+import { checkRetentionKinds, runRetention, scheduleRetention, type RetentionDeclaration } from "./retention";
 import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
 
@@ -86,6 +87,8 @@ export interface SubgraphModule<Extra extends object = {}> {
   requestContext?: RequestContextHook<Extra>;
   /** Apollo Server plugins of this subgraph only, before the shared ones. */
   plugins?: ApolloServerPlugin<SubgraphContext<Extra>>[];
+  /** The retention kinds of this subgraph's records, run on a schedule and by `npm run retention` (retention.ts). */
+  retention?: RetentionDeclaration;
 }
 
 /** What a subgraph process holds for all its requests' contexts. */
@@ -366,7 +369,17 @@ export async function startSubgraph<Extra extends object>(
   );
   app.use(sendRequestError);
 
+  // Each replica schedules its runs; the retention lock lets one at a time work on the database.
+  const retentionKinds = module.retention?.kinds ?? [];
+  checkRetentionKinds(retentionKinds);
+
   const server: Server = await listen(app, config.port, config.host);
+  const retention =
+    retentionKinds.length > 0 && config.retention.intervalMinutes !== null
+      ? scheduleRetention(config.retention.intervalMinutes, () =>
+          runRetention(db, retentionKinds, { subgraph: module.name, settings: config.retention, dryRun: false, log }),
+        )
+      : undefined;
   const port = boundPort(server);
   // The one info line of a start (what the start did is in it; its steps are at debug). Never the database URL: it may hold a password.
   log.info(
@@ -385,6 +398,8 @@ export async function startSubgraph<Extra extends object>(
     database,
     async stop() {
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
+      // Before the database closes: a run under way finishes (or rolls back) first.
+      await retention?.stop();
       await apollo.stop();
       await database.close();
       await replays?.close();
@@ -397,7 +412,7 @@ export async function startSubgraph<Extra extends object>(
 export function runSubgraph<Extra extends object>(module: SubgraphModule<Extra>, topology: Topology): void {
   runHubProcess(
     `subgraph ${module.name}`,
-    () => loadSubgraphConfig(topology, module.name),
+    () => loadSubgraphConfig(topology, module.name, process.env, module.retention?.kinds),
     (config) => startSubgraph(module, config),
   );
 }

@@ -4,6 +4,7 @@
  * production process refuses to start without its token-verification settings.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {
   ConfigError,
@@ -159,6 +160,52 @@ describe("configuration from the environment", () => {
     ]);
   });
 
+  describe("retention settings (platform/retention.ts)", () => {
+    const kinds = subgraphModule("repatriation").retention!.kinds;
+    const periodOf = (env: Record<string, string>) =>
+      loadSubgraphConfig(SUBGRAPHS, "repatriation", env, kinds).retention.periods.get("closed_repatriation");
+
+    it("reads each kind's period from HUB_RETENTION_<KIND>_DAYS, with the kind's default and off", () => {
+      expect(periodOf({})).toBe(365);
+      expect(periodOf({ HUB_RETENTION_CLOSED_REPATRIATION_DAYS: "30" })).toBe(30);
+      expect(periodOf({ HUB_RETENTION_CLOSED_REPATRIATION_DAYS: "off" })).toBeNull();
+      expect(periodOf({ HUB_RETENTION_CLOSED_REPATRIATION_DAYS: " OFF " })).toBeNull();
+    });
+
+    it.each(["0", "-1", "30d", "1.5", "36501", "never"])("refuses a period of %p, naming the variable", (raw) => {
+      expect(
+        problemsOf(() =>
+          loadSubgraphConfig(SUBGRAPHS, "repatriation", { HUB_RETENTION_CLOSED_REPATRIATION_DAYS: raw }, kinds),
+        ),
+      ).toEqual([
+        expect.stringMatching(/^HUB_RETENTION_CLOSED_REPATRIATION_DAYS must be a whole number from 1 to 36500, or off/),
+      ]);
+    });
+
+    it("schedules by default in production only; HUB_RETENTION_INTERVAL_MINUTES sets or stops it", () => {
+      const production = {
+        NODE_ENV: "production",
+        JWT_PUBLIC_KEY_FILE: "/k",
+        JWT_ISSUER: "https://idp.example",
+        JWT_AUDIENCE: "survivor-hub",
+        HUB_REQUEST_SIGNING_KEY_FILE: "/s",
+        HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
+        HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: "/hub/request-signing-public-keys",
+      };
+      const interval = (env: Record<string, string>) =>
+        loadSubgraphConfig(SUBGRAPHS, "repatriation", env, kinds).retention.intervalMinutes;
+      expect(interval(production)).toBe(60);
+      expect(interval({ ...production, HUB_RETENTION_INTERVAL_MINUTES: "off" })).toBeNull();
+      expect(interval({})).toBeNull();
+      expect(interval({ NODE_ENV: "test" })).toBeNull();
+      expect(interval({ HUB_RETENTION_INTERVAL_MINUTES: "15" })).toBe(15);
+      for (const raw of ["0", "10081", "hourly"])
+        expect(problemsOf(() => interval({ HUB_RETENTION_INTERVAL_MINUTES: raw }))).toEqual([
+          expect.stringMatching(/^HUB_RETENTION_INTERVAL_MINUTES must be a whole number from 1 to 10080, or off/),
+        ]);
+    });
+  });
+
   it.each([
     ["a subgraph", "subgraphs/embassies/index.js"],
     ["the gateway", "gateway/index.js"],
@@ -172,6 +219,24 @@ describe("configuration from the environment", () => {
     const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
     expect(code).toBe(2);
     expect(hub.output.join("")).toMatch(/JWT_PUBLIC_KEY_FILE is required when NODE_ENV=production/);
+  });
+
+  it("a subgraph process refuses to start on a bad retention period of its own kinds, saying why", async () => {
+    // A scratch directory and any port: a process that did start must touch nothing of anyone's.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-retention-config-"));
+    const hub = spawnHubProcess("repatriation", "subgraphs/repatriation/index.js", {
+      HUB_DATA_DIR: scratch,
+      REPATRIATION_PORT: "0",
+      HUB_RETENTION_CLOSED_REPATRIATION_DAYS: "0",
+    });
+    const started = setTimeout(() => hub.child.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((resolve) => hub.child.once("exit", resolve));
+    clearTimeout(started);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(hub.output.join("")).toMatch(
+      /HUB_RETENTION_CLOSED_REPATRIATION_DAYS must be a whole number from 1 to 36500/,
+    );
   });
 });
 

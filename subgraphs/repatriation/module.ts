@@ -9,6 +9,8 @@ import { RepatriationCase } from "./entities/repatriation-case";
 import { RepatriationTransition } from "./entities/repatriation-transition";
 import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-create-repatriation";
 import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
+import { RepatriationRetention1768262400000 } from "./migrations/1768262400000-repatriation-retention";
+import { closedRepatriationRetention } from "./retention";
 import { repatriationPolicy } from "./policy";
 import {
   RepatriationCaseResolver,
@@ -21,7 +23,12 @@ import { repatriationDemoData } from "./seed";
 export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "repatriation",
   entities: [RepatriationCase, JourneyLeg, RepatriationTransition],
-  migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000, AuditTrail1768003200000],
+  migrations: [
+    CreateRepatriation1767225600000,
+    RepatriationWorkflows1767916800000,
+    AuditTrail1768003200000,
+    RepatriationRetention1768262400000,
+  ],
   resolvers: [RepatriationCaseResolver, VictimRepatriationResolver, RepatriationWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
@@ -31,4 +38,5 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   routes: [journeysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
+  retention: { kinds: [closedRepatriationRetention] },
 };

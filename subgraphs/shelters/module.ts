@@ -9,6 +9,8 @@ import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
 import { PlacementWorkflows1767916800000 } from "./migrations/1767916800000-placement-workflows";
 import { ShelterOccupancy1768089600000 } from "./migrations/1768089600000-shelter-occupancy";
+import { PlacementRetention1768262400000 } from "./migrations/1768262400000-placement-retention";
+import { endedPlacementRetention } from "./retention";
 import { sheltersPolicy } from "./policy";
 import {
   PlacementResolver,
@@ -29,6 +31,7 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
     PlacementWorkflows1767916800000,
     AuditTrail1768003200000,
     ShelterOccupancy1768089600000,
+    PlacementRetention1768262400000,
   ],
   resolvers: [
     ShelterResolver,
@@ -46,4 +49,5 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   routes: [staysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
+  retention: { kinds: [endedPlacementRetention] },
 };

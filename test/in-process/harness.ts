@@ -109,7 +109,7 @@ export interface InProcessSubgraph {
   stop(): Promise<void>;
 }
 
-interface ThrowawayDatabases {
+export interface ThrowawayDatabases {
   urls: string[];
   drop(): Promise<void>;
 }
@@ -118,7 +118,7 @@ interface ThrowawayDatabases {
  * Databases of a test's own, one per label: throwaway databases on TEST_DATABASE_URL's
  * server, or embedded PGlite in `scratch`, served by one child process.
  */
-async function throwawayDatabases(labels: string[], scratch: string): Promise<ThrowawayDatabases> {
+export async function throwawayDatabases(labels: string[], scratch: string): Promise<ThrowawayDatabases> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const names = labels.map((label) => `hub_inproc_${label}_${process.pid}_${Date.now()}`);

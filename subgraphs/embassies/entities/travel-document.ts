@@ -21,8 +21,9 @@ export class TravelDocument {
   kind!: TravelDocumentKind;
 
   @Field(() => String, { nullable: true, description: "The document number: a key to the person's identity." })
-  @Column({ type: "text" })
-  number!: string;
+  // Null once an expired document's retention period is over (retention.ts).
+  @Column({ type: "text", nullable: true })
+  number!: string | null;
 
   @Field({ description: "YYYY-MM-DD" })
   @Column({ name: "issued_on", type: "date" })
@@ -44,4 +45,8 @@ export class TravelDocument {
 
   @Column({ name: "revoked_by_org", type: "text", nullable: true })
   revokedByOrg!: string | null;
+
+  /** When the retention job erased its number (retention.ts); not in the schema. */
+  @Column({ name: "retention_erased_at", type: "timestamptz", nullable: true })
+  retentionErasedAt!: Date | null;
 }

@@ -61,8 +61,9 @@ export class RepatriationCase {
     description:
       "Whether the person travels with an escort (always when the victims subgraph records a medical escort need).",
   })
-  @Column({ name: "escort_required", type: "boolean", default: false })
-  escortRequired!: boolean;
+  // Null once a closed case's retention period is over (retention.ts): it is derived from a medical need.
+  @Column({ name: "escort_required", type: "boolean", nullable: true, default: false })
+  escortRequired!: boolean | null;
 
   @Field(() => String, { nullable: true, description: "What the escort must provide (may include medical detail)." })
   @Column({ name: "escort_needs", type: "text", nullable: true })
@@ -85,4 +86,8 @@ export class RepatriationCase {
 
   @VersionColumn()
   version!: number;
+
+  /** When the retention job erased its personal details (retention.ts); not in the schema. */
+  @Column({ name: "retention_erased_at", type: "timestamptz", nullable: true })
+  retentionErasedAt!: Date | null;
 }

@@ -11,8 +11,9 @@ export class Placement {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
 
-  @Column({ name: "victim_id", type: "uuid" })
-  victimId!: string;
+  /** Null once an ended stay's retention period is over (retention.ts); an open stay always names its person (a check). */
+  @Column({ name: "victim_id", type: "uuid", nullable: true })
+  victimId!: string | null;
 
   @Column({ name: "shelter_id", type: "text" })
   shelterId!: string;
@@ -42,4 +43,8 @@ export class Placement {
 
   @Column({ name: "ended_by_org", type: "text", nullable: true })
   endedByOrg!: string | null;
+
+  /** When the retention job erased the link to the person (retention.ts); not in the schema. */
+  @Column({ name: "retention_erased_at", type: "timestamptz", nullable: true })
+  retentionErasedAt!: Date | null;
 }

@@ -83,8 +83,12 @@ export class ShelterResolver {
     if (context.caller.role !== "ngo") return open;
     // An NGO sees only the residents whose case it owns: its condition reads each person's case, which the
     // victims subgraph answers (one batched question), so it is applied here.
-    const access = await victimAccessLoader(context).loadMany(open.map((placement) => placement.victimId));
-    return open.filter((_, index) => {
+    // An open stay always names its person (a check in the database); only ended ones may have lost the link.
+    const named = open.filter(
+      (placement): placement is Placement & { victimId: string } => placement.victimId !== null,
+    );
+    const access = await victimAccessLoader(context).loadMany(named.map((placement) => placement.victimId));
+    return named.filter((_, index) => {
       const entry = access[index];
       return (
         entry !== null && !(entry instanceof Error) && enforce.holds(context, "Shelter.residents", "Victim", entry)
@@ -101,6 +105,8 @@ export class PlacementResolver {
     description: "The person placed; null when the victims subgraph's record rules hide them from you.",
   })
   victim(@Root() placement: Placement, @Ctx() context: VictimAccessAskingContext): Promise<Victim | null> {
+    // An ended stay past its retention period names no one any more (retention.ts).
+    if (placement.victimId === null) return Promise.resolve(null);
     return visibleVictimStub(context, placement.victimId);
   }
 }

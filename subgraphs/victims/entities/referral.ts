@@ -34,8 +34,9 @@ export class Referral {
     description:
       "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended.",
   })
-  @Column({ type: "text" })
-  purpose!: string;
+  // Null once a closed referral's retention period is over (retention.ts): the purpose describes the case.
+  @Column({ type: "text", nullable: true })
+  purpose!: string | null;
 
   @Field(() => ReferralStatus)
   @Column({ type: "text" })
@@ -52,4 +53,8 @@ export class Referral {
   @Field(() => Date, { nullable: true })
   @Column({ name: "decided_at", type: "timestamptz", nullable: true })
   decidedAt!: Date | null;
+
+  /** When the retention job erased its personal content (retention.ts); not in the schema. */
+  @Column({ name: "retention_erased_at", type: "timestamptz", nullable: true })
+  retentionErasedAt!: Date | null;
 }

@@ -1,0 +1,121 @@
+/**
+ * `npm run retention -- [--dry-run] [--json] [--subgraph <name>]`: the retention job
+ * (platform/retention.ts) once, over each subgraph's database — the embedded one under
+ * HUB_DATA_DIR (of a stopped hub: its data-directory lock refuses a running one) or the
+ * server named by <SUBGRAPH>_DATABASE_URL. With --dry-run it lists per kind what would go,
+ * by record id, person id, case number and date, and changes nothing; without, it erases
+ * and audits exactly that. Never a name or another personal value: only what an audit
+ * entry may carry. The periods are the hub's settings (HUB_RETENTION_<KIND>_DAYS).
+ */
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { loadSubgraphConfig } from "../platform/config";
+import { openDatabase } from "../platform/database";
+import pino from "pino";
+import { chooseLogFormat, createLogger } from "../platform/logger";
+import { checkRetentionKinds, runRetention, type RetentionReport } from "../platform/retention";
+import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../subgraphs/index";
+import { subgraphModule } from "../subgraphs/modules";
+
+interface Options {
+  dryRun: boolean;
+  json: boolean;
+  subgraphs: readonly SubgraphName[];
+}
+
+const USAGE = "usage: npm run retention -- [--dry-run] [--json] [--subgraph <name>]";
+
+function parseArguments(args: readonly string[]): Options {
+  const options: Options = { dryRun: false, json: false, subgraphs: SUBGRAPH_NAMES };
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    if (arg === "--dry-run") options.dryRun = true;
+    else if (arg === "--json") options.json = true;
+    else if (arg === "--subgraph") {
+      const name = args[(index += 1)];
+      const known = SUBGRAPH_NAMES.find((subgraph) => subgraph === name);
+      if (!known) throw new Error(`--subgraph must be one of ${SUBGRAPH_NAMES.join(", ")}\n${USAGE}`);
+      options.subgraphs = [known];
+    } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+  }
+  return options;
+}
+
+/** The report as lines for a person: per kind a count, then one line per record. */
+function describe(report: RetentionReport): string[] {
+  if (report.skipped)
+    return [`${report.subgraph}: skipped, another retention run holds this database's lock (a running replica's)`];
+  const verb = report.dryRun ? "would erase" : "erased";
+  return report.kinds.flatMap((kind) => {
+    if (kind.days === null) return [`${report.subgraph} ${kind.kind}: off (${kind.description})`];
+    const head = `${report.subgraph} ${kind.kind}: ${verb} ${kind.records.length} (${kind.description}; ${kind.days} days, before ${kind.cutoff})`;
+    return [
+      head,
+      ...kind.records.map(
+        (record) =>
+          `  ${record.id}  person ${record.subjectId}${record.caseNumber ? `  case ${record.caseNumber}` : ""}  since ${record.since}`,
+      ),
+    ];
+  });
+}
+
+async function runFor(name: SubgraphName, options: Options): Promise<RetentionReport | undefined> {
+  const module = subgraphModule(name);
+  const kinds = module.retention?.kinds ?? [];
+  checkRetentionKinds(kinds);
+  const config = loadSubgraphConfig(SUBGRAPHS, name, process.env, kinds);
+  if (kinds.length === 0) return undefined;
+  // A dry run on a machine that never started the hub makes no database to find nothing in.
+  if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, name, "PG_VERSION"))) {
+    if (!options.json) console.log(`${name}: no database under ${config.dataDir} yet; nothing to do`);
+    return undefined;
+  }
+  // To stderr: stdout holds the report (JSON with --json), and nothing else. The run's own
+  // info line would repeat the report; warnings and failures still show.
+  const log = createLogger(
+    `retention-${name}`,
+    config.logLevel === "info" ? "warn" : config.logLevel,
+    chooseLogFormat(config.logFormat),
+    pino.destination({ dest: 2, sync: true }),
+  );
+  // Brings the schema up to date as a start would (the kinds read its columns); the embedded
+  // database's directory lock refuses a hub that has it open, naming its process.
+  const database = await openDatabase({
+    name,
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 1,
+    embeddedSharedBuffersMb: config.embeddedSharedBuffersMb,
+    entities: module.entities,
+    migrations: module.migrations,
+    logger: log,
+  });
+  try {
+    return await runRetention(database.dataSource, kinds, {
+      subgraph: name,
+      settings: config.retention,
+      dryRun: options.dryRun,
+      log,
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  const reports: RetentionReport[] = [];
+  for (const name of options.subgraphs) {
+    const report = await runFor(name, options);
+    if (!report) continue;
+    reports.push(report);
+    if (!options.json) for (const line of describe(report)) console.log(line);
+  }
+  if (options.json) console.log(JSON.stringify(reports, null, 2));
+}
+
+main().catch((error: Error) => {
+  console.error(`retention failed: ${error.message}`);
+  process.exit(1);
+});
