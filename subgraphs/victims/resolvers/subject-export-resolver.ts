@@ -92,7 +92,7 @@ function assemble(context: VictimsContext, victimId: string, parts: SubjectPart[
     withheldNote:
       withheld.length === 0
         ? null
-        : "Fields listed here are held by the hub but not readable by the organisation that made this copy; government (which reads every field) can give a copy with them.",
+        : "The hub holds these fields, but the organisation that made this copy may not read them; readableBy says who may. Government reads every field of a case (but the user ids of other organisations' staff) and can give a copy with them.",
     omittedFields: parts.flatMap((part) => part.omitted.map((field) => ({ subgraph: part.subgraph, ...field }))),
     accessHistory: {
       entries: history,
