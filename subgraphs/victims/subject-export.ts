@@ -1,20 +1,20 @@
 /** What the victims subgraph holds about a person, for the survivor's copy (platform/subject-export.ts). */
-import { allow } from "../../platform/policy/types";
+import { allow, mayRead } from "../../platform/policy/types";
 import type { SubjectExport } from "../../platform/subject-export";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
-import { actsAsOwner } from "./record-rules";
+import { enforce, victimsPolicy } from "./policy";
+import { caseFor } from "./record-rules";
 
 const ORGANISATION = allow(["government", "ngo"]);
 
 export const victimsSubjectExport: SubjectExport = {
-  // With the data this subgraph owns: the case, under the caller's record rule, and its owner.
+  // With the data this subgraph owns: the case under the caller's record rule, then the query's own rule.
   mayExport: async ({ caller, db, subjectId }) => {
-    const victim = await db
-      .getRepository(Victim)
-      .findOne({ select: { id: true, ownerOrg: true }, where: { id: subjectId } });
-    return victim !== null && actsAsOwner(caller, victim.ownerOrg);
+    if (!mayRead(victimsPolicy, "Query", "exportSubjectData", caller.role)) return false;
+    const victim = await caseFor(db.manager, caller, subjectId, false).catch(() => null);
+    return victim !== null && enforce.holds({ caller }, "Query.exportSubjectData", "Victim", victim);
   },
   sources: [
     {
