@@ -120,6 +120,8 @@ describe("the survivor's copy, straight at the subgraphs", () => {
     };
     const hidden = await observe(victimId);
     expect(hidden.errors).toEqual([{ message: expect.any(String), code: "NOT_FOUND" }]);
+    // The counters are on in the test hub (HUB_DIAGNOSTIC_COUNTERS): the comparison covers the work done.
+    expect(hidden.counters.sql).not.toBeNull();
     expect(hidden).toEqual(await observe(randomUUID()));
   });
 });
