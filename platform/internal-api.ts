@@ -74,6 +74,11 @@ export interface RouteQuestion<Request> {
   asker: string;
   /** The subgraph answering. */
   self: string;
+  /**
+   * Asks the answerer's peers as the same caller, in the same request: for an answer that must
+   * learn a fact from the peer owning it (who may see a person) rather than trust the asker's word.
+   */
+  asking: AskingContext;
 }
 
 /** A route and how this subgraph answers it: what a module lists in `routes`. */
@@ -97,6 +102,8 @@ export interface RouteDeps {
   verifier: TokenVerifier;
   services: ServiceCredentials;
   log: Logger;
+  /** How the answer asks this subgraph's peers (`RouteQuestion.asking`). */
+  serviceClient: ServiceClient;
 }
 
 /**
@@ -133,7 +140,12 @@ export function mountRoute(app: Express, deps: RouteDeps, { route, answer }: Rou
       throw error;
     }
     try {
-      response.json(await answer({ caller, request: parsed, db: deps.db, asker, self: deps.self }));
+      const asking: AskingContext = {
+        serviceClient: deps.serviceClient,
+        authorization: request.header("authorization") ?? "",
+        requestId: String(response.locals.requestId ?? ""),
+      };
+      response.json(await answer({ caller, request: parsed, db: deps.db, asker, self: deps.self, asking }));
     } catch (error) {
       if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
       deps.log.error({ err: (error as Error).message, route: route.path }, "internal question failed");

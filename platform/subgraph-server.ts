@@ -52,6 +52,7 @@ import type { SubgraphPolicy } from "./policy/types";
 import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
 import { checkRetentionKinds, runRetention, scheduleRetention, type RetentionDeclaration } from "./retention";
+import type { SubjectExport } from "./subject-export";
 import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
 
@@ -83,6 +84,12 @@ export interface SubgraphModule<Extra extends object = {}> {
   demoData: DemoData;
   /** Service routes this subgraph answers (contracts/, answered with internal-api.ts `answerRoute`), mounted before /graphql. */
   routes?: readonly RouteAnswer[];
+  /**
+   * What this subgraph holds about one person, for the survivor's copy (subject-export.ts):
+   * every subgraph declares it (subgraphs/modules.ts refuses a module without it), even as
+   * `sources: []`, so a new subgraph cannot leave its records out of a person's copy.
+   */
+  subjectExport?: SubjectExport;
   /** Makes this subgraph's own members of each request's context (see context.ts). */
   requestContext?: RequestContextHook<Extra>;
   /** Apollo Server plugins of this subgraph only, before the shared ones. */
@@ -343,7 +350,14 @@ export async function startSubgraph<Extra extends object>(
   // Diagnostic totals (request-scope.ts): for the hub's own processes only (signed), never in production (config).
   if (config.diagnosticCounters)
     app.post(DIAGNOSTIC_COUNTERS_PATH, (_request, response) => void response.json(counterTotals()));
-  for (const route of module.routes ?? []) mountRoute(app, { self: module.name, db, verifier, services, log }, route);
+  const serviceClient = {
+    self: module.name,
+    peers: config.peerUrls,
+    services,
+    requestSigner: credentials.requestSigner,
+  };
+  for (const route of module.routes ?? [])
+    mountRoute(app, { self: module.name, db, verifier, services, log, serviceClient }, route);
   app.use(
     "/graphql",
     authenticate(verifier),

@@ -7,6 +7,7 @@
 import type { SubgraphModule } from "../platform/subgraph-server";
 import type { SubgraphPolicy } from "../platform/policy/types";
 import { AUDIT_ROUTES } from "./audit-routes";
+import { subjectExportRoute } from "./subject-export-route";
 import { SUBGRAPHS, type SubgraphName } from "./index";
 
 /** The folder's file `file`, loaded by name (the list decides which folders exist, so no static import can). */
@@ -26,13 +27,14 @@ function exported<T>(
 
 /**
  * One subgraph's module, with the routes every subgraph answers for the hub-wide audit
- * trail (audit-routes.ts) before its own: a new subgraph cannot forget them. Loaded on
+ * trail (audit-routes.ts) and the survivor's copy (subject-export-route.ts, made from the
+ * module's required `subjectExport`) before its own: a new subgraph cannot forget them. Loaded on
  * demand, not when this file is: a subgraph's own resolvers import HUB_POLICIES from
  * here, and loading modules then would be a circle.
  */
 export function subgraphModule(name: SubgraphName): SubgraphModule {
   const module = exported<SubgraphModule>(name, "module", `${name}Subgraph`, (loaded) => loaded.name === name);
-  return { ...module, routes: [...AUDIT_ROUTES, ...(module.routes ?? [])] };
+  return { ...module, routes: [...AUDIT_ROUTES, subjectExportRoute(module), ...(module.routes ?? [])] };
 }
 
 /** Every subgraph's module, in the list's order (composition, seeding). */

@@ -42,6 +42,9 @@ function rootArguments(
       return persona.role === "ngo" ? `first: 20, filter: { victimId: "${ownedVictimId}" }` : "first: 20";
     case "victim":
       return `id: "${sampleVictimId}"`;
+    case "exportSubjectData":
+      // The survivor's copy: a case owner of its own case, government of any.
+      return `victimId: "${persona.role === "ngo" ? ownedVictimId : sampleVictimId}"`;
     case "nationals":
       return `first: 20, country: "${persona.country ?? "PH"}"`;
     case "shelter":

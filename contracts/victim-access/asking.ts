@@ -8,7 +8,7 @@ import DataLoader from "dataloader";
 import { perRequest, type RequestContextHook, type SubgraphContext } from "../../platform/context";
 import { notFound } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
-import { ask } from "../../platform/internal-api";
+import { ask, type AskingContext } from "../../platform/internal-api";
 import { createVictimAccessGrants, GRANT_REQUEST_EXTENSION, GRANT_SEALER, MAX_GRANTS_PER_REQUEST } from "./grant";
 import { factsFor, VICTIM_ACCESS, type VictimAccess } from "./route";
 
@@ -136,4 +136,15 @@ export async function findVisibleOfVictim<T extends { victimId: string }>(
   );
   if (!record || !visible(record, access)) throw notFound(typeName);
   return { record, access };
+}
+
+/**
+ * Whether the caller acts as the owner of this person's case (its organisation owns it, or it
+ * is government), asked of the victims subgraph with the caller's own token: for a service
+ * route's answer (the survivor's copy), which has no request context of its own. One question;
+ * a person the caller may not see is false, as is one who does not exist.
+ */
+export async function actsAsCaseOwner(asking: AskingContext, victimId: string): Promise<boolean> {
+  const answer = await ask(asking, VICTIM_ACCESS, { ids: [victimId] });
+  return answer.visible.some((access) => access.id === victimId && access.actsAsOwner);
 }

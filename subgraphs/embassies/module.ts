@@ -3,6 +3,7 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { embassiesSubjectExport } from "./subject-export";
 import { travelReadinessRoute } from "./travel-readiness-route";
 import { Embassy } from "./entities/embassy";
 import { NationalityVerification } from "./entities/nationality-verification";
@@ -35,6 +36,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   orphanedTypes: [Victim],
   referenceResolvers: embassyReferenceResolvers,
   policy: embassiesPolicy,
+  subjectExport: embassiesSubjectExport,
   demoData: embassiesDemoData,
   routes: [travelReadinessRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).

@@ -3,6 +3,7 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { repatriationSubjectExport } from "./subject-export";
 import { journeysRoute } from "./statistics-route";
 import { JourneyLeg } from "./entities/journey-leg";
 import { RepatriationCase } from "./entities/repatriation-case";
@@ -34,6 +35,7 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   orphanedTypes: [Victim],
   referenceResolvers: repatriationReferenceResolvers,
   policy: repatriationPolicy,
+  subjectExport: repatriationSubjectExport,
   demoData: repatriationDemoData,
   routes: [journeysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).

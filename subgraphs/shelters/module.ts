@@ -3,6 +3,7 @@ import { Victim } from "./entities/victim";
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { sheltersSubjectExport } from "./subject-export";
 import { staysRoute } from "./statistics-route";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
@@ -45,6 +46,7 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   orphanedTypes: [Victim],
   referenceResolvers: shelterReferenceResolvers,
   policy: sheltersPolicy,
+  subjectExport: sheltersSubjectExport,
   demoData: sheltersDemoData,
   routes: [staysRoute],
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).

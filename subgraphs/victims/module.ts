@@ -1,6 +1,7 @@
 /** The victims subgraph: cases, consents, referrals. Owns `Victim` and who may see it; serves oversight (./oversight/). */
 import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import type { SubgraphModule } from "../../platform/subgraph-server";
+import { victimsSubjectExport } from "./subject-export";
 import { Consent } from "./entities/consent";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
@@ -18,6 +19,7 @@ import { MeResolver } from "./oversight/me-resolver";
 import { ReferralResolver } from "./resolvers/referral-resolver";
 import { RegistrationResolver } from "./resolvers/registration-resolver";
 import { StatisticsResolver } from "./oversight/statistics-resolver";
+import { SubjectExportResolver } from "./resolvers/subject-export-resolver";
 import { VictimResolver, victimReferenceResolvers } from "./resolvers/victim-resolver";
 import { victimsDemoData } from "./seed";
 import {
@@ -47,9 +49,11 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
     MeResolver,
     AuditResolver,
     StatisticsResolver,
+    SubjectExportResolver,
   ],
   referenceResolvers: victimReferenceResolvers,
   policy: victimsPolicy,
+  subjectExport: victimsSubjectExport,
   demoData: victimsDemoData,
   routes: [victimAccessRoute],
   requestContext: victimsRequestContext,

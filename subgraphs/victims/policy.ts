@@ -67,6 +67,13 @@ export const victimsPolicy: SubgraphPolicy = {
         },
       },
       verifyAuditChain: allow(["auditor", "government"]),
+      // The survivor's copy: the case owner (its own case) and government; every field in it carries its own rule.
+      exportSubjectData: {
+        ...allow(["government", "ngo"], { ngo: CASE_OWNER }),
+        arguments: {
+          victimId: open("the record rule answers a case the caller may not see as if it did not exist"),
+        },
+      },
       caseStatistics: {
         ...allow(ALL_ROLES),
         arguments: {

@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import { verifyChain } from "../../platform/audit/trail";
 import { callerFromClaims } from "../../platform/auth/tokens";
 import { databaseUrlVariable } from "../../platform/config";
+import type { AskingContext } from "../../platform/internal-api";
 import { openDatabase, type Database } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
 import { retentionErased } from "../../platform/metrics";
@@ -194,7 +195,13 @@ function recordIds(report: RetentionReport): string[] {
 }
 
 async function statistics() {
-  const question = { caller: government, request: {}, asker: "victims" };
+  // The statistics routes ask no peer: a client with no peers and no credentials makes any question fail.
+  const asking = {
+    serviceClient: { self: "victims", peers: {} } as unknown as AskingContext["serviceClient"],
+    authorization: "",
+    requestId: "retention-test",
+  };
+  const question = { caller: government, request: {}, asker: "victims", asking };
   return {
     journeys: await journeysRoute.answer({ ...question, db: db("repatriation"), self: "repatriation" }),
     stays: await staysRoute.answer({ ...question, db: db("shelters"), self: "shelters" }),

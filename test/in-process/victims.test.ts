@@ -35,11 +35,13 @@ function visibleTo(persona: DevTokenRequest): DemoPerson[] {
 }
 
 const OVERSIGHT_ROOTS = new Set(["auditTrail", "verifyAuditChain", "caseStatistics", "caseDurations"]);
+/** Asks every other subgraph, which this tier does not run: end to end in test/subject-export.test.ts and the matrix. */
+const HUB_WIDE_ROOTS = new Set(["exportSubjectData"]);
 
 describeFieldRules(() => victims, {
   policy: victimsPolicy,
   rootArguments(root, persona) {
-    if (OVERSIGHT_ROOTS.has(root)) return null;
+    if (OVERSIGHT_ROOTS.has(root) || HUB_WIDE_ROOTS.has(root)) return null;
     switch (root) {
       case "victim":
         return `id: "${(visibleTo(persona)[0] ?? people[0]).id}"`;
