@@ -9,6 +9,8 @@ import { NationalityVerification } from "./entities/nationality-verification";
 import { TravelDocument } from "./entities/travel-document";
 import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-embassies";
 import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
+import { EmbassiesErasure1768348800000 } from "./migrations/1768348800000-erasure";
+import { embassiesErasure } from "./erasure";
 import { embassiesPolicy } from "./policy";
 import {
   EmbassyResolver,
@@ -22,7 +24,12 @@ import { embassiesDemoData } from "./seed";
 export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "embassies",
   entities: [Embassy, NationalityVerification, TravelDocument],
-  migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000, AuditTrail1768003200000],
+  migrations: [
+    CreateEmbassies1767225600000,
+    ConsularWorkflows1767916800000,
+    AuditTrail1768003200000,
+    EmbassiesErasure1768348800000,
+  ],
   resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
@@ -30,6 +37,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   policy: embassiesPolicy,
   demoData: embassiesDemoData,
   routes: [travelReadinessRoute],
+  erasure: embassiesErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

@@ -9,6 +9,8 @@ import { RepatriationCase } from "./entities/repatriation-case";
 import { RepatriationTransition } from "./entities/repatriation-transition";
 import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-create-repatriation";
 import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
+import { RepatriationErasure1768348800000 } from "./migrations/1768348800000-erasure";
+import { repatriationErasure } from "./erasure";
 import { repatriationPolicy } from "./policy";
 import {
   RepatriationCaseResolver,
@@ -21,7 +23,12 @@ import { repatriationDemoData } from "./seed";
 export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "repatriation",
   entities: [RepatriationCase, JourneyLeg, RepatriationTransition],
-  migrations: [CreateRepatriation1767225600000, RepatriationWorkflows1767916800000, AuditTrail1768003200000],
+  migrations: [
+    CreateRepatriation1767225600000,
+    RepatriationWorkflows1767916800000,
+    AuditTrail1768003200000,
+    RepatriationErasure1768348800000,
+  ],
   resolvers: [RepatriationCaseResolver, VictimRepatriationResolver, RepatriationWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],
@@ -29,6 +36,7 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   policy: repatriationPolicy,
   demoData: repatriationDemoData,
   routes: [journeysRoute],
+  erasure: repatriationErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

@@ -4,6 +4,7 @@ import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contracts/victim-access/asking";
 import type { SubgraphModule } from "../../platform/subgraph-server";
 import { staysRoute } from "./statistics-route";
+import { sheltersErasure } from "./erasure";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
@@ -44,6 +45,7 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   policy: sheltersPolicy,
   demoData: sheltersDemoData,
   routes: [staysRoute],
+  erasure: sheltersErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
 };

@@ -27,6 +27,13 @@ export const VICTIM_FIELD_RULES = {
   ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
   // Duplicate flags point at cases the registering partner may not see: government reviews them.
   ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
+  // Why a case's fields are null is no secret from whoever sees the case.
+  erasedAt: allow(EVERY_RECORD_ROLE),
+  // The erasure's progress: to who may request it.
+  erasure: allow(["government", "ngo"], { ngo: CASE_OWNER }),
+  // A hold may serve proceedings the case owner is not told of: government only. The owner learns that one
+  // stands only when its requestErasure is refused with LEGAL_HOLD, about a case it owns (no oracle).
+  legalHold: allow(["government"]),
 } satisfies Record<string, FieldRule>;
 
 /**

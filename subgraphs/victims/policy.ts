@@ -138,12 +138,36 @@ export const victimsPolicy: SubgraphPolicy = {
         allow(["government", "ngo"], { ngo: CASE_OWNER }),
       ),
       identifyVictim: allow(["government"]),
+      // Erasure: who owns the case may have it erased (the survivor's request through their case worker), and government.
+      requestErasure: allow(["government", "ngo"], { ngo: CASE_OWNER }),
+      ...sameRule(["placeLegalHold", "liftLegalHold"], allow(["government"])),
       respondToReferral: allow(["ngo", "shelter", "repatriation"], {
         ngo: REFERRAL_ADDRESSED_TO_IT,
         shelter: REFERRAL_ADDRESSED_TO_IT,
         repatriation: REFERRAL_ADDRESSED_TO_IT,
       }),
     },
+  },
+  ErasureRequest: {
+    records: "The erasure of a case, to who may request it (Victim.erasure, requestErasure).",
+    subject: "victimId",
+    notPersonal: ["status", "deliveries", "requestedByOrg", "requestedByRole"],
+    fields: sameRule(
+      ["id", "victimId", "reason", "requestedByOrg", "requestedByRole", "requestedAt", "completedAt", "status", "deliveries"],
+      allow(["government", "ngo"]),
+    ),
+  },
+  ErasureDelivery: {
+    records: "One subgraph's part of an erasure: names and times, nothing of the person.",
+    fields: sameRule(["subgraph", "attempts", "confirmedAt", "nextAttemptAt"], allow(["government", "ngo"])),
+  },
+  LegalHold: {
+    records: "Holds on cases, to government only.",
+    subject: "victimId",
+    fields: sameRule(
+      ["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"],
+      allow(["government"]),
+    ),
   },
   Me: {
     records: "The caller only.",

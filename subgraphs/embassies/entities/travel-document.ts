@@ -21,8 +21,8 @@ export class TravelDocument {
   kind!: TravelDocumentKind;
 
   @Field(() => String, { nullable: true, description: "The document number: a key to the person's identity." })
-  @Column({ type: "text" })
-  number!: string;
+  @Column({ type: "text", nullable: true })
+  number!: string | null;
 
   @Field({ description: "YYYY-MM-DD" })
   @Column({ name: "issued_on", type: "date" })

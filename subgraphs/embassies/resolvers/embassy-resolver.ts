@@ -32,7 +32,7 @@ export class EmbassyResolver {
 @Resolver(() => TravelDocument)
 export class TravelDocumentResolver {
   @FieldResolver(() => String, { nullable: true })
-  number(@Root() document: TravelDocument): string {
+  number(@Root() document: TravelDocument): string | null {
     // Another country's embassy is refused before this runs: the policy's condition, run by the platform.
     return document.number;
   }

@@ -34,8 +34,8 @@ export class Referral {
     description:
       "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended.",
   })
-  @Column({ type: "text" })
-  purpose!: string;
+  @Column({ type: "text", nullable: true })
+  purpose!: string | null;
 
   @Field(() => ReferralStatus)
   @Column({ type: "text" })
