@@ -93,7 +93,8 @@ export function createErasureScrubber(
   log: Logger,
   delayMs: number,
 ): ErasureScrubber {
-  for (const table of tables) if (!IDENTIFIER.test(table)) throw new Error(`erasure table "${table}" is not a plain name`);
+  for (const table of tables)
+    if (!IDENTIFIER.test(table)) throw new Error(`erasure table "${table}" is not a plain name`);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -111,7 +112,10 @@ export function createErasureScrubber(
         await db.query(sql);
       } catch (error) {
         complete = false;
-        log.warn({ err: (error as Error).message, step: what }, "erasure scrub: a step failed; it is tried again at the next scrub");
+        log.warn(
+          { err: (error as Error).message, step: what },
+          "erasure scrub: a step failed; it is tried again at the next scrub",
+        );
       }
     };
     // Each its own statement: VACUUM runs outside a transaction block.
@@ -121,7 +125,9 @@ export function createErasureScrubber(
     await step("VACUUM FULL pg_statistic", `VACUUM FULL pg_catalog.pg_statistic`);
     const [{ wal_recycle: walRecycle }]: Array<{ wal_recycle: string }> = await db.query(`SHOW wal_recycle`);
     if (walRecycle !== "off")
-      log.warn("erasure scrub: wal_recycle is on, so removed WAL segments are reused with their old contents until overwritten");
+      log.warn(
+        "erasure scrub: wal_recycle is on, so removed WAL segments are reused with their old contents until overwritten",
+      );
     await step("pg_switch_wal", `SELECT pg_switch_wal()`);
     await step("CHECKPOINT", `CHECKPOINT`);
     if (!complete) return;
@@ -143,7 +149,10 @@ export function createErasureScrubber(
           await scrubOnce();
         } while (again && !stopped);
       } catch (error) {
-        log.warn({ err: (error as Error).message }, "erasure scrub failed; it is tried again at the next erasure or start");
+        log.warn(
+          { err: (error as Error).message },
+          "erasure scrub failed; it is tried again at the next erasure or start",
+        );
       } finally {
         running = undefined;
       }

@@ -98,8 +98,16 @@ export interface OrderQuestion<Request> {
 
 /** A route and how this subgraph answers it: what a module lists in `routes`. */
 export type RouteAnswer =
-  | { route: ServiceRoute<unknown, unknown>; authority?: "caller"; answer(question: RouteQuestion<unknown>): Promise<unknown> }
-  | { route: ServiceRoute<unknown, unknown>; authority: "asker"; answer(question: OrderQuestion<unknown>): Promise<unknown> };
+  | {
+      route: ServiceRoute<unknown, unknown>;
+      authority?: "caller";
+      answer(question: RouteQuestion<unknown>): Promise<unknown>;
+    }
+  | {
+      route: ServiceRoute<unknown, unknown>;
+      authority: "asker";
+      answer(question: OrderQuestion<unknown>): Promise<unknown>;
+    };
 
 export function answerRoute<Request, Response>(
   route: ServiceRoute<Request, Response>,
@@ -333,9 +341,12 @@ export async function order<Request, Response>(
   if (route.authority !== "asker") throw new Error(`${route.path} is asked for a caller: use ask()`);
   if (!route.askers.includes(client.self)) throw new Error(`${client.self} may not send ${route.path}`);
   if (!route.answeredBy.includes(peer)) throw new Error(`${peer} does not answer ${route.path}`);
-  return inSpan("service.order", { "hub.route": route.path, "hub.peer": peer }, () =>
-    send({ serviceClient: client, authorization: "", requestId }, route, request, peer),
-  { kind: SpanKind.CLIENT });
+  return inSpan(
+    "service.order",
+    { "hub.route": route.path, "hub.peer": peer },
+    () => send({ serviceClient: client, authorization: "", requestId }, route, request, peer),
+    { kind: SpanKind.CLIENT },
+  );
 }
 
 function onlyAnswerer(route: ServiceRoute<unknown, unknown>): string {

@@ -412,7 +412,12 @@ export async function startSubgraph<Extra extends object>(
   );
   // What a process stopped before its scrub left in the files (platform/erasure.ts).
   void erasureScrubber.scrubNow();
-  const serviceClient = { self: module.name, peers: config.peerUrls, services, requestSigner: credentials.requestSigner };
+  const serviceClient = {
+    self: module.name,
+    peers: config.peerUrls,
+    services,
+    requestSigner: credentials.requestSigner,
+  };
   const workers = (module.workers ?? []).map((start) => start({ db, log, serviceClient, config }));
   return {
     port,

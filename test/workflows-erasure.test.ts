@@ -69,7 +69,11 @@ describe("requestErasure", () => {
       (progress) => progress?.status === "COMPLETE",
     );
     expect(done!.completedAt).not.toBeNull();
-    expect(done!.deliveries.map((delivery) => delivery.subgraph).sort()).toEqual(["embassies", "repatriation", "shelters"]);
+    expect(done!.deliveries.map((delivery) => delivery.subgraph).sort()).toEqual([
+      "embassies",
+      "repatriation",
+      "shelters",
+    ]);
     expect(done!.deliveries.every((delivery) => delivery.confirmedAt !== null)).toBe(true);
 
     const after = await asPersona<{ victim: Everything }>(government, EVERYTHING_ABOUT, { id: person.victimId });
@@ -127,7 +131,11 @@ describe("requestErasure", () => {
 
   it("is in every subgraph's audit trail once, with field names and no value, and every chain still verifies", async () => {
     const trail = await asPersona<{
-      auditTrail: { edges: Array<{ node: { subgraph: string; kind: string; action: string; fields: string[]; victimIds: string[] } }> };
+      auditTrail: {
+        edges: Array<{
+          node: { subgraph: string; kind: string; action: string; fields: string[]; victimIds: string[] };
+        }>;
+      };
     }>(
       auditor,
       `query ($victimId: ID!) { auditTrail(filter: { victimId: $victimId }, first: 100) { edges { node { subgraph kind action fields victimIds } } } }`,
@@ -136,7 +144,12 @@ describe("requestErasure", () => {
     expect(trail.errors).toBeUndefined();
     const entries = trail.data!.auditTrail.edges.map((edge) => edge.node);
     const erasures = entries.filter((entry) => entry.action === "eraseSubject");
-    expect(erasures.map((entry) => entry.subgraph).sort()).toEqual(["embassies", "repatriation", "shelters", "victims"]);
+    expect(erasures.map((entry) => entry.subgraph).sort()).toEqual([
+      "embassies",
+      "repatriation",
+      "shelters",
+      "victims",
+    ]);
     expect(erasures.find((entry) => entry.subgraph === "victims")!.fields).toContain("Victim.legalName");
     expect(erasures.find((entry) => entry.subgraph === "embassies")!.fields).toContain("TravelDocument.number");
     // Asked twice: two requests recorded, one erasure.
@@ -189,17 +202,18 @@ describe("legal hold", () => {
     );
     expect(seenByGovernment.data!.victim.legalHold.reason).toBe("Evidence for proceedings 2026/114");
     expect(seenByGovernment.data!.victim.legalName).not.toBeNull();
-    const seenByOwner = await asPersona<{ victim: { legalHold: unknown; erasure: unknown } }>(owner, HOLD, { id: victim.id });
+    const seenByOwner = await asPersona<{ victim: { legalHold: unknown; erasure: unknown } }>(owner, HOLD, {
+      id: victim.id,
+    });
     expect(seenByOwner.data!.victim).toMatchObject({ legalHold: null, erasure: null });
     expect(errorCodes(seenByOwner)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
 
     const ownerMayNotLift = await asPersona(owner, LIFT_HOLD, { victimId: victim.id, reason: "Survivor asked" });
     expect(errorCodes(ownerMayNotLift)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
-    const lifted = await asPersona<{ placeLegalHold: unknown; liftLegalHold: { liftedAt: string; liftReason: string } }>(
-      government,
-      LIFT_HOLD,
-      { victimId: victim.id, reason: "Proceedings closed" },
-    );
+    const lifted = await asPersona<{
+      placeLegalHold: unknown;
+      liftLegalHold: { liftedAt: string; liftReason: string };
+    }>(government, LIFT_HOLD, { victimId: victim.id, reason: "Proceedings closed" });
     expect(lifted.errors).toBeUndefined();
     expect(lifted.data!.liftLegalHold).toMatchObject({ liftReason: "Proceedings closed", liftedByOrg: government.org });
     const liftAgain = await asPersona(government, LIFT_HOLD, { victimId: victim.id, reason: "Again" });

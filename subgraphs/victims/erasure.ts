@@ -98,10 +98,9 @@ export async function enqueueErasure(
     request.victimId,
   ]);
   if (existing.length > 0) return { erasureId: existing[0].id, created: false };
-  const holds: unknown[] = await manager.query(
-    `SELECT 1 FROM legal_hold WHERE victim_id = $1 AND lifted_at IS NULL`,
-    [request.victimId],
-  );
+  const holds: unknown[] = await manager.query(`SELECT 1 FROM legal_hold WHERE victim_id = $1 AND lifted_at IS NULL`, [
+    request.victimId,
+  ]);
   if (holds.length > 0)
     throw hubError(
       ErrorCode.LEGAL_HOLD,
@@ -117,10 +116,10 @@ export async function enqueueErasure(
     actor: request.actor,
     requestId: request.requestId,
   });
-  await manager.query(
-    `INSERT INTO erasure_delivery (erasure_id, subgraph) SELECT $1, unnest($2::text[])`,
-    [id, [...ERASURE_ORDER.answeredBy]],
-  );
+  await manager.query(`INSERT INTO erasure_delivery (erasure_id, subgraph) SELECT $1, unnest($2::text[])`, [
+    id,
+    [...ERASURE_ORDER.answeredBy],
+  ]);
   return { erasureId: id, created: true };
 }
 
@@ -179,7 +178,10 @@ export const erasureOutboxWorker: SubgraphWorkerStart = ({ db, log, serviceClien
         delivery.request_id,
       );
     } catch {
-      const delayMs = Math.min(config.erasureRetryBaseMs * 2 ** Math.min(delivery.attempts - 1, 30), config.erasureRetryMaxMs);
+      const delayMs = Math.min(
+        config.erasureRetryBaseMs * 2 ** Math.min(delivery.attempts - 1, 30),
+        config.erasureRetryMaxMs,
+      );
       await db.query(
         `UPDATE erasure_delivery SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), last_failure = 'unavailable'
           WHERE erasure_id = $1 AND subgraph = $2 AND confirmed_at IS NULL`,

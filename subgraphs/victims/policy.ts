@@ -153,7 +153,17 @@ export const victimsPolicy: SubgraphPolicy = {
     subject: "victimId",
     notPersonal: ["status", "deliveries", "requestedByOrg", "requestedByRole"],
     fields: sameRule(
-      ["id", "victimId", "reason", "requestedByOrg", "requestedByRole", "requestedAt", "completedAt", "status", "deliveries"],
+      [
+        "id",
+        "victimId",
+        "reason",
+        "requestedByOrg",
+        "requestedByRole",
+        "requestedAt",
+        "completedAt",
+        "status",
+        "deliveries",
+      ],
       allow(["government", "ngo"]),
     ),
   },

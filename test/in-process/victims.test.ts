@@ -70,9 +70,17 @@ describeFieldRules(() => victims, {
     "Victim.erasedAt",
     "Victim.erasure",
     "Victim.legalHold",
-    ...["id", "victimId", "reason", "requestedByOrg", "requestedByRole", "requestedAt", "completedAt", "status", "deliveries"].map(
-      (field) => `ErasureRequest.${field}`,
-    ),
+    ...[
+      "id",
+      "victimId",
+      "reason",
+      "requestedByOrg",
+      "requestedByRole",
+      "requestedAt",
+      "completedAt",
+      "status",
+      "deliveries",
+    ].map((field) => `ErasureRequest.${field}`),
     ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
     ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
       (field) => `LegalHold.${field}`,

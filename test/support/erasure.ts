@@ -55,7 +55,12 @@ function ok<T>(response: GraphQLResponse<T>, what: string): T {
  */
 export async function personEverywhere(
   ask: Ask,
-  personas: { owner: DevTokenRequest; government: DevTokenRequest; embassy: DevTokenRequest; repatriation: DevTokenRequest },
+  personas: {
+    owner: DevTokenRequest;
+    government: DevTokenRequest;
+    embassy: DevTokenRequest;
+    repatriation: DevTokenRequest;
+  },
   markers: Record<string, string>,
 ): Promise<PersonEverywhere> {
   const { owner, government, embassy, repatriation } = personas;
@@ -95,7 +100,13 @@ export async function personEverywhere(
   const shelterId = `shelter-erase-${process.pid}-${randomBytes(3).toString("hex")}`;
   ok(
     await ask(government, `mutation ($shelter: OpenShelterInput!) { openShelter(shelter: $shelter) { id } }`, {
-      shelter: { id: shelterId, name: "Erasure Test Shelter (fictional)", region: "Tak", town: "Test Town", capacity: 5 },
+      shelter: {
+        id: shelterId,
+        name: "Erasure Test Shelter (fictional)",
+        region: "Tak",
+        town: "Test Town",
+        capacity: 5,
+      },
     }),
     "open shelter",
   );
@@ -108,10 +119,14 @@ export async function personEverywhere(
     "refer",
   );
   ok(
-    await ask(owner, `mutation ($victimId: ID!, $shelterId: ID!) { placeVictim(victimId: $victimId, shelterId: $shelterId) { id } }`, {
-      victimId,
-      shelterId,
-    }),
+    await ask(
+      owner,
+      `mutation ($victimId: ID!, $shelterId: ID!) { placeVictim(victimId: $victimId, shelterId: $shelterId) { id } }`,
+      {
+        victimId,
+        shelterId,
+      },
+    ),
     "place",
   );
   const verification = ok(
@@ -183,7 +198,11 @@ export interface ErasureProgress {
   deliveries: Array<{ subgraph: string; confirmedAt: string | null; attempts: number }>;
 }
 
-export async function erasureProgress(ask: Ask, persona: DevTokenRequest, victimId: string): Promise<ErasureProgress | null> {
+export async function erasureProgress(
+  ask: Ask,
+  persona: DevTokenRequest,
+  victimId: string,
+): Promise<ErasureProgress | null> {
   const response = await ask<{ victim: { erasure: ErasureProgress | null } }>(
     persona,
     `query ($id: ID!) { victim(id: $id) { erasure { id status completedAt deliveries { subgraph confirmedAt attempts } } } }`,
@@ -192,12 +211,18 @@ export async function erasureProgress(ask: Ask, persona: DevTokenRequest, victim
   return ok(response, "erasure progress").victim.erasure;
 }
 
-export async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms; last ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not reached in ${timeoutMs} ms; last ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -228,7 +253,8 @@ export function filesHolding(dir: string, values: readonly string[]): string[] {
         } catch {
           continue; // removed meanwhile (a WAL segment)
         }
-        for (const { value, bytes } of needles) if (content.includes(bytes)) found.push(`${path.relative(dir, full)}: ${value}`);
+        for (const { value, bytes } of needles)
+          if (content.includes(bytes)) found.push(`${path.relative(dir, full)}: ${value}`);
       }
     }
   };

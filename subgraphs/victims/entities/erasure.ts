@@ -78,7 +78,9 @@ export class ErasureRequest {
   @Field(() => ErasureStatus)
   status!: ErasureStatus;
 
-  @Field(() => [ErasureDelivery], { description: "Each other subgraph's part (the victims subgraph's own is done with the request)." })
+  @Field(() => [ErasureDelivery], {
+    description: "Each other subgraph's part (the victims subgraph's own is done with the request).",
+  })
   deliveries!: ErasureDelivery[];
 }
 

@@ -29,7 +29,9 @@ export class Erasure1768348800000 implements MigrationInterface {
         lift_reason text,
         CHECK ((lifted_at IS NULL) = (lifted_by_org IS NULL))
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX legal_hold_one_standing ON legal_hold (victim_id) WHERE lifted_at IS NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX legal_hold_one_standing ON legal_hold (victim_id) WHERE lifted_at IS NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE erasure_request (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -27,7 +27,10 @@ function reasonOf(reason: string): string {
 
 async function erasureRequestOf(manager: EntityManager, erasureId: string): Promise<ErasureRequest> {
   const request = await manager.getRepository(ErasureRequest).findOneByOrFail({ id: erasureId });
-  return withDeliveries(request, await manager.getRepository(ErasureDelivery).find({ where: { erasureId }, order: { subgraph: "ASC" } }));
+  return withDeliveries(
+    request,
+    await manager.getRepository(ErasureDelivery).find({ where: { erasureId }, order: { subgraph: "ASC" } }),
+  );
 }
 
 function withDeliveries(request: ErasureRequest, deliveries: ErasureDelivery[]): ErasureRequest {
@@ -96,7 +99,9 @@ export class ErasureResolver {
     });
   }
 
-  @Mutation(() => LegalHold, { description: "Lifts the standing legal hold of a case (government only), with the reason." })
+  @Mutation(() => LegalHold, {
+    description: "Lifts the standing legal hold of a case (government only), with the reason.",
+  })
   liftLegalHold(
     @Arg("victimId", () => ID) victimId: string,
     @Arg("reason") reason: string,
