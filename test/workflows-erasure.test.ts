@@ -202,11 +202,21 @@ describe("legal hold", () => {
     );
     expect(seenByGovernment.data!.victim.legalHold.reason).toBe("Evidence for proceedings 2026/114");
     expect(seenByGovernment.data!.victim.legalName).not.toBeNull();
-    const seenByOwner = await asPersona<{ victim: { legalHold: unknown; erasure: unknown } }>(owner, HOLD, {
-      id: victim.id,
-    });
-    expect(seenByOwner.data!.victim).toMatchObject({ legalHold: null, erasure: null });
-    expect(errorCodes(seenByOwner)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    // The owner is told that a hold stands (its own case's trail names placeLegalHold anyway), not why.
+    const ownerReason = await asPersona<{ victim: { legalHold: { reason: string | null; placedByOrg: string } } }>(
+      owner,
+      HOLD,
+      { id: victim.id },
+    );
+    expect(ownerReason.data!.victim.legalHold).toEqual({ reason: null, placedByOrg: government.org });
+    expect(errorCodes(ownerReason)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);
+    const seenByOwner = await asPersona<{ victim: { legalHold: { placedByOrg: string }; erasure: unknown } }>(
+      owner,
+      `query ($id: ID!) { victim(id: $id) { legalHold { placedByOrg placedAt } erasure { id } } }`,
+      { id: victim.id },
+    );
+    expect(seenByOwner.errors).toBeUndefined();
+    expect(seenByOwner.data!.victim).toMatchObject({ legalHold: { placedByOrg: government.org }, erasure: null });
 
     const ownerMayNotLift = await asPersona(owner, LIFT_HOLD, { victimId: victim.id, reason: "Survivor asked" });
     expect(errorCodes(ownerMayNotLift)).toEqual(["UNAUTHORIZED_FIELD_OR_TYPE"]);

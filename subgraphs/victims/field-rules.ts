@@ -31,9 +31,9 @@ export const VICTIM_FIELD_RULES = {
   erasedAt: allow(EVERY_RECORD_ROLE),
   // The erasure's progress: to who may request it.
   erasure: allow(["government", "ngo"], { ngo: CASE_OWNER }),
-  // A hold may serve proceedings the case owner is not told of: government only. The owner learns that one
-  // stands only when its requestErasure is refused with LEGAL_HOLD, about a case it owns (no oracle).
-  legalHold: allow(["government"]),
+  // That a hold stands, to who may request erasure: the owner's own case's audit trail names placeLegalHold anyway
+  // and it must tell the survivor why erasure waits. Its reasons stay with government (LegalHold's policy).
+  legalHold: allow(["government", "ngo"], { ngo: CASE_OWNER }),
 } satisfies Record<string, FieldRule>;
 
 /**

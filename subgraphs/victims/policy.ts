@@ -172,12 +172,17 @@ export const victimsPolicy: SubgraphPolicy = {
     fields: sameRule(["subgraph", "attempts", "confirmedAt", "nextAttemptAt"], allow(["government", "ngo"])),
   },
   LegalHold: {
-    records: "Holds on cases, to government only.",
+    records: "The hold standing on a case, to government and the case owner (Victim.legalHold).",
     subject: "victimId",
-    fields: sameRule(
-      ["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"],
-      allow(["government"]),
-    ),
+    notPersonal: ["placedByOrg", "liftedByOrg"],
+    fields: {
+      ...sameRule(
+        ["id", "victimId", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg"],
+        allow(["government", "ngo"]),
+      ),
+      // What the proceedings are is government's: the owner is told that a hold stands and since when.
+      ...sameRule(["reason", "liftReason"], allow(["government"])),
+    },
   },
   Me: {
     records: "The caller only.",

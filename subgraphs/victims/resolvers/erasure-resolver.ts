@@ -133,7 +133,7 @@ export class ErasureResolver {
 
   @FieldResolver(() => LegalHold, {
     nullable: true,
-    description: "The legal hold standing on this case, if any (government only).",
+    description: "The legal hold standing on this case, if any (government, and the case owner without its reason).",
   })
   async legalHold(@Root() victim: Victim, @Ctx() context: SubgraphContext): Promise<LegalHold | null> {
     const holds = await groupedLoader(context, LegalHold, "victimId", { placedAt: "DESC" }).load(victim.id);
