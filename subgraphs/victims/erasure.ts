@@ -213,7 +213,7 @@ export const erasureOutboxWorker: SubgraphWorkerStart = ({ db, log, serviceClien
         );
         audit.operation = "erasure";
         await appendAuditEntries(manager, [
-          audit.entry("WRITE", "erasureCompleted", "ALLOWED", [delivery.victim_id], [...ERASURE_ORDER.answeredBy]),
+          audit.entry("WRITE", "erasureCompleted", "ALLOWED", [delivery.victim_id], ["ErasureRequest.completedAt"]),
         ]);
       }
     });
