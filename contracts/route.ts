@@ -15,10 +15,16 @@ export interface Contract<Request, Response> extends ServiceRoute<Request, Respo
 
 export function contract<Request, Response>(route: {
   path: `/internal/${string}`;
-  answeredBy: SubgraphName | "every subgraph";
+  answeredBy: SubgraphName | "every subgraph" | "every other subgraph";
   askers: readonly SubgraphName[];
   parse(body: unknown): Request;
+  authority?: "caller" | "asker";
 }): Contract<Request, Response> {
-  const answeredBy = route.answeredBy === "every subgraph" ? SUBGRAPHS.map((s) => s.name) : [route.answeredBy];
+  const answeredBy =
+    route.answeredBy === "every subgraph"
+      ? SUBGRAPHS.map((s) => s.name)
+      : route.answeredBy === "every other subgraph"
+        ? SUBGRAPHS.map((s) => s.name).filter((name) => !route.askers.includes(name))
+        : [route.answeredBy];
   return defineRoute<Request, Response>({ ...route, answeredBy }) as Contract<Request, Response>;
 }

@@ -186,6 +186,13 @@ export interface SubgraphConfig extends CommonConfig {
   redisUrl?: string;
   /** The retention job's schedule and this subgraph's periods (platform/retention.ts). */
   retention: RetentionSettings;
+  /** HUB_ERASURE_SCRUB_DELAY_MS: how long after an erasure its database files are scrubbed (erasures meanwhile share the scrub). */
+  erasureScrubDelayMs: number;
+  /** HUB_ERASURE_POLL_MS: how often the erasure outbox looks for orders due (victims subgraph). */
+  erasurePollMs: number;
+  /** HUB_ERASURE_RETRY_BASE_MS / HUB_ERASURE_RETRY_MAX_MS: an undelivered erasure order's first retry delay, doubling up to the maximum. */
+  erasureRetryBaseMs: number;
+  erasureRetryMaxMs: number;
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -475,6 +482,10 @@ export function loadSubgraphConfig(
     serviceSecretFile: reader.string("HUB_SERVICE_SECRET_FILE"),
     requestSigningPublicKeysDir: reader.string("HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR"),
     retention: readRetention(reader, common.environment, retentionKinds),
+    erasureScrubDelayMs: reader.positiveInt("HUB_ERASURE_SCRUB_DELAY_MS", 30_000),
+    erasurePollMs: reader.positiveInt("HUB_ERASURE_POLL_MS", 1000),
+    erasureRetryBaseMs: reader.positiveInt("HUB_ERASURE_RETRY_BASE_MS", 2000),
+    erasureRetryMaxMs: reader.positiveInt("HUB_ERASURE_RETRY_MAX_MS", 10 * 60_000),
   };
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
     reader.problems.push(

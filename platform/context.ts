@@ -8,6 +8,7 @@ import type { KeyObject } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
+import type { ErasureScrubber } from "./erasure";
 import type { ServiceClient } from "./internal-api";
 import type { Logger } from "./logger";
 
@@ -24,6 +25,8 @@ export interface GenericContext {
   audit: RequestAudit;
   /** How this subgraph asks the others (internal-api.ts `ask`). */
   serviceClient: ServiceClient;
+  /** Scrubs erased values from the database files once an erasure committed (platform/erasure.ts). */
+  erasureScrubber: ErasureScrubber;
   /** The kind of operation this request runs, once Apollo has resolved it (undefined before). */
   operationKind?: "query" | "mutation" | "subscription";
 }

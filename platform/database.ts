@@ -151,7 +151,12 @@ async function startLockedEmbeddedPostgres(
   const sharedBuffers = options.sharedBuffersMb ?? DEFAULT_EMBEDDED_SHARED_BUFFERS_MB;
   // PGlite is one backend whatever the socket's connections; shared memory sized for
   // PostgreSQL's 100 connections (lock tables, process slots) was ~20 MB held for nothing.
-  const settings = [`shared_buffers=${sharedBuffers}MB`, `max_connections=${EMBEDDED_MAX_CONNECTIONS}`];
+  // wal_recycle=off: a WAL segment no longer needed is removed, not renamed for reuse with the rows it held (erasure, platform/erasure.ts).
+  const settings = [
+    `shared_buffers=${sharedBuffers}MB`,
+    `max_connections=${EMBEDDED_MAX_CONNECTIONS}`,
+    "wal_recycle=off",
+  ];
   const db = await PGlite.create(dataDir, {
     startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ["-c", setting])],
   });

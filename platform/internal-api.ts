@@ -20,6 +20,7 @@ import { AuthenticationError, type TokenVerifier } from "./auth/tokens";
 import { ErrorCode, hubError } from "./errors";
 import { sendGraphQLError } from "./http";
 import { isUuid } from "./ids";
+import type { ErasureScrubber } from "./erasure";
 import type { Logger } from "./logger";
 import { countFor } from "./request-scope";
 import { injectTraceContext, inSpan, noteOnSpan } from "./tracing";
@@ -42,6 +43,13 @@ export interface ServiceRoute<Request, Response> {
   askers: readonly string[];
   /** The request as the answerer accepts it; throws InvalidQuestion (400) for anything else. */
   parse(body: unknown): Request;
+  /**
+   * Whose authority the question is asked on: the caller's (the default: it carries the
+   * caller's token, whose rules the answerer applies), or the asking subgraph's own
+   * (`asker`: an order such as an erasure, delivered later by a worker with no caller at
+   * hand; no token is sent or read, and the answer may reveal nothing a caller could use).
+   */
+  authority?: "caller" | "asker";
   /** Never set: carries the response type, so `ask` returns it. */
   readonly response?: Response;
 }
@@ -81,18 +89,47 @@ export interface RouteQuestion<Request> {
   asking: AskingContext;
 }
 
-/** A route and how this subgraph answers it: what a module lists in `routes`. */
-export interface RouteAnswer {
-  route: ServiceRoute<unknown, unknown>;
-  answer(question: RouteQuestion<unknown>): Promise<unknown>;
+/** What an order (a route asked on the asker's own authority) is given: no caller, only the verified asker. */
+export interface OrderQuestion<Request> {
+  request: Request;
+  db: DataSource;
+  asker: string;
+  self: string;
+  /** The request id the asker sent (x-request-id), for the audit entry. */
+  requestId: string;
+  /** Asks for a scrub of the database files (after an erasure committed). */
+  scrub(): void;
 }
+
+/** A route and how this subgraph answers it: what a module lists in `routes`. */
+export type RouteAnswer =
+  | {
+      route: ServiceRoute<unknown, unknown>;
+      authority?: "caller";
+      answer(question: RouteQuestion<unknown>): Promise<unknown>;
+    }
+  | {
+      route: ServiceRoute<unknown, unknown>;
+      authority: "asker";
+      answer(question: OrderQuestion<unknown>): Promise<unknown>;
+    };
 
 export function answerRoute<Request, Response>(
   route: ServiceRoute<Request, Response>,
   answer: (question: RouteQuestion<Request>) => Promise<Response>,
 ): RouteAnswer {
+  if (route.authority === "asker") throw new Error(`${route.path} is an order: answer it with answerOrder`);
   // The parse and the answer are the same route's, so the request type they share holds.
   return { route, answer } as unknown as RouteAnswer;
+}
+
+/** Answers a route asked on the asker's own authority (`authority: "asker"`): see ServiceRoute.authority. */
+export function answerOrder<Request, Response>(
+  route: ServiceRoute<Request, Response>,
+  answer: (question: OrderQuestion<Request>) => Promise<Response>,
+): RouteAnswer {
+  if (route.authority !== "asker") throw new Error(`${route.path} is asked for a caller: answer it with answerRoute`);
+  return { route, authority: "asker", answer } as unknown as RouteAnswer;
 }
 
 export interface RouteDeps {
@@ -104,6 +141,8 @@ export interface RouteDeps {
   log: Logger;
   /** How the answer asks this subgraph's peers (`RouteQuestion.asking`). */
   serviceClient: ServiceClient;
+  /** Scrubs erased values from the files after an order erased something (platform/erasure.ts). */
+  erasureScrubber?: ErasureScrubber;
 }
 
 /**
@@ -112,9 +151,14 @@ export interface RouteDeps {
  * process that signed the request (any other hub process gets 403, as a client does).
  * The request has passed the hub signature already (http.ts requireHubSignature).
  */
-export function mountRoute(app: Express, deps: RouteDeps, { route, answer }: RouteAnswer): void {
+export function mountRoute(app: Express, deps: RouteDeps, routeAnswer: RouteAnswer): void {
+  const { route } = routeAnswer;
   if (!route.answeredBy.includes(deps.self))
     throw new Error(`${deps.self} mounts ${route.path}, which only ${route.answeredBy.join(", ")} answer`);
+  if ((route.authority === "asker") !== (routeAnswer.authority === "asker"))
+    throw new Error(`${route.path}: the answer and the contract disagree on whose authority it is asked`);
+  if (routeAnswer.authority === "asker") return mountOrder(app, deps, route, routeAnswer.answer);
+  const answer = routeAnswer.answer;
   app.post(route.path, async (request, response) => {
     let caller: Caller;
     let asker: string;
@@ -154,6 +198,58 @@ export function mountRoute(app: Express, deps: RouteDeps, { route, answer }: Rou
   });
 }
 
+/**
+ * An order: the service credential's subject must be one of the route's askers AND the
+ * process that signed the request (the signature, checked before, covers the body and is
+ * good once: http.ts requireHubSignature and its replay guard). No caller token is read:
+ * one sent with an order is ignored, so an order never carries a caller's reach.
+ */
+function mountOrder(
+  app: Express,
+  deps: RouteDeps,
+  route: ServiceRoute<unknown, unknown>,
+  answer: (question: OrderQuestion<unknown>) => Promise<unknown>,
+): void {
+  app.post(route.path, async (request, response) => {
+    let asker: string;
+    try {
+      const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
+      if (!route.askers.includes(subject) || response.locals.signer !== subject)
+        throw new ServiceCredentialError("This route answers hub subgraphs only");
+      asker = subject;
+    } catch (error) {
+      if (error instanceof ServiceCredentialError)
+        return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = route.parse(request.body);
+    } catch (error) {
+      if (error instanceof InvalidQuestion)
+        return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
+      throw error;
+    }
+    try {
+      const requestId = String(response.locals.requestId ?? request.header("x-request-id") ?? "");
+      response.json(
+        await answer({
+          request: parsed,
+          db: deps.db,
+          asker,
+          self: deps.self,
+          requestId,
+          scrub: () => deps.erasureScrubber?.schedule(),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
+      deps.log.error({ err: (error as Error).message, route: route.path }, "internal order failed");
+      sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The order could not be carried out");
+    }
+  });
+}
+
 /** How this subgraph reaches the others: their URLs, its credential, its request signer. */
 export interface ServiceClient {
   /** The subgraph asking. */
@@ -186,6 +282,7 @@ export async function ask<Request, Response>(
   peer: string = onlyAnswerer(route),
 ): Promise<Response> {
   const client = context.serviceClient;
+  if (route.authority === "asker") throw new Error(`${route.path} is an order: send it with order()`);
   if (!route.askers.includes(client.self)) throw new Error(`${client.self} may not ask ${route.path}`);
   if (!route.answeredBy.includes(peer)) throw new Error(`${peer} does not answer ${route.path}`);
   countFor("peerQuestions");
@@ -211,7 +308,8 @@ async function send<Request, Response>(
   const body = JSON.stringify(request);
   const headers = client.requestSigner.signed("POST", url.toString(), body, {
     "content-type": "application/json",
-    authorization: context.authorization,
+    // An order carries no caller's token at all (not even an empty header).
+    ...(context.authorization ? { authorization: context.authorization } : {}),
     [SERVICE_CREDENTIAL_HEADER]: client.services.current(),
     "x-request-id": context.requestId,
   });
@@ -238,6 +336,29 @@ async function send<Request, Response>(
       { serviceName: peer },
     );
   return (await response.json()) as Response;
+}
+
+/**
+ * Sends an order (`authority: "asker"`) to `peer` on this subgraph's own authority: its
+ * service credential and request signature, no caller token. Throws SERVICE_UNAVAILABLE
+ * when the peer is down or does not answer 200 (the sender retries).
+ */
+export async function order<Request, Response>(
+  client: ServiceClient,
+  route: ServiceRoute<Request, Response>,
+  request: Request,
+  peer: string,
+  requestId: string,
+): Promise<Response> {
+  if (route.authority !== "asker") throw new Error(`${route.path} is asked for a caller: use ask()`);
+  if (!route.askers.includes(client.self)) throw new Error(`${client.self} may not send ${route.path}`);
+  if (!route.answeredBy.includes(peer)) throw new Error(`${peer} does not answer ${route.path}`);
+  return inSpan(
+    "service.order",
+    { "hub.route": route.path, "hub.peer": peer },
+    () => send({ serviceClient: client, authorization: "", requestId }, route, request, peer),
+    { kind: SpanKind.CLIENT },
+  );
 }
 
 function onlyAnswerer(route: ServiceRoute<unknown, unknown>): string {

@@ -55,6 +55,7 @@ import { checkRetentionKinds, runRetention, scheduleRetention, type RetentionDec
 import type { SubjectExport } from "./subject-export";
 import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
+import { createErasureScrubber, type ErasureScrubber, type SubgraphErasure } from "./erasure";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -96,12 +97,31 @@ export interface SubgraphModule<Extra extends object = {}> {
   plugins?: ApolloServerPlugin<SubgraphContext<Extra>>[];
   /** The retention kinds of this subgraph's records, run on a schedule and by `npm run retention` (retention.ts). */
   retention?: RetentionDeclaration;
+  /**
+   * What this subgraph erases about a person (platform/erasure.ts): required, so no subgraph
+   * can hold personal data that an erasure misses. subgraphs/modules.ts answers the erasure
+   * order with it (contracts/erasure-order.ts).
+   */
+  erasure: SubgraphErasure;
+  /** Background work of this subgraph's process (e.g. the victims subgraph's erasure outbox): started once it listens, stopped first. */
+  workers?: readonly SubgraphWorkerStart[];
 }
+
+/** What a background worker is given: the process's database, log, peers and settings. */
+export interface SubgraphWorkerParts {
+  db: DataSource;
+  log: Logger;
+  serviceClient: ServiceClient;
+  config: SubgraphConfig;
+}
+
+export type SubgraphWorkerStart = (parts: SubgraphWorkerParts) => { stop(): Promise<void> };
 
 /** What a subgraph process holds for all its requests' contexts. */
 export interface SubgraphProcessParts extends SubgraphProcess {
   db: DataSource;
   serviceClient: ServiceClient;
+  erasureScrubber: ErasureScrubber;
 }
 
 /**
@@ -124,6 +144,7 @@ export function createRequestContext<Extra extends object>(
       loaders: new Map(),
       audit: new RequestAudit(request.caller, request.requestId),
       serviceClient: parts.serviceClient,
+      erasureScrubber: parts.erasureScrubber,
     };
     // Without a hook Extra is `{}`. The generic members come last: no module can replace the caller or the audit.
     return { ...(extraFor?.(request) as Extra), ...generic };
@@ -230,6 +251,8 @@ export function createPeerCredentials(name: SubgraphName, config: SubgraphConfig
 export interface SubgraphGraphQL<Extra extends object> {
   apollo: ApolloServer<SubgraphContext<Extra>>;
   contextFor(request: ContextRequest): SubgraphContext<Extra>;
+  /** Scrubs erased values from the database files after erasures (platform/erasure.ts). */
+  erasureScrubber: ErasureScrubber;
 }
 
 /**
@@ -274,8 +297,10 @@ export function createSubgraphGraphQL<Extra extends object>(
       requestMetricsPlugin<SubgraphContext<Extra>>(),
     ],
   });
+  const erasureScrubber = createErasureScrubber(db, module.erasure.tables, log, config.erasureScrubDelayMs);
   const contextFor = createRequestContext(module, {
     name: module.name,
+    erasureScrubber,
     serviceSecret,
     signingKey,
     publicKeyOf: (signer) => publicKeys.get(signer),
@@ -283,7 +308,7 @@ export function createSubgraphGraphQL<Extra extends object>(
     log,
     serviceClient: { self: module.name, peers: config.peerUrls, services, requestSigner },
   });
-  return { apollo, contextFor };
+  return { apollo, contextFor, erasureScrubber };
 }
 
 export async function startSubgraph<Extra extends object>(
@@ -324,7 +349,12 @@ export async function startSubgraph<Extra extends object>(
   // openDatabase's start-up ANALYZE runs after this load, so the planner sees the demo data's tables filled.
   const db = database.dataSource;
 
-  const { apollo, contextFor } = createSubgraphGraphQL(module, built, { ...credentials, config, db, log });
+  const { apollo, contextFor, erasureScrubber } = createSubgraphGraphQL(module, built, {
+    ...credentials,
+    config,
+    db,
+    log,
+  });
   await apollo.start();
 
   const app = createHttpApp();
@@ -357,7 +387,7 @@ export async function startSubgraph<Extra extends object>(
     requestSigner: credentials.requestSigner,
   };
   for (const route of module.routes ?? [])
-    mountRoute(app, { self: module.name, db, verifier, services, log, serviceClient }, route);
+    mountRoute(app, { self: module.name, db, verifier, services, log, serviceClient, erasureScrubber }, route);
   app.use(
     "/graphql",
     authenticate(verifier),
@@ -406,14 +436,19 @@ export async function startSubgraph<Extra extends object>(
     },
     "subgraph ready",
   );
+  // What a process stopped before its scrub left in the files (platform/erasure.ts).
+  void erasureScrubber.scrubNow();
+  const workers = (module.workers ?? []).map((start) => start({ db, log, serviceClient, config }));
   return {
     port,
     url: `http://${config.host}:${port}/graphql`,
     database,
     async stop() {
+      await Promise.all(workers.map((worker) => worker.stop()));
       await closeServer(server, { shutdown, drainMs: config.shutdownDrainMs });
       // Before the database closes: a run under way finishes (or rolls back) first.
       await retention?.stop();
+      await erasureScrubber.stop();
       await apollo.stop();
       await database.close();
       await replays?.close();

@@ -27,6 +27,7 @@ export const SPAN_NAMES = new Set([
   // The hub's (tracing.ts).
   "subgraph.request",
   "service.question",
+  "service.order",
   "service.answer",
   "sql",
   "audit.append",

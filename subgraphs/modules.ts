@@ -6,8 +6,11 @@
  */
 import type { SubgraphModule } from "../platform/subgraph-server";
 import type { SubgraphPolicy } from "../platform/policy/types";
+import { ERASURE_ORDER } from "../contracts/erasure-order";
+import { ErasureLog1768262400000 } from "../platform/erasure-migration";
 import { AUDIT_ROUTES } from "./audit-routes";
 import { subjectExportRoute } from "./subject-export-route";
+import { erasureOrderRoute } from "./erasure-routes";
 import { SUBGRAPHS, type SubgraphName } from "./index";
 
 /** The folder's file `file`, loaded by name (the list decides which folders exist, so no static import can). */
@@ -27,14 +30,22 @@ function exported<T>(
 
 /**
  * One subgraph's module, with the routes every subgraph answers for the hub-wide audit
- * trail (audit-routes.ts) and the survivor's copy (subject-export-route.ts, made from the
- * module's required `subjectExport`) before its own: a new subgraph cannot forget them. Loaded on
- * demand, not when this file is: a subgraph's own resolvers import HUB_POLICIES from
- * here, and loading modules then would be a circle.
+ * trail (audit-routes.ts), the survivor's copy (subject-export-route.ts, made from the
+ * module's required `subjectExport`) and the erasure order answered with its own `erasure`
+ * (erasure-routes.ts; the victims subgraph sends it) before its own, and the erasure log's
+ * migration: a new subgraph cannot forget them. Loaded on demand, not when this file is: a
+ * subgraph's own resolvers import HUB_POLICIES from here, and loading modules then would be
+ * a circle.
  */
 export function subgraphModule(name: SubgraphName): SubgraphModule {
   const module = exported<SubgraphModule>(name, "module", `${name}Subgraph`, (loaded) => loaded.name === name);
-  return { ...module, routes: [...AUDIT_ROUTES, subjectExportRoute(module), ...(module.routes ?? [])] };
+  const erasureRoutes = ERASURE_ORDER.answeredBy.includes(name) ? [erasureOrderRoute(module.erasure)] : [];
+  return {
+    ...module,
+    // TypeORM runs migrations in the order of their timestamps, whatever the list's.
+    migrations: [...module.migrations, ErasureLog1768262400000],
+    routes: [...AUDIT_ROUTES, subjectExportRoute(module), ...erasureRoutes, ...(module.routes ?? [])],
+  };
 }
 
 /** Every subgraph's module, in the list's order (composition, seeding). */

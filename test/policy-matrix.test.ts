@@ -246,4 +246,23 @@ const MAY_BE_EMPTY = new Set<string>([
   "AuditChainReport.problem",
   // The demo release has no duplicate registrations; test/workflows-victims.test.ts makes one and checks the flag.
   "Victim.possibleDuplicateOf",
+  // The demo release erases no case and holds none; test/workflows-erasure.test.ts reads each of these with a value.
+  "Victim.erasedAt",
+  "Victim.erasure",
+  "Victim.legalHold",
+  ...[
+    "id",
+    "victimId",
+    "reason",
+    "requestedByOrg",
+    "requestedByRole",
+    "requestedAt",
+    "completedAt",
+    "status",
+    "deliveries",
+  ].map((field) => `ErasureRequest.${field}`),
+  ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
+  ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
+    (field) => `LegalHold.${field}`,
+  ),
 ]);

@@ -12,6 +12,8 @@ import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-
 import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
 import { TravelDocumentRetention1768262400000 } from "./migrations/1768262400000-travel-document-retention";
 import { expiredTravelDocumentRetention } from "./retention";
+import { EmbassiesErasure1768348800000 } from "./migrations/1768348800000-erasure";
+import { embassiesErasure } from "./erasure";
 import { embassiesPolicy } from "./policy";
 import {
   EmbassyResolver,
@@ -30,6 +32,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
     ConsularWorkflows1767916800000,
     AuditTrail1768003200000,
     TravelDocumentRetention1768262400000,
+    EmbassiesErasure1768348800000,
   ],
   resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
@@ -39,6 +42,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   subjectExport: embassiesSubjectExport,
   demoData: embassiesDemoData,
   routes: [travelReadinessRoute],
+  erasure: embassiesErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
   retention: { kinds: [expiredTravelDocumentRetention] },

@@ -15,7 +15,7 @@ export const embassiesDemoData: DemoData = {
   async load(db: DataSource) {
     const people = generateRelease();
     await db.transaction(async (manager) => {
-      await manager.query("TRUNCATE travel_document, nationality_verification, embassy");
+      await manager.query("TRUNCATE travel_document, nationality_verification, embassy, erasure_log");
       await manager.insert(
         Embassy,
         ORIGIN_COUNTRIES.map((country) => ({

@@ -12,6 +12,8 @@ import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-crea
 import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
 import { RepatriationRetention1768262400000 } from "./migrations/1768262400000-repatriation-retention";
 import { closedRepatriationRetention } from "./retention";
+import { RepatriationErasure1768348800000 } from "./migrations/1768348800000-erasure";
+import { repatriationErasure } from "./erasure";
 import { repatriationPolicy } from "./policy";
 import {
   RepatriationCaseResolver,
@@ -29,6 +31,7 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
     RepatriationWorkflows1767916800000,
     AuditTrail1768003200000,
     RepatriationRetention1768262400000,
+    RepatriationErasure1768348800000,
   ],
   resolvers: [RepatriationCaseResolver, VictimRepatriationResolver, RepatriationWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
@@ -38,6 +41,7 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   subjectExport: repatriationSubjectExport,
   demoData: repatriationDemoData,
   routes: [journeysRoute],
+  erasure: repatriationErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
   retention: { kinds: [closedRepatriationRetention] },

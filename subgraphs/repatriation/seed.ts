@@ -47,7 +47,7 @@ export const repatriationDemoData: DemoData = {
     const people = generateRelease().filter((person) => person.repatriation);
     const capitals = new Map(ORIGIN_COUNTRIES.map((country) => [country.code, country.capital]));
     await db.transaction(async (manager) => {
-      await manager.query("TRUNCATE repatriation_transition, journey_leg, repatriation_case");
+      await manager.query("TRUNCATE repatriation_transition, journey_leg, repatriation_case, erasure_log");
       await manager.insert(
         RepatriationCase,
         people.map((person) => ({

@@ -5,6 +5,7 @@ import { victimAccessAskingContext, type GrantedVictimAccess } from "../../contr
 import type { SubgraphModule } from "../../platform/subgraph-server";
 import { sheltersSubjectExport } from "./subject-export";
 import { staysRoute } from "./statistics-route";
+import { sheltersErasure } from "./erasure";
 import { Placement } from "./entities/placement";
 import { Shelter } from "./entities/shelter";
 import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-shelters";
@@ -49,6 +50,7 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   subjectExport: sheltersSubjectExport,
   demoData: sheltersDemoData,
   routes: [staysRoute],
+  erasure: sheltersErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
   retention: { kinds: [endedPlacementRetention] },

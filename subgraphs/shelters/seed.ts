@@ -14,7 +14,7 @@ export const sheltersDemoData: DemoData = {
   async load(db: DataSource) {
     const people = generateRelease();
     await db.transaction(async (manager) => {
-      await manager.query("TRUNCATE placement, shelter");
+      await manager.query("TRUNCATE placement, shelter, erasure_log");
       await manager.insert(
         Shelter,
         DEMO_SHELTERS.map((shelter) => ({ ...shelter })),

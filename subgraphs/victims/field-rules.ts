@@ -27,6 +27,13 @@ export const VICTIM_FIELD_RULES = {
   ...sameRule(["consents", "referrals", "version"], allow(["government", "ngo"])),
   // Duplicate flags point at cases the registering partner may not see: government reviews them.
   ...sameRule(["possibleDuplicateOf", "nrmDecidedBy"], allow(["government"])),
+  // Why a case's fields are null is no secret from whoever sees the case.
+  erasedAt: allow(EVERY_RECORD_ROLE),
+  // The erasure's progress: to who may request it.
+  erasure: allow(["government", "ngo"], { ngo: CASE_OWNER }),
+  // That a hold stands, to who may request erasure: the owner's own case's audit trail names placeLegalHold anyway
+  // and it must tell the survivor why erasure waits. Its reasons stay with government (LegalHold's policy).
+  legalHold: allow(["government", "ngo"], { ngo: CASE_OWNER }),
 } satisfies Record<string, FieldRule>;
 
 /**

@@ -67,6 +67,6 @@ export function victimColumns(
     // Lists page by case number: the cursor reads it.
     always: ["caseNumber"],
     // Field resolvers that load by the person's id.
-    reads: { consents: ["id"], referrals: ["id"] },
+    reads: { consents: ["id"], referrals: ["id"], erasure: ["id"], legalHold: ["id"] },
   });
 }

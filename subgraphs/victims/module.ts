@@ -3,6 +3,10 @@ import { AuditTrail1768003200000 } from "../../platform/audit/migration";
 import type { SubgraphModule } from "../../platform/subgraph-server";
 import { victimsSubjectExport } from "./subject-export";
 import { Consent } from "./entities/consent";
+import { ErasureDelivery, ErasureRequest, LegalHold } from "./entities/erasure";
+import { erasureOutboxWorker, victimsErasure } from "./erasure";
+import { Erasure1768348800000 } from "./migrations/1768348800000-erasure";
+import { ErasureResolver } from "./resolvers/erasure-resolver";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-victims";
@@ -31,13 +35,14 @@ import {
 
 export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
   name: "victims",
-  entities: [Victim, Consent, Referral],
+  entities: [Victim, Consent, Referral, ErasureRequest, ErasureDelivery, LegalHold],
   migrations: [
     CreateVictims1767225600000,
     CaseWorkflows1767830400000,
     AuditTrail1768003200000,
     ConsentCountry1768176000000,
     ReferralRetention1768262400000,
+    Erasure1768348800000,
   ],
   resolvers: [
     VictimResolver,
@@ -45,6 +50,7 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
     CaseUpdateResolver,
     ConsentResolver,
     ReferralResolver,
+    ErasureResolver,
     // Oversight (./oversight/README.md): served here, fenced from the case code above.
     MeResolver,
     AuditResolver,
@@ -59,4 +65,6 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
   requestContext: victimsRequestContext,
   plugins: [victimAccessGrantPlugin],
   retention: { kinds: [closedReferralRetention] },
+  erasure: victimsErasure,
+  workers: [erasureOutboxWorker],
 };

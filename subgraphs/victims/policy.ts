@@ -145,11 +145,50 @@ export const victimsPolicy: SubgraphPolicy = {
         allow(["government", "ngo"], { ngo: CASE_OWNER }),
       ),
       identifyVictim: allow(["government"]),
+      // Erasure: who owns the case may have it erased (the survivor's request through their case worker), and government.
+      requestErasure: allow(["government", "ngo"], { ngo: CASE_OWNER }),
+      ...sameRule(["placeLegalHold", "liftLegalHold"], allow(["government"])),
       respondToReferral: allow(["ngo", "shelter", "repatriation"], {
         ngo: REFERRAL_ADDRESSED_TO_IT,
         shelter: REFERRAL_ADDRESSED_TO_IT,
         repatriation: REFERRAL_ADDRESSED_TO_IT,
       }),
+    },
+  },
+  ErasureRequest: {
+    records: "The erasure of a case, to who may request it (Victim.erasure, requestErasure).",
+    subject: "victimId",
+    notPersonal: ["status", "deliveries", "requestedByOrg", "requestedByRole"],
+    fields: sameRule(
+      [
+        "id",
+        "victimId",
+        "reason",
+        "requestedByOrg",
+        "requestedByRole",
+        "requestedAt",
+        "completedAt",
+        "status",
+        "deliveries",
+      ],
+      allow(["government", "ngo"]),
+    ),
+  },
+  ErasureDelivery: {
+    records: "One subgraph's part of an erasure: names and times, nothing of the person.",
+    fields: sameRule(["subgraph", "attempts", "confirmedAt", "nextAttemptAt"], allow(["government", "ngo"])),
+  },
+  LegalHold: {
+    records: "The hold standing on a case, to government and the case owner (Victim.legalHold).",
+    subject: "victimId",
+    notPersonal: ["placedByOrg", "liftedByOrg"],
+    fields: {
+      ...sameRule(
+        ["id", "victimId", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg"],
+        allow(["government", "ngo"]),
+      ),
+      // What the proceedings are is government's: the owner is told that a hold stands and since when.
+      ...sameRule(["reason", "liftReason"], allow(["government"])),
     },
   },
   Me: {

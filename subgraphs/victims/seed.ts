@@ -16,7 +16,9 @@ export const victimsDemoData: DemoData = {
     const people = generateRelease();
     await db.transaction(async (manager) => {
       // `npm run seed` reloads: start from empty tables.
-      await manager.query("TRUNCATE referral, consent, victim");
+      await manager.query(
+        "TRUNCATE erasure_delivery, erasure_request, legal_hold, referral, consent, victim, erasure_log",
+      );
       await manager.insert(
         Victim,
         people.map((person) => ({

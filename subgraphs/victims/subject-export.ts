@@ -2,12 +2,15 @@
 import { allow, mayRead } from "../../platform/policy/types";
 import type { SubjectExport } from "../../platform/subject-export";
 import { Consent } from "./entities/consent";
+import { ErasureRequest, LegalHold } from "./entities/erasure";
 import { Referral } from "./entities/referral";
 import { Victim } from "./entities/victim";
 import { enforce, victimsPolicy } from "./policy";
 import { caseFor } from "./record-rules";
 
 const ORGANISATION = allow(["government", "ngo"]);
+// Which staff member acted is government's, like AuditEntry.actorSub: the owner sees the organisation.
+const STAFF = allow(["government"]);
 
 export const victimsSubjectExport: SubjectExport = {
   // With the data this subgraph owns: the case under the caller's record rule, then the query's own rule.
@@ -45,6 +48,26 @@ export const victimsSubjectExport: SubjectExport = {
       columns: {
         victimId: { key: "the person whose case is referred" },
         retentionErasedAt: { rule: ORGANISATION, why: "when the retention job erased this record's personal fields" },
+      },
+    },
+    {
+      type: "ErasureRequest",
+      entity: ErasureRequest,
+      read: (db, subjectId) =>
+        db.getRepository(ErasureRequest).find({ where: { victimId: subjectId }, order: { requestedAt: "ASC" } }),
+      columns: {
+        requestedBySub: { rule: STAFF, why: "the staff member who asked" },
+        requestId: { omitted: "the hub's correlation id of the request: not data about the person" },
+      },
+    },
+    {
+      type: "LegalHold",
+      entity: LegalHold,
+      read: (db, subjectId) =>
+        db.getRepository(LegalHold).find({ where: { victimId: subjectId }, order: { placedAt: "ASC", id: "ASC" } }),
+      columns: {
+        placedBySub: { rule: STAFF, why: "the staff member who placed the hold" },
+        liftedBySub: { rule: STAFF, why: "the staff member who lifted it" },
       },
     },
   ],

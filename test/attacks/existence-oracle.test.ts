@@ -63,6 +63,8 @@ const VALID_INPUTS: Record<string, unknown> = {
   NrmDecisionInput: { decision: "IDENTIFIED", decidedOn: "2026-11-20", decidingTeam: "MDT Mae Sot" },
   ConsentInput: { kind: "CONSULAR_CONTACT", granted: true },
   ReferralInput: { toOrg: "ngo-lighthouse", toRole: "NGO", purpose: "Legal aid (fictional)" },
+  // requestErasure's, placeLegalHold's and liftLegalHold's reason: the only free-text argument of an id-taking field.
+  String: "A stated reason (fictional)",
   // Steps and reasons chosen so that a visible record would answer something else than NOT_FOUND.
   RepatriationStatus: "DOCUMENTS_PENDING",
   DischargeReason: "OTHER",

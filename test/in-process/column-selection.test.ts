@@ -70,7 +70,12 @@ describeColumnEquivalence(
   {
     subgraph: () => victims,
     fields: Object.keys(VICTIM_FIELD_RULES),
-    objectFields: { consents: "{ id kind granted }", referrals: "{ id status }" },
+    objectFields: {
+      consents: "{ id kind granted }",
+      referrals: "{ id status }",
+      erasure: "{ id status }",
+      legalHold: "{ id placedAt }",
+    },
   },
   READS,
 );

@@ -15,7 +15,7 @@ import { promisify } from "node:util";
 import { verifyChain } from "../../platform/audit/trail";
 import { callerFromClaims } from "../../platform/auth/tokens";
 import { databaseUrlVariable } from "../../platform/config";
-import type { AskingContext } from "../../platform/internal-api";
+import type { AskingContext, RouteAnswer, RouteQuestion } from "../../platform/internal-api";
 import { openDatabase, type Database } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
 import { retentionErased } from "../../platform/metrics";
@@ -194,6 +194,12 @@ function recordIds(report: RetentionReport): string[] {
   return report.kinds.flatMap((kind) => kind.records.map((record) => record.id)).sort();
 }
 
+/** A route answered for a caller (not an order on the asker's own authority). */
+function answerAsCaller(answer: RouteAnswer, question: RouteQuestion<unknown>): Promise<unknown> {
+  if (answer.authority === "asker") throw new Error(`${answer.route.path} is an order, not a caller's question`);
+  return answer.answer(question);
+}
+
 async function statistics() {
   // The statistics routes ask no peer: a client with no peers and no credentials makes any question fail.
   const asking = {
@@ -203,8 +209,8 @@ async function statistics() {
   };
   const question = { caller: government, request: {}, asker: "victims", asking };
   return {
-    journeys: await journeysRoute.answer({ ...question, db: db("repatriation"), self: "repatriation" }),
-    stays: await staysRoute.answer({ ...question, db: db("shelters"), self: "shelters" }),
+    journeys: await answerAsCaller(journeysRoute, { ...question, db: db("repatriation"), self: "repatriation" }),
+    stays: await answerAsCaller(staysRoute, { ...question, db: db("shelters"), self: "shelters" }),
     beds: await db("shelters").query(`SELECT id, occupied_beds FROM shelter ORDER BY id`),
   };
 }

@@ -65,7 +65,29 @@ describeFieldRules(() => victims, {
   ],
   // The demo release has no duplicate registrations (test/workflows-victims.test.ts makes one).
   // Demo consents name no recorder's role; one recorded through recordConsent does (test/attacks/exposure.test.ts).
-  mayBeEmpty: ["Victim.possibleDuplicateOf", "Consent.recordedByRole"],
+  // The demo release erases no case and holds none (test/workflows-erasure.test.ts reads all of these with values).
+  mayBeEmpty: [
+    "Victim.possibleDuplicateOf",
+    "Consent.recordedByRole",
+    "Victim.erasedAt",
+    "Victim.erasure",
+    "Victim.legalHold",
+    ...[
+      "id",
+      "victimId",
+      "reason",
+      "requestedByOrg",
+      "requestedByRole",
+      "requestedAt",
+      "completedAt",
+      "status",
+      "deliveries",
+    ].map((field) => `ErasureRequest.${field}`),
+    ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
+    ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
+      (field) => `LegalHold.${field}`,
+    ),
+  ],
 });
 
 describe("record rules: each role lists exactly the people DESIGN.md lets it see", () => {

@@ -15,7 +15,20 @@ import os from "node:os";
 import path from "node:path";
 
 export type ThrowawayCommand = "start" | "stop" | "destroy";
-export type ThrowawayReply = { ok: true; port: number; password: string } | { ok: false; error: string };
+export type ThrowawayReply =
+  { ok: true; port: number; password: string; dataDir: string } | { ok: false; error: string };
+
+/** Settings of the test's own (`name=value`), from its parent: THROWAWAY_POSTGRES_SETTINGS, a JSON array. */
+function extraSettings(): string[] {
+  const given = process.env.THROWAWAY_POSTGRES_SETTINGS;
+  const settings: unknown = given ? JSON.parse(given) : [];
+  if (
+    !Array.isArray(settings) ||
+    !settings.every((setting) => typeof setting === "string" && /^[a-z_]+=[A-Za-z0-9_.]+$/.test(setting))
+  )
+    throw new Error("THROWAWAY_POSTGRES_SETTINGS must be a JSON array of name=value settings");
+  return settings as string[];
+}
 
 type Server = {
   initialise(): Promise<void>;
@@ -82,7 +95,15 @@ async function main(): Promise<void> {
     // PostgreSQL refuses to run as root: as root, run it as a `postgres` user (made if absent).
     createPostgresUser: os.userInfo().uid === 0,
     // TCP on loopback only, and no Unix socket in /tmp beside the machine's own server's.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "fsync=off",
+      ...extraSettings().flatMap((setting) => ["-c", setting]),
+    ],
     onLog: keep,
     onError: keep,
   });
@@ -114,7 +135,7 @@ async function main(): Promise<void> {
       let reply: ThrowawayReply;
       try {
         await handle(command);
-        reply = { ok: true, port, password };
+        reply = { ok: true, port, password, dataDir };
       } catch (error) {
         const reason = error instanceof Error ? error.message : "the server process exited";
         reply = { ok: false, error: `${command} failed: ${reason}\n${log.join("").slice(-2000)}` };

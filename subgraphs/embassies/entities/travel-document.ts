@@ -21,7 +21,7 @@ export class TravelDocument {
   kind!: TravelDocumentKind;
 
   @Field(() => String, { nullable: true, description: "The document number: a key to the person's identity." })
-  // Null once an expired document's retention period is over (retention.ts).
+  // Null once an expired document's retention period is over (retention.ts) or its holder is erased (erasure.ts).
   @Column({ type: "text", nullable: true })
   number!: string | null;
 

@@ -34,7 +34,7 @@ export class Referral {
     description:
       "Why the case is referred. Null for the addressee once the referral is DECLINED or REVOKED: its access to the case has ended.",
   })
-  // Null once a closed referral's retention period is over (retention.ts): the purpose describes the case.
+  // Null once a closed referral's retention period is over (retention.ts) or the person is erased (erasure.ts): the purpose describes the case.
   @Column({ type: "text", nullable: true })
   purpose!: string | null;
 

@@ -126,6 +126,14 @@ export class Victim {
   @VersionColumn()
   version!: number;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the case was erased on request (requestErasure): its personal fields are null from then on; what statistics need is kept.",
+  })
+  @Column({ name: "erased_at", type: "timestamptz", nullable: true })
+  erasedAt!: Date | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 
