@@ -9,6 +9,7 @@ import { NationalityVerification } from "./entities/nationality-verification";
 import { TravelDocument } from "./entities/travel-document";
 import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-embassies";
 import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
+import { EncryptAtRest1768262400000 } from "./migrations/1768262400000-encrypt-at-rest";
 import { embassiesPolicy } from "./policy";
 import {
   EmbassyResolver,
@@ -22,7 +23,12 @@ import { embassiesDemoData } from "./seed";
 export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   name: "embassies",
   entities: [Embassy, NationalityVerification, TravelDocument],
-  migrations: [CreateEmbassies1767225600000, ConsularWorkflows1767916800000, AuditTrail1768003200000],
+  migrations: [
+    CreateEmbassies1767225600000,
+    ConsularWorkflows1767916800000,
+    AuditTrail1768003200000,
+    EncryptAtRest1768262400000,
+  ],
   resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],
   // Victim is only reached through `_entities` here; list it so it is always in the schema.
   orphanedTypes: [Victim],

@@ -8,6 +8,7 @@ import { CreateVictims1767225600000 } from "./migrations/1767225600000-create-vi
 import { victimsPolicy } from "./policy";
 import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-workflows";
 import { ConsentCountry1768176000000 } from "./migrations/1768176000000-consent-country";
+import { EncryptAtRest1768262400000 } from "./migrations/1768262400000-encrypt-at-rest";
 // type-graphql lists Query fields in the order their resolver classes are declared, i.e. imported:
 // case and oversight resolvers interleave here so that the SDL keeps the order it always had.
 import { AuditResolver } from "./oversight/audit-resolver";
@@ -33,6 +34,7 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
     CaseWorkflows1767830400000,
     AuditTrail1768003200000,
     ConsentCountry1768176000000,
+    EncryptAtRest1768262400000,
   ],
   resolvers: [
     VictimResolver,

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { openDatabase, type Database } from "../../platform/database";
+import { installDataKeyRing, parseDataKeyRing } from "../../platform/encryption";
 import { createLogger } from "../../platform/logger";
 import { subgraphModule } from "../../subgraphs/modules";
 import { databaseUrlOn } from "../support/state";
@@ -26,6 +27,18 @@ const skipped = serverUrl
   const opened: Database[] = [];
 
   beforeAll(async () => {
+    // The victims migrations encrypt at rest with the process's key ring, as a subgraph's start installs it.
+    const key = randomBytes(32).toString("base64");
+    installDataKeyRing(
+      parseDataKeyRing(
+        JSON.stringify({
+          version: 1,
+          data: { current: "d1", keys: { d1: key } },
+          matching: { current: "m1", keys: { m1: key } },
+        }),
+        "test ring",
+      ),
+    );
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
