@@ -5,15 +5,23 @@
  * read-only database login would read it, and compared with what the API answers.
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import { GraphQLError } from "graphql";
 import type { QueryRunner } from "typeorm";
+import { formatClientError } from "../../platform/errors";
 import { generateRelease } from "../../demo/release";
 import {
   DATA_DECRYPTION_FAILED,
+  decryptValue,
   encryptValue,
   installDataKeyRing,
   installedDataKeyRing,
+  loadDataKeyRing,
+  parseDataKeyRing,
+  readDataKeyRing,
   rotateDataKeys,
   withNewKey,
   withoutKey,
@@ -385,5 +393,72 @@ describe("encryption at rest", () => {
     // The hashes were made again by the migration: matching still works.
     const again = await register({ identityDocumentNumber: made.identityDocument });
     expect((await readVictim(again.id)).data!.victim!.possibleDuplicateOf).toContain(made.victimId);
+  });
+});
+
+describe("the key file and the envelope", () => {
+  const ringText = (data: Record<string, string>, current = "d1") =>
+    JSON.stringify({ version: 1, data: { current, keys: data }, matching: { current: "m1", keys: { m1: key() } } });
+  const key = () => randomBytes(32).toString("base64");
+  const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "hub-data-keys-"));
+
+  it("refuses a key file others may read, a short key, an unknown current key, and says which setting", () => {
+    const dir = scratch();
+    try {
+      const file = path.join(dir, "data-keys.json");
+      fs.writeFileSync(file, ringText({ d1: key() }), { mode: 0o644 });
+      fs.chmodSync(file, 0o644);
+      expect(() => readDataKeyRing(file)).toThrow(/readable or writable by others \(mode 644\)/);
+      fs.chmodSync(file, 0o600);
+      expect(readDataKeyRing(file).data.current).toBe("d1");
+      fs.writeFileSync(file, ringText({ d1: randomBytes(16).toString("base64") }));
+      expect(() => readDataKeyRing(file)).toThrow(/data key "d1" is not 256 bits/);
+      fs.writeFileSync(file, ringText({ d1: key() }, "d9"));
+      expect(() => readDataKeyRing(file)).toThrow(/data\.current must name one of its keys/);
+      expect(() => readDataKeyRing(path.join(dir, "absent.json"))).toThrow(/^HUB_DATA_KEY_FILE .* does not exist/);
+      // Development: made once, owner-only, and the same ring the next time.
+      const devKeyDir = path.join(dir, "keys");
+      const made = loadDataKeyRing({ devKeyDir });
+      expect(fs.statSync(path.join(devKeyDir, "data-keys.json")).mode & 0o777).toBe(0o600);
+      expect(loadDataKeyRing({ devKeyDir }).data.keys.get("d1")).toEqual(made.data.keys.get("d1"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a fresh IV per value, and any changed byte of an envelope is refused, never decrypted to something else", () => {
+    const ring = parseDataKeyRing(ringText({ d1: key() }), "test");
+    const place = "victim.testimony" as const;
+    const first = encryptValue(place, "the same words", ring);
+    const second = encryptValue(place, "the same words", ring);
+    expect(first).not.toBe(second);
+    expect(decryptValue(place, first, ring)).toBe("the same words");
+    const body = first.split(".")[3];
+    const flipped = `${first.slice(0, first.length - body.length)}${body[0] === "A" ? "B" : "A"}${body.slice(1)}`;
+    expect(() => decryptValue(place, flipped, ring)).toThrow(/^DATA_DECRYPTION_FAILED: .* \(does not authenticate/);
+    expect(() => decryptValue(place, "plain text", ring)).toThrow(
+      /^DATA_DECRYPTION_FAILED: .* \(not an encrypted value/,
+    );
+    expect(() => decryptValue("victim.family_contact", first, ring)).toThrow(/^DATA_DECRYPTION_FAILED/);
+  });
+
+  it("a value that does not decrypt is logged with its stable code, and the caller is told nothing of it", () => {
+    const ring = parseDataKeyRing(ringText({ d1: key() }), "test");
+    let thrown: unknown;
+    try {
+      decryptValue("travel_document.number", encryptValue("victim.testimony", "words", ring), ring);
+    } catch (error) {
+      thrown = error;
+    }
+    const logged: Array<Record<string, unknown>> = [];
+    const wrapped = new GraphQLError((thrown as Error).message, { originalError: thrown as Error });
+    const answer = formatClientError(wrapped.toJSON(), "request-1", wrapped, {
+      error: (fields: Record<string, unknown>) => void logged.push(fields),
+    } as unknown as Parameters<typeof formatClientError>[3]);
+    expect(logged).toEqual([expect.objectContaining({ requestId: "request-1", code: DATA_DECRYPTION_FAILED })]);
+    expect(answer).toEqual({
+      message: "Internal error; quote the request id to the hub's operators.",
+      extensions: { requestId: "request-1", code: "INTERNAL_SERVER_ERROR" },
+    });
   });
 });
