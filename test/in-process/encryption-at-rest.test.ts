@@ -249,6 +249,17 @@ describe("encryption at rest", () => {
     // Control: another number matches nothing.
     const other = await register({ identityDocumentNumber: marker("OTHER") });
     expect((await readVictim(other.id)).data!.victim!.possibleDuplicateOf).toEqual([]);
+    // The hash follows an update of the number: the case is found by its new number, not its old one.
+    const changed = marker("CHANGED");
+    const updated = await embassies.executeAtPeer(
+      "victims",
+      PERSONAS.ngo,
+      "mutation ($id: ID!, $version: Int!, $n: String) { updateVictim(id: $id, version: $version, changes: { identityDocumentNumber: $n }) { version } }",
+      { id: other.id, version: other.version, n: changed },
+    );
+    expect(updated.errors).toBeUndefined();
+    const byNewNumber = await register({ identityDocumentNumber: changed });
+    expect((await readVictim(byNewNumber.id)).data!.victim!.possibleDuplicateOf).toEqual([other.id]);
   });
 
   it("travel document numbers stay unique per issuing country, and only per country", async () => {
