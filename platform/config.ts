@@ -19,6 +19,8 @@ export type SubgraphName = string;
 export interface SubgraphAddress {
   readonly name: string;
   readonly port: number;
+  /** Whether its tables hold values encrypted at rest: it then needs the data key ring (HUB_DATA_KEY_FILE). */
+  readonly encryptsData?: boolean;
 }
 
 /** The hub's subgraphs, in order (subgraphs/index.ts `SUBGRAPHS` is the hub's). */
@@ -193,6 +195,11 @@ export interface SubgraphConfig extends CommonConfig {
   /** HUB_ERASURE_RETRY_BASE_MS / HUB_ERASURE_RETRY_MAX_MS: an undelivered erasure order's first retry delay, doubling up to the maximum. */
   erasureRetryBaseMs: number;
   erasureRetryMaxMs: number;
+  /**
+   * The data key ring of values encrypted at rest (platform/encryption/), for a subgraph that
+   * `encryptsData`: HUB_DATA_KEY_FILE (required in production), else made under the key directory.
+   */
+  dataKeys?: { file?: string; devKeyDir: string };
 }
 
 export interface GatewayConfig extends CommonConfig {
@@ -486,7 +493,16 @@ export function loadSubgraphConfig(
     erasurePollMs: reader.positiveInt("HUB_ERASURE_POLL_MS", 1000),
     erasureRetryBaseMs: reader.positiveInt("HUB_ERASURE_RETRY_BASE_MS", 2000),
     erasureRetryMaxMs: reader.positiveInt("HUB_ERASURE_RETRY_MAX_MS", 10 * 60_000),
+    // Only the subgraphs that hold encrypted values are given the key (least privilege).
+    dataKeys: self.encryptsData
+      ? { file: reader.string("HUB_DATA_KEY_FILE"), devKeyDir: common.auth.devKeyDir }
+      : undefined,
   };
+  if (common.environment === "production" && config.dataKeys && config.dataKeys.file === undefined) {
+    reader.problems.push(
+      "HUB_DATA_KEY_FILE is required when NODE_ENV=production (the data key ring of the values encrypted at rest; no development keys in production)",
+    );
+  }
   if (common.environment === "production" && config.serviceSecretFile === undefined) {
     reader.problems.push(
       "HUB_SERVICE_SECRET_FILE is required when NODE_ENV=production (the secret subgraphs share for service-to-service calls)",

@@ -118,8 +118,15 @@ export function formatClientError(
       extensions: { ...(requestId ? { requestId } : {}), code: ErrorCode.SERVICE_UNAVAILABLE },
     };
   }
+  // A stable code of the platform's own (e.g. DATA_DECRYPTION_FAILED) goes into the log line, for alerts to match.
+  const cause = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
+  const internalCode = (cause as { code?: unknown } | undefined)?.code;
   log?.error(
-    { requestId, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+    {
+      requestId,
+      ...(typeof internalCode === "string" && /^[A-Z][A-Z_]{2,63}$/.test(internalCode) ? { code: internalCode } : {}),
+      err: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    },
     "internal error",
   );
   return {

@@ -56,6 +56,7 @@ import type { SubjectExport } from "./subject-export";
 import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
 import { createErasureScrubber, type ErasureScrubber, type SubgraphErasure } from "./erasure";
+import { loadAndInstallDataKeyRing } from "./encryption";
 
 // type-graphql and TypeORM take classes of any constructor shape.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -328,6 +329,8 @@ export async function startSubgraph<Extra extends object>(
   if (built.unpoliced.length > 0)
     log.warn({ fields: built.unpoliced }, "fields without a policy entry are visible to nobody");
 
+  // Before the migrations: they encrypt what an older version stored in plain text.
+  if (config.dataKeys) loadAndInstallDataKeyRing(config.dataKeys);
   let demoDataLoaded = false;
   const database = await openDatabase({
     name: module.name,

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadSubgraphConfig } from "../platform/config";
 import { openDatabase } from "../platform/database";
+import { loadAndInstallDataKeyRing } from "../platform/encryption";
 import pino from "pino";
 import { chooseLogFormat, createLogger } from "../platform/logger";
 import { checkRetentionKinds, runRetention, type RetentionReport } from "../platform/retention";
@@ -79,6 +80,8 @@ async function runFor(name: SubgraphName, options: Options): Promise<RetentionRe
     chooseLogFormat(config.logFormat),
     pino.destination({ dest: 2, sync: true }),
   );
+  // Encrypted columns are read and migrated with the hub's own key ring, as a start installs it.
+  if (config.dataKeys) loadAndInstallDataKeyRing(config.dataKeys);
   // Brings the schema up to date as a start would (the kinds read its columns); the embedded
   // database's directory lock refuses a hub that has it open, naming its process.
   const database = await openDatabase({

@@ -6,6 +6,7 @@
 import "reflect-metadata";
 import { loadSubgraphConfig } from "../platform/config";
 import { openDatabase } from "../platform/database";
+import { loadAndInstallDataKeyRing } from "../platform/encryption";
 import { createLogger } from "../platform/logger";
 import { SUBGRAPHS } from "../subgraphs/index";
 import { subgraphModules } from "../subgraphs/modules";
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
         `the ${module.name} subgraph is running on port ${config.port}; stop the hub (Ctrl-C) before reseeding`,
       );
     }
+    // The demo values of encrypted columns are written encrypted, with the hub's own key ring.
+    if (config.dataKeys) loadAndInstallDataKeyRing(config.dataKeys);
     const log = createLogger(`seed-${module.name}`, "warn");
     const database = await openDatabase({
       name: module.name,

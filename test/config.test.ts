@@ -112,6 +112,36 @@ describe("configuration from the environment", () => {
     expect(loadGatewayConfig(SUBGRAPHS, production).environment).toBe("production");
   });
 
+  it("requires the data key ring of a production subgraph that encrypts at rest, and gives it to no other", () => {
+    const production = {
+      NODE_ENV: "production",
+      JWT_PUBLIC_KEY_FILE: "/keys/jwt.pub",
+      JWT_ISSUER: "hub",
+      JWT_AUDIENCE: "hub",
+      HUB_REQUEST_SIGNING_KEY_FILE: "/run/secrets/hub_request_signing_key",
+      HUB_SERVICE_SECRET_FILE: "/run/secrets/hub_service_secret",
+      HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: "/hub/request-signing-public-keys",
+    };
+    for (const name of ["victims", "embassies"] as const)
+      expect(problemsOf(() => loadSubgraphConfig(SUBGRAPHS, name, production))).toEqual([
+        expect.stringMatching(/^HUB_DATA_KEY_FILE is required when NODE_ENV=production/),
+      ]);
+    expect(
+      loadSubgraphConfig(SUBGRAPHS, "victims", { ...production, HUB_DATA_KEY_FILE: "/run/secrets/hub_data_key" })
+        .dataKeys,
+    ).toEqual({ file: "/run/secrets/hub_data_key", devKeyDir: expect.any(String) });
+    // Shelters and repatriation hold no encrypted value: they are not given the key, even when it is set.
+    for (const name of ["shelters", "repatriation"] as const)
+      expect(
+        loadSubgraphConfig(SUBGRAPHS, name, { ...production, HUB_DATA_KEY_FILE: "/run/secrets/hub_data_key" }).dataKeys,
+      ).toBeUndefined();
+    // Development: made under the data directory's keys when unset.
+    expect(loadSubgraphConfig(SUBGRAPHS, "embassies", { HUB_DATA_DIR: "/tmp/hub" }).dataKeys).toEqual({
+      file: undefined,
+      devKeyDir: "/tmp/hub/keys",
+    });
+  });
+
   it("reports per-request counters to clients only when asked, and never in production", () => {
     expect(loadGatewayConfig(SUBGRAPHS, {}).diagnosticCounters).toBe(false);
     expect(loadSubgraphConfig(SUBGRAPHS, "victims", {}).diagnosticCounters).toBe(false);

@@ -93,6 +93,23 @@ describe("docker-compose.yml", () => {
     expect(compose.secrets.hub_service_secret.file).toMatch(/dev-service-secret\}$/);
   });
 
+  it("gives the data key ring to the subgraphs that encrypt at rest, and to no other process", () => {
+    for (const entry of SUBGRAPHS) {
+      const encrypts = "encryptsData" in entry && entry.encryptsData === true;
+      expect({ name: entry.name, file: services[entry.name].environment!.HUB_DATA_KEY_FILE }).toEqual({
+        name: entry.name,
+        file: encrypts ? "/run/secrets/hub_data_key" : undefined,
+      });
+      expect({ name: entry.name, mounted: (services[entry.name].secrets ?? []).includes("hub_data_key") }).toEqual({
+        name: entry.name,
+        mounted: encrypts,
+      });
+    }
+    expect(services.gateway.environment!.HUB_DATA_KEY_FILE).toBeUndefined();
+    expect(services.gateway.secrets).not.toContain("hub_data_key");
+    expect(compose.secrets.hub_data_key.file).toMatch(/data-keys\.json\}$/);
+  });
+
   it("gives every hub process a request-signing key of its own, and no other process that key", () => {
     for (const name of [...SUBGRAPH_NAMES, "gateway"]) {
       const secret = `hub_request_signing_key_${name}`;

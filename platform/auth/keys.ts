@@ -28,7 +28,7 @@ export const PUBLIC_KEY_SUFFIX = ".pub.pem";
 const SIGNER_FILE = /^([a-z][a-z0-9-]{0,31})\.pub\.pem$/;
 
 /** Writes `make()` to `filePath` unless it exists; of racing processes exactly one wins. */
-function writeOnce(filePath: string, make: () => string, mode = 0o600): string {
+export function writeOnce(filePath: string, make: () => string, mode = 0o600): string {
   if (!fs.existsSync(filePath)) {
     // A public file's directory is readable too (it is mounted as it is: docker-compose.yml).
     fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: mode === 0o600 ? 0o700 : 0o755 });

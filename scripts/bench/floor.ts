@@ -23,7 +23,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../platform/dat
 import { STORED_SUBJECT_IDS_KEY } from "../../platform/audit/migration";
 import { isUuid } from "../../platform/ids";
 import { dashboard, profile, SHELTER_BOARD } from "./scenarios";
-import { DATA_DIR, DEV_AUTH, FLOOR_PORT } from "./settings";
+import { DATA_DIR, DEV_AUTH, FLOOR_PORT, installBenchDataKeys } from "./settings";
+import { TRAVEL_DOCUMENT_NUMBER } from "../../subgraphs/embassies/entities/travel-document";
+import { FAMILY_CONTACT, TESTIMONY } from "../../subgraphs/victims/entities/victim";
 
 type Db = "victims" | "shelters" | "embassies" | "repatriation";
 const DBS: Db[] = ["victims", "shelters", "embassies", "repatriation"];
@@ -203,10 +205,12 @@ class Floor {
     for (const row of rows) {
       reads.note(row.victim_id, "Victim.travelDocuments", [row]);
       reads.note(row.victim_id, "TravelDocument.kind", row.kind);
-      reads.note(row.victim_id, "TravelDocument.number", row.number);
+      // Stored encrypted (docs/encryption.md): decrypted as the hub's column transformer does.
+      const number = TRAVEL_DOCUMENT_NUMBER.decrypt(row.number);
+      reads.note(row.victim_id, "TravelDocument.number", number);
       reads.note(row.victim_id, "TravelDocument.expiresOn", row.expires_on);
       const list = byVictim.get(row.victim_id) ?? [];
-      list.push({ kind: row.kind, number: row.number, expiresOn: row.expires_on });
+      list.push({ kind: row.kind, number, expiresOn: row.expires_on });
       byVictim.set(row.victim_id, list);
     }
     await this.audit(request, "embassies", reads, "_entities", "Dashboard__embassies__2");
@@ -294,8 +298,8 @@ class Floor {
       rescueLocation: row.rescue_location,
       medicalNeeds: row.medical_needs,
       requiresMedicalEscort: row.requires_medical_escort,
-      testimony: row.testimony,
-      familyContact: row.family_contact,
+      testimony: TESTIMONY.decryptNullable(row.testimony as string | null),
+      familyContact: FAMILY_CONTACT.decryptNullable(row.family_contact as string | null),
       consents: consents.map((consent) => ({ kind: consent.kind, granted: consent.granted })),
       referrals: referrals.map((referral) => ({ toOrg: referral.to_org, status: referral.status })),
     };
@@ -340,7 +344,7 @@ class Floor {
         "embassies",
         "SELECT kind, number FROM travel_document WHERE victim_id = $1 ORDER BY issued_on",
         [id],
-      ),
+      ).then((rows) => rows.map((row) => ({ kind: row.kind, number: TRAVEL_DOCUMENT_NUMBER.decrypt(row.number) }))),
     ]);
     const verification = verifications[0] ? { status: verifications[0].status } : null;
     const reads = new Reads();
@@ -455,6 +459,7 @@ function send(response: http.ServerResponse, status: number, body: string): void
 }
 
 async function main(): Promise<void> {
+  installBenchDataKeys();
   const { pools, embedded } = await openPools();
   const floor = new Floor(pools);
   const publicKey = createPublicKey(ensureDevKeyPair(DEV_AUTH.devKeyDir).publicKey);

@@ -9,6 +9,11 @@ import { Client } from "pg";
 import { ORIGIN_COUNTRIES } from "../../demo/release";
 import type { SubgraphName } from "../../subgraphs/index";
 import { RECOUNT_OCCUPANCY_SQL } from "../../subgraphs/shelters/beds";
+import {
+  TRAVEL_DOCUMENT_NUMBER,
+  TRAVEL_DOCUMENT_NUMBER_MATCH,
+} from "../../subgraphs/embassies/entities/travel-document";
+import { installBenchDataKeys } from "./settings";
 
 const BRACKETS = ["AGE_18_25", "AGE_26_35", "AGE_36_50", "AGE_14_17", "OVER_50", "UNDER_14"];
 const STATES = ["REQUESTED", "DOCUMENTS_PENDING", "READY", "TRAVEL_BOOKED", "DEPARTED", "ARRIVED", "CANCELLED"];
@@ -25,6 +30,7 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 
 /** Adds people numbered `from`..`to` (inclusive) to the four databases. */
 export async function seedBench(urls: Record<SubgraphName, string>, from: number, to: number): Promise<void> {
+  installBenchDataKeys();
   const countries = ORIGIN_COUNTRIES.map((country) => country.code);
   const people: Array<{ id: string; nationality: string; owner_org: string; n: number }> = await withClient(
     urls.victims,
@@ -76,11 +82,19 @@ export async function seedBench(urls: Record<SubgraphName, string>, from: number
          FROM unnest($1::uuid[], $2::char(2)[], $3::int[]) AS p(id, nationality, n) WHERE n % 2 = 0`,
       [ids, people.map((person) => person.nationality), numbers],
     );
+    // Numbers are encrypted and hashed as the hub does (platform/encryption), one value each.
+    const documented = people.filter((person) => person.n % 10 < 3);
+    const documentNumbers = documented.map((person) => `${person.nationality}-BX-${person.n}`);
     await client.query(
-      `INSERT INTO travel_document (victim_id, issuing_country, kind, number, issued_on, expires_on, status, issued_by_org)
-       SELECT id, nationality, 'EMERGENCY_TRAVEL_CERTIFICATE', nationality || '-BX-' || n, current_date - 5, current_date + 85, 'VALID', 'embassy-' || nationality
-         FROM unnest($1::uuid[], $2::char(2)[], $3::int[]) AS p(id, nationality, n) WHERE n % 10 < 3`,
-      [ids, people.map((person) => person.nationality), numbers],
+      `INSERT INTO travel_document (victim_id, issuing_country, kind, number, number_hash, issued_on, expires_on, status, issued_by_org)
+       SELECT id, nationality, 'EMERGENCY_TRAVEL_CERTIFICATE', number, number_hash, current_date - 5, current_date + 85, 'VALID', 'embassy-' || nationality
+         FROM unnest($1::uuid[], $2::char(2)[], $3::text[], $4::text[]) AS p(id, nationality, number, number_hash)`,
+      [
+        documented.map((person) => person.id),
+        documented.map((person) => person.nationality),
+        documentNumbers.map((number) => TRAVEL_DOCUMENT_NUMBER.encrypt(number)),
+        documentNumbers.map((number) => TRAVEL_DOCUMENT_NUMBER_MATCH.hash(number)),
+      ],
     );
   });
   await withClient(urls.repatriation, async (client) => {

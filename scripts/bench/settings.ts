@@ -4,6 +4,7 @@ import type { KeyObject } from "node:crypto";
 import { ensureDevRequestSigningKey } from "../../platform/auth/keys";
 import { signDevToken, type DevTokenRequest } from "../../platform/auth/tokens";
 import { portBlock } from "../../platform/config";
+import { loadAndInstallDataKeyRing } from "../../platform/encryption";
 import { GATEWAY, portOf, ROOT } from "../../platform/processes";
 import { SUBGRAPHS } from "../../subgraphs/index";
 
@@ -21,6 +22,11 @@ export const SETTINGS = {
 };
 
 export const DATA_DIR = path.resolve(process.env.BENCH_DIR ?? path.join(ROOT, ".bench"));
+
+/** The bench hub's data key ring (its HUB_DATA_DIR's, made there on first use): the seed writes and the floor reads with it. */
+export function installBenchDataKeys(): void {
+  loadAndInstallDataKeyRing({ file: process.env.HUB_DATA_KEY_FILE, devKeyDir: path.join(DATA_DIR, "keys") });
+}
 
 // BENCH_PORT_BASE lets two checkouts benchmark side by side.
 const BASE_PORT = Number(process.env.BENCH_PORT_BASE ?? 14600);

@@ -10,7 +10,9 @@ export const embassiesErasure: SubgraphErasure = {
   tables: ["nationality_verification", "travel_document"],
   async erase(manager, victimId) {
     await manager.query(`UPDATE nationality_verification SET reason = NULL WHERE victim_id = $1`, [victimId]);
-    await manager.query(`UPDATE travel_document SET number = NULL WHERE victim_id = $1`, [victimId]);
+    await manager.query(`UPDATE travel_document SET number = NULL, number_hash = NULL WHERE victim_id = $1`, [
+      victimId,
+    ]);
     return ["NationalityVerification.reason", "TravelDocument.number"];
   },
 };

@@ -14,6 +14,7 @@ import { TravelDocumentRetention1768262400000 } from "./migrations/1768262400000
 import { expiredTravelDocumentRetention } from "./retention";
 import { EmbassiesErasure1768348800000 } from "./migrations/1768348800000-erasure";
 import { embassiesErasure } from "./erasure";
+import { EncryptAtRest1768305600000 } from "./migrations/1768305600000-encrypt-at-rest";
 import { embassiesPolicy } from "./policy";
 import {
   EmbassyResolver,
@@ -32,6 +33,7 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
     ConsularWorkflows1767916800000,
     AuditTrail1768003200000,
     TravelDocumentRetention1768262400000,
+    EncryptAtRest1768305600000,
     EmbassiesErasure1768348800000,
   ],
   resolvers: [EmbassyResolver, TravelDocumentResolver, VictimConsularResolver, ConsularWorkflowResolver],

@@ -23,7 +23,7 @@ export const expiredTravelDocumentRetention: RetentionKind = {
     ),
   async erase(manager, ids) {
     await manager.query(
-      `UPDATE travel_document SET number = NULL, retention_erased_at = now() WHERE id = ANY($1::uuid[])`,
+      `UPDATE travel_document SET number = NULL, number_hash = NULL, retention_erased_at = now() WHERE id = ANY($1::uuid[])`,
       [ids],
     );
   },

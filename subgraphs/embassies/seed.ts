@@ -5,7 +5,7 @@ import type { DemoData } from "../../platform/subgraph-server";
 import { Embassy } from "./entities/embassy";
 import { TravelDocumentKind, TravelDocumentStatus, VerificationStatus } from "./entities/enums";
 import { NationalityVerification } from "./entities/nationality-verification";
-import { TravelDocument } from "./entities/travel-document";
+import { TRAVEL_DOCUMENT_NUMBER_MATCH, TravelDocument } from "./entities/travel-document";
 
 export const embassiesDemoData: DemoData = {
   async isEmpty(db: DataSource) {
@@ -50,6 +50,7 @@ export const embassiesDemoData: DemoData = {
             issuingCountry: person.nationality,
             kind: person.travelDocument!.kind as TravelDocumentKind,
             number: person.travelDocument!.number,
+            numberHash: TRAVEL_DOCUMENT_NUMBER_MATCH.hash(person.travelDocument!.number),
             issuedOn: person.travelDocument!.issuedOn,
             expiresOn: person.travelDocument!.expiresOn,
             status: TravelDocumentStatus.VALID,

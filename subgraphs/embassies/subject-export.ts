@@ -32,6 +32,9 @@ export const embassiesSubjectExport: SubjectExport = {
           .find({ where: { victimId: subjectId }, order: { issuedOn: "ASC", id: "ASC" } }),
       columns: {
         victimId: { key: "the holder" },
+        numberHash: {
+          omitted: "a keyed hash of the number, for uniqueness per country: the number itself is in the copy",
+        },
         issuedByOrg: { rule: ORGANISATION, why: "the embassy that issued it" },
         revokedAt: { rule: ORGANISATION, why: "when it was revoked" },
         revokedByOrg: { rule: ORGANISATION, why: "the embassy that revoked it" },

@@ -27,7 +27,7 @@ export const victimsErasure: SubgraphErasure = {
   async erase(manager, victimId) {
     await manager.query(
       `UPDATE victim SET preferred_name = NULL, languages = '{}', legal_name = NULL, date_of_birth = NULL,
-              identity_document_number = NULL, rescue_location = NULL, medical_needs = NULL, psychosocial_needs = NULL,
+              identity_document_number = NULL, identity_document_hash = NULL, rescue_location = NULL, medical_needs = NULL, psychosocial_needs = NULL,
               requires_medical_escort = false, testimony = NULL, family_contact = NULL, possible_duplicate_of = '{}',
               gender = 'UNDISCLOSED', rescued_at = date_trunc('day', rescued_at), identified_at = date_trunc('day', identified_at),
               erased_at = now(), version = version + 1, updated_at = now()

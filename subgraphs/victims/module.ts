@@ -15,6 +15,7 @@ import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-work
 import { ConsentCountry1768176000000 } from "./migrations/1768176000000-consent-country";
 import { ReferralRetention1768262400000 } from "./migrations/1768262400000-referral-retention";
 import { closedReferralRetention } from "./retention";
+import { EncryptAtRest1768305600000 } from "./migrations/1768305600000-encrypt-at-rest";
 // type-graphql lists Query fields in the order their resolver classes are declared, i.e. imported:
 // case and oversight resolvers interleave here so that the SDL keeps the order it always had.
 import { AuditResolver } from "./oversight/audit-resolver";
@@ -42,6 +43,7 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
     AuditTrail1768003200000,
     ConsentCountry1768176000000,
     ReferralRetention1768262400000,
+    EncryptAtRest1768305600000,
     Erasure1768348800000,
   ],
   resolvers: [

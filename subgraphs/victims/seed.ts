@@ -5,7 +5,7 @@ import type { DemoData } from "../../platform/subgraph-server";
 import { Consent } from "./entities/consent";
 import { AgeBracket, ConsentKind, Gender, NrmStatus, ReferralRole, ReferralStatus } from "./entities/enums";
 import { Referral } from "./entities/referral";
-import { Victim } from "./entities/victim";
+import { IDENTITY_DOCUMENT_MATCH, Victim } from "./entities/victim";
 
 export const victimsDemoData: DemoData = {
   async isEmpty(db: DataSource) {
@@ -32,6 +32,7 @@ export const victimsDemoData: DemoData = {
           legalName: person.legalName,
           dateOfBirth: person.dateOfBirth,
           identityDocumentNumber: person.identityDocumentNumber,
+          identityDocumentHash: IDENTITY_DOCUMENT_MATCH.hashNullable(person.identityDocumentNumber),
           nrmStatus: person.nrmStatus as NrmStatus,
           identifiedAt: person.identifiedAt,
           nrmDecidedBy: person.nrmStatus === NrmStatus.SCREENING ? null : "Tak provincial MDT (demo)",

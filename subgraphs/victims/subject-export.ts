@@ -31,6 +31,10 @@ export const victimsSubjectExport: SubjectExport = {
         possibleDuplicateOf: {
           omitted: "ids of other people's cases found alike at registration: not this person's data",
         },
+        identityDocumentHash: {
+          omitted:
+            "a keyed hash of the identity document number, for duplicate detection: the number itself is in the copy",
+        },
       },
     },
     {

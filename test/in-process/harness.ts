@@ -29,6 +29,7 @@ import {
   subgraphUrlVariable,
 } from "../../platform/config";
 import { openDatabase } from "../../platform/database";
+import { loadAndInstallDataKeyRing } from "../../platform/encryption";
 import { createLogger } from "../../platform/logger";
 import { requestScope, type RequestScope } from "../../platform/request-scope";
 import {
@@ -104,6 +105,10 @@ export interface InProcessSubgraph {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<GraphQLResponse<T>>;
+  /** The URL of this subgraph's database and of each peer's (raw SQL, as an operator or a thief of the files would read). */
+  databaseUrls: Partial<Record<SubgraphName, string>>;
+  /** The data directory of this file's hub (its development keys are under keys/). */
+  dataDir: string;
   /** The audit entries this subgraph's database holds for one request, as written. */
   auditEntries(requestId: string): Promise<AuditRow[]>;
   stop(): Promise<void>;
@@ -216,6 +221,7 @@ export async function startInProcessSubgraph(
     // Read again once the peers listen: only their URLs differ.
     const configBeforePeers = loadSubgraphConfig(SUBGRAPHS, name, ownEnv);
     const log = createLogger(`in-process-${name}`, configBeforePeers.logLevel);
+    if (configBeforePeers.dataKeys) loadAndInstallDataKeyRing(configBeforePeers.dataKeys);
     const databaseOpened = openDatabase({
       name,
       url: configBeforePeers.databaseUrl,
@@ -252,6 +258,8 @@ export async function startInProcessSubgraph(
       name,
       schema: built.schema,
       db,
+      databaseUrls: Object.fromEntries([name, ...peers].map((label, index) => [label, databases.urls[index]])),
+      dataDir: scratch,
       async execute<T>(persona: DevTokenRequest, query: string, variables?: Record<string, unknown>) {
         const org = persona.org ?? defaultOrg(persona);
         // The caller the HTTP path would make of this persona's verified claims.

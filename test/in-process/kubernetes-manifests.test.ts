@@ -560,6 +560,10 @@ describe("deploy/kubernetes", () => {
               "survivor-hub-request-signing-public-keys",
               `survivor-hub-database-${name}`,
             ]),
+        // The data key ring only where values are encrypted at rest (subgraphs/index.ts `encryptsData`).
+        ...(SUBGRAPHS.some((entry) => entry.name === name && "encryptsData" in entry && entry.encryptsData)
+          ? ["survivor-hub-data-key"]
+          : []),
       ];
       // The gateway holds no service secret and no database; a signing key is its process's alone.
       expect(secretsOf(name).sort()).toEqual(expected.sort());

@@ -8,6 +8,7 @@
  * ten processes: test/serial/replicas.test.ts.
  */
 import { randomBytes } from "node:crypto";
+import { installThrowawayDataKeyRing } from "../support/data-keys";
 import { Client } from "pg";
 import { openDatabase, type Database } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
@@ -26,6 +27,8 @@ const skipped = serverUrl
   const opened: Database[] = [];
 
   beforeAll(async () => {
+    // The victims migrations encrypt at rest with the process's key ring, as a subgraph's start installs it.
+    installThrowawayDataKeyRing();
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);

@@ -30,6 +30,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
 import { journeysRoute } from "../../subgraphs/repatriation/statistics-route";
 import { staysRoute } from "../../subgraphs/shelters/statistics-route";
+import { installThrowawayDataKeyRing } from "../support/data-keys";
 import { START_TIMEOUT_MS, throwawayDatabases, type ThrowawayDatabases } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -238,6 +239,8 @@ async function retentionEntries(name: SubgraphName) {
 }
 
 beforeAll(async () => {
+  // The subgraphs' migrations and entities encrypt at rest with the process's key ring.
+  installThrowawayDataKeyRing();
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-retention-"));
   databases = await throwawayDatabases([...SUBGRAPH_NAMES], scratch);
   await Promise.all(

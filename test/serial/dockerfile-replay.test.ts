@@ -137,6 +137,17 @@ describeOnce("Dockerfile (replayed without Docker)", () => {
       const { publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
       fs.writeFileSync(path.join(keys, "pub.pem"), publicKey.export({ type: "spki", format: "pem" }));
       fs.writeFileSync(path.join(keys, "service"), crypto.randomBytes(48).toString("base64"));
+      // The victims subgraph holds values encrypted at rest: production needs its data key ring (owner-only).
+      const dataKey = () => crypto.randomBytes(32).toString("base64");
+      fs.writeFileSync(
+        path.join(keys, "data-keys.json"),
+        JSON.stringify({
+          version: 1,
+          data: { current: "d1", keys: { d1: dataKey() } },
+          matching: { current: "m1", keys: { m1: dataKey() } },
+        }),
+        { mode: 0o600 },
+      );
       // Each process's own Ed25519 request-signing key; the subgraph accepts the public keys in one folder.
       const publicKeys = path.join(keys, "public");
       fs.mkdirSync(publicKeys);
@@ -157,6 +168,7 @@ describeOnce("Dockerfile (replayed without Docker)", () => {
         JWT_PUBLIC_KEY_FILE: path.join(keys, "pub.pem"),
         HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: publicKeys,
         HUB_SERVICE_SECRET_FILE: path.join(keys, "service"),
+        HUB_DATA_KEY_FILE: path.join(keys, "data-keys.json"),
         VICTIMS_PORT: String(PORT),
         VICTIMS_URL: `http://127.0.0.1:${PORT}/graphql`,
         GATEWAY_PORT: String(PORT + 1),

@@ -1,6 +1,12 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { encryptedColumn, matchingColumn } from "../../../platform/encryption";
 import { TravelDocumentKind, TravelDocumentStatus } from "./enums";
+
+/** The document number, encrypted at rest (docs/encryption.md); raw SQL goes through this too. */
+export const TRAVEL_DOCUMENT_NUMBER = encryptedColumn("travel_document", "number");
+/** Unique per issuing country by this keyed hash (index travel_document_number_hash_unique). */
+export const TRAVEL_DOCUMENT_NUMBER_MATCH = matchingColumn("travel_document", "number_hash", TRAVEL_DOCUMENT_NUMBER);
 
 @ObjectType({ description: "A travel document an embassy issued to a confirmed national." })
 @Entity({ name: "travel_document" })
@@ -22,8 +28,12 @@ export class TravelDocument {
 
   @Field(() => String, { nullable: true, description: "The document number: a key to the person's identity." })
   // Null once an expired document's retention period is over (retention.ts) or its holder is erased (erasure.ts).
-  @Column({ type: "text", nullable: true })
+  @Column({ type: "text", nullable: true, transformer: TRAVEL_DOCUMENT_NUMBER.transformer })
   number!: string | null;
+
+  /** TRAVEL_DOCUMENT_NUMBER_MATCH of the number: set with it, removed with it, never exposed. */
+  @Column({ name: "number_hash", type: "text", nullable: true })
+  numberHash!: string | null;
 
   @Field({ description: "YYYY-MM-DD" })
   @Column({ name: "issued_on", type: "date" })

@@ -19,7 +19,7 @@ import { invalidField } from "../../../platform/validation";
 import { Embassy } from "../entities/embassy";
 import { TravelDocumentStatus, VerificationDecision, VerificationStatus } from "../entities/enums";
 import { NationalityVerification } from "../entities/nationality-verification";
-import { TravelDocument } from "../entities/travel-document";
+import { TRAVEL_DOCUMENT_NUMBER_MATCH, TravelDocument } from "../entities/travel-document";
 import { TravelDocumentInput, VerificationDecisionInput } from "../inputs/consular-inputs";
 import { enforce } from "../policy";
 
@@ -172,6 +172,14 @@ export class ConsularWorkflowResolver {
           "Your embassy has not confirmed this person as a national; confirm the nationality first",
         );
       }
+      const clash = () => hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number");
+      // The unique index holds hashes under the current matching key; while a rotation is under
+      // way older rows still carry an older key's hash, so those are looked up first.
+      const sameNumber: unknown[] = await manager.query(
+        `SELECT 1 FROM travel_document WHERE issuing_country = $1 AND number_hash = ANY($2::text[]) LIMIT 1`,
+        [country, TRAVEL_DOCUMENT_NUMBER_MATCH.candidates(input.number)],
+      );
+      if (sameNumber.length > 0) throw clash();
       const id = await insertUnlessClash(
         manager,
         TravelDocument,
@@ -180,6 +188,7 @@ export class ConsularWorkflowResolver {
           issuingCountry: country,
           kind: input.kind,
           number: input.number,
+          numberHash: TRAVEL_DOCUMENT_NUMBER_MATCH.hash(input.number),
           issuedOn: input.issuedOn,
           expiresOn: input.expiresOn,
           status: TravelDocumentStatus.VALID,
@@ -187,8 +196,8 @@ export class ConsularWorkflowResolver {
           revokedAt: null,
           revokedByOrg: null,
         },
-        "travel_document_number_unique",
-        () => hubError(ErrorCode.CONFLICT, "Your country has already issued a document with this number"),
+        "travel_document_number_hash_unique",
+        clash,
       );
       return manager.getRepository(TravelDocument).findOneByOrFail({ id });
     });

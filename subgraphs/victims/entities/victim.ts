@@ -8,9 +8,17 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from "typeorm";
+import { encryptedColumn, matchingColumn } from "../../../platform/encryption";
 import { AgeBracket, Gender, NrmStatus } from "./enums";
 import { Consent } from "./consent";
 import { Referral } from "./referral";
+
+/** The most dangerous values of a case, encrypted at rest (docs/encryption.md); raw SQL goes through these too. */
+export const IDENTITY_DOCUMENT_NUMBER = encryptedColumn("victim", "identity_document_number");
+export const TESTIMONY = encryptedColumn("victim", "testimony");
+export const FAMILY_CONTACT = encryptedColumn("victim", "family_contact");
+/** Duplicate detection matches identity documents by this keyed hash, never by the value. */
+export const IDENTITY_DOCUMENT_MATCH = matchingColumn("victim", "identity_document_hash", IDENTITY_DOCUMENT_NUMBER);
 
 /** A survivor's case. Owned by the victims subgraph; others extend it by `id`. */
 @ObjectType({ description: "A survivor's case: identity, NRM status, needs and testimony." })
@@ -54,8 +62,17 @@ export class Victim {
   dateOfBirth!: string | null;
 
   @Field(() => String, { nullable: true })
-  @Column({ name: "identity_document_number", type: "text", nullable: true })
+  @Column({
+    name: "identity_document_number",
+    type: "text",
+    nullable: true,
+    transformer: IDENTITY_DOCUMENT_NUMBER.transformer,
+  })
   identityDocumentNumber!: string | null;
+
+  /** IDENTITY_DOCUMENT_MATCH of the number: set with it, never exposed. */
+  @Column({ name: "identity_document_hash", type: "text", nullable: true })
+  identityDocumentHash!: string | null;
 
   @Field(() => NrmStatus, { nullable: true })
   @Column({ name: "nrm_status", type: "text" })
@@ -86,11 +103,11 @@ export class Victim {
   requiresMedicalEscort!: boolean;
 
   @Field(() => String, { nullable: true, description: "The survivor's account. The most sensitive field of the hub." })
-  @Column({ type: "text", nullable: true })
+  @Column({ type: "text", nullable: true, transformer: TESTIMONY.transformer })
   testimony!: string | null;
 
   @Field(() => String, { nullable: true, description: "How to reach the family; can endanger them if leaked." })
-  @Column({ name: "family_contact", type: "text", nullable: true })
+  @Column({ name: "family_contact", type: "text", nullable: true, transformer: FAMILY_CONTACT.transformer })
   familyContact!: string | null;
 
   /** The organisation that registered the case and owns it. Not exposed: an access fact. */

@@ -11,7 +11,7 @@ import { ErrorCode, hubError } from "../../../platform/errors";
 import { Consent } from "../entities/consent";
 import { ConsentKind, NrmDecision, NrmStatus, ReferralRole, ReferralStatus } from "../entities/enums";
 import { Referral } from "../entities/referral";
-import { Victim } from "../entities/victim";
+import { IDENTITY_DOCUMENT_MATCH, Victim } from "../entities/victim";
 import { ConsentInput, NrmDecisionInput } from "../inputs/case-inputs";
 import { UpdateVictimInput } from "../inputs/victim-inputs";
 import { enforce } from "../policy";
@@ -95,6 +95,9 @@ export class CaseUpdateResolver {
         (set as Record<string, unknown>)[key] =
           key === "rescuedAt" && typeof value === "string" ? new Date(value) : value;
       }
+      // The keyed hash follows the number it matches (the number itself is encrypted by its column).
+      if (set.identityDocumentNumber !== undefined)
+        set.identityDocumentHash = IDENTITY_DOCUMENT_MATCH.hashNullable(set.identityDocumentNumber);
       // The version column and updated_at advance with every update (TypeORM adds both).
       await manager.createQueryBuilder().update(Victim).set(set).where("id = :id", { id }).execute();
       if (set.nationality !== undefined && set.nationality !== victim.nationality) {

@@ -10,17 +10,20 @@ import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { In, type EntityManager } from "typeorm";
+import { ApplyValueTransformers } from "typeorm/util/ApplyValueTransformers";
+import { normaliseForMatching } from "../../../platform/encryption";
 import type { SubgraphContext } from "../../../platform/context";
 import { ErrorCode, hubError } from "../../../platform/errors";
 import { NrmStatus } from "../entities/enums";
-import { Victim } from "../entities/victim";
+import { IDENTITY_DOCUMENT_MATCH, Victim } from "../entities/victim";
 import { RegisterVictimInput } from "../inputs/victim-inputs";
 
 export const MAX_BATCH = 1000;
 
 interface DuplicateKey {
   id: string;
-  identityDocumentNumber: string | null;
+  /** The identity document, normalised for matching (platform/encryption: trim, NFKC, upper case). */
+  document: string | null;
   identity: string | null;
 }
 
@@ -29,28 +32,40 @@ const identityOf = (row: { legalName?: string | null; dateOfBirth?: string | nul
     ? `${row.legalName.trim().toLowerCase()}|${row.dateOfBirth}|${row.nationality}`
     : null;
 
-/** Existing cases matching any row, in one statement. */
+const documentOf = (number: string | null | undefined) => (number ? normaliseForMatching(number) : null);
+
+/**
+ * Existing cases matching any row, in one statement. Documents are matched by their keyed
+ * hash (the column holds only ciphertext): each row's number is hashed under every matching
+ * key of the ring, so cases not yet re-hashed by a key rotation are found too, and a found
+ * hash maps back to the row's own (normalised) number: nothing is decrypted here.
+ */
 async function existingMatches(manager: EntityManager, inputs: RegisterVictimInput[]): Promise<DuplicateKey[]> {
-  const documents = inputs.flatMap((input) => (input.identityDocumentNumber ? [input.identityDocumentNumber] : []));
+  const documentByHash = new Map<string, string>();
+  for (const input of inputs) {
+    if (!input.identityDocumentNumber) continue;
+    for (const hash of IDENTITY_DOCUMENT_MATCH.candidates(input.identityDocumentNumber))
+      documentByHash.set(hash, documentOf(input.identityDocumentNumber)!);
+  }
   const named = inputs.filter((input) => identityOf(input));
-  if (documents.length === 0 && named.length === 0) return [];
+  if (documentByHash.size === 0 && named.length === 0) return [];
   const rows: Array<{
     id: string;
-    identity_document_number: string | null;
+    identity_document_hash: string | null;
     legal_name: string | null;
     date_of_birth: string | null;
     nationality: string;
   }> = await manager.query(
     // Two index lookups joined by UNION: the same rows as one WHERE … OR …, which the planner
     // could only answer with a scan of every case (~100 ms at 100,000 people, per batch).
-    `SELECT id, identity_document_number, legal_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, nationality FROM victim
-      WHERE identity_document_number = ANY($1::text[])
+    `SELECT id, identity_document_hash, legal_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, nationality FROM victim
+      WHERE identity_document_hash = ANY($1::text[])
      UNION
-     SELECT v.id, v.identity_document_number, v.legal_name, to_char(v.date_of_birth, 'YYYY-MM-DD'), v.nationality
+     SELECT v.id, v.identity_document_hash, v.legal_name, to_char(v.date_of_birth, 'YYYY-MM-DD'), v.nationality
        FROM victim v JOIN unnest($2::text[], $3::date[], $4::char(2)[]) AS k(name, born, nationality)
          ON v.legal_name IS NOT NULL AND lower(v.legal_name) = k.name AND v.date_of_birth = k.born AND v.nationality = k.nationality`,
     [
-      documents,
+      [...documentByHash.keys()],
       named.map((input) => input.legalName!.trim().toLowerCase()),
       named.map((input) => input.dateOfBirth),
       named.map((input) => input.nationality),
@@ -58,7 +73,8 @@ async function existingMatches(manager: EntityManager, inputs: RegisterVictimInp
   );
   return rows.map((row) => ({
     id: row.id,
-    identityDocumentNumber: row.identity_document_number,
+    // A case found by identity only may hold a document none of the rows has: it matches no row's by document.
+    document: (row.identity_document_hash && documentByHash.get(row.identity_document_hash)) ?? null,
     identity: identityOf({ legalName: row.legal_name, dateOfBirth: row.date_of_birth, nationality: row.nationality }),
   }));
 }
@@ -79,13 +95,13 @@ class DuplicateIndex {
 
   add(key: DuplicateKey): void {
     const position = this.ids.push(key.id) - 1;
-    if (key.identityDocumentNumber) push(this.byDocument, key.identityDocumentNumber, position);
+    if (key.document) push(this.byDocument, key.document, position);
     if (key.identity) push(this.byIdentity, key.identity, position);
   }
 
-  matching(identityDocumentNumber: string | null, identity: string | null): string[] {
+  matching(document: string | null, identity: string | null): string[] {
     const positions = [
-      ...((identityDocumentNumber && this.byDocument.get(identityDocumentNumber)) || []),
+      ...((document && this.byDocument.get(document)) || []),
       ...((identity && this.byIdentity.get(identity)) || []),
     ].sort((a, b) => a - b);
     return [...new Set(positions.map((position) => this.ids[position]))];
@@ -103,18 +119,27 @@ function push(map: Map<string, number[]>, key: string, position: number): void {
  * binds 20,000 parameters and rewrites its SQL per parameter (~100 ms of the victims
  * subgraph's CPU per batch, the largest part of a registration). The JSON's keys are the
  * entity's column names (from TypeORM's metadata, so they follow the entity); columns
- * not given keep their defaults (version, created_at, updated_at).
+ * not given keep their defaults (version, created_at, updated_at). Each value passes its
+ * column's transformer, as TypeORM's own insert would: encrypted columns go in encrypted.
  */
 async function insertRows(manager: EntityManager, rows: Array<Record<string, unknown>>): Promise<void> {
   const metadata = manager.connection.getMetadata(Victim);
   const properties = Object.keys(rows[0]);
-  const columns = properties.map((property) => {
+  const columnMetadata = properties.map((property) => {
     const column = metadata.findColumnWithPropertyName(property);
     if (!column) throw new Error(`Victim has no column for ${property}`);
-    return column.databaseName;
+    return column;
   });
+  const columns = columnMetadata.map((column) => column.databaseName);
+  const transformers = new Map(columnMetadata.map((column) => [column.databaseName, column.transformer]));
+  const toColumnValue = (column: string, value: unknown): unknown => {
+    const transformer = transformers.get(column);
+    return transformer ? (ApplyValueTransformers.transformTo(transformer, value) as unknown) : value;
+  };
   const json = rows.map((row) =>
-    Object.fromEntries(properties.map((property, index) => [columns[index], row[property]])),
+    Object.fromEntries(
+      properties.map((property, index) => [columns[index], toColumnValue(columns[index], row[property])]),
+    ),
   );
   const table = manager.connection.driver.escape(metadata.tableName);
   const list = columns.map((column) => manager.connection.driver.escape(column)).join(", ");
@@ -139,9 +164,10 @@ export async function registerCases(context: SubgraphContext, inputs: RegisterVi
       const id = randomUUID();
       const identity = identityOf(input);
       const identityDocumentNumber = input.identityDocumentNumber ?? null;
-      const possibleDuplicateOf = duplicates.matching(identityDocumentNumber, identity);
+      const document = documentOf(identityDocumentNumber);
+      const possibleDuplicateOf = duplicates.matching(document, identity);
       // Earlier rows of the same batch count too: the same person listed twice is flagged.
-      duplicates.add({ id, identityDocumentNumber, identity });
+      duplicates.add({ id, document, identity });
       return {
         id,
         caseNumber: `MS-${year}-${serials[index].n.padStart(4, "0")}`,
@@ -153,6 +179,7 @@ export async function registerCases(context: SubgraphContext, inputs: RegisterVi
         legalName: input.legalName?.trim() ?? null,
         dateOfBirth: input.dateOfBirth ?? null,
         identityDocumentNumber,
+        identityDocumentHash: IDENTITY_DOCUMENT_MATCH.hashNullable(identityDocumentNumber),
         nrmStatus: NrmStatus.SCREENING,
         rescueLocation: input.rescueLocation ?? null,
         rescuedAt: input.rescuedAt ? new Date(input.rescuedAt).toISOString() : null,
