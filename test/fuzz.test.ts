@@ -8,7 +8,7 @@
  * FUZZ_CASES (default 1500) and FUZZ_SEED (default 20261127) make it repeatable.
  */
 import { SUBGRAPH_NAMES } from "../subgraphs/index";
-import { FuzzGenerator, type FuzzCase } from "./support/fuzz";
+import { findLeaks, FuzzGenerator, type FuzzCase } from "./support/fuzz";
 import { asPersona, gatewayUrl, hubFetch, PERSONAS, subgraphUrl, tokenFor } from "./support/hub";
 import { supergraphSchema } from "./support/policy-matrix";
 
@@ -20,19 +20,8 @@ const CONCURRENCY = 8;
 // data (correctly): they are validated field by field in the workflow tests instead.
 const CREATING = new Set(["registerVictim", "registerVictims", "openShelter"]);
 
-const LEAKS: Array<[string, RegExp]> = [
-  ["stack trace", /\bat [\w$.<>]+ \(|\bat .*:\d+:\d+\)|node_modules|\.ts:\d+|\.js:\d+/],
-  [
-    "SQL",
-    /\b(FROM|INTO|UPDATE|JOIN)\s+"?(victim|placement|shelter|audit_entry|audit_chain_head|consent|referral|repatriation_case|repatriation_transition|travel_document|nationality_verification|journey_leg|embassy)\b/i,
-  ],
-  [
-    "driver text",
-    /QueryFailedError|syntax error at or near|violates .* constraint|duplicate key value|relation "|column "|pg_catalog|typeorm/i,
-  ],
-  ["file path", /\/work\/|\/home\/|\/tmp\/|\/usr\/|dist\/(shared|subgraphs|gateway)/],
-  ["internal address", /127\.0\.0\.1:\d+|localhost:\d+|ECONNREFUSED/],
-];
+/** Longer than this for one answer, and the leak scan is no longer linear (see LEAK_PATTERNS). */
+const LEAK_SCAN_BUDGET_MS = 2_000;
 
 const DEMO_SNAPSHOT = `{
   victims(first: 100) { edges { node { id caseNumber version legalName nrmStatus medicalNeeds testimony consents { kind granted } referrals { toOrg status } } } }
@@ -103,13 +92,18 @@ describe(`fuzzing: ${CASES} hostile operations (seed ${SEED})`, () => {
               findings.push(
                 `#${index} ${fuzzCase.label} → ${unclear[1]} at ${url}: ${JSON.stringify(fuzzCase.body).slice(0, 300)} → ${text.slice(0, 300)}`,
               );
-            for (const [kind, pattern] of LEAKS) {
-              const match = pattern.exec(text);
-              if (match)
-                findings.push(
-                  `#${index} ${fuzzCase.label} → ${kind} (${match[0]}) at ${url}: ${text.slice(Math.max(0, match.index - 100), match.index + 100)}`,
-                );
-            }
+            const scanStarted = performance.now();
+            for (const { kind, match, index: at } of findLeaks(text))
+              findings.push(
+                `#${index} ${fuzzCase.label} → ${kind} (${match}) at ${url}: ${text.slice(Math.max(0, at - 100), at + 100)}`,
+              );
+            // A slow scan stalls this whole process: the servers meanwhile close the connections it left idle, and the
+            // requests after it fail on them. Said here, as what it is, rather than as a flaky subgraph.
+            const scanMs = performance.now() - scanStarted;
+            if (scanMs > LEAK_SCAN_BUDGET_MS)
+              findings.push(
+                `#${index} ${fuzzCase.label} → scanning its ${text.length}-character answer from ${url} took ${Math.round(scanMs)} ms`,
+              );
           }
         }),
       );
