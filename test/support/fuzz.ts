@@ -115,6 +115,40 @@ const WRONG_VALUES: unknown[] = [
   Array.from({ length: 20_000 }, (_, index) => index),
 ];
 
+/**
+ * What an answer must never carry, by kind (test/fuzz.test.ts scans every answer with these).
+ *
+ * Each runs in time linear in the answer's length: every gap between two parts is bounded
+ * (`[^\n]{0,300}?`, `\d{1,6}`), never `.*`. An answer can be megabytes on one line — a list of
+ * 20,000 wrong values is answered with 20,000 errors, each with `at "groupBy[i]"` in it — and an
+ * unbounded `.*` after a prefix that frequent scans to the end of the text from every occurrence:
+ * `\bat .*:\d+:\d+\)` took 57 s on that 5.6 MB answer (seed 20261127, case #470). For that long the
+ * test process ran nothing else, the hub's servers closed the connections it had left idle (their
+ * keep-alive timeout, 5 s), and its next requests went out on those closed connections before it
+ * had read their closing: "other side closed" and EPIPE, seen as a flaky subgraph.
+ */
+export const LEAK_PATTERNS: ReadonlyArray<readonly [kind: string, pattern: RegExp]> = [
+  ["stack trace", /\bat [\w$.<>]+ \(|\bat [^\n]{0,300}?:\d{1,6}:\d{1,6}\)|node_modules|\.ts:\d|\.js:\d/],
+  [
+    "SQL",
+    /\b(FROM|INTO|UPDATE|JOIN)\s+"?(victim|placement|shelter|audit_entry|audit_chain_head|consent|referral|repatriation_case|repatriation_transition|travel_document|nationality_verification|journey_leg|embassy)\b/i,
+  ],
+  [
+    "driver text",
+    /QueryFailedError|syntax error at or near|violates [^\n]{0,200}? constraint|duplicate key value|relation "|column "|pg_catalog|typeorm/i,
+  ],
+  ["file path", /\/work\/|\/home\/|\/tmp\/|\/usr\/|dist\/(shared|subgraphs|gateway)/],
+  ["internal address", /127\.0\.0\.1:\d|localhost:\d|ECONNREFUSED/],
+];
+
+/** The first match of each leak pattern in `text`, with where it is. */
+export function findLeaks(text: string): Array<{ kind: string; match: string; index: number }> {
+  return LEAK_PATTERNS.flatMap(([kind, pattern]) => {
+    const match = pattern.exec(text);
+    return match ? [{ kind, match: match[0], index: match.index }] : [];
+  });
+}
+
 export class FuzzGenerator {
   private readonly random: () => number;
   /** A second stream for the choice among forged ids and cursors, so adding them left the main sequence of cases as it was. */

@@ -51,6 +51,24 @@ export interface HubFetchOptions {
   signer?: string;
 }
 
+/** A request's headers with the hub's request signature added, as hubFetch sends them (`unsigned`: as given). */
+export function hubRequestHeaders(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+  options: HubFetchOptions = {},
+): Record<string, string> {
+  const given = init.headers ?? {};
+  return options.unsigned
+    ? given
+    : createRequestSigner(
+        options.signer ?? "gateway",
+        ensureDevRequestSigningKey(
+          options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"),
+          options.signer ?? "gateway",
+        ),
+      ).signed(init.method ?? "GET", url, init.body ?? "", given);
+}
+
 /**
  * fetch, signed as the gateway signs its fetches (platform/auth/request-signature.ts), so a
  * test can reach a subgraph the way the hub does; harmless towards the gateway, which
@@ -61,17 +79,7 @@ export function hubFetch(
   init: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
   options: HubFetchOptions = {},
 ): Promise<Response> {
-  const given = init.headers ?? {};
-  const headers = options.unsigned
-    ? given
-    : createRequestSigner(
-        options.signer ?? "gateway",
-        ensureDevRequestSigningKey(
-          options.keyDir ?? path.join(hubState().env.HUB_DATA_DIR, "keys"),
-          options.signer ?? "gateway",
-        ),
-      ).signed(init.method ?? "GET", url, init.body ?? "", given);
-  return fetch(url, { ...init, headers });
+  return fetch(url, { ...init, headers: hubRequestHeaders(url, init, options) });
 }
 
 export async function postGraphQL<T = Record<string, unknown>>(
