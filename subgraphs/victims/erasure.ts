@@ -194,6 +194,10 @@ export const erasureOutboxWorker: SubgraphWorkerStart = ({ db, log, serviceClien
       return;
     }
     await db.transaction(async (manager) => {
+      // The request's row first: confirmations of one request (delivered at once, each in its own
+      // transaction) then take turns, so the last one sees every other committed and completes it —
+      // without the lock each could see the others unconfirmed and none would (a write skew).
+      await manager.query(`SELECT id FROM erasure_request WHERE id = $1 FOR UPDATE`, [delivery.erasure_id]);
       await manager.query(
         `UPDATE erasure_delivery SET confirmed_at = now(), last_failure = NULL WHERE erasure_id = $1 AND subgraph = $2`,
         [delivery.erasure_id, delivery.subgraph],

@@ -13,6 +13,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { PERSONAS } from "../support/hub";
 import { ROOT } from "../support/processes";
 import {
+  ENCRYPTED_MARKERS,
   erasureProgress,
   filesHolding,
   markerValues,
@@ -83,8 +84,15 @@ const TITLE = "erased values leave a PostgreSQL server's files";
         const values = Object.values(markers);
         const person = await personEverywhere(ask, { owner, government, embassy, repatriation }, markers);
         // Written, so somewhere in the files (the WAL at least) — the search can find them.
-        for (const value of [markers.testimony, markers.travelDocumentNumber, markers.fromPlace])
+        for (const value of [markers.legalName, markers.fromPlace])
           expect(filesHolding(dataDir, [value]).length).toBeGreaterThan(0);
+        // The fields encrypted at rest are in no file as plain text, not even before the erasure.
+        expect(
+          filesHolding(
+            dataDir,
+            ENCRYPTED_MARKERS.map((name) => markers[name]),
+          ),
+        ).toEqual([]);
 
         const requested = await ask(owner, REQUEST_ERASURE, {
           victimId: person.victimId,

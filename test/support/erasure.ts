@@ -16,6 +16,14 @@ export type Ask = <T = Record<string, unknown>>(
 ) => Promise<GraphQLResponse<T>>;
 
 /** Values no other test and no demo record holds: each appears in the database only because this person was written. */
+/** The markers of the fields encrypted at rest (docs/encryption.md): never in a file as plain text, even before erasure. */
+export const ENCRYPTED_MARKERS = [
+  "identityDocumentNumber",
+  "testimony",
+  "familyContact",
+  "travelDocumentNumber",
+] as const;
+
 export function markerValues(): Record<string, string> {
   const tag = randomBytes(6).toString("hex").toUpperCase();
   return {
