@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { HubPorts } from "./config";
 import { INSTANCE_NONCE_HEADER, INSTANCE_NONCE_VARIABLE } from "./instance-nonce";
 
@@ -73,6 +74,33 @@ export interface LaunchedProcess {
 
 const KEPT_CHUNKS = 200;
 
+/**
+ * Forwards a child's output whole lines at a time. Children write to one terminal or pipe
+ * through this supervisor, and a pipe's chunk can end mid-line: forwarded as it came, another
+ * child's line could land inside a JSON log line, which a log collector then cannot parse.
+ */
+export function lineForwarder(out: NodeJS.WritableStream): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  return {
+    push(chunk) {
+      const text = pending + decoder.write(chunk);
+      const end = text.lastIndexOf("\n");
+      if (end === -1) {
+        pending = text;
+        return;
+      }
+      out.write(text.slice(0, end + 1));
+      pending = text.slice(end + 1);
+    },
+    end() {
+      const rest = pending + decoder.end();
+      if (rest) out.write(`${rest}\n`);
+      pending = "";
+    },
+  };
+}
+
 export function launch(options: LaunchOptions): LaunchedProcess {
   const nonce = randomBytes(16).toString("hex");
   const forward = options.forward ?? "none";
@@ -88,13 +116,17 @@ export function launch(options: LaunchOptions): LaunchedProcess {
     chunks.push(chunk.toString());
     if (chunks.length > KEPT_CHUNKS) chunks.shift();
   };
+  const stdout = lineForwarder(process.stdout);
+  const stderr = lineForwarder(process.stderr);
   child.stdout?.on("data", (chunk: Buffer) => {
-    if (forward === "all") process.stdout.write(chunk);
+    if (forward === "all") stdout.push(chunk);
     else keep(chunk);
   });
+  child.stdout?.on("end", () => stdout.end());
+  child.stderr?.on("end", () => stderr.end());
   child.stderr?.on("data", (chunk: Buffer) => {
     if (forward === "none") keep(chunk);
-    else process.stderr.write(chunk);
+    else stderr.push(chunk);
     const lines = chunk
       .toString()
       .split("\n")
