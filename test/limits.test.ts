@@ -100,6 +100,23 @@ describe("limits at the gateway", () => {
     ]);
   });
 
+  it("variables: a list of 20,000 bad items is one short refusal, not 20,000 errors (the gateway's coercion is bounded)", async () => {
+    const response = await fetch(gatewayUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokenFor(government)}` },
+      body: JSON.stringify({
+        query: "query ($by: [StatisticsDimension!]!) { caseStatistics(groupBy: $by) { total } }",
+        variables: { by: Array(20_000).fill("NOT_A_DIMENSION") },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    const body = JSON.parse(text) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors.map((error) => error.extensions.code)).toEqual(["BAD_USER_INPUT"]);
+    expect(body.errors[0].message).toMatch(/and \d+ more problems in the variables, at most 50 looked for/);
+    expect(text.length).toBeLessThan(5_000);
+  });
+
   it("a body over 1 MB is refused with 413, and batched requests with 400", async () => {
     const headers = { "content-type": "application/json", authorization: `Bearer ${tokenFor(government)}` };
     const huge = await fetch(gatewayUrl(), {
