@@ -9,7 +9,10 @@ import { asPersona, errorCodes, PERSONAS } from "./support/hub";
 import { confirmNationality, consent, issueTravelDocument, refer, register } from "./support/cases";
 
 const EXPORT = "query ($victimId: ID!) { exportSubjectData(victimId: $victimId) }";
-const PLACE = 'mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "shelter-maeramat-1") { id } }';
+// A shelter of this file's own: the demo shelters fill up as the shared hub's other tests place people.
+const SHELTER = `shelter-export-${randomUUID().slice(0, 8)}`;
+const OPEN_SHELTER = `mutation ($shelter: OpenShelterInput!) { openShelter(shelter: $shelter) { id } }`;
+const PLACE = `mutation ($id: ID!) { placeVictim(victimId: $id, shelterId: "${SHELTER}") { id } }`;
 const REPATRIATE =
   'mutation ($id: ID!) { requestRepatriation(victimId: $id, request: { receivingOrganisation: "Reception (fictional)" }) { id } }';
 
@@ -81,7 +84,7 @@ async function personEverywhere(): Promise<string> {
     medicalNeeds: "Medical needs (fictional)",
   });
   for (const kind of ["CONSULAR_CONTACT", "REPATRIATION", "SHELTER_SHARING"]) await consent(owner, id, kind, true);
-  await ok(refer(owner, id, { toOrg: "shelter-maeramat-1", toRole: "SHELTER", purpose: "Shelter (fictional)" }));
+  await ok(refer(owner, id, { toOrg: SHELTER, toRole: "SHELTER", purpose: "Shelter (fictional)" }));
   await ok(refer(owner, id, { toOrg: "repatriation-agency", toRole: "REPATRIATION", purpose: "Return (fictional)" }));
   await ok(asPersona(owner, PLACE, { id }));
   await confirmNationality(owner, PERSONAS.embassyPH, id);
@@ -91,6 +94,11 @@ async function personEverywhere(): Promise<string> {
 }
 
 beforeAll(async () => {
+  await ok(
+    asPersona(PERSONAS.government, OPEN_SHELTER, {
+      shelter: { id: SHELTER, name: "Export Test Shelter (fictional)", region: "Tak", town: "Test Town", capacity: 5 },
+    }),
+  );
   [victimId, otherId] = await Promise.all([personEverywhere(), personEverywhere()]);
   const documents = await asPersona<{ victim: { travelDocuments: Array<{ number: string }> } }>(
     PERSONAS.government,
@@ -126,12 +134,9 @@ describe("exportSubjectData: the survivor's copy", () => {
       "REPATRIATION",
       "SHELTER_SHARING",
     ]);
-    expect(victims.Referral.map((record) => record.fields.toOrg).sort()).toEqual([
-      "repatriation-agency",
-      "shelter-maeramat-1",
-    ]);
+    expect(victims.Referral.map((record) => record.fields.toOrg).sort()).toEqual(["repatriation-agency", SHELTER]);
     expect(shelters.Placement).toEqual([
-      expect.objectContaining({ fields: expect.objectContaining({ victimId, shelterId: "shelter-maeramat-1" }) }),
+      expect.objectContaining({ fields: expect.objectContaining({ victimId, shelterId: SHELTER }) }),
     ]);
     expect(embassies.NationalityVerification).toEqual([
       expect.objectContaining({ fields: expect.objectContaining({ victimId, country: "PH", status: "CONFIRMED" }) }),

@@ -1,6 +1,7 @@
 /** Reading a hub process's `/metrics` (Prometheus text format) from a test, and starting hub processes of a test's own. */
 import path from "node:path";
 import { devRequestSigningKeyFile, devRequestSigningPublicKeysDir } from "../../platform/auth/keys";
+import { devDataKeyFile } from "../../platform/encryption/key-ring";
 import { readyUrl } from "../../platform/processes";
 import { spawnHubProcess, stopHubProcess, waitReady, type HubProcess } from "./processes";
 import { hubState } from "./state";
@@ -68,6 +69,8 @@ export function productionEnvironment(name: string): Record<string, string> {
     HUB_REQUEST_SIGNING_KEY_FILE: devRequestSigningKeyFile(keys, name),
     HUB_REQUEST_SIGNING_PUBLIC_KEYS_DIR: devRequestSigningPublicKeysDir(keys),
     HUB_SERVICE_SECRET_FILE: path.join(keys, "dev-service-secret"),
+    // The shared hub's data key ring: a production victims or embassies process reads what it encrypted.
+    HUB_DATA_KEY_FILE: devDataKeyFile(keys),
     HUB_DIAGNOSTIC_COUNTERS: "off",
   };
 }
