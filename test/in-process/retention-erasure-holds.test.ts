@@ -34,7 +34,9 @@ import { testPort } from "../support/state";
 import { START_TIMEOUT_MS, throwawayDatabases, type ThrowawayDatabases } from "./harness";
 
 const usingServer = Boolean(process.env.TEST_DATABASE_URL);
-const log = createLogger("retention-wire-test", "error");
+/** The runs' log lines (JSON), to read what a blocked kind says. */
+const logLines: string[] = [];
+const log = createLogger("retention-wire-test", "warn", "json", { write: (line: string) => void logLines.push(line) });
 const DEFAULTS = { periods: new Map<string, number | null>() };
 /** Nobody listens here: the victims subgraph is down. */
 const VICTIMS_DOWN_URL = `http://127.0.0.1:${testPort(104)}/graphql`;
@@ -336,7 +338,18 @@ describe("with the victims subgraph down", () => {
     for (const due of dues) {
       const kind = subgraphModule(due.subgraph).retention!.kinds[0].name;
       const before = await blockedCount(kind);
+      logLines.length = 0;
       const report = await run(due.subgraph, victimsDown(due.subgraph));
+      const said = logLines.map((line) => JSON.parse(line) as { kind?: string; msg: string; due?: number });
+      expect(said).toContainEqual(
+        expect.objectContaining({
+          kind,
+          due: 1,
+          msg: "retention: the legal holds could not be learned; this kind erases nothing this run",
+        }),
+      );
+      // Counts and the kind only: never the person.
+      expect(logLines.join("")).not.toContain(due.personId);
       expect(report.kinds[0]).toMatchObject({ kind, erased: 0, records: [], blocked: "holds_unavailable" });
       expect((await blockedCount(kind)) - before).toBe(1);
       expect(await erasedByRetention(due)).toBe(false);
