@@ -367,6 +367,24 @@ describe("with the victims subgraph down", () => {
   });
 });
 
+describe("a hand-over the victims subgraph does not take", () => {
+  it("the holds answered, then victims down: the closed case is not marked done and the next run hands it over", async () => {
+    const due = await makeDue.closed_repatriation();
+    const up = victimsUp("repatriation");
+    const down = victimsDown("repatriation");
+    // Victims answers the hold question, then goes down before the hand-over.
+    const failingHandOver: OrderSender = (route, request, peer) =>
+      route.path === CLOSED_JOURNEYS.path ? down(route, request, peer) : up(route, request, peer);
+    const report = await run("repatriation", failingHandOver);
+    expect(report.kinds[0]).toMatchObject({ erased: 0, records: [], blocked: "hand_over_unavailable" });
+    expect(await erasedByRetention(due)).toBe(false);
+    expect(await erasureRequests(due.personId)).toEqual([]);
+    const later = await run("repatriation", up);
+    expect(later.kinds[0]).toMatchObject({ erased: 1, blocked: null });
+    expect(await erasureRequests(due.personId)).toHaveLength(1);
+  });
+});
+
 describe("the audit trails", () => {
   it("every subgraph's chain still verifies", async () => {
     for (const name of SUBGRAPH_NAMES) {
