@@ -11,6 +11,7 @@ import type { Role } from "../platform/auth/claims";
 import { isRole } from "../platform/auth/claims";
 import { isUuid } from "../platform/ids";
 import { InvalidQuestion } from "../platform/internal-api";
+import { RETENTION_ACTOR } from "../platform/retention";
 import { contract } from "./route";
 
 export interface ErasureOrder {
@@ -18,8 +19,8 @@ export interface ErasureOrder {
   erasureId: string;
   /** The person to erase. */
   victimId: string;
-  /** Who asked for the erasure, for the audit entry. */
-  actor: { sub: string; org: string; role: Role };
+  /** Who asked for the erasure, for the audit entry: a caller, or the hub's retention job. */
+  actor: { sub: string; org: string; role: Role | typeof RETENTION_ACTOR.role };
 }
 
 export interface ErasureConfirmation {
@@ -42,7 +43,11 @@ function parseErasureOrder(body: unknown): ErasureOrder {
     !NAME.test(actor.sub) ||
     typeof actor.org !== "string" ||
     !NAME.test(actor.org) ||
-    !isRole(actor.role)
+    !(
+      isRole(actor.role) ||
+      // The system role is the retention job's only (a closed case past its period), never a caller's.
+      (actor.role === RETENTION_ACTOR.role && actor.sub === RETENTION_ACTOR.sub && actor.org === RETENTION_ACTOR.org)
+    )
   )
     throw new InvalidQuestion("An erasure order names an erasure, a person and the actor who asked");
   return {

@@ -37,7 +37,8 @@ export interface SubgraphErasure {
 export interface ErasureActor {
   sub: string;
   org: string;
-  role: Caller["role"];
+  /** "system": the hub's retention job (platform/retention.ts RETENTION_ACTOR), for a closed case past its period. */
+  role: Caller["role"] | "system";
 }
 
 /** The person's erasure in this subgraph: done now, or done before (a repeated order). */

@@ -9,6 +9,7 @@
  * request signature, and is answered from the answerer's own database. Nothing is cached
  * across requests, so a withdrawn consent or revoked referral counts on the very next one.
  */
+import { randomUUID } from "node:crypto";
 import { SpanKind } from "@opentelemetry/api";
 import type { Express } from "express";
 import { Agent, fetch } from "undici";
@@ -364,4 +365,36 @@ export async function order<Request, Response>(
 function onlyAnswerer(route: ServiceRoute<unknown, unknown>): string {
   if (route.answeredBy.length !== 1) throw new Error(`${route.path} has several answerers: name the one to ask`);
   return route.answeredBy[0];
+}
+
+/**
+ * Answers orders in this process, from `db`, as the subgraph `self` would over HTTP: for a
+ * job of the hub's own that has both databases open (`npm run retention` on a stopped hub,
+ * whose subgraphs cannot be reached) — the route's askers, its parse (of the request as JSON
+ * would carry it) and its answer are the same ones; only the transport is left out. The
+ * scrub an answer asks for is left to the answering subgraph's next start, which scrubs
+ * whatever erasure left unscrubbed (platform/erasure.ts).
+ */
+export function inProcessOrders(
+  answers: readonly RouteAnswer[],
+  db: DataSource,
+  self: string,
+  asker: string,
+): <Request, Response>(route: ServiceRoute<Request, Response>, request: Request, peer: string) => Promise<Response> {
+  return async <Request, Response>(route: ServiceRoute<Request, Response>, request: Request, peer: string) => {
+    if (peer !== self) throw new Error(`${peer} is not answered in this process`);
+    if (route.authority !== "asker") throw new Error(`${route.path} is asked for a caller: use ask()`);
+    if (!route.askers.includes(asker)) throw new Error(`${asker} may not send ${route.path}`);
+    const routeAnswer = answers.find((candidate) => candidate.route.path === route.path);
+    if (!routeAnswer || routeAnswer.authority !== "asker") throw new Error(`${self} does not answer ${route.path}`);
+    const parsed = routeAnswer.route.parse(JSON.parse(JSON.stringify(request)));
+    return (await routeAnswer.answer({
+      request: parsed,
+      db,
+      asker,
+      self,
+      requestId: randomUUID(),
+      scrub: () => undefined,
+    })) as Response;
+  };
 }

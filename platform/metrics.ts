@@ -100,6 +100,13 @@ export const retentionErased = new Counter({
   registers,
 });
 
+export const retentionBlocked = new Counter({
+  name: "hub_retention_blocked_total",
+  help: "Subgraph: retention kinds that erased nothing in a run because a fact could not be learned from the victims subgraph (reason: holds_unavailable, hand_over_unavailable), by kind",
+  labelNames: ["kind", "reason"] as const,
+  registers,
+});
+
 export const retentionRuns = new Counter({
   name: "hub_retention_runs_total",
   help: "Subgraph: retention runs, by outcome (done, dry_run, skipped: another run held the lock, failed)",

@@ -11,14 +11,24 @@
  * held); a run that does not get it does nothing and says so. The erasure and its audit
  * entry (ids and field names, never values, under a system actor) commit together.
  * Reports, logs and metrics carry ids, dates and counts only, never a person's data.
+ *
+ * A government legal hold blocks retention as it blocks erasure on request: before a kind
+ * erases, the run asks `holds` which of its due people are under one and leaves them out
+ * (they stay due, and go once the hold is lifted). Holds are the victims subgraph's: every
+ * other subgraph learns them by an order to it (contracts/legal-holds.ts). It fails closed:
+ * when the holds cannot be learned, the kind erases nothing this run, and says so in the
+ * report, its log line and `hub_retention_blocked_total`; the next run tries again. A kind
+ * with a `handOver` (the closed repatriation case, handed to the victims subgraph for a
+ * whole-person erasure) erases only what the hand-over took, in the same way.
  */
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { appendAuditEntries, type AuditEntryInput } from "./audit/audit-log";
 import type { RetentionSettings } from "./config";
+import type { ServiceRoute } from "./internal-api";
 import type { Logger } from "./logger";
 import { assertRetentionKindLabel } from "./metric-labels";
-import { retentionErased, retentionRuns } from "./metrics";
+import { retentionBlocked, retentionErased, retentionRuns } from "./metrics";
 
 /** One record whose retention period is over. */
 export interface DueRecord {
@@ -33,6 +43,36 @@ export interface DueRecord {
   since: string;
   /** The case number, where this subgraph holds it (an id partners quote, not personal data). */
   caseNumber?: string;
+}
+
+/**
+ * Sends an order (a route asked on the sender's own authority) to a peer subgraph and
+ * returns its answer; throws when it cannot be delivered or answered. In a subgraph process
+ * and `npm run retention` it is `order()` with the subgraph's credential and signer.
+ */
+export type OrderSender = <Request, Response>(
+  route: ServiceRoute<Request, Response>,
+  request: Request,
+  peer: string,
+) => Promise<Response>;
+
+/**
+ * Which of `subjectIds` are under a legal hold. Throws when that cannot be learned: the kind
+ * then erases nothing (fail closed). `orders` is undefined when the run has no way to reach
+ * a peer; a check that needs one throws then.
+ */
+export type HoldCheck = (
+  manager: EntityManager,
+  subjectIds: readonly string[],
+  orders: OrderSender | undefined,
+) => Promise<ReadonlySet<string>>;
+
+/** What a kind's hand-over is told of the run. */
+export interface HandOverContext {
+  kind: string;
+  days: number;
+  cutoff: Date;
+  orders: OrderSender | undefined;
 }
 
 export interface RetentionKind {
@@ -51,12 +91,24 @@ export interface RetentionKind {
   due(manager: EntityManager, cutoff: Date): Promise<DueRecord[]>;
   /** Erases the personal fields of these records (ids from `due`, in the same transaction). */
   erase(manager: EntityManager, ids: readonly string[]): Promise<void>;
+  /**
+   * Hands the due people (none under hold) to the authority that must act on them too, before
+   * anything is erased here, and returns the subject ids it took: only their records are
+   * erased (the others stay due, so nothing is lost when the authority is down). Throws when
+   * it cannot be delivered: the kind erases nothing this run. Never called in a dry run.
+   */
+  handOver?(records: readonly DueRecord[], context: HandOverContext): Promise<ReadonlySet<string>>;
 }
 
 /** What a module declares. */
 export interface RetentionDeclaration {
   kinds: readonly RetentionKind[];
+  /** Where this subgraph learns legal holds (its own table in victims, an order to victims elsewhere). */
+  holds: HoldCheck;
 }
+
+/** Why a kind erased nothing this run although records were due. */
+export type RetentionBlock = "holds_unavailable" | "hand_over_unavailable";
 
 export interface KindReport {
   kind: string;
@@ -69,6 +121,10 @@ export interface KindReport {
   records: DueRecord[];
   /** How many were erased by this run (0 in a dry run). */
   erased: number;
+  /** How many due records were left out because their person is under a legal hold (or the hand-over held them back). */
+  held: number;
+  /** Set when the kind erased nothing because a fact could not be learned (fail closed); null otherwise. */
+  blocked: RetentionBlock | null;
 }
 
 export interface RetentionReport {
@@ -116,6 +172,10 @@ export async function runRetention(
     settings: Pick<RetentionSettings, "periods">;
     dryRun: boolean;
     log: Logger;
+    /** The subgraph's legal-hold check (RetentionDeclaration.holds). */
+    holds: HoldCheck;
+    /** How this run reaches its peers (the hold check and hand-overs); none: what needs one is blocked. */
+    orders?: OrderSender;
     now?: Date;
   },
 ): Promise<RetentionReport> {
@@ -145,11 +205,22 @@ export async function runRetention(
             cutoff: null,
             records: [],
             erased: 0,
+            held: 0,
+            blocked: null,
           });
           continue;
         }
         const cutoff = new Date(now.getTime() - days * DAY_MS);
-        const records = await kind.due(manager, cutoff);
+        const allDue = await kind.due(manager, cutoff);
+        const { records, held, blocked } = await clearedForErasure(kind, allDue, {
+          manager,
+          cutoff,
+          days,
+          dryRun: options.dryRun,
+          holds: options.holds,
+          orders: options.orders,
+          log: options.log,
+        });
         let erased = 0;
         if (!options.dryRun && records.length > 0) {
           await kind.erase(
@@ -177,6 +248,8 @@ export async function runRetention(
           cutoff: cutoff.toISOString(),
           records,
           erased,
+          held,
+          blocked,
         });
       }
       // In the erasure's transaction: erased and audited together, or neither.
@@ -190,6 +263,7 @@ export async function runRetention(
   }
   retentionRuns.inc({ outcome: report.skipped ? "skipped" : options.dryRun ? "dry_run" : "done" });
   if (!options.dryRun) for (const kind of report.kinds) retentionErased.inc({ kind: kind.kind }, kind.erased);
+  for (const kind of report.kinds) if (kind.blocked) retentionBlocked.inc({ kind: kind.kind, reason: kind.blocked });
   // Counts only: never an id of a person in a log line.
   options.log.info(
     {
@@ -199,10 +273,58 @@ export async function runRetention(
         report.kinds.map((kind) => [kind.kind, kind.days === null ? "off" : kind.records.length]),
       ),
       erased: Object.fromEntries(report.kinds.map((kind) => [kind.kind, kind.erased])),
+      held: Object.fromEntries(report.kinds.map((kind) => [kind.kind, kind.held])),
+      blocked: Object.fromEntries(report.kinds.filter((kind) => kind.blocked).map((kind) => [kind.kind, kind.blocked])),
     },
     report.skipped ? "retention run skipped: another run holds this database's retention lock" : "retention run",
   );
   return report;
+}
+
+/**
+ * The due records a kind may erase now: none of a person under a legal hold, and, for a kind
+ * with a hand-over, only those it took. When the holds or the hand-over cannot be learned,
+ * none at all (fail closed), logged by kind with counts only.
+ */
+async function clearedForErasure(
+  kind: RetentionKind,
+  due: DueRecord[],
+  run: {
+    manager: EntityManager;
+    cutoff: Date;
+    days: number;
+    dryRun: boolean;
+    holds: HoldCheck;
+    orders: OrderSender | undefined;
+    log: Logger;
+  },
+): Promise<{ records: DueRecord[]; held: number; blocked: RetentionBlock | null }> {
+  if (due.length === 0) return { records: [], held: 0, blocked: null };
+  let heldSubjects: ReadonlySet<string>;
+  try {
+    heldSubjects = await run.holds(run.manager, [...new Set(due.map((record) => record.subjectId))], run.orders);
+  } catch (error) {
+    run.log.warn(
+      { kind: kind.name, due: due.length, err: (error as Error).message },
+      "retention: the legal holds could not be learned; this kind erases nothing this run",
+    );
+    return { records: [], held: 0, blocked: "holds_unavailable" };
+  }
+  let records = due.filter((record) => !heldSubjects.has(record.subjectId));
+  if (kind.handOver && !run.dryRun && records.length > 0) {
+    let taken: ReadonlySet<string>;
+    try {
+      taken = await kind.handOver(records, { kind: kind.name, days: run.days, cutoff: run.cutoff, orders: run.orders });
+    } catch (error) {
+      run.log.warn(
+        { kind: kind.name, due: records.length, err: (error as Error).message },
+        "retention: the hand-over was not taken; this kind erases nothing this run",
+      );
+      return { records: [], held: due.length - records.length, blocked: "hand_over_unavailable" };
+    }
+    records = records.filter((record) => taken.has(record.subjectId));
+  }
+  return { records, held: due.length - records.length, blocked: null };
 }
 
 export interface RetentionSchedule {

@@ -12,7 +12,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { KeyObject } from "node:crypto";
+import { randomUUID, type KeyObject } from "node:crypto";
 import path from "node:path";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
@@ -42,7 +42,7 @@ import {
   withRequestId,
   type ShutdownState,
 } from "./http";
-import { mountRoute, type RouteAnswer, type ServiceClient } from "./internal-api";
+import { mountRoute, order, type RouteAnswer, type ServiceClient } from "./internal-api";
 import { costLimitPlugin, hardenedServerOptions } from "./limits";
 import { chooseLogFormat, createLogger, type Logger } from "./logger";
 import { createReplayGuard } from "./auth/replay-guard";
@@ -421,10 +421,19 @@ export async function startSubgraph<Extra extends object>(
   checkRetentionKinds(retentionKinds);
 
   const server: Server = await listen(app, config.port, config.host);
+  const retentionHolds = module.retention?.holds;
   const retention =
-    retentionKinds.length > 0 && config.retention.intervalMinutes !== null
+    retentionHolds && retentionKinds.length > 0 && config.retention.intervalMinutes !== null
       ? scheduleRetention(config.retention.intervalMinutes, () =>
-          runRetention(db, retentionKinds, { subgraph: module.name, settings: config.retention, dryRun: false, log }),
+          runRetention(db, retentionKinds, {
+            subgraph: module.name,
+            settings: config.retention,
+            dryRun: false,
+            log,
+            holds: retentionHolds,
+            // On this subgraph's own authority: a retention run has no caller.
+            orders: (route, request, peer) => order(serviceClient, route, request, peer, randomUUID()),
+          }),
         )
       : undefined;
   const port = boundPort(server);

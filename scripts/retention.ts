@@ -6,6 +6,13 @@
  * by record id, person id, case number and date, and changes nothing; without, it erases
  * and audits exactly that. Never a name or another personal value: only what an audit
  * entry may carry. The periods are the hub's settings (HUB_RETENTION_<KIND>_DAYS).
+ *
+ * The other subgraphs' kinds learn legal holds, and the closed repatriation cases are handed
+ * over, from the victims subgraph: here its database is opened too and its order answers run
+ * in this process (inProcessOrders: the same parse and answers as over HTTP), since the
+ * stopped hub's subgraphs cannot be asked. Without a victims database those kinds erase
+ * nothing (fail closed) and say so. Erasures started here are delivered to the other
+ * subgraphs by the victims outbox, and scrubbed from the files, when the hub next runs.
  */
 import "reflect-metadata";
 import fs from "node:fs";
@@ -15,7 +22,8 @@ import { openDatabase } from "../platform/database";
 import { loadAndInstallDataKeyRing } from "../platform/encryption";
 import pino from "pino";
 import { chooseLogFormat, createLogger } from "../platform/logger";
-import { checkRetentionKinds, runRetention, type RetentionReport } from "../platform/retention";
+import { inProcessOrders } from "../platform/internal-api";
+import { checkRetentionKinds, runRetention, type OrderSender, type RetentionReport } from "../platform/retention";
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../subgraphs/index";
 import { subgraphModule } from "../subgraphs/modules";
 
@@ -50,7 +58,12 @@ function describe(report: RetentionReport): string[] {
   const verb = report.dryRun ? "would erase" : "erased";
   return report.kinds.flatMap((kind) => {
     if (kind.days === null) return [`${report.subgraph} ${kind.kind}: off (${kind.description})`];
-    const head = `${report.subgraph} ${kind.kind}: ${verb} ${kind.records.length} (${kind.description}; ${kind.days} days, before ${kind.cutoff})`;
+    if (kind.blocked)
+      return [
+        `${report.subgraph} ${kind.kind}: erased nothing: ${kind.blocked === "holds_unavailable" ? "the legal holds could not be learned from the victims subgraph" : "the victims subgraph did not take the closed cases"}; tried again at the next run`,
+      ];
+    const held = kind.held > 0 ? `; ${kind.held} kept: legal hold` : "";
+    const head = `${report.subgraph} ${kind.kind}: ${verb} ${kind.records.length} (${kind.description}; ${kind.days} days, before ${kind.cutoff}${held})`;
     return [
       head,
       ...kind.records.map(
@@ -61,12 +74,11 @@ function describe(report: RetentionReport): string[] {
   });
 }
 
-async function runFor(name: SubgraphName, options: Options): Promise<RetentionReport | undefined> {
+/** A subgraph's database as a start opens it, with the log going to stderr; undefined when there is none yet. */
+async function openFor(name: SubgraphName, options: Options) {
   const module = subgraphModule(name);
   const kinds = module.retention?.kinds ?? [];
-  checkRetentionKinds(kinds);
   const config = loadSubgraphConfig(SUBGRAPHS, name, process.env, kinds);
-  if (kinds.length === 0) return undefined;
   // A dry run on a machine that never started the hub makes no database to find nothing in.
   if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, name, "PG_VERSION"))) {
     if (!options.json) console.log(`${name}: no database under ${config.dataDir} yet; nothing to do`);
@@ -94,12 +106,28 @@ async function runFor(name: SubgraphName, options: Options): Promise<RetentionRe
     migrations: module.migrations,
     logger: log,
   });
+  return { module, kinds, config, log, database };
+}
+
+async function runFor(
+  name: SubgraphName,
+  options: Options,
+  victimsOrders: (asker: SubgraphName) => Promise<OrderSender | undefined>,
+): Promise<RetentionReport | undefined> {
+  const kinds = subgraphModule(name).retention?.kinds ?? [];
+  checkRetentionKinds(kinds);
+  if (kinds.length === 0) return undefined;
+  const opened = await openFor(name, options);
+  if (!opened) return undefined;
+  const { module, config, log, database } = opened;
   try {
     return await runRetention(database.dataSource, kinds, {
       subgraph: name,
       settings: config.retention,
       dryRun: options.dryRun,
       log,
+      holds: module.retention!.holds,
+      orders: name === "victims" ? undefined : await victimsOrders(name),
     });
   } finally {
     await database.close();
@@ -109,11 +137,24 @@ async function runFor(name: SubgraphName, options: Options): Promise<RetentionRe
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   const reports: RetentionReport[] = [];
-  for (const name of options.subgraphs) {
-    const report = await runFor(name, options);
-    if (!report) continue;
-    reports.push(report);
-    if (!options.json) for (const line of describe(report)) console.log(line);
+  // Opened once, at the first subgraph that asks it, and closed at the end.
+  let victims: Awaited<ReturnType<typeof openFor>> | null = null;
+  const victimsOrders = async (asker: SubgraphName): Promise<OrderSender | undefined> => {
+    if (victims === null) victims = await openFor("victims", { ...options, json: true });
+    if (!victims) return undefined;
+    return inProcessOrders(victims.module.routes ?? [], victims.database.dataSource, "victims", asker);
+  };
+  try {
+    for (const name of options.subgraphs) {
+      const report = await runFor(name, options, victimsOrders);
+      if (!report) continue;
+      reports.push(report);
+      if (!options.json) for (const line of describe(report)) console.log(line);
+    }
+  } finally {
+    // The closure's assignment is invisible to the narrowing here.
+    const opened = victims as Awaited<ReturnType<typeof openFor>> | null;
+    await opened?.database.close();
   }
   if (options.json) console.log(JSON.stringify(reports, null, 2));
 }

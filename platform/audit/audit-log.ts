@@ -75,7 +75,8 @@ export class RequestAudit {
   operation = "anonymous";
 
   constructor(
-    private readonly caller: Caller,
+    // The hub's own jobs (retention) act as the role "system": never a caller's role, only an audit actor.
+    private readonly caller: Pick<Caller, "sub" | "org"> & { role: Caller["role"] | "system" },
     private readonly requestId: string,
   ) {}
 

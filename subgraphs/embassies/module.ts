@@ -11,6 +11,7 @@ import { TravelDocument } from "./entities/travel-document";
 import { CreateEmbassies1767225600000 } from "./migrations/1767225600000-create-embassies";
 import { ConsularWorkflows1767916800000 } from "./migrations/1767916800000-consular-workflows";
 import { TravelDocumentRetention1768262400000 } from "./migrations/1768262400000-travel-document-retention";
+import { holdsFromVictims } from "../legal-holds";
 import { expiredTravelDocumentRetention } from "./retention";
 import { EmbassiesErasure1768348800000 } from "./migrations/1768348800000-erasure";
 import { embassiesErasure } from "./erasure";
@@ -47,5 +48,5 @@ export const embassiesSubgraph: SubgraphModule<GrantedVictimAccess> = {
   erasure: embassiesErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
-  retention: { kinds: [expiredTravelDocumentRetention] },
+  retention: { kinds: [expiredTravelDocumentRetention], holds: holdsFromVictims },
 };

@@ -11,6 +11,7 @@ import { RepatriationTransition } from "./entities/repatriation-transition";
 import { CreateRepatriation1767225600000 } from "./migrations/1767225600000-create-repatriation";
 import { RepatriationWorkflows1767916800000 } from "./migrations/1767916800000-repatriation-workflows";
 import { RepatriationRetention1768262400000 } from "./migrations/1768262400000-repatriation-retention";
+import { holdsFromVictims } from "../legal-holds";
 import { closedRepatriationRetention } from "./retention";
 import { RepatriationErasure1768348800000 } from "./migrations/1768348800000-erasure";
 import { repatriationErasure } from "./erasure";
@@ -44,5 +45,5 @@ export const repatriationSubgraph: SubgraphModule<GrantedVictimAccess> = {
   erasure: repatriationErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
-  retention: { kinds: [closedRepatriationRetention] },
+  retention: { kinds: [closedRepatriationRetention], holds: holdsFromVictims },
 };

@@ -7,9 +7,16 @@
  * destination country, request date and the transitions' dates), and so does the receiving
  * organisation's hub id (it decides who may see the case).
  *
- * The due records name the people (`subjectId`): a closed case past its period is the fact
- * a whole-person erasure of that person is to be handed, once it exists.
+ * A closed case past its period is also the fact that the whole person is to be erased
+ * (issue #20): before erasing anything, the kind hands its people to the victims subgraph
+ * (contracts/closed-journeys.ts), which alone decides an erasure and starts the durable one
+ * a request starts (tombstone, outbox to every subgraph, audit, scrub) unless a legal hold
+ * stands. Only the cases of the people it took are marked done here; the others (held, or
+ * victims down) stay due and are handed over again at the next run.
  */
+import { CLOSED_JOURNEYS } from "../../contracts/closed-journeys";
+import { isUuid } from "../../platform/ids";
+import { MAX_IDS_PER_QUESTION } from "../../platform/internal-api";
 import type { RetentionKind } from "../../platform/retention";
 
 const UTC_SECONDS = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
@@ -49,5 +56,19 @@ export const closedRepatriationRetention: RetentionKind = {
         WHERE id = ANY($1::uuid[])`,
       [ids],
     );
+  },
+  async handOver(records, { kind, days, cutoff, orders }) {
+    if (!orders) throw new Error("this run cannot reach the victims subgraph, which decides the erasure");
+    const people = [...new Set(records.map((record) => record.subjectId))];
+    const taken = new Set<string>();
+    for (let start = 0; start < people.length; start += MAX_IDS_PER_QUESTION) {
+      const victimIds = people.slice(start, start + MAX_IDS_PER_QUESTION);
+      const answer = await orders(CLOSED_JOURNEYS, { kind, days, cutoff: cutoff.toISOString(), victimIds }, "victims");
+      if (!Array.isArray(answer?.taken) || !answer.taken.every(isUuid))
+        throw new Error("the victims subgraph's answer to the closed journeys is malformed");
+      // Only what was asked counts as taken.
+      for (const id of answer.taken) if (victimIds.includes(id)) taken.add(id);
+    }
+    return taken;
   },
 };

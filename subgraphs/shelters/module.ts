@@ -12,6 +12,7 @@ import { CreateShelters1767225600000 } from "./migrations/1767225600000-create-s
 import { PlacementWorkflows1767916800000 } from "./migrations/1767916800000-placement-workflows";
 import { ShelterOccupancy1768089600000 } from "./migrations/1768089600000-shelter-occupancy";
 import { PlacementRetention1768262400000 } from "./migrations/1768262400000-placement-retention";
+import { holdsFromVictims } from "../legal-holds";
 import { endedPlacementRetention } from "./retention";
 import { sheltersPolicy } from "./policy";
 import {
@@ -53,5 +54,5 @@ export const sheltersSubgraph: SubgraphModule<GrantedVictimAccess> = {
   erasure: sheltersErasure,
   // Asks the victims subgraph who the caller may see (or reads a grant of this request).
   requestContext: victimAccessAskingContext,
-  retention: { kinds: [endedPlacementRetention] },
+  retention: { kinds: [endedPlacementRetention], holds: holdsFromVictims },
 };

@@ -15,6 +15,7 @@ import { CaseWorkflows1767830400000 } from "./migrations/1767830400000-case-work
 import { ConsentCountry1768176000000 } from "./migrations/1768176000000-consent-country";
 import { ReferralRetention1768262400000 } from "./migrations/1768262400000-referral-retention";
 import { closedReferralRetention } from "./retention";
+import { closedJourneysRoute, heldVictims, legalHoldsRoute } from "./retention-orders";
 import { EncryptAtRest1768305600000 } from "./migrations/1768305600000-encrypt-at-rest";
 // type-graphql lists Query fields in the order their resolver classes are declared, i.e. imported:
 // case and oversight resolvers interleave here so that the SDL keeps the order it always had.
@@ -63,10 +64,10 @@ export const victimsSubgraph: SubgraphModule<VictimsContextExtra> = {
   policy: victimsPolicy,
   subjectExport: victimsSubjectExport,
   demoData: victimsDemoData,
-  routes: [victimAccessRoute],
+  routes: [victimAccessRoute, legalHoldsRoute, closedJourneysRoute],
   requestContext: victimsRequestContext,
   plugins: [victimAccessGrantPlugin],
-  retention: { kinds: [closedReferralRetention] },
+  retention: { kinds: [closedReferralRetention], holds: (manager, subjectIds) => heldVictims(manager, subjectIds) },
   erasure: victimsErasure,
   workers: [erasureOutboxWorker],
 };

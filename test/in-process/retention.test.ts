@@ -15,7 +15,7 @@ import { promisify } from "node:util";
 import { verifyChain } from "../../platform/audit/trail";
 import { callerFromClaims } from "../../platform/auth/tokens";
 import { databaseUrlVariable } from "../../platform/config";
-import type { AskingContext, RouteAnswer, RouteQuestion } from "../../platform/internal-api";
+import { inProcessOrders, type AskingContext, type RouteAnswer, type RouteQuestion } from "../../platform/internal-api";
 import { openDatabase, type Database } from "../../platform/database";
 import { createLogger } from "../../platform/logger";
 import { retentionErased } from "../../platform/metrics";
@@ -56,6 +56,20 @@ function db(name: SubgraphName) {
 
 function kindsOf(name: SubgraphName): readonly RetentionKind[] {
   return subgraphModule(name).retention!.kinds;
+}
+
+/**
+ * What a run of `name` learns holds and hands closed cases over with: the victims subgraph's
+ * own table there, its order answers (on the victims database) elsewhere.
+ */
+function holdsOf(name: SubgraphName) {
+  return {
+    holds: subgraphModule(name).retention!.holds,
+    orders:
+      name === "victims"
+        ? undefined
+        : inProcessOrders(subgraphModule("victims").routes ?? [], db("victims"), "victims", name),
+  };
 }
 
 /** The default periods: what a hub started with no retention settings applies. */
@@ -284,6 +298,7 @@ describe("retention jobs", () => {
         settings: DEFAULTS,
         dryRun: true,
         log,
+        ...holdsOf(name),
       });
       expect({ name, ids: recordIds(report), erased: report.kinds.map((kind) => kind.erased) }).toEqual({
         name,
@@ -456,6 +471,7 @@ describe("retention jobs", () => {
         settings: DEFAULTS,
         dryRun: false,
         log,
+        ...holdsOf(name),
       });
       expect({ name, due: recordIds(report), erased: report.kinds.map((kind) => kind.erased) }).toEqual({
         name,
@@ -474,7 +490,13 @@ describe("retention jobs", () => {
     );
     await victims.query(`UPDATE referral SET decided_at = now() - interval '120 days' WHERE id = $1`, [id]);
     const dry = (periods: Map<string, number | null>) =>
-      runRetention(victims, kindsOf("victims"), { subgraph: "victims", settings: { periods }, dryRun: true, log });
+      runRetention(victims, kindsOf("victims"), {
+        subgraph: "victims",
+        settings: { periods },
+        dryRun: true,
+        log,
+        ...holdsOf("victims"),
+      });
     expect(recordIds(await dry(new Map()))).toEqual([id]);
     expect(recordIds(await dry(new Map([["closed_referral", null]])))).toEqual([]);
     expect(recordIds(await dry(new Map([["closed_referral", 121]])))).toEqual([]);
@@ -512,11 +534,23 @@ describe("retention jobs", () => {
       };
       const entries = (await retentionEntries("victims")).length;
       const dueNow = recordIds(
-        await runRetention(victims, [referrals], { subgraph: "victims", settings: DEFAULTS, dryRun: true, log }),
+        await runRetention(victims, [referrals], {
+          subgraph: "victims",
+          settings: DEFAULTS,
+          dryRun: true,
+          log,
+          ...holdsOf("victims"),
+        }),
       );
       expect(dueNow).toContain(id);
       const run = (database: Database) =>
-        runRetention(database.dataSource, [slow], { subgraph: "victims", settings: DEFAULTS, dryRun: false, log });
+        runRetention(database.dataSource, [slow], {
+          subgraph: "victims",
+          settings: DEFAULTS,
+          dryRun: false,
+          log,
+          ...holdsOf("victims"),
+        });
       const erasedBefore = await erasedCount("closed_referral");
       const reports = await Promise.all([run(opened.get("victims")!), run(replica)]);
       expect((await erasedCount("closed_referral")) - erasedBefore).toBe(dueNow.length);
