@@ -106,4 +106,19 @@ describe("an erased case takes no new personal data", () => {
     expect(errorCodes(response)).toEqual(["CONFLICT"]);
     expect(await personalValues()).not.toContain(marker);
   });
+
+  it("the owner may not move the erased person to another shelter (a new stay, timed to the second): CONFLICT", async () => {
+    const response = await asPersona(
+      owner,
+      `mutation ($victimId: ID!, $to: ID!) { transferVictim(victimId: $victimId, toShelterId: $to) { id } }`,
+      { victimId: person.victimId, to: "shelter-maesot-1" },
+    );
+    expect(errorCodes(response)).toEqual(["CONFLICT"]);
+    const stay = await asPersona<{ victim: { currentPlacement: { shelter: { id: string } } | null } }>(
+      government,
+      `query ($id: ID!) { victim(id: $id) { currentPlacement { shelter { id } } } }`,
+      { id: person.victimId },
+    );
+    expect(stay.data!.victim.currentPlacement?.shelter.id).toBe(person.shelterId);
+  });
 });
