@@ -6,7 +6,7 @@
  */
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Caller } from "../../platform/auth/claims";
-import { notFound } from "../../platform/errors";
+import { ErrorCode, hubError, notFound } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import { addresseeOrg } from "./conditions";
 import { ConsentKind, ReferralStatus } from "./entities/enums";
@@ -75,7 +75,23 @@ export async function caseFor(manager: EntityManager, caller: Caller, id: string
   return victim;
 }
 
-/** `caseFor` with the row locked for a write in the caller's transaction: concurrent writes queue. */
-export function lockCaseForWrite(manager: EntityManager, caller: Caller, id: string): Promise<Victim> {
-  return caseFor(manager, caller, id, true);
+/**
+ * `caseFor` with the row locked for a write in the caller's transaction: concurrent writes queue.
+ * An erased case takes no write (CONFLICT) unless the write is one of erasure's own
+ * (`erased: "allow"`: the idempotent request, the holds): a request is answered once and erases
+ * nothing twice, so a value written into a tombstone could never be erased, and a consent or a
+ * referral granted again would share the tombstone anew. Only who may see the tombstone reaches
+ * this refusal (government and the owner: erasure ends every consent and referral), after the
+ * record rule, so it is no oracle.
+ */
+export async function lockCaseForWrite(
+  manager: EntityManager,
+  caller: Caller,
+  id: string,
+  options: { erased: "refuse" | "allow" } = { erased: "refuse" },
+): Promise<Victim> {
+  const victim = await caseFor(manager, caller, id, true);
+  if (victim.erasedAt && options.erased === "refuse")
+    throw hubError(ErrorCode.CONFLICT, "The case was erased: it takes no new data");
+  return victim;
 }

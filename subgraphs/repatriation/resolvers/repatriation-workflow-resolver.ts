@@ -17,6 +17,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-grap
 import type { EntityManager } from "typeorm";
 import { groupedLoader } from "../../../platform/batch-loaders";
 import { insertUnlessClash } from "../../../platform/database";
+import { isErased } from "../../../platform/erasure";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { validTravelDocuments } from "../travel-readiness";
 import { invalidField } from "../../../platform/validation";
@@ -70,6 +71,17 @@ async function lockedCase(
     .getOne();
   if (!locked) throw notFound("RepatriationCase");
   return locked;
+}
+
+/**
+ * A person this subgraph erased (its erasure_log: data it owns) takes no new personal data: the
+ * erasure order is carried out once and a re-delivered one is a no-op, so a journey leg or an
+ * escort need written afterwards could never be erased. Asked after the record rule (NOT_FOUND)
+ * and only of a case the caller may see, so it is no oracle. Status steps carry none and stay open.
+ */
+async function refuseErasedPerson(manager: EntityManager, victimId: string): Promise<void> {
+  if (await isErased(manager, victimId))
+    throw hubError(ErrorCode.CONFLICT, "The person's data was erased: the case takes no new personal data");
 }
 
 async function recordStep(
@@ -133,6 +145,7 @@ export class RepatriationWorkflowResolver {
     if (ownerOrg === undefined || requiresMedicalEscort === undefined)
       throw new Error("the victims subgraph did not give the facts a repatriation case needs");
     return auditedTransaction(context, async (manager) => {
+      await refuseErasedPerson(manager, victimId);
       const id = await insertUnlessClash(
         manager,
         RepatriationCase,
@@ -201,6 +214,7 @@ export class RepatriationWorkflowResolver {
     await visibleCase(context, caseId);
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, caseId);
+      await refuseErasedPerson(manager, locked.victimId);
       // A state of the case for whoever adds the leg (CONFLICT), not a refusal of one role: the condition's check itself.
       if (!UNTIL_DEPARTURE.check(context.caller, locked))
         throw hubError(ErrorCode.CONFLICT, `Legs can be planned only before departure; the case is ${locked.status}`);

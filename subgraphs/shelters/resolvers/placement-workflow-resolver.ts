@@ -9,6 +9,7 @@ import { auditedTransaction } from "../../../platform/audit/audit-log";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { EntityManager } from "typeorm";
 import { insertUnlessClash } from "../../../platform/database";
+import { isErased } from "../../../platform/erasure";
 import { invalidField } from "../../../platform/validation";
 import { ErrorCode, hubError, notFound } from "../../../platform/errors";
 import { assertFreeBed, changeOccupancy, lockShelters } from "../beds";
@@ -31,6 +32,10 @@ async function insertPlacement(
   shelterId: string,
   placedByOrg: string,
 ): Promise<Placement> {
+  // A person this subgraph erased (its own erasure_log) gets no new stay: the erasure order is carried out
+  // once, so a stay begun afterwards would name them, to the second, for good. Ending a stay stays open.
+  if (await isErased(manager, victimId))
+    throw hubError(ErrorCode.CONFLICT, "The person's data was erased: no new stay can be recorded");
   const values = {
     victimId,
     shelterId,

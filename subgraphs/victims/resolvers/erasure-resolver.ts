@@ -61,7 +61,7 @@ export class ErasureResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<ErasureRequest> {
     const result = await auditedTransaction(context, async (manager) => {
-      const victim = await lockCaseForWrite(manager, context.caller, victimId);
+      const victim = await lockCaseForWrite(manager, context.caller, victimId, { erased: "allow" });
       enforce(context, "Mutation.requestErasure", "Victim", victim);
       const { erasureId, created } = await enqueueErasure(manager, {
         victimId,
@@ -86,7 +86,7 @@ export class ErasureResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<LegalHold> {
     return auditedTransaction(context, async (manager) => {
-      const victim = await lockCaseForWrite(manager, context.caller, victimId);
+      const victim = await lockCaseForWrite(manager, context.caller, victimId, { erased: "allow" });
       enforce(context, "Mutation.placeLegalHold", "Victim", victim);
       if (victim.erasedAt) throw hubError(ErrorCode.CONFLICT, "The case was erased: there is nothing left to hold");
       if (await standingHold(manager, victimId))
@@ -108,7 +108,7 @@ export class ErasureResolver {
     @Ctx() context: SubgraphContext,
   ): Promise<LegalHold> {
     return auditedTransaction(context, async (manager) => {
-      const victim = await lockCaseForWrite(manager, context.caller, victimId);
+      const victim = await lockCaseForWrite(manager, context.caller, victimId, { erased: "allow" });
       enforce(context, "Mutation.liftLegalHold", "Victim", victim);
       const hold = await standingHold(manager, victimId);
       if (!hold) throw hubError(ErrorCode.CONFLICT, "No legal hold stands on this case");
