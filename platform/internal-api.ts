@@ -147,10 +147,12 @@ export interface RouteDeps {
 }
 
 /**
- * Answers `POST route.path` for a verified caller asked by a verified subgraph among the
- * route's askers: the service credential's subject must be one of them AND be the
- * process that signed the request (any other hub process gets 403, as a client does).
- * The request has passed the hub signature already (http.ts requireHubSignature).
+ * Answers `POST route.path` asked by a verified subgraph among the route's askers: the
+ * service credential's subject must be one of them AND be the process that signed the
+ * request (any other hub process gets 403, as a client does; the signature, checked before
+ * by http.ts requireHubSignature, covers the body and is good once). A question is answered
+ * for the verified caller whose token it carries; an order (`authority: "asker"`) on the
+ * asker's own authority, with no caller at all.
  */
 export function mountRoute(app: Express, deps: RouteDeps, routeAnswer: RouteAnswer): void {
   const { route } = routeAnswer;
@@ -158,17 +160,17 @@ export function mountRoute(app: Express, deps: RouteDeps, routeAnswer: RouteAnsw
     throw new Error(`${deps.self} mounts ${route.path}, which only ${route.answeredBy.join(", ")} answer`);
   if ((route.authority === "asker") !== (routeAnswer.authority === "asker"))
     throw new Error(`${route.path}: the answer and the contract disagree on whose authority it is asked`);
-  if (routeAnswer.authority === "asker") return mountOrder(app, deps, route, routeAnswer.answer);
-  const answer = routeAnswer.answer;
   app.post(route.path, async (request, response) => {
-    let caller: Caller;
+    // Who asks: the service credential's subject, one of the route's askers AND the process that signed.
     let asker: string;
+    let caller: Caller | undefined;
     try {
       const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
       if (!route.askers.includes(subject) || response.locals.signer !== subject)
         throw new ServiceCredentialError("This route answers hub subgraphs only");
       asker = subject;
-      caller = deps.verifier.verify(request.header("authorization"));
+      // An order reads no caller token: one sent with it is ignored, so an order never carries a caller's reach.
+      if (routeAnswer.authority !== "asker") caller = deps.verifier.verify(request.header("authorization"));
     } catch (error) {
       if (error instanceof ServiceCredentialError)
         return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
@@ -184,69 +186,33 @@ export function mountRoute(app: Express, deps: RouteDeps, routeAnswer: RouteAnsw
         return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
       throw error;
     }
+    const requestId = String(response.locals.requestId ?? "");
     try {
-      const asking: AskingContext = {
-        serviceClient: deps.serviceClient,
-        authorization: request.header("authorization") ?? "",
-        requestId: String(response.locals.requestId ?? ""),
-      };
-      response.json(await answer({ caller, request: parsed, db: deps.db, asker, self: deps.self, asking }));
+      if (routeAnswer.authority === "asker")
+        response.json(
+          await routeAnswer.answer({
+            request: parsed,
+            db: deps.db,
+            asker,
+            self: deps.self,
+            requestId: requestId || (request.header("x-request-id") ?? ""),
+            scrub: () => deps.erasureScrubber?.schedule(),
+          }),
+        );
+      else {
+        const asking: AskingContext = {
+          serviceClient: deps.serviceClient,
+          authorization: request.header("authorization") ?? "",
+          requestId,
+        };
+        response.json(
+          await routeAnswer.answer({ caller: caller!, request: parsed, db: deps.db, asker, self: deps.self, asking }),
+        );
+      }
     } catch (error) {
       if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
       deps.log.error({ err: (error as Error).message, route: route.path }, "internal question failed");
       sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The answer is unavailable");
-    }
-  });
-}
-
-/**
- * An order: the service credential's subject must be one of the route's askers AND the
- * process that signed the request (the signature, checked before, covers the body and is
- * good once: http.ts requireHubSignature and its replay guard). No caller token is read:
- * one sent with an order is ignored, so an order never carries a caller's reach.
- */
-function mountOrder(
-  app: Express,
-  deps: RouteDeps,
-  route: ServiceRoute<unknown, unknown>,
-  answer: (question: OrderQuestion<unknown>) => Promise<unknown>,
-): void {
-  app.post(route.path, async (request, response) => {
-    let asker: string;
-    try {
-      const subject = deps.services.verify(request.header(SERVICE_CREDENTIAL_HEADER));
-      if (!route.askers.includes(subject) || response.locals.signer !== subject)
-        throw new ServiceCredentialError("This route answers hub subgraphs only");
-      asker = subject;
-    } catch (error) {
-      if (error instanceof ServiceCredentialError)
-        return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
-      throw error;
-    }
-    let parsed: unknown;
-    try {
-      parsed = route.parse(request.body);
-    } catch (error) {
-      if (error instanceof InvalidQuestion)
-        return sendGraphQLError(response, 400, ErrorCode.BAD_USER_INPUT, error.message);
-      throw error;
-    }
-    try {
-      const requestId = String(response.locals.requestId ?? request.header("x-request-id") ?? "");
-      response.json(
-        await answer({
-          request: parsed,
-          db: deps.db,
-          asker,
-          self: deps.self,
-          requestId,
-          scrub: () => deps.erasureScrubber?.schedule(),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof InvalidQuestion) return sendGraphQLError(response, 403, ErrorCode.FORBIDDEN, error.message);
-      deps.log.error({ err: (error as Error).message, route: route.path }, "internal order failed");
-      sendGraphQLError(response, 503, ErrorCode.SERVICE_UNAVAILABLE, "The order could not be carried out");
     }
   });
 }

@@ -154,8 +154,10 @@ describe("the shelter board", () => {
     const [two, six] = [await board(2), await board(6)];
     expect(two.errors).toBeUndefined();
     expect(six.data!.shelters.edges).toHaveLength(6);
-    // The page of shelters, their open stays, and the audit of the stays read.
+    // The page of shelters, their open stays, and the audit of the stays read — the last only when the
+    // page shows a resident this NGO may see (other files open shelters of their own, which sort first).
     expect(six.extensions!.sqlStatements).toEqual({ shelters: 3 });
-    expect(two.extensions!.sqlStatements).toEqual(six.extensions!.sqlStatements);
+    const twoStatements = (two.extensions!.sqlStatements as { shelters: number }).shelters;
+    expect(twoStatements === 2 || twoStatements === 3).toBe(true);
   });
 });

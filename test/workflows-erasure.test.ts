@@ -105,9 +105,10 @@ describe("requestErasure", () => {
     expect(victim.requiresMedicalEscort).toBe(false);
     expect(victim.consents.every((consent) => !consent.granted)).toBe(true);
     expect(victim.referrals).toEqual([{ status: "REVOKED", purpose: null }]);
-    // Shelters: the stay stays (bed counts, stay statistics), its time coarsened to the day.
+    // Shelters: the stay stays (bed counts, stay statistics); an open stay keeps its time (the shelter
+    // recorded it, and a jump to midnight would tell it of the erasure: attacks/erasure-seen-by-shelter).
     expect(victim.currentPlacement!.shelter.id).toBe(person.shelterId);
-    expect(victim.currentPlacement!.placedAt).toMatch(/T00:00:00\.000Z$/);
+    expect(victim.currentPlacement!.placedAt).not.toMatch(/T00:00:00\.000Z$/);
     expect(victim.nationalityVerification).toEqual({ status: "CONFIRMED", reason: null });
     expect(victim.travelDocuments).toEqual([{ number: null, status: "VALID" }]);
     expect(victim.repatriation).toEqual({

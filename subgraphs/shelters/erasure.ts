@@ -11,7 +11,8 @@ export const sheltersErasure: SubgraphErasure = {
   tables: ["placement"],
   async erase(manager, victimId) {
     await manager.query(
-      `UPDATE placement SET placed_at = date_trunc('day', placed_at), ended_at = date_trunc('day', ended_at) WHERE victim_id = $1`,
+      `UPDATE placement SET placed_at = date_trunc('day', placed_at), ended_at = date_trunc('day', ended_at)
+        WHERE victim_id = $1 AND ended_at IS NOT NULL`,
       [victimId],
     );
     return ["Placement.placedAt", "Placement.endedAt"];

@@ -1,17 +1,13 @@
 /**
- * KNOWN, NOT FIXED (test.failing: it passes while the hole is open and fails once it is
- * closed — then drop `.failing`). The shelter a person stays in tells an erasure from an
- * ordinary end of sharing, although once the case is erased it sees nothing of it
- * (`Victim.erasedAt` is for the roles that see the case; the shelter stops seeing it).
+ * The shelter a person stays in must not tell an erasure from an ordinary end of sharing,
+ * although once the case is erased it sees nothing of it (`Victim.erasedAt` is for the roles that see the case; the shelter stops seeing it).
  *
  * Withdrawing shelter-sharing consent and erasing both revoke the shelter's referral: the
- * resident then shows `victim: null` alike. But erasure coarsens the open stay's `placedAt`
+ * resident then shows `victim: null` alike. But erasure coarsened the open stay's `placedAt`
  * to the day (docs/data-lifecycle.md, "What is erased"), so a resident's arrival time jumping
- * to midnight says "this person's data was erased" — that the survivor asked to be forgotten.
- * Fix by mechanism, e.g.: show `Placement.placedAt`/`endedAt` at day precision to every
- * reader of a placement whose person it may not see (the shelters subgraph already asks the
- * victims subgraph who may see whom), or coarsen every placement's times to the day once its
- * person is hidden from the shelter, so the two ends look alike.
+ * to midnight said "this person's data was erased" — that the survivor asked to be forgotten.
+ * Erasure therefore coarsens only ended stays (subgraphs/shelters/erasure.ts): an open stay,
+ * which the shelter lists among its residents, keeps the times the shelter recorded itself.
  */
 import { randomBytes } from "node:crypto";
 import { consent, register } from "../support/cases";
@@ -55,21 +51,17 @@ beforeAll(async () => {
   expect(opened.errors).toBeUndefined();
 });
 
-test.failing(
-  "the shelter sees a resident whose case was erased exactly as one whose sharing consent ended",
-  async () => {
-    const { victimId: withdrawn, stayId: withdrawnStay } = await placed();
-    const { victimId: erased, stayId: erasedStay } = await placed();
-    await consent(owner, withdrawn, "SHELTER_SHARING", false);
-    expect(
-      (await asPersona(owner, REQUEST_ERASURE, { victimId: erased, reason: "The survivor asked" })).errors,
-    ).toBeUndefined();
-    await until(
-      "erasure complete",
-      () => erasureProgress(asPersona, PERSONAS.government, erased),
-      (progress) => progress?.status === "COMPLETE",
-    );
-    expect(await residentAsSeen(erasedStay)).toEqual(await residentAsSeen(withdrawnStay));
-  },
-  60_000,
-);
+test("the shelter sees a resident whose case was erased exactly as one whose sharing consent ended", async () => {
+  const { victimId: withdrawn, stayId: withdrawnStay } = await placed();
+  const { victimId: erased, stayId: erasedStay } = await placed();
+  await consent(owner, withdrawn, "SHELTER_SHARING", false);
+  expect(
+    (await asPersona(owner, REQUEST_ERASURE, { victimId: erased, reason: "The survivor asked" })).errors,
+  ).toBeUndefined();
+  await until(
+    "erasure complete",
+    () => erasureProgress(asPersona, PERSONAS.government, erased),
+    (progress) => progress?.status === "COMPLETE",
+  );
+  expect(await residentAsSeen(erasedStay)).toEqual(await residentAsSeen(withdrawnStay));
+}, 60_000);
