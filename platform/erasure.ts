@@ -77,6 +77,12 @@ export interface ErasureScrubber {
   schedule(): void;
   /** Scrubs now what was erased and not yet scrubbed; resolves when done (tests, start-up). */
   scrubNow(): Promise<void>;
+  /**
+   * Scrubs now after a retention run erased values (platform/retention.ts): those are no
+   * person's erasure, so erasure_log does not name them. Held in memory: a process that dies
+   * before the scrub leaves them to the next one (any later erasure or retention run).
+   */
+  scrubAfterRetention(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,12 +106,15 @@ export function createErasureScrubber(
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let retainedPending = false;
 
   async function scrubOnce(): Promise<void> {
     const pending: Array<{ subject_id: string }> = await db.query(
       `SELECT subject_id FROM erasure_log WHERE scrubbed_at IS NULL`,
     );
-    if (pending.length === 0) return;
+    const retained = retainedPending;
+    retainedPending = false;
+    if (pending.length === 0 && !retained) return;
     const started = performance.now();
     let complete = true;
     const step = async (what: string, sql: string) => {
@@ -131,11 +140,17 @@ export function createErasureScrubber(
       );
     await step("pg_switch_wal", `SELECT pg_switch_wal()`);
     await step("CHECKPOINT", `CHECKPOINT`);
-    if (!complete) return;
+    if (!complete) {
+      retainedPending ||= retained;
+      return;
+    }
     await db.query(`UPDATE erasure_log SET scrubbed_at = now() WHERE subject_id = ANY($1::uuid[])`, [
       pending.map((row) => row.subject_id),
     ]);
-    log.info({ people: pending.length, ms: Math.round(performance.now() - started) }, "erasure scrub done");
+    log.info(
+      { people: pending.length, retention: retained, ms: Math.round(performance.now() - started) },
+      "erasure scrub done",
+    );
   }
 
   function scrubNow(): Promise<void> {
@@ -172,6 +187,10 @@ export function createErasureScrubber(
       timer.unref();
     },
     scrubNow,
+    scrubAfterRetention() {
+      retainedPending = true;
+      return scrubNow();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -327,6 +327,11 @@ async function clearedForErasure(
   return { records, held: due.length - records.length, blocked: null };
 }
 
+/** Whether a run erased anything (then its values are scrubbed from the files: erasure.ts). */
+export function retentionErasedAny(report: RetentionReport): boolean {
+  return report.kinds.some((kind) => kind.erased > 0);
+}
+
 export interface RetentionSchedule {
   /** Waits for a run under way, and schedules no other. */
   stop(): Promise<void>;

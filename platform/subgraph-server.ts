@@ -51,7 +51,13 @@ import { argumentPolicyPlugin } from "./policy/argument-rules";
 import type { SubgraphPolicy } from "./policy/types";
 import { counterTotals, DIAGNOSTIC_COUNTERS_PATH, requestScope } from "./request-scope";
 import { runHubProcess } from "./startup";
-import { checkRetentionKinds, runRetention, scheduleRetention, type RetentionDeclaration } from "./retention";
+import {
+  checkRetentionKinds,
+  retentionErasedAny,
+  runRetention,
+  scheduleRetention,
+  type RetentionDeclaration,
+} from "./retention";
 import type { SubjectExport } from "./subject-export";
 import { requestTracingPlugin, startTracing, traceSubgraphRequests, tracingOn } from "./tracing";
 import { validateArgument } from "./validation";
@@ -424,8 +430,8 @@ export async function startSubgraph<Extra extends object>(
   const retentionHolds = module.retention?.holds;
   const retention =
     retentionHolds && retentionKinds.length > 0 && config.retention.intervalMinutes !== null
-      ? scheduleRetention(config.retention.intervalMinutes, () =>
-          runRetention(db, retentionKinds, {
+      ? scheduleRetention(config.retention.intervalMinutes, async () => {
+          const report = await runRetention(db, retentionKinds, {
             subgraph: module.name,
             settings: config.retention,
             dryRun: false,
@@ -433,8 +439,10 @@ export async function startSubgraph<Extra extends object>(
             holds: retentionHolds,
             // On this subgraph's own authority: a retention run has no caller.
             orders: (route, request, peer) => order(serviceClient, route, request, peer, randomUUID()),
-          }),
-        )
+          });
+          // What a run erased leaves the files too, as an erasure's values do (erasure.ts).
+          if (retentionErasedAny(report)) await erasureScrubber.scrubAfterRetention();
+        })
       : undefined;
   const port = boundPort(server);
   // The one info line of a start (what the start did is in it; its steps are at debug). Never the database URL: it may hold a password.

@@ -23,7 +23,14 @@ import { loadAndInstallDataKeyRing } from "../platform/encryption";
 import pino from "pino";
 import { chooseLogFormat, createLogger } from "../platform/logger";
 import { inProcessOrders } from "../platform/internal-api";
-import { checkRetentionKinds, runRetention, type OrderSender, type RetentionReport } from "../platform/retention";
+import { createErasureScrubber } from "../platform/erasure";
+import {
+  checkRetentionKinds,
+  retentionErasedAny,
+  runRetention,
+  type OrderSender,
+  type RetentionReport,
+} from "../platform/retention";
 import { SUBGRAPH_NAMES, SUBGRAPHS, type SubgraphName } from "../subgraphs/index";
 import { subgraphModule } from "../subgraphs/modules";
 
@@ -121,7 +128,7 @@ async function runFor(
   if (!opened) return undefined;
   const { module, config, log, database } = opened;
   try {
-    return await runRetention(database.dataSource, kinds, {
+    const report = await runRetention(database.dataSource, kinds, {
       subgraph: name,
       settings: config.retention,
       dryRun: options.dryRun,
@@ -129,6 +136,10 @@ async function runFor(
       holds: module.retention!.holds,
       orders: name === "victims" ? undefined : await victimsOrders(name),
     });
+    // What the run erased leaves the database files too, as a scheduled run's does (platform/erasure.ts).
+    if (retentionErasedAny(report))
+      await createErasureScrubber(database.dataSource, module.erasure.tables, log, 0).scrubAfterRetention();
+    return report;
   } finally {
     await database.close();
   }

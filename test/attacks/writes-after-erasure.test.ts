@@ -87,7 +87,7 @@ describe("an erased case takes no new personal data", () => {
     const response = await asPersona(
       owner,
       `mutation ($victimId: ID!, $referral: ReferralInput!) { referCase(victimId: $victimId, referral: $referral) { id } }`,
-      { victimId: person.victimId, referral: { toOrg: "ngo-lighthouse", toRole: "NGO", purpose: marker } },
+      { victimId: person.victimId, referral: { toOrg: "ngo-erased-writes-partner", toRole: "NGO", purpose: marker } },
     );
     expect(errorCodes(response)).toEqual(["CONFLICT"]);
     expect(await personalValues()).not.toContain(marker);

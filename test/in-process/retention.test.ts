@@ -8,6 +8,7 @@
  * erase once when two runs meet on one database.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,7 @@ import { createLogger } from "../../platform/logger";
 import { retentionErased } from "../../platform/metrics";
 import {
   RETENTION_ACTOR,
+  retentionErasedAny,
   runRetention,
   scheduleRetention,
   type RetentionKind,
@@ -30,7 +32,9 @@ import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
 import { journeysRoute } from "../../subgraphs/repatriation/statistics-route";
 import { staysRoute } from "../../subgraphs/shelters/statistics-route";
+import { createErasureScrubber } from "../../platform/erasure";
 import { installThrowawayDataKeyRing } from "../support/data-keys";
+import { filesHolding } from "../support/erasure";
 import { START_TIMEOUT_MS, throwawayDatabases, type ThrowawayDatabases } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -565,6 +569,38 @@ describe("retention jobs", () => {
       await replica.close();
     }
   });
+
+  (usingServer ? it.skip : it)(
+    "what a run erased leaves the database files once it is scrubbed, as an erasure's values do (PGlite files)",
+    async () => {
+      const victims = db("victims");
+      const marker = `Zqretained ${randomBytes(6).toString("hex")}`;
+      // A referral of its own, closed long ago (the other tests' arrangements may be gone by now).
+      const inserted: Array<{ id: string }> = await victims.query(
+        `INSERT INTO referral (victim_id, to_org, to_role, purpose, status, created_by_org, decided_at)
+         SELECT id, 'ngo-retention-files', 'ngo', $1, 'DECLINED', owner_org, now() - interval '400 days'
+           FROM victim WHERE erased_at IS NULL ORDER BY id LIMIT 1
+         RETURNING id`,
+        [marker],
+      );
+      expect(inserted).toHaveLength(1);
+      await victims.query(`CHECKPOINT`);
+      const files = path.join(scratch, "db", "victims");
+      expect(filesHolding(files, [marker]).length).toBeGreaterThan(0);
+      const report = await runRetention(victims, kindsOf("victims"), {
+        subgraph: "victims",
+        settings: { periods: new Map() },
+        dryRun: false,
+        log,
+        ...holdsOf("victims"),
+      });
+      expect(retentionErasedAny(report)).toBe(true);
+      // Erased from the table, still in the files (the old row version, the WAL) until the scrub.
+      expect(filesHolding(files, [marker]).length).toBeGreaterThan(0);
+      await createErasureScrubber(victims, subgraphModule("victims").erasure.tables, log, 0).scrubAfterRetention();
+      expect(filesHolding(files, [marker])).toEqual([]);
+    },
+  );
 
   (usingServer ? it.skip : it)(
     "refuses an embedded data directory a running process holds, naming it (PGlite only)",
