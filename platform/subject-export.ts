@@ -8,6 +8,7 @@
  * column that is neither a field nor declared is refused at start-up (`checkSubjectExport`),
  * so a new column of personal data cannot silently be left out of a person's copy.
  */
+import type { AuditEntryRow } from "./audit/trail";
 import { getMetadataArgsStorage, type DataSource } from "typeorm";
 import type { Caller } from "./auth/claims";
 import type { AskingContext } from "./internal-api";
@@ -72,20 +73,8 @@ export interface OmittedField {
   why: string;
 }
 
-/** An entry of the audit trail about the person: never the other people it names, nor values. */
-export interface HistoryEntry {
-  subgraph: string;
-  seq: string;
-  at: string;
-  actorSub: string;
-  actorOrg: string;
-  actorRole: string;
-  kind: string;
-  action: string;
-  operation: string;
-  outcome: string;
-  fields: string[];
-}
+/** An entry of the audit trail about the person: never the other people it names (nor the request id), and never values. */
+export type HistoryEntry = Omit<AuditEntryRow, "requestId" | "subjectIds" | "hash">;
 
 /** What one subgraph holds about the person. */
 export interface SubjectPart {

@@ -5,6 +5,7 @@
  * One query per persona and root field selects everything reachable from that root, so
  * a few dozen requests cover every (persona, field) pair.
  */
+import { ERASURE_FIELDS_EMPTY_IN_DEMO } from "./support/erasure";
 import { getNamedType, isObjectType, type GraphQLObjectType } from "graphql";
 import type { Role } from "../platform/auth/claims";
 import type { DevTokenRequest } from "../platform/auth/tokens";
@@ -247,22 +248,5 @@ const MAY_BE_EMPTY = new Set<string>([
   // The demo release has no duplicate registrations; test/workflows-victims.test.ts makes one and checks the flag.
   "Victim.possibleDuplicateOf",
   // The demo release erases no case and holds none; test/workflows-erasure.test.ts reads each of these with a value.
-  "Victim.erasedAt",
-  "Victim.erasure",
-  "Victim.legalHold",
-  ...[
-    "id",
-    "victimId",
-    "reason",
-    "requestedByOrg",
-    "requestedByRole",
-    "requestedAt",
-    "completedAt",
-    "status",
-    "deliveries",
-  ].map((field) => `ErasureRequest.${field}`),
-  ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
-  ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
-    (field) => `LegalHold.${field}`,
-  ),
+  ...ERASURE_FIELDS_EMPTY_IN_DEMO,
 ]);

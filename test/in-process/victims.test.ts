@@ -4,6 +4,7 @@
  * its audit entry. The oversight roots (audit trail, chain check, statistics) ask every
  * other subgraph: they stay end to end (test/audit.test.ts, test/statistics.test.ts).
  */
+import { ERASURE_FIELDS_EMPTY_IN_DEMO } from "../support/erasure";
 import type { Role } from "../../platform/auth/claims";
 import type { DevTokenRequest } from "../../platform/auth/tokens";
 import { generateRelease, type DemoPerson } from "../../demo/release";
@@ -66,28 +67,7 @@ describeFieldRules(() => victims, {
   // The demo release has no duplicate registrations (test/workflows-victims.test.ts makes one).
   // Demo consents name no recorder's role; one recorded through recordConsent does (test/attacks/exposure.test.ts).
   // The demo release erases no case and holds none (test/workflows-erasure.test.ts reads all of these with values).
-  mayBeEmpty: [
-    "Victim.possibleDuplicateOf",
-    "Consent.recordedByRole",
-    "Victim.erasedAt",
-    "Victim.erasure",
-    "Victim.legalHold",
-    ...[
-      "id",
-      "victimId",
-      "reason",
-      "requestedByOrg",
-      "requestedByRole",
-      "requestedAt",
-      "completedAt",
-      "status",
-      "deliveries",
-    ].map((field) => `ErasureRequest.${field}`),
-    ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
-    ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
-      (field) => `LegalHold.${field}`,
-    ),
-  ],
+  mayBeEmpty: ["Victim.possibleDuplicateOf", "Consent.recordedByRole", ...ERASURE_FIELDS_EMPTY_IN_DEMO],
 });
 
 describe("record rules: each role lists exactly the people DESIGN.md lets it see", () => {

@@ -16,6 +16,31 @@ export type Ask = <T = Record<string, unknown>>(
 ) => Promise<GraphQLResponse<T>>;
 
 /** Values no other test and no demo record holds: each appears in the database only because this person was written. */
+/**
+ * The erasure fields the demo release leaves empty (it erases no case and holds none): the
+ * field-rule tests accept them without a value; test/workflows-erasure.test.ts reads each with one.
+ */
+export const ERASURE_FIELDS_EMPTY_IN_DEMO: readonly string[] = [
+  "Victim.erasedAt",
+  "Victim.erasure",
+  "Victim.legalHold",
+  ...[
+    "id",
+    "victimId",
+    "reason",
+    "requestedByOrg",
+    "requestedByRole",
+    "requestedAt",
+    "completedAt",
+    "status",
+    "deliveries",
+  ].map((field) => `ErasureRequest.${field}`),
+  ...["subgraph", "attempts", "confirmedAt", "nextAttemptAt"].map((field) => `ErasureDelivery.${field}`),
+  ...["id", "victimId", "reason", "placedByOrg", "placedAt", "liftedAt", "liftedByOrg", "liftReason"].map(
+    (field) => `LegalHold.${field}`,
+  ),
+];
+
 /** The markers of the fields encrypted at rest (docs/encryption.md): never in a file as plain text, even before erasure. */
 export const ENCRYPTED_MARKERS = [
   "identityDocumentNumber",
