@@ -64,6 +64,8 @@ const children: Child[] = [];
 const childEnv: Record<string, string> = {};
 /** When a child last wrote anything: the summary waits for their start lines to arrive first. */
 let lastChildOutput = 0;
+/** The children whose ready line ("… ready", the one info line of a start) has come through. */
+const readyLineSeen = new Set<string>();
 
 function startChild(child: Child): void {
   const started = Date.now();
@@ -78,6 +80,13 @@ function startChild(child: Child): void {
     ipc: true,
   });
   const noteOutput = () => void (lastChildOutput = Date.now());
+  // The last characters kept: a chunk may end inside "ready".
+  let tail = "";
+  proc.child.stdout?.on("data", (chunk: Buffer) => {
+    const text = tail + chunk.toString();
+    if (/(?:subgraph|gateway) ready/.test(text)) readyLineSeen.add(child.name);
+    tail = text.slice(-32);
+  });
   proc.child.stdout?.on("data", noteOutput);
   proc.child.stderr?.on("data", noteOutput);
   child.process = proc;
@@ -126,11 +135,16 @@ function fail(message: string, exitCode: number): Promise<never> {
   return failing;
 }
 
-/** The children's /ready can come back before the line each logged with it: let those lines land (at most a second). */
-async function childOutputSettled(quietMs = 150, maxMs = 1000): Promise<void> {
+/**
+ * The children's /ready can come back before the line each logged with it: let those lines
+ * land — every child's ready line seen, then output quiet for a moment (at most five seconds:
+ * a slow machine's pipes, and a child started at a log level that hides its ready line).
+ */
+async function childOutputSettled(quietMs = 150, maxMs = 5000): Promise<void> {
   const deadline = Date.now() + maxMs;
-  while (Date.now() - lastChildOutput < quietMs && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  const pending = () =>
+    children.some((child) => !readyLineSeen.has(child.name)) || Date.now() - lastChildOutput < quietMs;
+  while (pending() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 function readOptions(): { showTokens: boolean } {
