@@ -184,6 +184,19 @@ async function startLockedEmbeddedPostgres(
   };
 }
 
+/**
+ * pg's connect timeout and idle close. A server may be unreachable: a connect gives up
+ * after 5 s rather than hang a request. The embedded database is in this very process:
+ * its answer to a connect waits only for our own event loop, so on a busy machine (a
+ * long synchronous PGlite statement, two cores shared by a whole hub) a 5 s timer fired
+ * before the answer it was waiting for was read, and a start failed with "Connection
+ * terminated due to connection timeout". There the one connection is opened without a
+ * timer and held for the process's life (no idle close, no reconnect).
+ */
+function connectionTimings(embedded: boolean): { connectionTimeoutMillis: number; idleTimeoutMillis?: number } {
+  return embedded ? { connectionTimeoutMillis: 0, idleTimeoutMillis: 0 } : { connectionTimeoutMillis: 5000 };
+}
+
 /** TypeORM logger: counts statements per request; logs failures without parameters. */
 class StatementCountingLogger implements TypeOrmLogger {
   constructor(private readonly logger: Logger) {}
@@ -344,7 +357,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     maxQueryExecutionTime: 1000,
     poolSize,
     extra: {
-      connectionTimeoutMillis: 5000,
+      ...connectionTimings(embedded !== undefined),
       application_name: `survivor-hub-${options.name}`,
       onConnect: timeStatements(kind, tracingOn()),
     },

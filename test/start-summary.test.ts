@@ -41,6 +41,15 @@ function splitAtSummary(output: string): { before: string[]; summary: string[] }
   return { before: lines.slice(0, start).filter((line) => line.trim() !== ""), summary };
 }
 
+function isJsonObject(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks the summary's lines against the hub's ports, data directory and supervisor. */
 function expectSummary(summary: string[], gatewayPort: number, dataDir: string, pid: number): void {
   expect(summary.length).toBeLessThanOrEqual(12);
@@ -95,6 +104,9 @@ describe("npm start's screen", () => {
       expect(output).not.toMatch(JWT);
 
       // Every line before it is a JSON log record; at info, exactly one per process: its ready line.
+      // A line that is not one (a child's start failure, say) is shown whole, with the screen around it.
+      const notRecords = before.filter((line) => !isJsonObject(line));
+      expect({ notRecords, output: notRecords.length > 0 ? output : "" }).toEqual({ notRecords: [], output: "" });
       const records = before.map((line) => JSON.parse(line) as { level: number; name: string; msg: string });
       const info = records.filter((record) => record.level === 30);
       expect(info.map((record) => `${record.name}: ${record.msg}`).sort()).toEqual(
