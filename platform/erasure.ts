@@ -14,7 +14,8 @@
  * remain), ANALYZE and VACUUM FULL of `pg_statistic`, then `pg_switch_wal()` and CHECKPOINT,
  * so every WAL segment that held the old rows is before the redo point and removed — with
  * `wal_recycle=off` unlinked rather than renamed with its contents. Rows scrubbed are
- * marked; a process that stopped before its scrub runs it at its next start.
+ * marked (a retention run's owed scrub, retention_scrub_owed, deleted); a process that
+ * stopped before its scrub runs it at its next start.
  * docs/data-lifecycle.md says what this guarantees and what the operator must do.
  */
 import type { DataSource, EntityManager } from "typeorm";
@@ -75,14 +76,11 @@ export async function isErased(db: DataSource | EntityManager, subjectId: string
 export interface ErasureScrubber {
   /** Asks for a scrub after the debounce delay (several erasures in it share one). */
   schedule(): void;
-  /** Scrubs now what was erased and not yet scrubbed; resolves when done (tests, start-up). */
-  scrubNow(): Promise<void>;
   /**
-   * Scrubs now after a retention run erased values (platform/retention.ts): those are no
-   * person's erasure, so erasure_log does not name them. Held in memory: a process that dies
-   * before the scrub leaves them to the next one (any later erasure or retention run).
+   * Scrubs now what was erased and not yet scrubbed — people in erasure_log, retention runs in
+   * retention_scrub_owed (platform/retention.ts) — and resolves when done (start-up, after a retention run, tests).
    */
-  scrubAfterRetention(): Promise<void>;
+  scrubNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,15 +104,13 @@ export function createErasureScrubber(
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
-  let retainedPending = false;
 
   async function scrubOnce(): Promise<void> {
     const pending: Array<{ subject_id: string }> = await db.query(
       `SELECT subject_id FROM erasure_log WHERE scrubbed_at IS NULL`,
     );
-    const retained = retainedPending;
-    retainedPending = false;
-    if (pending.length === 0 && !retained) return;
+    const runs: Array<{ run_id: string }> = await db.query(`SELECT run_id FROM retention_scrub_owed`);
+    if (pending.length === 0 && runs.length === 0) return;
     const started = performance.now();
     let complete = true;
     const step = async (what: string, sql: string) => {
@@ -140,15 +136,14 @@ export function createErasureScrubber(
       );
     await step("pg_switch_wal", `SELECT pg_switch_wal()`);
     await step("CHECKPOINT", `CHECKPOINT`);
-    if (!complete) {
-      retainedPending ||= retained;
-      return;
-    }
+    if (!complete) return;
+    // Only what was read before the scrub began: what an erasure or run added since waits for the next.
     await db.query(`UPDATE erasure_log SET scrubbed_at = now() WHERE subject_id = ANY($1::uuid[])`, [
       pending.map((row) => row.subject_id),
     ]);
+    await db.query(`DELETE FROM retention_scrub_owed WHERE run_id = ANY($1::uuid[])`, [runs.map((row) => row.run_id)]);
     log.info(
-      { people: pending.length, retention: retained, ms: Math.round(performance.now() - started) },
+      { people: pending.length, retentionRuns: runs.length, ms: Math.round(performance.now() - started) },
       "erasure scrub done",
     );
   }
@@ -187,10 +182,6 @@ export function createErasureScrubber(
       timer.unref();
     },
     scrubNow,
-    scrubAfterRetention() {
-      retainedPending = true;
-      return scrubNow();
-    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -252,8 +252,10 @@ export async function runRetention(
           blocked,
         });
       }
-      // In the erasure's transaction: erased and audited together, or neither.
+      // In the erasure's transaction: erased and audited together, or neither; and the scrub
+      // of the files it owes is recorded with them, so a stop before that scrub does not forget it.
       await appendAuditEntries(manager, entries);
+      if (entries.length > 0) await manager.query(`INSERT INTO retention_scrub_owed (run_id) VALUES ($1)`, [requestId]);
     });
   } catch (error) {
     retentionRuns.inc({ outcome: "failed" });

@@ -441,7 +441,7 @@ export async function startSubgraph<Extra extends object>(
             orders: (route, request, peer) => order(serviceClient, route, request, peer, randomUUID()),
           });
           // What a run erased leaves the files too, as an erasure's values do (erasure.ts).
-          if (retentionErasedAny(report)) await erasureScrubber.scrubAfterRetention();
+          if (retentionErasedAny(report)) await erasureScrubber.scrubNow();
         })
       : undefined;
   const port = boundPort(server);

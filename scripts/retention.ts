@@ -138,7 +138,7 @@ async function runFor(
     });
     // What the run erased leaves the database files too, as a scheduled run's does (platform/erasure.ts).
     if (retentionErasedAny(report))
-      await createErasureScrubber(database.dataSource, module.erasure.tables, log, 0).scrubAfterRetention();
+      await createErasureScrubber(database.dataSource, module.erasure.tables, log, 0).scrubNow();
     return report;
   } finally {
     await database.close();

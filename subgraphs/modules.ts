@@ -7,7 +7,7 @@
 import type { SubgraphModule } from "../platform/subgraph-server";
 import type { SubgraphPolicy } from "../platform/policy/types";
 import { ERASURE_ORDER } from "../contracts/erasure-order";
-import { ErasureLog1768262400000 } from "../platform/erasure-migration";
+import { ErasureLog1768262400000, RetentionScrubOwed1768435200000 } from "../platform/erasure-migration";
 import { AUDIT_ROUTES } from "./audit-routes";
 import { subjectExportRoute } from "./subject-export-route";
 import { erasureOrderRoute } from "./erasure-routes";
@@ -43,7 +43,7 @@ export function subgraphModule(name: SubgraphName): SubgraphModule {
   return {
     ...module,
     // TypeORM runs migrations in the order of their timestamps, whatever the list's.
-    migrations: [...module.migrations, ErasureLog1768262400000],
+    migrations: [...module.migrations, ErasureLog1768262400000, RetentionScrubOwed1768435200000],
     routes: [...AUDIT_ROUTES, subjectExportRoute(module), ...erasureRoutes, ...(module.routes ?? [])],
   };
 }
