@@ -14,7 +14,10 @@ COPY demo ./demo
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+# --omit=optional too: typeorm names ts-node (and so typescript) as an optional peer, which
+# keeps our dev copies through a dev-only prune; nothing the processes load is optional (the
+# explorer and its graphiql are off in production).
+RUN npm run build && npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # Runtime stage: production dependencies, the compiled output and the supergraph only; the
 # embedded PostgreSQL template is not prepared (the image runs against a server database).
