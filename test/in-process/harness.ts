@@ -28,7 +28,7 @@ import {
   subgraphPortVariable,
   subgraphUrlVariable,
 } from "../../platform/config";
-import { openDatabase } from "../../platform/database";
+import { openDatabase, type Database } from "../../platform/database";
 import { loadAndInstallDataKeyRing } from "../../platform/encryption";
 import { createLogger } from "../../platform/logger";
 import { requestScope, type RequestScope } from "../../platform/request-scope";
@@ -41,6 +41,7 @@ import {
 } from "../../platform/subgraph-server";
 import { SUBGRAPHS, type SubgraphName } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
+import { installThrowawayDataKeyRing } from "../support/data-keys";
 import { postGraphQL, type GraphQLResponse } from "../support/hub";
 import type { EmbeddedDatabaseReply } from "./embedded-database-process";
 
@@ -169,6 +170,57 @@ export async function throwawayDatabases(labels: string[], scratch: string): Pro
         child.once("exit", () => resolve());
         child.send("stop");
       }),
+  };
+}
+
+export interface DemoDatabases {
+  /** The temporary directory the databases (embedded: `db/<subgraph>`) and keys live in. */
+  scratch: string;
+  /** Every subgraph's database, migrated and holding the demo release, opened as a subgraph opens it. */
+  opened: ReadonlyMap<SubgraphName, Database>;
+  urls: ReadonlyMap<SubgraphName, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Every subgraph's database of a test's own (throwawayDatabases), migrated and loaded with
+ * the demo release through platform/database.ts, with the process's throwaway data key ring
+ * (the migrations and entities encrypt at rest): for tests of what runs over the databases
+ * themselves (retention), without the subgraphs' servers.
+ */
+export async function openDemoDatabases(label: string): Promise<DemoDatabases> {
+  installThrowawayDataKeyRing();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `survivor-hub-${label}-`));
+  const names = SUBGRAPHS.map(({ name }) => name);
+  const databases = await throwawayDatabases(names, scratch);
+  const opened = new Map<SubgraphName, Database>();
+  const urls = new Map<SubgraphName, string>();
+  await Promise.all(
+    names.map(async (name, index) => {
+      const module = subgraphModule(name);
+      urls.set(name, databases.urls[index]);
+      const database = await openDatabase({
+        name,
+        url: databases.urls[index],
+        dataDir: scratch,
+        poolSize: process.env.TEST_DATABASE_URL ? 4 : 1,
+        entities: module.entities,
+        migrations: module.migrations,
+        logger: createLogger(`${label}-test`, "warn"),
+      });
+      opened.set(name, database);
+      await module.demoData.load(database.dataSource);
+    }),
+  );
+  return {
+    scratch,
+    opened,
+    urls,
+    async close() {
+      await Promise.all([...opened.values()].map((database) => database.close()));
+      await databases.drop();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
   };
 }
 

@@ -13,8 +13,6 @@
  *   other subgraph's kind erases nothing, says so in its report and metric, and a later run does;
  * - every audit chain still verifies.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { CLOSED_JOURNEYS } from "../../contracts/closed-journeys";
 import { ERASURE_ORDER } from "../../contracts/erasure-order";
@@ -22,18 +20,15 @@ import { verifyChain } from "../../platform/audit/trail";
 import { ensureDevRequestSigningKey } from "../../platform/auth/keys";
 import { createRequestSigner } from "../../platform/auth/request-signature";
 import { createServiceCredentials, loadServiceSecret } from "../../platform/auth/service-credentials";
-import { openDatabase, type Database } from "../../platform/database";
 import { inProcessOrders, order } from "../../platform/internal-api";
 import { createLogger } from "../../platform/logger";
 import { retentionBlocked } from "../../platform/metrics";
 import { RETENTION_ACTOR, runRetention, type OrderSender, type RetentionReport } from "../../platform/retention";
 import { SUBGRAPH_NAMES, type SubgraphName } from "../../subgraphs/index";
 import { subgraphModule } from "../../subgraphs/modules";
-import { installThrowawayDataKeyRing } from "../support/data-keys";
 import { testPort } from "../support/state";
-import { START_TIMEOUT_MS, throwawayDatabases, type ThrowawayDatabases } from "./harness";
+import { openDemoDatabases, START_TIMEOUT_MS, type DemoDatabases } from "./harness";
 
-const usingServer = Boolean(process.env.TEST_DATABASE_URL);
 /** The runs' log lines (JSON), to read what a blocked kind says. */
 const logLines: string[] = [];
 const log = createLogger("retention-wire-test", "warn", "json", { write: (line: string) => void logLines.push(line) });
@@ -41,14 +36,12 @@ const DEFAULTS = { periods: new Map<string, number | null>() };
 /** Nobody listens here: the victims subgraph is down. */
 const VICTIMS_DOWN_URL = `http://127.0.0.1:${testPort(104)}/graphql`;
 
-let scratch: string;
-let databases: ThrowawayDatabases;
-const opened = new Map<SubgraphName, Database>();
+let demo: DemoDatabases;
 /** People a test has used: each test's people are its own. */
 const used = new Set<string>();
 
 function db(name: SubgraphName) {
-  return opened.get(name)!.dataSource;
+  return demo.opened.get(name)!.dataSource;
 }
 
 /** The victims subgraph's order answers, on its database, for `asker`. */
@@ -58,7 +51,7 @@ function victimsUp(asker: SubgraphName): OrderSender {
 
 /** Real orders over HTTP, with `asker`'s own credential and signature, to a victims subgraph that is down. */
 function victimsDown(asker: SubgraphName): OrderSender {
-  const keyDir = path.join(scratch, "keys");
+  const keyDir = path.join(demo.scratch, "keys");
   const client = {
     self: asker,
     peers: { victims: VICTIMS_DOWN_URL },
@@ -220,25 +213,7 @@ async function blockedCount(kind: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  installThrowawayDataKeyRing();
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-retention-wire-"));
-  databases = await throwawayDatabases([...SUBGRAPH_NAMES], scratch);
-  await Promise.all(
-    SUBGRAPH_NAMES.map(async (name, index) => {
-      const module = subgraphModule(name);
-      const database = await openDatabase({
-        name,
-        url: databases.urls[index],
-        dataDir: scratch,
-        poolSize: usingServer ? 4 : 1,
-        entities: module.entities,
-        migrations: module.migrations,
-        logger: log,
-      });
-      opened.set(name, database);
-      await module.demoData.load(database.dataSource);
-    }),
-  );
+  demo = await openDemoDatabases("retention-wire");
   // Nothing of the demo release is due: only what each test makes due is.
   await db("victims").query(`UPDATE referral SET decided_at = now() WHERE status IN ('DECLINED', 'REVOKED')`);
   await db("embassies").query(
@@ -260,11 +235,7 @@ beforeAll(async () => {
   );
 }, START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await Promise.all([...opened.values()].map((database) => database.close()));
-  await databases?.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 describe("a closed repatriation case past its period", () => {
   it("leads to the person's tombstone in victims and, the outbox delivered, the erasure in every subgraph, once", async () => {

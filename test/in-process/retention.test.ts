@@ -9,8 +9,6 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { verifyChain } from "../../platform/audit/trail";
@@ -33,9 +31,8 @@ import { subgraphModule } from "../../subgraphs/modules";
 import { journeysRoute } from "../../subgraphs/repatriation/statistics-route";
 import { staysRoute } from "../../subgraphs/shelters/statistics-route";
 import { createErasureScrubber } from "../../platform/erasure";
-import { installThrowawayDataKeyRing } from "../support/data-keys";
 import { filesHolding } from "../support/erasure";
-import { START_TIMEOUT_MS, throwawayDatabases, type ThrowawayDatabases } from "./harness";
+import { openDemoDatabases, START_TIMEOUT_MS, type DemoDatabases } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const usingServer = Boolean(process.env.TEST_DATABASE_URL);
@@ -46,16 +43,13 @@ const government = callerFromClaims({ sub: "gov-user", org: "gov-mdt", role: "go
 const ESCORT_NEEDS = "wheelchair and a nurse for the flight";
 const RECEIVING_ORGANISATION = "Reception family of the returnee";
 
-let scratch: string;
-let databases: ThrowawayDatabases;
-const opened = new Map<SubgraphName, Database>();
-const urls = new Map<SubgraphName, string>();
+let demo: DemoDatabases;
 /** Per subgraph, the ids the arrangement made due and those it made too young (or not of the kind). */
 const due = new Map<SubgraphName, string[]>();
 const kept = new Map<SubgraphName, string[]>();
 
 function db(name: SubgraphName) {
-  return opened.get(name)!.dataSource;
+  return demo.opened.get(name)!.dataSource;
 }
 
 function kindsOf(name: SubgraphName): readonly RetentionKind[] {
@@ -193,7 +187,7 @@ async function arrangePlacements(): Promise<void> {
  * this tier runs without a build.
  */
 async function retentionScript(args: string[], env: Record<string, string> = {}) {
-  const urlEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [databaseUrlVariable(name), urls.get(name)!]));
+  const urlEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [databaseUrlVariable(name), demo.urls.get(name)!]));
   return promisify(execFile)(process.execPath, ["-r", "ts-node/register", "scripts/retention.ts", ...args], {
     cwd: ROOT,
     env: {
@@ -201,7 +195,7 @@ async function retentionScript(args: string[], env: Record<string, string> = {})
       TS_NODE_TRANSPILE_ONLY: "true",
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
-      HUB_DATA_DIR: scratch,
+      HUB_DATA_DIR: demo.scratch,
       ...urlEnv,
       ...env,
     },
@@ -257,39 +251,14 @@ async function retentionEntries(name: SubgraphName) {
 }
 
 beforeAll(async () => {
-  // The subgraphs' migrations and entities encrypt at rest with the process's key ring.
-  installThrowawayDataKeyRing();
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "survivor-hub-retention-"));
-  databases = await throwawayDatabases([...SUBGRAPH_NAMES], scratch);
-  await Promise.all(
-    SUBGRAPH_NAMES.map(async (name, index) => {
-      const module = subgraphModule(name);
-      const url = databases.urls[index];
-      urls.set(name, url);
-      const database = await openDatabase({
-        name,
-        url,
-        dataDir: scratch,
-        poolSize: usingServer ? 4 : 1,
-        entities: module.entities,
-        migrations: module.migrations,
-        logger: log,
-      });
-      opened.set(name, database);
-      await module.demoData.load(database.dataSource);
-    }),
-  );
+  demo = await openDemoDatabases("retention");
   await arrangeReferrals();
   await arrangeTravelDocuments();
   await arrangeRepatriationCases();
   await arrangePlacements();
 }, START_TIMEOUT_MS);
 
-afterAll(async () => {
-  await Promise.all([...opened.values()].map((database) => database.close()));
-  await databases?.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => demo?.close());
 
 describe("retention jobs", () => {
   let dryRun: RetentionReport[];
@@ -518,8 +487,8 @@ describe("retention jobs", () => {
     const module = subgraphModule("victims");
     const replica = await openDatabase({
       name: "victims",
-      url: urls.get("victims"),
-      dataDir: scratch,
+      url: demo.urls.get("victims"),
+      dataDir: demo.scratch,
       poolSize: usingServer ? 4 : 1,
       entities: module.entities,
       migrations: module.migrations,
@@ -556,7 +525,7 @@ describe("retention jobs", () => {
           ...holdsOf("victims"),
         });
       const erasedBefore = await erasedCount("closed_referral");
-      const reports = await Promise.all([run(opened.get("victims")!), run(replica)]);
+      const reports = await Promise.all([run(demo.opened.get("victims")!), run(replica)]);
       expect((await erasedCount("closed_referral")) - erasedBefore).toBe(dueNow.length);
       expect(reports.reduce((sum, report) => sum + report.kinds.reduce((n, kind) => n + kind.erased, 0), 0)).toBe(
         dueNow.length,
@@ -585,7 +554,7 @@ describe("retention jobs", () => {
       );
       expect(inserted).toHaveLength(1);
       await victims.query(`CHECKPOINT`);
-      const files = path.join(scratch, "db", "victims");
+      const files = path.join(demo.scratch, "db", "victims");
       expect(filesHolding(files, [marker]).length).toBeGreaterThan(0);
       const report = await runRetention(victims, kindsOf("victims"), {
         subgraph: "victims",
@@ -609,9 +578,12 @@ describe("retention jobs", () => {
   (usingServer ? it.skip : it)(
     "refuses an embedded data directory a running process holds, naming it (PGlite only)",
     async () => {
-      // The harness's database process holds scratch/db/<subgraph> open, as a running hub would.
+      // The harness's database process holds demo.scratch/db/<subgraph> open, as a running hub would.
       const empty = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [databaseUrlVariable(name), ""]));
-      const failed = await retentionScript(["--dry-run"], { ...empty, HUB_DATA_DIR: path.join(scratch, "db") }).then(
+      const failed = await retentionScript(["--dry-run"], {
+        ...empty,
+        HUB_DATA_DIR: path.join(demo.scratch, "db"),
+      }).then(
         () => undefined,
         (error: { code: number; stderr: string }) => error,
       );
