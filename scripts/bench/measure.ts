@@ -170,19 +170,32 @@ async function counterTotals(): Promise<Record<string, Counted>> {
   return Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(read)));
 }
 
-/** What one request alone (nothing else running) added to every subgraph's totals. */
+/** How often a read is counted: the fewest statements of these tries is its count. */
+const COUNT_TRIES = 5;
+
+/**
+ * What one read alone (nothing else sent) added to every subgraph's totals. The totals are the
+ * whole process's, so a subgraph's background work falling in the window counts too (the
+ * victims subgraph's erasure outbox looks for orders due once a second: one statement, seen
+ * in a third of the windows of a 360 ms dashboard); the read is sent COUNT_TRIES times and
+ * the try with the fewest statements is the count (the same read makes the same statements).
+ */
 export async function countedDuring<T>(work: () => Promise<T>): Promise<{ result: T; counted: CountedBySubgraph }> {
-  const before = await counterTotals();
-  const result = await work();
-  const after = await counterTotals();
-  const counted: CountedBySubgraph = { sqlStatements: 0, peerQuestions: 0, sqlStatementsBySubgraph: {} };
-  for (const name of SUBGRAPH_NAMES) {
-    const statements = after[name].sqlStatements - before[name].sqlStatements;
-    counted.sqlStatementsBySubgraph[name] = statements;
-    counted.sqlStatements += statements;
-    counted.peerQuestions += after[name].peerQuestions - before[name].peerQuestions;
+  let fewest: { result: T; counted: CountedBySubgraph } | undefined;
+  for (let attempt = 0; attempt < COUNT_TRIES; attempt++) {
+    const before = await counterTotals();
+    const result = await work();
+    const after = await counterTotals();
+    const counted: CountedBySubgraph = { sqlStatements: 0, peerQuestions: 0, sqlStatementsBySubgraph: {} };
+    for (const name of SUBGRAPH_NAMES) {
+      const statements = after[name].sqlStatements - before[name].sqlStatements;
+      counted.sqlStatementsBySubgraph[name] = statements;
+      counted.sqlStatements += statements;
+      counted.peerQuestions += after[name].peerQuestions - before[name].peerQuestions;
+    }
+    if (!fewest || counted.sqlStatements < fewest.counted.sqlStatements) fewest = { result, counted };
   }
-  return { result, counted };
+  return fewest!;
 }
 
 /** The median of each figure over rounds of one scenario and target. */
