@@ -3,6 +3,7 @@
  * each defined once, with the words `me`, the access matrix and the SDL show, and the check
  * the platform runs (platform/policy/enforce.ts).
  */
+import type { VictimAccess } from "../../contracts/victim-access/route";
 import { condition } from "../../platform/policy/types";
 import { RepatriationStatus as S } from "./entities/repatriation-case";
 import { PLANNING_STATES, TRANSITIONS, type Actor } from "./state-machine";
@@ -43,4 +44,20 @@ export const UNTIL_DEPARTURE = condition<{ status: S }>({
   looksAt: "RepatriationCase",
   onField: "nothing",
   check: (_caller, repatriationCase) => PLANNING_STATES.includes(repatriationCase.status),
+});
+
+/**
+ * The person's part of a case — escort, receiving organisation, journey — only while the caller
+ * may see the person (the victims subgraph's record rule: for the agency, a referral or the
+ * repatriation consent). The agency sees every case; without this a person who stopped sharing
+ * kept these details while an erased person's were gone, so the agency could tell who asked to
+ * be erased. Reads the person's access (VictimAccess, null when hidden); the resolvers apply it
+ * (enforce.holds), one batched question per request.
+ */
+export const WHILE_PERSON_SHARED = condition<VictimAccess | null>({
+  name: "whilePersonShared",
+  words: "while it may see the person",
+  looksAt: "Victim",
+  onField: "nothing",
+  check: (_caller, access) => access !== null && access !== undefined,
 });

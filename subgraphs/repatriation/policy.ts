@@ -18,6 +18,7 @@ import {
   DESTINATION_EMBASSY_STEPS,
   GOVERNMENT_STEPS,
   UNTIL_DEPARTURE,
+  WHILE_PERSON_SHARED,
 } from "./conditions";
 import { CASE_RECORD_RULES } from "./record-rules";
 import { transitionsInWords } from "./state-machine";
@@ -58,24 +59,19 @@ export const repatriationPolicy: SubgraphPolicy = {
     subject: "victimId",
     fields: {
       ...sameRule(
-        [
-          "id",
-          "status",
-          "destinationCountry",
-          "receivingOrganisation",
-          "receivingOrgId",
-          "requestedAt",
-          "updatedAt",
-          "journeyLegs",
-          "history",
-          "victim",
-        ],
+        ["id", "status", "destinationCountry", "requestedAt", "updatedAt", "history", "victim"],
         allow(CASE_ROLES),
       ),
-      // Set from the person's medical escort need: whoever may not read that may not read this (never the embassy).
+      // The person's part of the case: the agency sees every case, these only while it may see the person.
+      ...sameRule(
+        ["receivingOrganisation", "receivingOrgId", "journeyLegs"],
+        allow(CASE_ROLES, { repatriation: WHILE_PERSON_SHARED }),
+      ),
+      // Set from the person's medical escort need: whoever may not read that may not read this (never the embassy),
+      // and, as the source is read only on a person the caller may see, only while it may (the resolver asks).
       escortRequired: derived("Victim.requiresMedicalEscort", VICTIM_FIELD_RULES.requiresMedicalEscort),
       // Free text that may hold medical detail, for those who plan the journey; narrower than its source, never wider.
-      escortNeeds: allow(["government", "ngo", "repatriation"]),
+      escortNeeds: allow(["government", "ngo", "repatriation"], { repatriation: WHILE_PERSON_SHARED }),
     },
   },
   JourneyLeg: {

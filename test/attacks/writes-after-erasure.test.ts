@@ -93,7 +93,8 @@ describe("an erased case takes no new personal data", () => {
     expect(await personalValues()).not.toContain(marker);
   });
 
-  it("the agency may not add a journey leg (places, carrier) to the erased person's case: CONFLICT", async () => {
+  // Refused as for any person the agency no longer sees, not as "erased" (test/attacks/erasure-seen-by-agency.test.ts).
+  it("the agency may not add a journey leg (places, carrier) to the erased person's case: CONSENT_REQUIRED", async () => {
     const marker = `Zqleg-after ${randomUUID().slice(0, 8)}`;
     const response = await asPersona(
       repatriation,
@@ -103,7 +104,7 @@ describe("an erased case takes no new personal data", () => {
         leg: { mode: "FLIGHT", fromPlace: marker, toPlace: marker, carrier: marker, departsAt: "2026-12-24T08:00:00Z" },
       },
     );
-    expect(errorCodes(response)).toEqual(["CONFLICT"]);
+    expect(errorCodes(response)).toEqual(["CONSENT_REQUIRED"]);
     expect(await personalValues()).not.toContain(marker);
   });
 

@@ -68,6 +68,11 @@ describe("conditions", () => {
       .map(({ at, role, condition }) => `${at} (${role}) reads ${condition.looksAt}`)
       .sort();
     expect(elsewhere).toEqual([
+      // The person's part of a case, while the agency may see the person (one batched question); the resolvers apply it.
+      "repatriation: RepatriationCase.escortNeeds (repatriation) reads Victim",
+      "repatriation: RepatriationCase.journeyLegs (repatriation) reads Victim",
+      "repatriation: RepatriationCase.receivingOrgId (repatriation) reads Victim",
+      "repatriation: RepatriationCase.receivingOrganisation (repatriation) reads Victim",
       // Each item of the list: a person's case, which the victims subgraph answers; the resolver narrows with enforce.holds.
       "shelters: Shelter.residents (ngo) reads Victim",
       // The field's value (a placement): the platform checks it after the resolver.

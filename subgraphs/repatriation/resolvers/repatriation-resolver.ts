@@ -15,7 +15,8 @@ import { columnsFor, selectColumns } from "../../../platform/selection";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
-import { repatriationPolicy } from "../policy";
+import { enforce, repatriationPolicy } from "../policy";
+import { fieldRule } from "../../../platform/policy/types";
 import { personRuleHolds, whereCaseVisible, whereEmbassySeesThePerson } from "../record-rules";
 
 export const { ConnectionType: RepatriationCaseConnection } = connectionType(RepatriationCase, "RepatriationCase");
@@ -42,7 +43,16 @@ function caseColumns(
     // The latest case per person is picked by when it was requested.
     always: ["requestedAt"],
     // Field resolvers that load by the case's id (journeyLegs, history) or the person's (victim).
-    reads: { journeyLegs: ["id"], history: ["id"], victim: ["victimId"] },
+    // The person's part of the case asks first whether the caller may see the person (personPartShown).
+    reads: {
+      journeyLegs: ["id", "victimId"],
+      history: ["id"],
+      victim: ["victimId"],
+      escortRequired: ["escortRequired", "victimId"],
+      escortNeeds: ["escortNeeds", "victimId"],
+      receivingOrganisation: ["receivingOrganisation", "victimId"],
+      receivingOrgId: ["receivingOrgId", "victimId"],
+    },
   });
 }
 
@@ -63,6 +73,24 @@ function latestCaseLoader(context: VictimAccessAskingContext, columns: readonly 
         return victimIds.map((id) => byVictim.get(id) ?? null);
       }),
   );
+}
+
+/**
+ * Whether the caller's condition on `RepatriationCase.<field>` (WHILE_PERSON_SHARED, where its
+ * role has one) holds for the case's person; `always`: the field carries a Victim field's rule,
+ * which holds only on a person the caller may see, whatever its role (a derived field).
+ */
+async function personPartShown(
+  context: VictimAccessAskingContext,
+  repatriationCase: RepatriationCase,
+  field: string,
+  always = false,
+): Promise<boolean> {
+  const coordinate = `RepatriationCase.${field}`;
+  if (!always && !fieldRule(repatriationPolicy, "RepatriationCase", field)?.conditions?.[context.caller.role])
+    return true;
+  const access = await victimAccessLoader(context).load(repatriationCase.victimId);
+  return always ? access !== null : enforce.holds(context, coordinate, "Victim", access);
 }
 
 @Resolver(() => RepatriationCase)
@@ -97,11 +125,50 @@ export class RepatriationCaseResolver {
   }
 
   @FieldResolver(() => [JourneyLeg])
-  journeyLegs(
+  async journeyLegs(
     @Root() repatriationCase: RepatriationCase,
     @Ctx() context: VictimAccessAskingContext,
   ): Promise<JourneyLeg[]> {
+    if (!(await personPartShown(context, repatriationCase, "journeyLegs"))) return [];
     return groupedLoader(context, JourneyLeg, "caseId", { sequence: "ASC" }).load(repatriationCase.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async receivingOrganisation(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<string | null> {
+    return (await personPartShown(context, repatriationCase, "receivingOrganisation"))
+      ? repatriationCase.receivingOrganisation
+      : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async receivingOrgId(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<string | null> {
+    return (await personPartShown(context, repatriationCase, "receivingOrgId"))
+      ? repatriationCase.receivingOrgId
+      : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async escortNeeds(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<string | null> {
+    return (await personPartShown(context, repatriationCase, "escortNeeds")) ? repatriationCase.escortNeeds : null;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true })
+  async escortRequired(
+    @Root() repatriationCase: RepatriationCase,
+    @Ctx() context: VictimAccessAskingContext,
+  ): Promise<boolean | null> {
+    return (await personPartShown(context, repatriationCase, "escortRequired", true))
+      ? repatriationCase.escortRequired
+      : null;
   }
 
   @FieldResolver(() => Victim, {

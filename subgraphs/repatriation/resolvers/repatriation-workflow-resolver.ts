@@ -26,7 +26,7 @@ import { RepatriationCase, RepatriationStatus as S } from "../entities/repatriat
 import { RepatriationTransition } from "../entities/repatriation-transition";
 import { JourneyLegInput, RepatriationRequestInput } from "../inputs/repatriation-inputs";
 import { personRuleHolds, whereCaseVisible } from "../record-rules";
-import { UNTIL_DEPARTURE } from "../conditions";
+import { UNTIL_DEPARTURE, WHILE_PERSON_SHARED } from "../conditions";
 import { enforce } from "../policy";
 import { actorsOf, assertTransition } from "../state-machine";
 
@@ -211,7 +211,15 @@ export class RepatriationWorkflowResolver {
   ): Promise<RepatriationCase> {
     if (input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt))
       throw invalidField("arrivesAt", "must be after departsAt");
-    await visibleCase(context, caseId);
+    const visible = await visibleCase(context, caseId);
+    // A journey is planned for a person the agency may see (a referral or the repatriation consent), as its
+    // legs are shown (WHILE_PERSON_SHARED); an erased person is one it may not see, so it is refused the same
+    // way, before the erasure is looked at: the answer does not tell erased from no longer shared.
+    if (!WHILE_PERSON_SHARED.check(context.caller, await victimAccessLoader(context).load(visible.victimId)))
+      throw hubError(
+        ErrorCode.CONSENT_REQUIRED,
+        "The person does not share their case with you: no leg can be planned",
+      );
     return auditedTransaction(context, async (manager) => {
       const locked = await lockedCase(manager, context, caseId);
       await refuseErasedPerson(manager, locked.victimId);
