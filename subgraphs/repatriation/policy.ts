@@ -71,7 +71,11 @@ export const repatriationPolicy: SubgraphPolicy = {
       // and, as the source is read only on a person the caller may see, only while it may (the resolver asks).
       escortRequired: derived("Victim.requiresMedicalEscort", VICTIM_FIELD_RULES.requiresMedicalEscort),
       // Free text that may hold medical detail, for those who plan the journey; narrower than its source, never wider.
-      escortNeeds: allow(["government", "ngo", "repatriation"], { repatriation: WHILE_PERSON_SHARED }),
+      // An NGO sees it only on a person it may see too (a receiving organisation may not), as the source is read.
+      escortNeeds: allow(["government", "ngo", "repatriation"], {
+        ngo: WHILE_PERSON_SHARED,
+        repatriation: WHILE_PERSON_SHARED,
+      }),
     },
   },
   JourneyLeg: {

@@ -69,6 +69,7 @@ describe("conditions", () => {
       .sort();
     expect(elsewhere).toEqual([
       // The person's part of a case, while the agency may see the person (one batched question); the resolvers apply it.
+      "repatriation: RepatriationCase.escortNeeds (ngo) reads Victim",
       "repatriation: RepatriationCase.escortNeeds (repatriation) reads Victim",
       "repatriation: RepatriationCase.journeyLegs (repatriation) reads Victim",
       "repatriation: RepatriationCase.receivingOrgId (repatriation) reads Victim",
