@@ -93,6 +93,16 @@ async function personPartShown(
   return always ? access !== null : enforce.holds(context, coordinate, "Victim", access);
 }
 
+/** The case's `field` when personPartShown says so, else null. */
+async function personPart<Field extends "receivingOrganisation" | "receivingOrgId" | "escortNeeds" | "escortRequired">(
+  context: VictimAccessAskingContext,
+  repatriationCase: RepatriationCase,
+  field: Field,
+  always = false,
+): Promise<RepatriationCase[Field] | null> {
+  return (await personPartShown(context, repatriationCase, field, always)) ? repatriationCase[field] : null;
+}
+
 @Resolver(() => RepatriationCase)
 export class RepatriationCaseResolver {
   @Query(() => RepatriationCaseConnection, {
@@ -134,41 +144,23 @@ export class RepatriationCaseResolver {
   }
 
   @FieldResolver(() => String, { nullable: true })
-  async receivingOrganisation(
-    @Root() repatriationCase: RepatriationCase,
-    @Ctx() context: VictimAccessAskingContext,
-  ): Promise<string | null> {
-    return (await personPartShown(context, repatriationCase, "receivingOrganisation"))
-      ? repatriationCase.receivingOrganisation
-      : null;
+  receivingOrganisation(@Root() repatriationCase: RepatriationCase, @Ctx() context: VictimAccessAskingContext) {
+    return personPart(context, repatriationCase, "receivingOrganisation");
   }
 
   @FieldResolver(() => String, { nullable: true })
-  async receivingOrgId(
-    @Root() repatriationCase: RepatriationCase,
-    @Ctx() context: VictimAccessAskingContext,
-  ): Promise<string | null> {
-    return (await personPartShown(context, repatriationCase, "receivingOrgId"))
-      ? repatriationCase.receivingOrgId
-      : null;
+  receivingOrgId(@Root() repatriationCase: RepatriationCase, @Ctx() context: VictimAccessAskingContext) {
+    return personPart(context, repatriationCase, "receivingOrgId");
   }
 
   @FieldResolver(() => String, { nullable: true })
-  async escortNeeds(
-    @Root() repatriationCase: RepatriationCase,
-    @Ctx() context: VictimAccessAskingContext,
-  ): Promise<string | null> {
-    return (await personPartShown(context, repatriationCase, "escortNeeds")) ? repatriationCase.escortNeeds : null;
+  escortNeeds(@Root() repatriationCase: RepatriationCase, @Ctx() context: VictimAccessAskingContext) {
+    return personPart(context, repatriationCase, "escortNeeds");
   }
 
   @FieldResolver(() => Boolean, { nullable: true })
-  async escortRequired(
-    @Root() repatriationCase: RepatriationCase,
-    @Ctx() context: VictimAccessAskingContext,
-  ): Promise<boolean | null> {
-    return (await personPartShown(context, repatriationCase, "escortRequired", true))
-      ? repatriationCase.escortRequired
-      : null;
+  escortRequired(@Root() repatriationCase: RepatriationCase, @Ctx() context: VictimAccessAskingContext) {
+    return personPart(context, repatriationCase, "escortRequired", true);
   }
 
   @FieldResolver(() => Victim, {
