@@ -9,6 +9,7 @@ import type { DataSource } from "typeorm";
 import type { RequestAudit } from "./audit/audit-log";
 import type { Caller } from "./auth/claims";
 import type { ErasureScrubber } from "./erasure";
+import type { RetentionWindow } from "./retention";
 import type { ServiceClient } from "./internal-api";
 import type { Logger } from "./logger";
 
@@ -27,6 +28,8 @@ export interface GenericContext {
   serviceClient: ServiceClient;
   /** Scrubs erased values from the database files once an erasure committed (platform/erasure.ts). */
   erasureScrubber: ErasureScrubber;
+  /** Which records are past their retention period (platform/retention.ts): what a hold keeps reads as erased to partners. */
+  retention: RetentionWindow;
   /** The kind of operation this request runs, once Apollo has resolved it (undefined before). */
   operationKind?: "query" | "mutation" | "subscription";
 }

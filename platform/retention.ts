@@ -329,6 +329,37 @@ async function clearedForErasure(
   return { records, held: due.length - records.length, blocked: null };
 }
 
+/**
+ * Which records are past their kind's period, counted as a run counts it (the configured days,
+ * else the kind's default), for reads. A legal hold keeps a record past its period from the
+ * run, and only government and the case owner may know of a hold; to every other caller such
+ * a record must read as the run would have left it, or the one number, or journey, still shown
+ * among the erased says "held". The resolvers of the fields a kind erases ask this.
+ */
+export interface RetentionWindow {
+  /** Whether a record of `kind` whose period counts from `since` is past it at `now`; false while the kind is off. */
+  pastPeriod(kind: string, since: Date, now?: Date): boolean;
+}
+
+export function retentionWindow(
+  kinds: readonly RetentionKind[],
+  settings: Pick<RetentionSettings, "periods">,
+): RetentionWindow {
+  const days = new Map(
+    kinds.map((kind) => [
+      kind.name,
+      settings.periods.has(kind.name) ? (settings.periods.get(kind.name) ?? null) : kind.defaultDays,
+    ]),
+  );
+  return {
+    pastPeriod(kind, since, now = new Date()) {
+      if (!days.has(kind)) throw new Error(`no retention kind "${kind}" in this subgraph`);
+      const period = days.get(kind);
+      return period !== null && period !== undefined && since.getTime() < now.getTime() - period * DAY_MS;
+    },
+  };
+}
+
 /** Whether a run erased anything (then its values are scrubbed from the files: erasure.ts). */
 export function retentionErasedAny(report: RetentionReport): boolean {
   return report.kinds.some((kind) => kind.erased > 0);

@@ -54,6 +54,8 @@ import { runHubProcess } from "./startup";
 import {
   checkRetentionKinds,
   retentionErasedAny,
+  retentionWindow,
+  type RetentionWindow,
   runRetention,
   scheduleRetention,
   type RetentionDeclaration,
@@ -129,6 +131,7 @@ export interface SubgraphProcessParts extends SubgraphProcess {
   db: DataSource;
   serviceClient: ServiceClient;
   erasureScrubber: ErasureScrubber;
+  retention: RetentionWindow;
 }
 
 /**
@@ -152,6 +155,7 @@ export function createRequestContext<Extra extends object>(
       audit: new RequestAudit(request.caller, request.requestId),
       serviceClient: parts.serviceClient,
       erasureScrubber: parts.erasureScrubber,
+      retention: parts.retention,
     };
     // Without a hook Extra is `{}`. The generic members come last: no module can replace the caller or the audit.
     return { ...(extraFor?.(request) as Extra), ...generic };
@@ -308,6 +312,7 @@ export function createSubgraphGraphQL<Extra extends object>(
   const contextFor = createRequestContext(module, {
     name: module.name,
     erasureScrubber,
+    retention: retentionWindow(module.retention?.kinds ?? [], config.retention),
     serviceSecret,
     signingKey,
     publicKeyOf: (signer) => publicKeys.get(signer),

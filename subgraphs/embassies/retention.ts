@@ -6,6 +6,11 @@
  */
 import type { RetentionKind } from "../../platform/retention";
 
+/** Where an expired document's period starts: the end of its expiry day (UTC), as `due` below counts it. */
+export function expiredTravelDocumentSince(expiresOn: string): Date {
+  return new Date(Date.parse(`${expiresOn}T00:00:00Z`) + 86_400_000);
+}
+
 export const expiredTravelDocumentRetention: RetentionKind = {
   name: "expired_travel_document",
   description: "the number of an expired travel document, counted from the end of its expiry day (UTC)",

@@ -8,6 +8,7 @@ import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-
 import { groupedLoader } from "../../../platform/batch-loaders";
 import { connectionType, paginate } from "../../../platform/pagination";
 import { columnsFor } from "../../../platform/selection";
+import { expiredTravelDocumentRetention, expiredTravelDocumentSince } from "../retention";
 import { Embassy } from "../entities/embassy";
 import { NationalityVerification } from "../entities/nationality-verification";
 import { TravelDocument } from "../entities/travel-document";
@@ -32,8 +33,15 @@ export class EmbassyResolver {
 @Resolver(() => TravelDocument)
 export class TravelDocumentResolver {
   @FieldResolver(() => String, { nullable: true })
-  number(@Root() document: TravelDocument): string | null {
+  number(@Root() document: TravelDocument, @Ctx() context: VictimAccessAskingContext): string | null {
     // Another country's embassy is refused before this runs: the policy's condition, run by the platform.
+    // Past its period the number reads as the retention run leaves it, gone, to all but government, even
+    // while a legal hold keeps it: the one number still shown among the erased would say "held".
+    if (
+      context.caller.role !== "government" &&
+      context.retention.pastPeriod(expiredTravelDocumentRetention.name, expiredTravelDocumentSince(document.expiresOn))
+    )
+      return null;
     return document.number;
   }
 }
@@ -45,7 +53,13 @@ function columnsOf(
   entity: typeof NationalityVerification | typeof TravelDocument,
   always: readonly string[],
 ): string[] | undefined {
-  return columnsFor(info, context.db.getMetadata(entity), { typeName: entity.name, policy: embassiesPolicy, always });
+  return columnsFor(info, context.db.getMetadata(entity), {
+    typeName: entity.name,
+    policy: embassiesPolicy,
+    always,
+    // A number is shown only within its retention period, counted from the expiry day.
+    reads: { number: ["number", "expiresOn"] },
+  });
 }
 
 @Resolver(() => Victim)
