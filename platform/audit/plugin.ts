@@ -8,15 +8,28 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { SubgraphContext } from "../context";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
+import { admissibleOperationName } from "../metric-labels";
 import { requestScope } from "../request-scope";
 import type { AuditAppender } from "./audit-log";
+
+/**
+ * The operation name an entry keeps. It is the client's own text, and the trail is what no
+ * erasure touches: a partner app naming its operation after a person or a document number
+ * would put that value where it outlives the person's erasure. Only a plain name is kept —
+ * the metrics' rule: a GraphQL name of at most 64 characters with at most 4 digits (more is
+ * likelier an id, a date, a case or document number) — anything else is "other".
+ */
+export function auditedOperationName(name: string | null | undefined): string {
+  if (!name) return "anonymous";
+  return admissibleOperationName(name) ? name : "other";
+}
 
 export function auditPlugin(appender: AuditAppender, log: Logger): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operationName }) {
-          contextValue.audit.operation = operationName ?? "anonymous";
+          contextValue.audit.operation = auditedOperationName(operationName);
         },
         // After execution, before the response is sent (and before the statement count is read).
         async executionDidStart(requestContext) {
