@@ -145,7 +145,7 @@ export const RETENTION_LOCK_KEY = "7406115021430310419";
 /** Who erases, in the audit trail: no person, the hub's own job. */
 export const RETENTION_ACTOR = { sub: "retention-job", org: "survivor-hub", role: "system" } as const;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** Checks a module's declaration once, before anything runs: names are labels and settings. */
 export function checkRetentionKinds(kinds: readonly RetentionKind[]): void {

@@ -4,11 +4,11 @@
  * its period after expiry is over. The document stays (country, kind, dates, status): the
  * travel-readiness answer and the audit trail name it, by id.
  */
-import type { RetentionKind } from "../../platform/retention";
+import { DAY_MS, type RetentionKind } from "../../platform/retention";
 
 /** Where an expired document's period starts: the end of its expiry day (UTC), as `due` below counts it. */
 export function expiredTravelDocumentSince(expiresOn: string): Date {
-  return new Date(Date.parse(`${expiresOn}T00:00:00Z`) + 86_400_000);
+  return new Date(Date.parse(`${expiresOn}T00:00:00Z`) + DAY_MS);
 }
 
 export const expiredTravelDocumentRetention: RetentionKind = {

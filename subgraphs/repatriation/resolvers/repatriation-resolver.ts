@@ -15,6 +15,7 @@ import { columnsFor, selectColumns } from "../../../platform/selection";
 import { JourneyLeg } from "../entities/journey-leg";
 import { RepatriationCase, RepatriationStatus } from "../entities/repatriation-case";
 import { Victim } from "../entities/victim";
+import { WHILE_PERSON_SHARED } from "../conditions";
 import { enforce, repatriationPolicy } from "../policy";
 import { fieldRule } from "../../../platform/policy/types";
 import { personRuleHolds, whereCaseVisible, whereEmbassySeesThePerson } from "../record-rules";
@@ -90,7 +91,9 @@ async function personPartShown(
   if (!always && !fieldRule(repatriationPolicy, "RepatriationCase", field)?.conditions?.[context.caller.role])
     return true;
   const access = await victimAccessLoader(context).load(repatriationCase.victimId);
-  return always ? access !== null : enforce.holds(context, coordinate, "Victim", access);
+  return always
+    ? WHILE_PERSON_SHARED.check(context.caller, access)
+    : enforce.holds(context, coordinate, "Victim", access);
 }
 
 /** The case's `field` when personPartShown says so, else null. */
